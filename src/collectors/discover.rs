@@ -1,0 +1,1 @@
+//! Finding local servers when Logstag is started with no arguments (SKELETON).

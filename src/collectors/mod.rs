@@ -1,0 +1,67 @@
+//! Collectors: one folder per engine, each turning its server's replies into `model`
+//! types. The scheduler runs every target's collector on the four tiers; the registry
+//! is the one place that lists the engines.
+
+pub mod backoff;
+pub mod delta;
+pub mod discover;
+pub mod postgres;
+pub mod registry;
+pub mod scheduler;
+
+use crate::model::{SampleBody, Tier};
+use std::future::Future;
+
+/// What one tier's collection produced. `problems` are partial failures (a view the
+/// monitoring role may not read, an extension that is missing): the target stays up but
+/// is shown as degraded with these messages.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub bodies: Vec<SampleBody>,
+    pub problems: Vec<String>,
+}
+
+/// Errors that end a collection round. Messages name the target by its sanitised
+/// endpoint, never the password.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    /// Could not connect or authenticate; the scheduler backs off and retries.
+    #[error("cannot connect to {endpoint}: {message}")]
+    Connect { endpoint: String, message: String },
+    /// The connection broke mid-round; the collector has dropped it and reconnects next time.
+    #[error("connection to {endpoint} lost: {message}")]
+    ConnectionLost { endpoint: String, message: String },
+    /// A query failed in a way that makes the whole round useless.
+    #[error("{name} failed on {endpoint}: {message}")]
+    Query { endpoint: String, name: &'static str, message: String },
+    #[error("collection of {tier} tier on {endpoint} timed out after {secs} s")]
+    Timeout { endpoint: String, tier: &'static str, secs: u64 },
+}
+
+impl CollectError {
+    /// Whether the connection must be treated as gone (the target is then shown as down).
+    pub fn is_disconnect(&self) -> bool {
+        matches!(
+            self,
+            CollectError::Connect { .. } | CollectError::ConnectionLost { .. } | CollectError::Timeout { .. }
+        )
+    }
+}
+
+/// The engine contract. Generic (no `dyn`, no async-trait): `scheduler::run` is
+/// monomorphised per engine by the registry's spawn arm.
+pub trait Collector: Send + 'static {
+    /// Sanitised endpoint for messages, e.g. `monitor@db1:5432/app`.
+    fn endpoint(&self) -> &str;
+
+    /// Connects when not connected (lazily, so a server that is down does not block
+    /// start-up). Returns the short server version for the status line.
+    fn ensure_connected(&mut self) -> impl Future<Output = Result<String, CollectError>> + Send;
+
+    /// Collects one tier. On a broken connection the collector drops its client and
+    /// returns `ConnectionLost`, so that the next round reconnects.
+    fn collect(&mut self, tier: Tier) -> impl Future<Output = Result<Collected, CollectError>> + Send;
+
+    /// Drops the connection (after a timeout: a half-read reply cannot be trusted).
+    fn disconnect(&mut self);
+}

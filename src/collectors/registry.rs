@@ -1,0 +1,141 @@
+//! The one table of engines. Config validation, URL parsing and local discovery read
+//! it; adding an engine adds a row here and an arm in `spawn`.
+
+use super::scheduler::{self, SchedulerHandles};
+use crate::config::TargetConfig;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Engine {
+    Postgres,
+    SqlServer,
+    MongoDb,
+    Redis,
+    Valkey,
+    Oracle,
+}
+
+pub struct EngineSpec {
+    pub engine: Engine,
+    /// Display name.
+    pub name: &'static str,
+    /// Accepted `db_engine` values (the first is canonical).
+    pub config_names: &'static [&'static str],
+    /// URL schemes accepted on the command line.
+    pub url_schemes: &'static [&'static str],
+    pub default_port: u16,
+    /// Whether this build can monitor the engine yet.
+    pub supported: bool,
+}
+
+pub const ENGINES: &[EngineSpec] = &[
+    EngineSpec {
+        engine: Engine::Postgres,
+        name: "PostgreSQL",
+        config_names: &["postgresql", "postgres"],
+        url_schemes: &["postgresql", "postgres"],
+        default_port: 5432,
+        supported: true,
+    },
+    EngineSpec {
+        engine: Engine::SqlServer,
+        name: "SQL Server",
+        config_names: &["mssql", "sqlserver"],
+        url_schemes: &["mssql", "sqlserver"],
+        default_port: 1433,
+        supported: false,
+    },
+    EngineSpec {
+        engine: Engine::MongoDb,
+        name: "MongoDB",
+        config_names: &["mongodb"],
+        url_schemes: &["mongodb"],
+        default_port: 27017,
+        supported: false,
+    },
+    EngineSpec {
+        engine: Engine::Redis,
+        name: "Redis",
+        config_names: &["redis"],
+        url_schemes: &["redis", "rediss"],
+        default_port: 6379,
+        supported: false,
+    },
+    EngineSpec {
+        engine: Engine::Valkey,
+        name: "Valkey",
+        config_names: &["valkey"],
+        url_schemes: &["valkey", "valkeys"],
+        default_port: 6379,
+        supported: false,
+    },
+    EngineSpec {
+        engine: Engine::Oracle,
+        name: "Oracle",
+        config_names: &["oracle"],
+        url_schemes: &["oracle"],
+        default_port: 1521,
+        supported: false,
+    },
+];
+
+impl Engine {
+    pub fn spec(self) -> &'static EngineSpec {
+        // ENGINES has one row per variant; the fallback is never reached.
+        ENGINES.iter().find(|s| s.engine == self).unwrap_or(&ENGINES[0])
+    }
+
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    pub fn from_config_name(name: &str) -> Option<Engine> {
+        let lower = name.to_ascii_lowercase();
+        ENGINES.iter().find(|s| s.config_names.contains(&lower.as_str())).map(|s| s.engine)
+    }
+
+    pub fn from_url_scheme(scheme: &str) -> Option<Engine> {
+        let lower = scheme.to_ascii_lowercase();
+        ENGINES.iter().find(|s| s.url_schemes.contains(&lower.as_str())).map(|s| s.engine)
+    }
+}
+
+/// Starts the collection task of one target. Unsupported engines are reported as a
+/// permanent Down status rather than refused, so one such target in a shared agent
+/// config does not stop the others.
+pub fn spawn(target: TargetConfig, handles: SchedulerHandles) -> tokio::task::JoinHandle<()> {
+    match target.engine {
+        Engine::Postgres => {
+            let tiers = target.intervals.clone();
+            let collector = super::postgres::PostgresCollector::new(&target);
+            tokio::spawn(scheduler::run(collector, tiers, handles))
+        }
+        other => tokio::spawn(scheduler::unsupported(target.id(), other.name(), handles)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_engine_has_exactly_one_row() {
+        for e in [
+            Engine::Postgres,
+            Engine::SqlServer,
+            Engine::MongoDb,
+            Engine::Redis,
+            Engine::Valkey,
+            Engine::Oracle,
+        ] {
+            assert_eq!(ENGINES.iter().filter(|s| s.engine == e).count(), 1);
+            assert_eq!(e.spec().engine, e);
+        }
+    }
+
+    #[test]
+    fn names_and_schemes_resolve() {
+        assert_eq!(Engine::from_config_name("PostgreSQL"), Some(Engine::Postgres));
+        assert_eq!(Engine::from_url_scheme("postgres"), Some(Engine::Postgres));
+        assert_eq!(Engine::from_config_name("mysql"), None);
+    }
+}

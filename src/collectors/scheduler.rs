@@ -1,0 +1,334 @@
+//! Runs one target's collector on the four tiers, in one task with one connection.
+//!
+//! Tiers share the connection, so a round runs to completion before the next starts;
+//! a tier that falls behind skips the ticks it missed rather than queueing them. Each
+//! round has a deadline; a timed-out or broken connection is dropped and re-opened with
+//! capped exponential backoff, and every change of health is emitted as a `Status`
+//! sample, so "down" travels the same path as data.
+
+use super::backoff::Backoff;
+use super::{CollectError, Collected, Collector};
+use crate::config::Intervals;
+use crate::model::{
+    Metric, Sample, SampleBody, TargetHealth, TargetId, TargetStatus, Tier, Timestamp, metric,
+};
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio::time::{Instant, sleep_until, timeout};
+
+/// What every collection task needs from the outside.
+#[derive(Clone)]
+pub struct SchedulerHandles {
+    pub target: TargetId,
+    /// One message per collection round; the pipeline records it in one transaction.
+    pub samples: mpsc::Sender<Vec<Sample>>,
+    pub shutdown: watch::Receiver<bool>,
+    pub connect_timeout: Duration,
+    /// Deadline of one tier's round on our side (the server has its own statement_timeout).
+    pub round_timeout: Duration,
+    /// Delay before the first collection (`startup_warmup_delay`).
+    pub warmup: Duration,
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+}
+
+/// Runs until shutdown.
+pub async fn run<C: Collector>(mut collector: C, intervals: Intervals, mut h: SchedulerHandles) {
+    let start = Instant::now() + h.warmup;
+    let mut due: Vec<(Tier, Duration, Instant)> =
+        Tier::ALL.iter().filter_map(|&t| intervals.get(t).map(|every| (t, every, start))).collect();
+    if due.is_empty() {
+        // Every tier is off: say so once, then idle until shutdown.
+        emit_status(
+            &h,
+            TargetStatus::down("every collection tier is off (interval 0)", Duration::ZERO),
+            None,
+        )
+        .await;
+        wait_shutdown(&mut h.shutdown).await;
+        return;
+    }
+    let mut backoff = Backoff::new(h.backoff_base, h.backoff_cap);
+    let mut last_status: Option<TargetStatus> = None;
+    let mut version = String::new();
+    let mut connected = false;
+    let mut retry_at: Option<Instant> = None;
+
+    set_status(&h, &mut last_status, TargetStatus::Connecting, None).await;
+    loop {
+        let next = due.iter().map(|d| d.2).min().unwrap_or(start);
+        let wake = retry_at.map_or(next, |r| r.max(next));
+        tokio::select! {
+            _ = sleep_until(wake) => {}
+            _ = wait_shutdown(&mut h.shutdown) => return,
+        }
+        if *h.shutdown.borrow() {
+            return;
+        }
+        retry_at = None;
+
+        if !connected {
+            match timeout(h.connect_timeout, collector.ensure_connected()).await {
+                Ok(Ok(v)) => {
+                    version = v;
+                    connected = true;
+                    backoff.reset();
+                }
+                Ok(Err(e)) => {
+                    retry_at = Some(mark_down(&h, &mut last_status, &mut backoff, e.to_string()).await);
+                    continue;
+                }
+                Err(_) => {
+                    collector.disconnect();
+                    let msg = format!(
+                        "cannot connect to {}: no answer within {} s",
+                        collector.endpoint(),
+                        h.connect_timeout.as_secs()
+                    );
+                    retry_at = Some(mark_down(&h, &mut last_status, &mut backoff, msg).await);
+                    continue;
+                }
+            }
+        }
+
+        let now = Instant::now();
+        for entry in due.iter_mut().filter(|d| d.2 <= now) {
+            let (tier, every, _) = *entry;
+            if !connected {
+                break;
+            }
+            let started = Instant::now();
+            let result = match timeout(h.round_timeout, collector.collect(tier)).await {
+                Ok(r) => r,
+                Err(_) => Err(CollectError::Timeout {
+                    endpoint: collector.endpoint().to_owned(),
+                    tier: tier.name(),
+                    secs: h.round_timeout.as_secs(),
+                }),
+            };
+            let latency = started.elapsed();
+            // Next run one interval after this one was due; ticks missed while busy are skipped.
+            let mut next_due = entry.2 + every;
+            let after = Instant::now();
+            while next_due <= after {
+                next_due += every;
+            }
+            entry.2 = next_due;
+            match result {
+                Ok(collected) => {
+                    let status = status_for(&version, &collected);
+                    send_round(&h, tier, collected, latency).await;
+                    set_status(&h, &mut last_status, status, Some(latency)).await;
+                }
+                Err(e) if e.is_disconnect() => {
+                    collector.disconnect();
+                    connected = false;
+                    retry_at = Some(mark_down(&h, &mut last_status, &mut backoff, e.to_string()).await);
+                }
+                Err(e) => {
+                    let status =
+                        TargetStatus::Degraded { version: version.clone(), problems: vec![e.to_string()] };
+                    set_status(&h, &mut last_status, status, Some(latency)).await;
+                }
+            }
+        }
+    }
+}
+
+/// Reports a target whose engine this build cannot monitor, then idles.
+pub async fn unsupported(target: TargetId, engine: &'static str, mut h: SchedulerHandles) {
+    h.target = target;
+    let msg = format!("{engine} monitoring is not available in this build of Logstag yet");
+    emit_status(&h, TargetStatus::down(msg, Duration::ZERO), None).await;
+    wait_shutdown(&mut h.shutdown).await;
+}
+
+fn status_for(version: &str, collected: &Collected) -> TargetStatus {
+    if collected.problems.is_empty() {
+        TargetStatus::Up { version: version.to_owned() }
+    } else {
+        TargetStatus::Degraded { version: version.to_owned(), problems: collected.problems.clone() }
+    }
+}
+
+async fn send_round(h: &SchedulerHandles, tier: Tier, collected: Collected, latency: Duration) {
+    let taken_at = Timestamp::now();
+    let mut round: Vec<Sample> = collected
+        .bodies
+        .into_iter()
+        .map(|body| Sample { target: h.target.clone(), tier, taken_at, body })
+        .collect();
+    round.push(Sample {
+        target: h.target.clone(),
+        tier,
+        taken_at,
+        body: SampleBody::Metrics(vec![Metric::keyed(
+            metric::COLLECT_MS,
+            tier.name(),
+            latency.as_secs_f64() * 1000.0,
+        )]),
+    });
+    // A closed channel means the program is shutting down; nothing to do then.
+    let _ = h.samples.send(round).await;
+}
+
+async fn mark_down(
+    h: &SchedulerHandles,
+    last: &mut Option<TargetStatus>,
+    backoff: &mut Backoff,
+    error: String,
+) -> Instant {
+    let delay = backoff.next_delay();
+    tracing::warn!(target_name = %h.target, retry_in_s = delay.as_secs_f64(), "{error}");
+    // Always emitted (not only on change): the retry countdown is news too.
+    let status = TargetStatus::down(error, delay);
+    *last = Some(status.clone());
+    emit_status(h, status, None).await;
+    Instant::now() + delay
+}
+
+async fn set_status(
+    h: &SchedulerHandles,
+    last: &mut Option<TargetStatus>,
+    status: TargetStatus,
+    latency: Option<Duration>,
+) {
+    if last.as_ref() == Some(&status) {
+        return;
+    }
+    *last = Some(status.clone());
+    emit_status(h, status, latency).await;
+}
+
+async fn emit_status(h: &SchedulerHandles, status: TargetStatus, latency: Option<Duration>) {
+    let health = TargetHealth {
+        status,
+        at: Timestamp::now(),
+        last_latency_ms: latency.map(|l| u64::try_from(l.as_millis()).unwrap_or(u64::MAX)),
+    };
+    let sample = Sample {
+        target: h.target.clone(),
+        tier: Tier::High,
+        taken_at: health.at,
+        body: SampleBody::Status(health),
+    };
+    let _ = h.samples.send(vec![sample]).await;
+}
+
+async fn wait_shutdown(rx: &mut watch::Receiver<bool>) {
+    // A dropped sender also means shutdown.
+    while !*rx.borrow() {
+        if rx.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    /// A collector whose server is down for the first `fail_connects` attempts.
+    struct Flaky {
+        connects: Arc<AtomicU32>,
+        fail_connects: u32,
+        lose_after_rounds: Option<u32>,
+        rounds: u32,
+    }
+
+    impl Collector for Flaky {
+        fn endpoint(&self) -> &str {
+            "test@flaky:1/db"
+        }
+
+        async fn ensure_connected(&mut self) -> Result<String, CollectError> {
+            let n = self.connects.fetch_add(1, Ordering::SeqCst);
+            if n < self.fail_connects {
+                Err(CollectError::Connect { endpoint: "test@flaky:1/db".into(), message: "refused".into() })
+            } else {
+                Ok("1.0".into())
+            }
+        }
+
+        async fn collect(&mut self, _tier: Tier) -> Result<Collected, CollectError> {
+            self.rounds += 1;
+            if Some(self.rounds) == self.lose_after_rounds {
+                return Err(CollectError::ConnectionLost { endpoint: "x".into(), message: "reset".into() });
+            }
+            Ok(Collected { bodies: vec![SampleBody::Metrics(vec![Metric::new("x", 1.0)])], problems: vec![] })
+        }
+
+        fn disconnect(&mut self) {}
+    }
+
+    fn handles(tx: mpsc::Sender<Vec<Sample>>, shutdown: watch::Receiver<bool>) -> SchedulerHandles {
+        SchedulerHandles {
+            target: TargetId("t".into()),
+            samples: tx,
+            shutdown,
+            connect_timeout: Duration::from_secs(1),
+            round_timeout: Duration::from_secs(1),
+            warmup: Duration::ZERO,
+            backoff_base: Duration::from_millis(10),
+            backoff_cap: Duration::from_millis(40),
+        }
+    }
+
+    fn statuses(rounds: &[Vec<Sample>]) -> Vec<&'static str> {
+        rounds
+            .iter()
+            .flatten()
+            .filter_map(|s| match &s.body {
+                SampleBody::Status(h) => Some(h.status.label()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn down_then_up_with_backoff_then_lost_and_back() {
+        let (tx, mut rx) = mpsc::channel(64);
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let connects = Arc::new(AtomicU32::new(0));
+        let collector =
+            Flaky { connects: connects.clone(), fail_connects: 2, lose_after_rounds: Some(2), rounds: 0 };
+        let intervals =
+            Intervals { high: Some(Duration::from_millis(20)), medium: None, low: None, schema: None };
+        let task = tokio::spawn(run(collector, intervals, handles(tx, stop_rx)));
+        let mut got = Vec::new();
+        while statuses(&got).iter().filter(|s| **s == "UP").count() < 2 {
+            match timeout(Duration::from_secs(5), rx.recv()).await {
+                Ok(Some(r)) => got.push(r),
+                _ => break,
+            }
+        }
+        let _ = stop_tx.send(true);
+        let _ = timeout(Duration::from_secs(2), task).await;
+        assert_eq!(statuses(&got), vec!["CONNECTING", "DOWN", "DOWN", "UP", "DOWN", "UP"]);
+        assert_eq!(connects.load(Ordering::SeqCst), 4);
+        // Data rounds carry the collection latency metric.
+        assert!(got.iter().flatten().any(
+            |s| matches!(&s.body, SampleBody::Metrics(m) if m.iter().any(|m| m.name == metric::COLLECT_MS))
+        ));
+    }
+
+    #[tokio::test]
+    async fn all_tiers_off_reports_and_stops_on_shutdown() {
+        let (tx, mut rx) = mpsc::channel(8);
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let collector = Flaky {
+            connects: Arc::new(AtomicU32::new(0)),
+            fail_connects: 0,
+            lose_after_rounds: None,
+            rounds: 0,
+        };
+        let intervals = Intervals { high: None, medium: None, low: None, schema: None };
+        let task = tokio::spawn(run(collector, intervals, handles(tx, stop_rx)));
+        let first = timeout(Duration::from_secs(2), rx.recv()).await.ok().flatten().unwrap_or_default();
+        assert_eq!(statuses(&[first]), vec!["DOWN"]);
+        let _ = stop_tx.send(true);
+        assert!(timeout(Duration::from_secs(2), task).await.is_ok());
+    }
+}

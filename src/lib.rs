@@ -1,0 +1,21 @@
+//! Logstag: a terminal database monitor and headless agent.
+//!
+//! Data flows one way, and every stage is a module:
+//!
+//! ```text
+//!  collectors/<engine>  (one tokio task per target, four tiers, one connection)
+//!        │  Vec<Sample> per collection round (bounded mpsc)
+//!        ▼
+//!  pipeline ──► store (SQLite writer thread: history, retention)
+//!        └────► ui (TUI task: Dashboard read model, tabs, charts)
+//! ```
+//!
+//! `model` holds the engine-neutral types every stage speaks.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod collectors;
+pub mod config;
+pub mod model;
+pub mod pipeline;
+pub mod store;
+pub mod ui;

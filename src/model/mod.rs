@@ -1,0 +1,24 @@
+//! Engine-neutral types that every stage speaks: collectors produce them, the store
+//! records them, the UI and (later) alerts and forwarding read them. No I/O here, no
+//! ratatui, no engine crates.
+
+mod activity;
+mod metrics;
+mod queries;
+mod sample;
+mod server;
+mod target;
+mod time;
+
+pub use activity::{
+    ActivitySnapshot, BlockingNode, BlockingRole, LockCount, Session, SessionState, Wait, WaitCategory,
+    blocking_forest,
+};
+pub use metrics::{Metric, metric};
+pub use queries::{QueryStat, QueryStatsSnapshot, StatsAvailability};
+pub use sample::{Sample, SampleBody, Tier};
+pub use server::{
+    DatabaseStat, InstanceInfo, Replica, Replication, ReplicationSlot, ServerRole, Setting, WalReceiver,
+};
+pub use target::{TargetHealth, TargetId, TargetInfo, TargetStatus};
+pub use time::Timestamp;

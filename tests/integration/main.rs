@@ -1,0 +1,2 @@
+//! End-to-end tests: one test binary, real servers started by the harness.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
