@@ -13,9 +13,13 @@
 //! `model` holds the engine-neutral types every stage speaks.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod app;
+pub mod cli;
 pub mod collectors;
 pub mod config;
+pub mod logging;
 pub mod model;
 pub mod pipeline;
+pub mod snapshot;
 pub mod store;
 pub mod ui;

@@ -1,6 +1,7 @@
 //! The one table of engines. Config validation, URL parsing and local discovery read
 //! it; adding an engine adds a row here and an arm in `spawn`.
 
+use super::Collector;
 use super::scheduler::{self, SchedulerHandles};
 use crate::config::TargetConfig;
 
@@ -99,17 +100,33 @@ impl Engine {
     }
 }
 
+/// Whether a target is watched until shutdown or collected once (`logstag snapshot`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunMode {
+    Continuous,
+    Once,
+}
+
 /// Starts the collection task of one target. Unsupported engines are reported as a
-/// permanent Down status rather than refused, so one such target in a shared agent
-/// config does not stop the others.
-pub fn spawn(target: TargetConfig, handles: SchedulerHandles) -> tokio::task::JoinHandle<()> {
+/// Down status rather than refused, so one such target in a shared agent config does
+/// not stop the others.
+pub fn spawn(target: &TargetConfig, mode: RunMode, handles: SchedulerHandles) -> tokio::task::JoinHandle<()> {
     match target.engine {
-        Engine::Postgres => {
-            let tiers = target.intervals.clone();
-            let collector = super::postgres::PostgresCollector::new(&target);
-            tokio::spawn(scheduler::run(collector, tiers, handles))
-        }
-        other => tokio::spawn(scheduler::unsupported(target.id(), other.name(), handles)),
+        Engine::Postgres => start(super::postgres::PostgresCollector::new(target), target, mode, handles),
+        other => tokio::spawn(scheduler::unsupported(target.id(), other.name(), mode, handles)),
+    }
+}
+
+fn start<C: Collector>(
+    collector: C,
+    target: &TargetConfig,
+    mode: RunMode,
+    handles: SchedulerHandles,
+) -> tokio::task::JoinHandle<()> {
+    let intervals = target.intervals.clone();
+    match mode {
+        RunMode::Continuous => tokio::spawn(scheduler::run(collector, intervals, handles)),
+        RunMode::Once => tokio::spawn(scheduler::run_once(collector, intervals, handles)),
     }
 }
 

@@ -7,6 +7,7 @@
 //! sample, so "down" travels the same path as data.
 
 use super::backoff::Backoff;
+use super::registry::RunMode;
 use super::{CollectError, Collected, Collector};
 use crate::config::Intervals;
 use crate::model::{
@@ -135,12 +136,50 @@ pub async fn run<C: Collector>(mut collector: C, intervals: Intervals, mut h: Sc
     }
 }
 
+/// Connects once and runs every enabled tier once, in tier order, then returns
+/// (`logstag snapshot`). Failures are reported as Status samples like in `run`.
+pub async fn run_once<C: Collector>(mut collector: C, intervals: Intervals, h: SchedulerHandles) {
+    let version = match timeout(h.connect_timeout, collector.ensure_connected()).await {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => {
+            emit_status(&h, TargetStatus::down(e.to_string(), Duration::ZERO), None).await;
+            return;
+        }
+        Err(_) => {
+            let msg = format!("cannot connect to {}: no answer within {} s", collector.endpoint(), h.connect_timeout.as_secs());
+            emit_status(&h, TargetStatus::down(msg, Duration::ZERO), None).await;
+            return;
+        }
+    };
+    let mut problems = Vec::new();
+    for tier in Tier::ALL.into_iter().filter(|t| intervals.get(*t).is_some()) {
+        let started = Instant::now();
+        match timeout(h.round_timeout, collector.collect(tier)).await {
+            Ok(Ok(collected)) => {
+                problems.extend(collected.problems.iter().cloned());
+                send_round(&h, tier, collected, started.elapsed()).await;
+            }
+            Ok(Err(e)) => problems.push(e.to_string()),
+            Err(_) => problems.push(format!("{} tier timed out after {} s", tier.name(), h.round_timeout.as_secs())),
+        }
+    }
+    collector.disconnect();
+    let status = if problems.is_empty() {
+        TargetStatus::Up { version }
+    } else {
+        TargetStatus::Degraded { version, problems }
+    };
+    emit_status(&h, status, None).await;
+}
+
 /// Reports a target whose engine this build cannot monitor, then idles.
-pub async fn unsupported(target: TargetId, engine: &'static str, mut h: SchedulerHandles) {
+pub async fn unsupported(target: TargetId, engine: &'static str, mode: RunMode, mut h: SchedulerHandles) {
     h.target = target;
     let msg = format!("{engine} monitoring is not available in this build of Logstag yet");
     emit_status(&h, TargetStatus::down(msg, Duration::ZERO), None).await;
-    wait_shutdown(&mut h.shutdown).await;
+    if mode == RunMode::Continuous {
+        wait_shutdown(&mut h.shutdown).await;
+    }
 }
 
 fn status_for(version: &str, collected: &Collected) -> TargetStatus {

@@ -1,0 +1,282 @@
+//! Turns the command line into a configuration and a mode, and runs it: the TUI, a
+//! one-shot snapshot, or a config check. Owns start-up and orderly shutdown of every task.
+
+use crate::cli::{Cli, Command, ConfigAction, SnapshotFormat, TargetArgs};
+use crate::collectors::discover::{self, Found};
+use crate::collectors::registry::{self, RunMode};
+use crate::collectors::scheduler::SchedulerHandles;
+use crate::config::{self, Config, TargetConfig};
+use crate::model::{Sample, Timestamp};
+use crate::store::Store;
+use crate::{pipeline, snapshot, ui};
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+/// Exit codes: 0 fine, 1 runtime failure or nothing to monitor, 2 bad configuration.
+pub const EXIT_CONFIG: u8 = 2;
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Some(Command::Config { action: ConfigAction::Check { file } }) => return Ok(check_config(file)),
+        Some(Command::Snapshot { .. }) | None => {}
+    }
+    if cli.check_config {
+        return Ok(match &cli.targets.config {
+            Some(file) => check_config(file),
+            None => {
+                eprintln!("logstag: --check-config needs --config FILE (or LOGSTAG_CONFIG)");
+                ExitCode::from(EXIT_CONFIG)
+            }
+        });
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async_main(cli))
+}
+
+async fn async_main(cli: Cli) -> anyhow::Result<ExitCode> {
+    let target_args = match &cli.command {
+        Some(Command::Snapshot { targets, .. }) => targets.clone(),
+        _ => cli.targets.clone(),
+    };
+    let mut cfg = match resolve_config(&target_args) {
+        Ok(cfg) => cfg,
+        Err(code) => return Ok(code),
+    };
+    apply_overrides(&mut cfg, &cli);
+    if cfg.targets.is_empty() {
+        let found = discover_targets(&mut cfg).await;
+        if !found {
+            return Ok(ExitCode::from(1));
+        }
+    }
+    match cli.command {
+        Some(Command::Snapshot { format: SnapshotFormat::Json, .. }) => snapshot::print_json(&cfg).await,
+        _ => run_tui(cfg).await,
+    }
+}
+
+fn check_config(file: &Path) -> ExitCode {
+    match config::load(file) {
+        Ok(cfg) => {
+            let names: Vec<String> =
+                cfg.targets.iter().map(|t| format!("{} ({})", t.name, t.engine.name())).collect();
+            println!("{}: OK, {} target(s): {}", file.display(), names.len(), names.join(", "));
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            ExitCode::from(EXIT_CONFIG)
+        }
+    }
+}
+
+/// The config file (if any) plus URL targets. Errors are printed here.
+fn resolve_config(args: &TargetArgs) -> Result<Config, ExitCode> {
+    let mut cfg = match &args.config {
+        Some(path) => config::load(path).map_err(|errors| {
+            eprintln!("{errors}");
+            ExitCode::from(EXIT_CONFIG)
+        })?,
+        None => Config::default(),
+    };
+    for url in &args.urls {
+        let mut target = config::target_from_url(url, &cfg).map_err(|e| {
+            eprintln!("{e}");
+            ExitCode::from(EXIT_CONFIG)
+        })?;
+        while cfg.targets.iter().any(|t| t.name == target.name) {
+            target.name.push('\'');
+        }
+        cfg.targets.push(target);
+    }
+    Ok(cfg)
+}
+
+fn apply_overrides(cfg: &mut Config, cli: &Cli) {
+    if let Some(secs) = cli.refresh {
+        // pg_activity's --refresh: the screen and the sessions view move together; 1 s floor.
+        let every = Duration::from_secs(secs.max(1));
+        cfg.ui.refresh = every;
+        cfg.agent.intervals.high = Some(every);
+        for t in &mut cfg.targets {
+            t.intervals.high = Some(every);
+        }
+    }
+    if let Some(path) = &cli.history {
+        cfg.history.path = Some(path.clone());
+    }
+    if let Some(theme) = &cli.theme {
+        cfg.ui.theme = theme.clone();
+    }
+}
+
+/// No URL and no config: PG* environment variables, then local probes. Prints what was
+/// tried when nothing answers.
+async fn discover_targets(cfg: &mut Config) -> bool {
+    let pg_env = ["PGHOST", "PGPORT", "PGHOSTADDR", "PGDATABASE", "PGUSER"].iter().any(|v| std::env::var_os(v).is_some());
+    if pg_env {
+        match config::target_from_url("postgresql://", cfg) {
+            Ok(t) => {
+                cfg.targets.push(t);
+                return true;
+            }
+            Err(e) => eprintln!("logstag: PG* environment variables are set but unusable: {e}"),
+        }
+    }
+    let found = discover::discover_local().await;
+    for f in &found.found {
+        match f {
+            Found::PostgresSocket { dir, port } => push_local_postgres(cfg, &dir.to_string_lossy(), *port),
+            Found::PostgresTcp { host, port } => push_local_postgres(cfg, host, *port),
+            Found::RedisTcp { host, port } => {
+                tracing::info!("Redis answers at {host}:{port}; Redis monitoring is not in this build yet");
+            }
+        }
+    }
+    if cfg.targets.is_empty() {
+        eprintln!("logstag: no database server found. Tried:");
+        for t in &found.tried {
+            eprintln!("  - {t}");
+        }
+        if pg_env {
+            eprintln!("  - the PG* environment variables");
+        }
+        eprintln!(
+            "Point Logstag at a server with a URL, e.g.\n  logstag postgresql://monitor@db.example.com:5432/postgres\n\
+             or with a configuration file:\n  logstag --config /etc/logstag-agent.toml   (see config.example.toml)"
+        );
+        return false;
+    }
+    true
+}
+
+fn push_local_postgres(cfg: &mut Config, host: &str, port: u16) {
+    match config::target_from_url("postgresql://", cfg) {
+        Ok(mut t) => {
+            t.host = host.to_owned();
+            t.port = port;
+            t.name = if host.starts_with('/') { format!("local:{port}") } else { format!("{host}:{port}") };
+            if !cfg.targets.iter().any(|o| o.name == t.name) {
+                cfg.targets.push(t);
+            }
+        }
+        Err(e) => eprintln!("logstag: {e}"),
+    }
+}
+
+/// Every task of a running monitor, for orderly shutdown.
+pub struct Running {
+    pub shutdown: watch::Sender<bool>,
+    pub collectors: Vec<JoinHandle<()>>,
+    pub pipeline: JoinHandle<()>,
+    pub pruner: JoinHandle<()>,
+}
+
+/// Starts collectors, pipeline and pruning. `ui` receives every round when given.
+pub fn start(cfg: &Config, store: Store, ui: Option<mpsc::Sender<ui::UiUpdate>>, mode: RunMode) -> Running {
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let (samples_tx, samples_rx) = mpsc::channel::<Vec<Sample>>(1024);
+    let collectors = cfg
+        .targets
+        .iter()
+        .map(|t| registry::spawn(t, mode, handles_for(t, cfg, samples_tx.clone(), shutdown_rx.clone())))
+        .collect();
+    drop(samples_tx);
+    let pipeline = tokio::spawn(pipeline::run(samples_rx, store.clone(), ui));
+    let pruner = tokio::spawn(prune_loop(store, cfg.history.prune_interval, shutdown_rx));
+    Running { shutdown, collectors, pipeline, pruner }
+}
+
+pub fn handles_for(
+    t: &TargetConfig,
+    cfg: &Config,
+    samples: mpsc::Sender<Vec<Sample>>,
+    shutdown: watch::Receiver<bool>,
+) -> SchedulerHandles {
+    SchedulerHandles {
+        target: t.id(),
+        samples,
+        shutdown,
+        connect_timeout: t.connect_timeout,
+        // A round is a handful of queries, each bounded by statement_timeout on the server.
+        round_timeout: t.query_timeout.saturating_mul(3).max(Duration::from_secs(5)),
+        warmup: cfg.agent.startup_warmup_delay,
+        backoff_base: Duration::from_secs(1),
+        backoff_cap: Duration::from_secs(60),
+    }
+}
+
+impl Running {
+    /// Signals shutdown and waits (bounded) for every task, so the last round is recorded.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        let wait = Duration::from_secs(3);
+        for c in self.collectors {
+            if tokio::time::timeout(wait, c).await.is_err() {
+                tracing::warn!("a collector did not stop within {} s", wait.as_secs());
+            }
+        }
+        let _ = tokio::time::timeout(wait, self.pipeline).await;
+        self.pruner.abort();
+    }
+}
+
+async fn prune_loop(store: Store, every: Duration, mut shutdown: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(every.max(Duration::from_secs(1)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                match store.prune(Timestamp::now()).await {
+                    Ok(stats) => tracing::debug!(?stats, "pruned history"),
+                    Err(e) => tracing::warn!("history pruning failed: {e}"),
+                }
+            }
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+fn history_path(cfg: &Config) -> Option<PathBuf> {
+    cfg.history.path.clone().or_else(config::default_history_path)
+}
+
+fn open_store(cfg: &Config) -> anyhow::Result<Store> {
+    match history_path(cfg) {
+        Some(path) => Store::open(&path, cfg.history.retention)
+            .with_context(|| format!("cannot open the history at {} (use --history PATH)", path.display())),
+        None => {
+            tracing::warn!("no state directory ($XDG_STATE_HOME or $HOME): history kept in memory only");
+            Ok(Store::open_in_memory(cfg.history.retention)?)
+        }
+    }
+}
+
+async fn run_tui(cfg: Config) -> anyhow::Result<ExitCode> {
+    let _log_guard = crate::logging::to_file(history_path(&cfg).as_deref(), &cfg.agent.log_level);
+    let store = open_store(&cfg)?;
+    let (ui_tx, ui_rx) = mpsc::channel(256);
+    let running = start(&cfg, store.clone(), Some(ui_tx), RunMode::Continuous);
+    let signals = tokio::spawn(crate::logging::shutdown_on_signal(running.shutdown.clone()));
+    let ctx = ui::UiContext {
+        targets: cfg.targets.iter().map(TargetConfig::info).collect(),
+        updates: ui_rx,
+        store,
+        refresh: cfg.ui.refresh,
+        chart_window: cfg.ui.chart_window,
+        theme: cfg.ui.theme.clone(),
+        shutdown: running.shutdown.clone(),
+    };
+    let result = ui::run(ctx).await;
+    signals.abort();
+    running.stop().await;
+    result.map(|()| ExitCode::SUCCESS)
+}

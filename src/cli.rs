@@ -1,0 +1,100 @@
+//! Command-line arguments. They only describe what the user asked for; `app.rs` turns
+//! them into a `Config` and a mode.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "logstag",
+    version,
+    about = "Terminal database monitor: activity, blocking, top queries and live charts, read-only.",
+    long_about = "Logstag monitors database servers from the terminal.\n\n\
+        With no arguments it looks for local servers (PG* environment variables, the usual Unix \
+        socket directories, 127.0.0.1:5432) and monitors those that answer. Give URLs \
+        (postgresql://user@host:5432/db) or --config FILE to choose the servers.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub targets: TargetArgs,
+
+    /// Screen refresh and high-tier collection interval in seconds (at least 1), for this run.
+    #[arg(long, value_name = "SECONDS")]
+    pub refresh: Option<u64>,
+
+    /// History database file (default: $XDG_STATE_HOME/logstag/history.sqlite3).
+    #[arg(long, value_name = "PATH")]
+    pub history: Option<PathBuf>,
+
+    /// Colour theme: a built-in name (default, light, high-contrast) or a .toml file.
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
+
+    /// Validate the configuration file given with --config and exit (agent compatibility).
+    #[arg(long)]
+    pub check_config: bool,
+}
+
+/// Which servers to watch: URLs, a config file, or neither (local discovery).
+#[derive(Debug, Args, Clone, Default)]
+pub struct TargetArgs {
+    /// Server URLs, e.g. postgresql://monitor@db1:5432/app (several allowed).
+    #[arg(value_name = "URL")]
+    pub urls: Vec<String>,
+
+    /// Configuration file in the Logstag agent format (see config.example.toml).
+    #[arg(long, short = 'c', value_name = "FILE", env = "LOGSTAG_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Configuration tools.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Run one round of every collection tier and print it (for scripts and bug reports).
+    Snapshot {
+        #[command(flatten)]
+        targets: TargetArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = SnapshotFormat::Json)]
+        format: SnapshotFormat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Validate a configuration file; every error names the file, the line and the key.
+    Check {
+        /// The file to check.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SnapshotFormat {
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_refresh_and_subcommands_parse() {
+        let cli = Cli::try_parse_from(["logstag", "postgresql://a@h/db", "postgres://b@h2/x", "--refresh", "1"])
+            .unwrap();
+        assert_eq!(cli.targets.urls.len(), 2);
+        assert_eq!(cli.refresh, Some(1));
+        let cli = Cli::try_parse_from(["logstag", "config", "check", "x.toml"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Config { action: ConfigAction::Check { .. } })));
+        let cli = Cli::try_parse_from(["logstag", "snapshot", "postgresql://h/db", "--format", "json"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Snapshot { .. })));
+    }
+}

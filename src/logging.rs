@@ -1,0 +1,39 @@
+//! Logging and process signals. The TUI owns the terminal, so its logs go to a file
+//! next to the history; headless commands log to stderr.
+
+use std::path::Path;
+use tokio::sync::watch;
+use tracing_subscriber::EnvFilter;
+
+/// Logs to `logstag.log` in the history's directory. Returns the guard that flushes the
+/// non-blocking writer; keep it alive for the whole run. No directory → no logs.
+pub fn to_file(history: Option<&Path>, level: &str) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = history?.parent()?;
+    std::fs::create_dir_all(dir).ok()?;
+    let appender = tracing_appender::rolling::never(dir, "logstag.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = EnvFilter::try_from_env("LOGSTAG_LOG").unwrap_or_else(|_| EnvFilter::new(level));
+    let installed =
+        tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(writer).try_init();
+    installed.ok().map(|()| guard)
+}
+
+/// Headless commands: warnings and errors to stderr.
+pub fn to_stderr(level: &str) {
+    let filter = EnvFilter::try_from_env("LOGSTAG_LOG").unwrap_or_else(|_| EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// Sets `shutdown` on SIGTERM or SIGINT.
+pub async fn shutdown_on_signal(shutdown: watch::Sender<bool>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+        tracing::warn!("cannot install signal handlers; use q to quit");
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => tracing::info!("SIGTERM: shutting down"),
+        _ = int.recv() => tracing::info!("SIGINT: shutting down"),
+    }
+    let _ = shutdown.send(true);
+}

@@ -1,0 +1,63 @@
+//! `logstag snapshot`: one round of every tier of every target, printed as JSON.
+
+use crate::app;
+use crate::collectors::registry::RunMode;
+use crate::config::Config;
+use crate::model::{Sample, SampleBody, TargetInfo, TargetStatus};
+use crate::store::Store;
+use serde::Serialize;
+use std::io::Write;
+use std::process::ExitCode;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    logstag_version: &'static str,
+    targets: Vec<TargetReport<'a>>,
+}
+
+#[derive(Serialize)]
+struct TargetReport<'a> {
+    #[serde(flatten)]
+    info: TargetInfo,
+    status: Option<&'a TargetStatus>,
+    samples: Vec<&'a Sample>,
+}
+
+/// Exit code 1 when any target could not be reached, so scripts can tell.
+pub async fn print_json(cfg: &Config) -> anyhow::Result<ExitCode> {
+    crate::logging::to_stderr("warn");
+    let samples = collect_once(cfg).await?;
+    let targets: Vec<TargetReport<'_>> = cfg
+        .targets
+        .iter()
+        .map(|t| {
+            let id = t.id();
+            let mine: Vec<&Sample> = samples.iter().filter(|s| s.target == id).collect();
+            let status = mine.iter().rev().find_map(|s| match &s.body {
+                SampleBody::Status(h) => Some(&h.status),
+                _ => None,
+            });
+            TargetReport { info: t.info(), status, samples: mine }
+        })
+        .collect();
+    let any_down = targets.iter().any(|t| matches!(t.status, Some(TargetStatus::Down { .. }) | None));
+    let report = Report { logstag_version: env!("CARGO_PKG_VERSION"), targets };
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &report)?;
+    writeln!(out)?;
+    Ok(if any_down { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Runs every target once through the same scheduler code as the TUI and returns what came out.
+pub async fn collect_once(cfg: &Config) -> anyhow::Result<Vec<Sample>> {
+    let store = Store::open_in_memory(cfg.history.retention)?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let running = app::start(cfg, store, Some(tx), RunMode::Once);
+    let mut samples = Vec::new();
+    // The pipeline forwards every round; the channel closes when every collector is done.
+    while let Some(crate::ui::UiUpdate::Round(round)) = rx.recv().await {
+        samples.extend(round.iter().cloned());
+    }
+    running.stop().await;
+    Ok(samples)
+}
