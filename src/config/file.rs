@@ -275,12 +275,31 @@ fn contains(span: &Range<usize>, offset: usize) -> bool {
 fn unknown_key(sink: &mut Sink<'_>, span: Range<usize>, prefix: &str, key: &str, known: &[&str]) {
     let dotted = if prefix.is_empty() { key.to_owned() } else { format!("{prefix}.{key}") };
     let mut message = String::from("unknown key");
+    let homes = tables_holding(key);
     if let Some(near) = closest(key, known) {
         message.push_str(&format!("; did you mean `{near}`?"));
+    } else if !homes.is_empty() {
+        message.push_str(&format!(" here; it belongs in {}", homes.join(" or ")));
     } else {
         message.push_str(&format!("; expected one of: {}", known.join(", ")));
     }
     sink.push(span, &dotted, message);
+}
+
+/// The tables where `key` is valid, for keys written in the wrong table.
+fn tables_holding(key: &str) -> Vec<&'static str> {
+    let tables: [(&str, &[&str]); 9] = [
+        ("the top level", &TOP_LEVEL),
+        ("[agent]", field_names::<RawAgent>()),
+        ("[history]", field_names::<RawHistory>()),
+        ("[ui]", field_names::<RawUi>()),
+        ("[collect]", field_names::<RawCollect>()),
+        ("[targets.<name>]", field_names::<RawTarget>()),
+        ("[targets.<name>.tls]", field_names::<RawTls>()),
+        ("[targets.<name>.intervals]", field_names::<RawIntervals>()),
+        ("[targets.<name>.meta]", field_names::<RawMeta>()),
+    ];
+    tables.iter().filter(|(_, keys)| keys.contains(&key)).map(|(table, _)| *table).collect()
 }
 
 /// Rewrites serde's "invalid type: string \"x\", expected i64" for people.
@@ -342,6 +361,13 @@ mod tests {
         assert_eq!(field_names::<RawTls>(), &["mode", "ca_file"]);
         assert!(field_names::<RawTarget>().contains(&"db_host"));
         assert!(!field_names::<RawTarget>().contains(&"tls"));
+    }
+
+    #[test]
+    fn misplaced_keys_point_to_their_table() {
+        assert_eq!(tables_holding("connect_timeout"), ["[collect]"]);
+        assert_eq!(tables_holding("low_frequency_interval"), ["[agent]", "[targets.<name>.intervals]"]);
+        assert!(tables_holding("nope").is_empty());
     }
 
     #[test]

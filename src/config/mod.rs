@@ -1,7 +1,13 @@
 //! Configuration: the documented Logstag agent format (`[agent]`, `[targets.<name>]`)
 //! plus our own tables (`[history]`, `[ui]`, `[collect]`, per-target `tls`, `intervals`,
 //! `meta`). `file.rs` holds the raw TOML shapes; this module holds the resolved,
-//! validated `Config` the rest of the program uses.
+//! validated `Config` the rest of the program uses. `config.example.toml` at the repo
+//! root documents every key (a test keeps it equal to the defaults).
+//!
+//! - [`load`] / [`parse_str`]: a file → `Config`, or [`ConfigErrors`] listing every
+//!   problem as `path:line:column: key: message`.
+//! - [`target_from_url`] / [`Config::targets_from_urls`]: command-line connection URLs.
+//! - [`default_history_path`]: where the history goes when `[history] path` is unset.
 
 mod error;
 mod file;

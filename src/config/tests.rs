@@ -198,6 +198,35 @@ fn errors_about_a_target_never_show_its_password() {
 }
 
 #[test]
+fn encrypted_target_secrets_are_refused_by_key() {
+    let text = "[targets.t]\ndb_engine = \"redis\"\ndb_host = \"h\"\ndb_port = 6379\n\
+                db_password = \"enc:v1:AAAA\"\ncloud_secret_key = \"enc:v1:BBBB\"\n";
+    let errors = parse_str(text, Path::new("e.toml")).unwrap_err();
+    let keys: Vec<&str> = errors.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(keys, ["targets.t.db_password", "targets.t.cloud_secret_key"], "{errors}");
+    assert!(errors.iter().all(|e| e.message.contains("put the plain value")));
+    assert!(!errors.to_string().contains("AAAA"));
+}
+
+#[test]
+fn key_in_the_wrong_table_says_where_it_belongs() {
+    let text =
+        "[targets.t]\ndb_engine = \"postgresql\"\ndb_host = \"h\"\ndb_port = 5432\nquery_timeout = 3\n";
+    let errors = parse_str(text, Path::new("w.toml")).unwrap_err();
+    assert_eq!(
+        errors.to_string(),
+        "w.toml:5:1: targets.t.query_timeout: unknown key here; it belongs in [collect]"
+    );
+}
+
+#[test]
+fn empty_target_name_is_refused() {
+    let text = "[targets.\"\"]\ndb_engine = \"postgresql\"\ndb_host = \"h\"\ndb_port = 5432\n";
+    let errors = parse_str(text, Path::new("n.toml")).unwrap_err();
+    assert!(errors.to_string().contains("must not be empty"), "{errors}");
+}
+
+#[test]
 fn missing_file_is_one_error_naming_the_path() {
     let errors = load(Path::new("/nonexistent/logstag.toml")).unwrap_err();
     assert_eq!(errors.len(), 1);

@@ -46,7 +46,6 @@ pub(crate) fn target_from_url_with_env(
         fail(format!("unknown URL scheme `{scheme}`; accepted: {}", schemes.join(", ")))
     })?;
     let is_postgres = engine == Engine::Postgres;
-    let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
     let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
     let (authority, path) = before_query.split_once('/').unwrap_or((before_query, ""));
     let (userinfo, hostport) = match authority.rsplit_once('@') {
@@ -65,7 +64,7 @@ pub(crate) fn target_from_url_with_env(
     }
     let (host, port) = split_host_port(hostport)?;
     let mut host = host.map(|h| decode(h, "host")).transpose()?.filter(|h| !h.is_empty());
-    let mut port = port.map(|p| parse_port(p, "port")).transpose()?;
+    let mut port = port.map(|p| parse_port(p, "the port", false)).transpose()?;
     let mut database = Some(decode(path, "database name")?).filter(|d| !d.is_empty());
     let mut sslmode: Option<String> = None;
     let mut ca_file: Option<String> = None;
@@ -73,6 +72,9 @@ pub(crate) fn target_from_url_with_env(
 
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let Some((name, value)) = pair.split_once('=') else {
+            if !is_postgres {
+                continue;
+            }
             return Err(fail(format!("URL parameter `{}` has no value", decode(pair, "parameter")?)));
         };
         let name = decode(name, "parameter name")?;
@@ -84,7 +86,7 @@ pub(crate) fn target_from_url_with_env(
                 sslmode = Some(if value == "true" { "verify-full" } else { "disable" }.to_owned());
             }
             "host" if is_postgres => host = Some(value),
-            "port" if is_postgres => port = Some(parse_port(&value, "port")?),
+            "port" if is_postgres => port = Some(parse_port(&value, "the port", false)?),
             "user" if is_postgres => user = Some(value),
             "password" if is_postgres => password = Some(value),
             "dbname" if is_postgres => database = Some(value),
@@ -113,7 +115,7 @@ pub(crate) fn target_from_url_with_env(
         // libpq: environment variables fill what the URL leaves out.
         host = host.or_else(|| env("PGHOST"));
         if port.is_none() {
-            port = env("PGPORT").map(|p| parse_port(&p, "PGPORT")).transpose()?;
+            port = env("PGPORT").map(|p| parse_port(&p, "PGPORT", true)).transpose()?;
         }
         user = user.or_else(|| env("PGUSER")).or_else(|| env("USER"));
         password = password.or_else(|| env("PGPASSWORD"));
@@ -185,10 +187,15 @@ fn split_host_port(hostport: &str) -> Result<(Option<&str>, Option<&str>), Confi
     }
 }
 
-fn parse_port(text: &str, what: &str) -> Result<u16, ConfigError> {
+/// `echo` = false for text taken from the URL: an unencoded `/` in a password makes a
+/// piece of it look like the port, and that piece must not be printed.
+fn parse_port(text: &str, what: &str, echo: bool) -> Result<u16, ConfigError> {
     match text.parse::<u16>() {
         Ok(port) if port > 0 => Ok(port),
-        _ => Err(fail(format!("{what} must be 1 to 65535, found `{text}`"))),
+        _ if echo => Err(fail(format!("{what} must be 1 to 65535, found `{text}`"))),
+        _ => Err(fail(format!(
+            "{what} must be 1 to 65535 (percent-encode `/`, `?`, `@` and `:` in user names and passwords)"
+        ))),
     }
 }
 

@@ -123,6 +123,7 @@ fn bad_urls_are_explained_without_the_password() {
         ("postgresql://u:hunt%2@h/d", "percent-encoding in the password"),
         ("postgresql://u:hunter2@a,b/d", "several hosts"),
         ("postgresql://u:hunter2@[::1/d", "unclosed"),
+        ("postgresql://u:hunter2/x@h/d", "percent-encode"),
     ];
     for (url, phrase) in cases {
         let e = parse_with(url, &[]).unwrap_err();

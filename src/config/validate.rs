@@ -115,6 +115,9 @@ fn target(
             sink.push(entry.name_span.clone(), &k(key), format!("missing required key{hint}"));
         }
     };
+    if entry.name.trim().is_empty() {
+        sink.push(entry.name_span.clone(), &prefix, "a target name must not be empty");
+    }
     required(raw.db_engine.is_some(), "db_engine", "", sink);
     required(raw.db_host.is_some(), "db_host", "", sink);
     let engine = raw.db_engine.as_ref().and_then(|v| match Engine::from_config_name(v.get_ref()) {
