@@ -1,19 +1,147 @@
 //! Configuration: the documented Logstag agent format (`[agent]`, `[targets.<name>]`)
 //! plus our own tables (`[history]`, `[ui]`, `[collect]`, per-target `tls`, `intervals`,
 //! `meta`). `file.rs` holds the raw TOML shapes; this module holds the resolved,
-//! validated `Config` the rest of the program uses.
+//! validated `Config` the rest of the program uses. `config.example.toml` at the repo
+//! root documents every key (a test keeps it equal to the defaults).
+//!
+//! - [`load`] / [`parse_str`]: a file → `Config`, or [`ConfigErrors`] listing every
+//!   problem as `path:line:column: key: message`.
+//! - [`target_from_url`] / [`Config::targets_from_urls`]: command-line connection URLs.
+//! - [`default_history_path`]: where the history goes when `[history] path` is unset.
 
+mod error;
+mod file;
 mod secret;
+#[cfg(test)]
+mod tests;
+mod url;
+mod validate;
 
+pub use error::{ConfigError, ConfigErrors};
 pub use secret::Secret;
+pub use url::target_from_url;
 
 use crate::collectors::registry::Engine;
 use crate::model::{TargetId, TargetInfo, Tier};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The resolved configuration.
-#[derive(Debug, Clone, PartialEq)]
+/// Reads and resolves a configuration file. Every problem in the file is reported, each
+/// as `path:line:column: key: message`; a missing or unreadable file is one error.
+pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse_str(&text, path),
+        Err(e) => Err(ConfigError {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            key: String::new(),
+            message: format!("cannot read the configuration file: {e}"),
+        }
+        .into()),
+    }
+}
+
+/// Parses configuration text; `path` is only used to name the source in errors and in
+/// `Config::source`.
+pub fn parse_str(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
+    let mut sink = error::Sink::new(path, text);
+    let raw = file::read(text, &mut sink);
+    let mut config = validate::resolve(raw, &mut sink);
+    if !sink.is_empty() {
+        return Err(sink.finish());
+    }
+    config.source = Some(path.to_path_buf());
+    Ok(config)
+}
+
+/// Where the history lives when `[history] path` is not set:
+/// `$XDG_STATE_HOME/logstag/history.sqlite3`, else `$HOME/.local/state/logstag/history.sqlite3`.
+pub fn default_history_path() -> Option<PathBuf> {
+    let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    // XDG says a relative value is invalid and must be ignored.
+    let state = env("XDG_STATE_HOME")
+        .filter(|p| p.is_absolute())
+        .or_else(|| env("HOME").map(|home| home.join(".local").join("state")))?;
+    Some(state.join("logstag").join("history.sqlite3"))
+}
+
+impl Config {
+    /// Appends one target per connection URL (see [`target_from_url`]), taking intervals
+    /// and timeouts from this config. Names are made unique against the targets already
+    /// present by appending `#2`, `#3`…. On error nothing is added.
+    pub fn targets_from_urls(&mut self, urls: &[String]) -> Result<(), ConfigError> {
+        let mut added: Vec<TargetConfig> = Vec::with_capacity(urls.len());
+        for url in urls {
+            let mut target = target_from_url(url, self)?;
+            let taken = |name: &str| self.targets.iter().chain(added.iter()).any(|t| t.name == name);
+            if taken(&target.name) {
+                let base = target.name.clone();
+                let mut n = 2;
+                while taken(&format!("{base}#{n}")) {
+                    n += 1;
+                }
+                target.name = format!("{base}#{n}");
+            }
+            added.push(target);
+        }
+        self.targets.extend(added);
+        Ok(())
+    }
+}
+
+impl Default for AgentConfig {
+    fn default() -> Self {
+        Self {
+            api_base_url: None,
+            api_key: None,
+            log_level: "info".to_owned(),
+            intervals: Intervals::default(),
+            startup_warmup_delay: Duration::ZERO,
+            compress_request_payload: true,
+            update_check_enabled: true,
+            update_channel: "main".to_owned(),
+            update_check_interval: Duration::from_secs(1440 * 60),
+            auto_install_updates: true,
+            export_to_file: false,
+            export_path: None,
+            mock_mode: false,
+        }
+    }
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        Self {
+            path: None,
+            retention: Duration::from_secs(24 * 3600),
+            prune_interval: Duration::from_secs(5 * 60),
+        }
+    }
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        Self {
+            refresh: Duration::from_secs(2),
+            theme: "default".to_owned(),
+            chart_window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl Default for CollectConfig {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            query_timeout: Duration::from_secs(5),
+            lock_timeout: Duration::from_secs(1),
+        }
+    }
+}
+
+/// The resolved configuration. `Config::default()` is what an empty file gives.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Config {
     /// The file it came from, if any.
     pub source: Option<PathBuf>,
@@ -92,6 +220,43 @@ pub struct TargetConfig {
     /// Server-side statement timeout of every monitoring query, and our own deadline.
     pub query_timeout: Duration,
     pub lock_timeout: Duration,
+    /// Managed-instance credentials (`cloud_*` keys); all `None` for self-hosted targets.
+    pub cloud: CloudConfig,
+}
+
+/// The `cloud_*` keys of a managed target, used only to pull provider-side metrics.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CloudConfig {
+    pub region: Option<String>,
+    pub instance_id: Option<String>,
+    pub access_key: Option<String>,
+    pub secret_key: Option<Secret>,
+    /// Huawei Cloud only.
+    pub project_id: Option<String>,
+}
+
+/// A local PostgreSQL target with default settings; handy as `..Default::default()`.
+impl Default for TargetConfig {
+    fn default() -> Self {
+        let collect = CollectConfig::default();
+        Self {
+            name: "localhost:5432/postgres".to_owned(),
+            engine: Engine::Postgres,
+            platform: "self-hosted".to_owned(),
+            host: "localhost".to_owned(),
+            port: 5432,
+            username: String::new(),
+            password: Secret::default(),
+            database: "postgres".to_owned(),
+            tls: TlsConfig::default(),
+            intervals: Intervals::default(),
+            tags: Vec::new(),
+            connect_timeout: collect.connect_timeout,
+            query_timeout: collect.query_timeout,
+            lock_timeout: collect.lock_timeout,
+            cloud: CloudConfig::default(),
+        }
+    }
 }
 
 impl TargetConfig {

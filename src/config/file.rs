@@ -1,0 +1,381 @@
+//! The raw TOML shapes: every key optional, every value spanned, unknown keys refused.
+//!
+//! The file is first parsed into toml's spanned tree, then each table is decoded on its
+//! own. That way one bad table does not hide the problems of the others: every unknown
+//! key and every wrong type in the file is reported, not only the first.
+
+use super::Secret;
+use super::error::{Sink, closest};
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, Deserializer, Visitor};
+use std::ops::Range;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+pub(crate) type Value<T> = Option<Spanned<T>>;
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAgent {
+    pub api_base_url: Value<String>,
+    pub api_key: Value<Secret>,
+    pub log_level: Value<String>,
+    pub high_frequency_interval: Value<i64>,
+    pub medium_frequency_interval: Value<i64>,
+    pub low_frequency_interval: Value<i64>,
+    pub schema_frequency_interval: Value<i64>,
+    pub startup_warmup_delay: Value<i64>,
+    pub compress_request_payload: Value<bool>,
+    pub update_check_enabled: Value<bool>,
+    pub update_channel: Value<String>,
+    pub update_check_interval: Value<i64>,
+    pub auto_install_updates: Value<bool>,
+    pub export_to_file: Value<bool>,
+    pub export_path: Value<String>,
+    pub mock_mode: Value<bool>,
+}
+
+/// `[targets.<name>]`. The sub-tables are decoded separately (see [`read`]), so a typo
+/// inside `tls` is reported alongside a typo in the target itself.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTarget {
+    pub platform: Value<String>,
+    pub db_engine: Value<String>,
+    pub db_host: Value<String>,
+    pub db_port: Value<i64>,
+    pub db_username: Value<String>,
+    pub db_password: Value<Secret>,
+    pub db_name: Value<String>,
+    pub cloud_region: Value<String>,
+    pub cloud_instance_id: Value<String>,
+    pub cloud_access_key: Value<String>,
+    pub cloud_secret_key: Value<Secret>,
+    pub cloud_project_id: Value<String>,
+    #[serde(skip)]
+    pub tls: Option<RawTls>,
+    #[serde(skip)]
+    pub intervals: Option<RawIntervals>,
+    #[serde(skip)]
+    pub meta: Option<RawMeta>,
+}
+
+/// Sub-tables of a target, in the order they are decoded.
+const TARGET_SUBTABLES: [&str; 3] = ["tls", "intervals", "meta"];
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTls {
+    pub mode: Value<String>,
+    pub ca_file: Value<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawIntervals {
+    pub high_frequency_interval: Value<i64>,
+    pub medium_frequency_interval: Value<i64>,
+    pub low_frequency_interval: Value<i64>,
+    pub schema_frequency_interval: Value<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMeta {
+    pub tags: Value<Vec<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHistory {
+    pub path: Value<String>,
+    pub retention_hours: Value<i64>,
+    pub prune_interval: Value<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawUi {
+    pub refresh_interval: Value<i64>,
+    pub theme: Value<String>,
+    pub chart_window: Value<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCollect {
+    pub connect_timeout: Value<i64>,
+    pub query_timeout: Value<i64>,
+    pub lock_timeout: Value<i64>,
+}
+
+pub(crate) struct RawTargetEntry {
+    pub name: String,
+    /// Where the target's name appears (its `[targets.<name>]` header).
+    pub name_span: Range<usize>,
+    pub raw: RawTarget,
+    /// Keys present in the file but misspelt or of the wrong type (already reported).
+    pub broken: Vec<String>,
+}
+
+#[derive(Default)]
+pub(crate) struct RawFile {
+    pub agent: RawAgent,
+    pub targets: Vec<RawTargetEntry>,
+    pub history: RawHistory,
+    pub ui: RawUi,
+    pub collect: RawCollect,
+}
+
+const TOP_LEVEL: [&str; 5] = ["agent", "targets", "history", "ui", "collect"];
+
+/// Parses `text`; syntax errors, unknown keys and wrong types go to `sink`. Whatever
+/// could be decoded is returned so that validation can report its problems too.
+pub(crate) fn read(text: &str, sink: &mut Sink<'_>) -> RawFile {
+    let root = match DeTable::parse(text) {
+        Ok(root) => root,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let bare_word =
+                text.get(span.start..).and_then(|t| t.chars().next()).is_some_and(char::is_alphabetic);
+            let hint = if bare_word && !e.message().contains("quoted") {
+                " (text values must be in quotes)"
+            } else {
+                ""
+            };
+            sink.push(span, "", format!("not valid TOML: {}{hint}", e.message()));
+            return RawFile::default();
+        }
+    };
+    let mut file = RawFile::default();
+    for (key, value) in root.get_ref().iter() {
+        match key.get_ref().as_ref() {
+            "agent" => file.agent = decode(value, "agent", &[], sink).map(|d| d.0).unwrap_or_default(),
+            "history" => file.history = decode(value, "history", &[], sink).map(|d| d.0).unwrap_or_default(),
+            "ui" => file.ui = decode(value, "ui", &[], sink).map(|d| d.0).unwrap_or_default(),
+            "collect" => file.collect = decode(value, "collect", &[], sink).map(|d| d.0).unwrap_or_default(),
+            "targets" => file.targets = read_targets(value, sink),
+            other => unknown_key(sink, key.span(), "", other, &TOP_LEVEL),
+        }
+    }
+    file
+}
+
+fn read_targets(value: &Spanned<DeValue<'_>>, sink: &mut Sink<'_>) -> Vec<RawTargetEntry> {
+    let Some(table) = as_table(value, "targets", sink) else {
+        return Vec::new();
+    };
+    let mut entries = Vec::new();
+    for (name, value) in table.iter() {
+        let prefix = format!("targets.{}", name.get_ref());
+        let Some(table) = as_table(value, &prefix, sink) else {
+            continue;
+        };
+        let mut rest = table.clone();
+        let subtables: Vec<_> = TARGET_SUBTABLES.iter().map(|k| rest.remove(*k)).collect();
+        let rest = Spanned::new(value.span(), DeValue::Table(rest));
+        let Some((mut raw, broken)) = decode::<RawTarget>(&rest, &prefix, &TARGET_SUBTABLES, sink) else {
+            continue;
+        };
+        if let [tls, intervals, meta] = subtables.as_slice() {
+            raw.tls = decode_subtable(tls, &prefix, "tls", sink);
+            raw.intervals = decode_subtable(intervals, &prefix, "intervals", sink);
+            raw.meta = decode_subtable(meta, &prefix, "meta", sink);
+        }
+        entries.push(RawTargetEntry {
+            name: name.get_ref().to_string(),
+            name_span: name.span(),
+            raw,
+            broken,
+        });
+    }
+    // The tree is sorted by key; keep the order of the file instead.
+    entries.sort_by_key(|e| e.name_span.start);
+    entries
+}
+
+fn decode_subtable<T: DeserializeOwned>(
+    value: &Option<Spanned<DeValue<'_>>>,
+    prefix: &str,
+    name: &str,
+    sink: &mut Sink<'_>,
+) -> Option<T> {
+    let value = value.as_ref()?;
+    decode(value, &format!("{prefix}.{name}"), &[], sink).map(|(decoded, _)| decoded)
+}
+
+fn as_table<'a, 'i>(
+    value: &'a Spanned<DeValue<'i>>,
+    key: &str,
+    sink: &mut Sink<'_>,
+) -> Option<&'a DeTable<'i>> {
+    match value.get_ref() {
+        DeValue::Table(t) => Some(t),
+        other => {
+            sink.push(value.span(), key, format!("expected a table, found {}", article(other.type_str())));
+            None
+        }
+    }
+}
+
+/// Decodes one table into `T`, reporting every unknown key and every wrongly typed
+/// value. Returns the decoded value (offending keys left out) and the keys that are
+/// absent only because they were already reported. `also_known` are keys the caller
+/// took out beforehand, named in hints only.
+fn decode<T: DeserializeOwned>(
+    value: &Spanned<DeValue<'_>>,
+    prefix: &str,
+    also_known: &[&str],
+    sink: &mut Sink<'_>,
+) -> Option<(T, Vec<String>)> {
+    let table = as_table(value, prefix, sink)?;
+    let fields = field_names::<T>();
+    let known: Vec<&str> = fields.iter().chain(also_known).copied().collect();
+    let mut table = table.clone();
+    let unknown: Vec<_> = table
+        .iter()
+        .filter(|(k, _)| !fields.contains(&k.get_ref().as_ref()))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let mut broken = Vec::new();
+    for key in unknown {
+        unknown_key(sink, key.span(), prefix, key.get_ref(), &known);
+        table.remove(key.get_ref().as_ref());
+        // `db_hots` already says "did you mean `db_host`?"; do not also call it missing.
+        if let Some(near) = closest(key.get_ref(), fields) {
+            broken.push(near.to_owned());
+        }
+    }
+    // Each failed attempt removes one key, so this ends.
+    loop {
+        let de = ValueDeserializer::from(Spanned::new(value.span(), DeValue::Table(table.clone())));
+        let error = match T::deserialize(de) {
+            Ok(decoded) => return Some((decoded, broken)),
+            Err(e) => e,
+        };
+        let at = error.span().unwrap_or_else(|| value.span());
+        let culprit = table
+            .iter()
+            .find(|(k, v)| contains(&k.span(), at.start) || contains(&v.span(), at.start))
+            .map(|(k, _)| k.get_ref().to_string());
+        let Some(culprit) = culprit else {
+            sink.push(at, prefix, friendly(error.message()));
+            return None;
+        };
+        sink.push(at, &format!("{prefix}.{culprit}"), friendly(error.message()));
+        table.remove(culprit.as_str());
+        broken.push(culprit);
+    }
+}
+
+fn contains(span: &Range<usize>, offset: usize) -> bool {
+    span.start <= offset && offset < span.end.max(span.start + 1)
+}
+
+fn unknown_key(sink: &mut Sink<'_>, span: Range<usize>, prefix: &str, key: &str, known: &[&str]) {
+    let dotted = if prefix.is_empty() { key.to_owned() } else { format!("{prefix}.{key}") };
+    let mut message = String::from("unknown key");
+    let homes = tables_holding(key);
+    if let Some(near) = closest(key, known) {
+        message.push_str(&format!("; did you mean `{near}`?"));
+    } else if !homes.is_empty() {
+        message.push_str(&format!(" here; it belongs in {}", homes.join(" or ")));
+    } else {
+        message.push_str(&format!("; expected one of: {}", known.join(", ")));
+    }
+    sink.push(span, &dotted, message);
+}
+
+/// The tables where `key` is valid, for keys written in the wrong table.
+fn tables_holding(key: &str) -> Vec<&'static str> {
+    let tables: [(&str, &[&str]); 9] = [
+        ("the top level", &TOP_LEVEL),
+        ("[agent]", field_names::<RawAgent>()),
+        ("[history]", field_names::<RawHistory>()),
+        ("[ui]", field_names::<RawUi>()),
+        ("[collect]", field_names::<RawCollect>()),
+        ("[targets.<name>]", field_names::<RawTarget>()),
+        ("[targets.<name>.tls]", field_names::<RawTls>()),
+        ("[targets.<name>.intervals]", field_names::<RawIntervals>()),
+        ("[targets.<name>.meta]", field_names::<RawMeta>()),
+    ];
+    tables.iter().filter(|(_, keys)| keys.contains(&key)).map(|(table, _)| *table).collect()
+}
+
+/// Rewrites serde's "invalid type: string \"x\", expected i64" for people.
+fn friendly(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("invalid type: ") else {
+        return message.to_owned();
+    };
+    let Some((found, expected)) = rest.rsplit_once(", expected ") else {
+        return message.to_owned();
+    };
+    let expected = match expected {
+        "i64" => "an integer",
+        "a sequence" => "an array of strings",
+        other => other,
+    };
+    format!("expected {expected}, found {found}")
+}
+
+fn article(type_name: &str) -> String {
+    let a = if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{a} {type_name}")
+}
+
+/// The field names serde derived for `T`, read by asking `T` to deserialize itself
+/// from a probe that only records them. Keeps the key lists in one place: the structs.
+pub(crate) fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+    impl<'de> Deserializer<'de> for Probe<'_> {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("probe"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(serde::de::Error::custom("probe"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Probe(&mut fields));
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_come_from_the_structs() {
+        assert_eq!(field_names::<RawTls>(), &["mode", "ca_file"]);
+        assert!(field_names::<RawTarget>().contains(&"db_host"));
+        assert!(!field_names::<RawTarget>().contains(&"tls"));
+    }
+
+    #[test]
+    fn misplaced_keys_point_to_their_table() {
+        assert_eq!(tables_holding("connect_timeout"), ["[collect]"]);
+        assert_eq!(tables_holding("low_frequency_interval"), ["[agent]", "[targets.<name>.intervals]"]);
+        assert!(tables_holding("nope").is_empty());
+    }
+
+    #[test]
+    fn type_errors_read_naturally() {
+        assert_eq!(
+            friendly("invalid type: string \"x\", expected i64"),
+            "expected an integer, found string \"x\""
+        );
+        assert_eq!(friendly("something else"), "something else");
+    }
+}

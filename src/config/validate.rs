@@ -1,0 +1,295 @@
+//! Raw file values → the resolved `Config`: defaults filled in, values checked, target
+//! overrides merged. Every problem is reported with the span of the offending value.
+
+use super::error::Sink;
+use super::file::{RawAgent, RawCollect, RawFile, RawHistory, RawTarget, RawTargetEntry, RawUi, Value};
+use super::{
+    AgentConfig, CloudConfig, CollectConfig, Config, HistoryConfig, Intervals, Secret, TargetConfig,
+    TlsConfig, TlsMode, UiConfig,
+};
+use crate::collectors::registry::{ENGINES, Engine};
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub(crate) const PLATFORMS: &[&str] =
+    &["self-hosted", "aws-rds", "huawei-rds", "aws", "gcp", "azure", "onprem"];
+pub(crate) const LOG_LEVELS: &[&str] = &["error", "warn", "info", "debug", "trace"];
+pub(crate) const TLS_MODES: &[&str] = &["disable", "prefer", "require", "verify-full"];
+/// Prefix of secrets encrypted by `logstag encrypt` (spec §1.6).
+pub(crate) const ENCRYPTED_PREFIX: &str = "enc:v1:";
+
+pub(crate) fn resolve(raw: RawFile, sink: &mut Sink<'_>) -> Config {
+    let agent = agent(&raw.agent, sink);
+    let collect = collect(&raw.collect, sink);
+    let targets = raw.targets.iter().filter_map(|t| target(t, &agent.intervals, &collect, sink)).collect();
+    Config {
+        source: None,
+        agent,
+        targets,
+        history: history(&raw.history, sink),
+        ui: ui(&raw.ui, sink),
+        collect,
+    }
+}
+
+fn agent(raw: &RawAgent, sink: &mut Sink<'_>) -> AgentConfig {
+    let d = AgentConfig::default();
+    let k = |key: &str| format!("agent.{key}");
+    AgentConfig {
+        api_base_url: raw.api_base_url.as_ref().map(|v| v.get_ref().clone()),
+        api_key: secret(&raw.api_key, &k("api_key"), sink),
+        log_level: one_of(&raw.log_level, &k("log_level"), LOG_LEVELS, &d.log_level, sink),
+        intervals: Intervals {
+            high: tier(&raw.high_frequency_interval, &k("high_frequency_interval"), d.intervals.high, sink),
+            medium: tier(
+                &raw.medium_frequency_interval,
+                &k("medium_frequency_interval"),
+                d.intervals.medium,
+                sink,
+            ),
+            low: tier(&raw.low_frequency_interval, &k("low_frequency_interval"), d.intervals.low, sink),
+            schema: tier(
+                &raw.schema_frequency_interval,
+                &k("schema_frequency_interval"),
+                d.intervals.schema,
+                sink,
+            ),
+        },
+        startup_warmup_delay: seconds(&raw.startup_warmup_delay, &k("startup_warmup_delay"), 0, 1, sink)
+            .unwrap_or(d.startup_warmup_delay),
+        compress_request_payload: flag(&raw.compress_request_payload, d.compress_request_payload),
+        update_check_enabled: flag(&raw.update_check_enabled, d.update_check_enabled),
+        update_channel: non_empty(&raw.update_channel, &k("update_channel"), &d.update_channel, sink),
+        update_check_interval: seconds(&raw.update_check_interval, &k("update_check_interval"), 1, 60, sink)
+            .unwrap_or(d.update_check_interval),
+        auto_install_updates: flag(&raw.auto_install_updates, d.auto_install_updates),
+        export_to_file: flag(&raw.export_to_file, d.export_to_file),
+        export_path: raw.export_path.as_ref().map(|v| expand_home(v.get_ref())),
+        mock_mode: flag(&raw.mock_mode, d.mock_mode),
+    }
+}
+
+fn history(raw: &RawHistory, sink: &mut Sink<'_>) -> HistoryConfig {
+    let d = HistoryConfig::default();
+    HistoryConfig {
+        path: raw.path.as_ref().map(|v| expand_home(v.get_ref())),
+        retention: seconds(&raw.retention_hours, "history.retention_hours", 1, 3600, sink)
+            .unwrap_or(d.retention),
+        prune_interval: seconds(&raw.prune_interval, "history.prune_interval", 1, 1, sink)
+            .unwrap_or(d.prune_interval),
+    }
+}
+
+fn ui(raw: &RawUi, sink: &mut Sink<'_>) -> UiConfig {
+    let d = UiConfig::default();
+    UiConfig {
+        refresh: seconds(&raw.refresh_interval, "ui.refresh_interval", 1, 1, sink).unwrap_or(d.refresh),
+        theme: non_empty(&raw.theme, "ui.theme", &d.theme, sink),
+        chart_window: seconds(&raw.chart_window, "ui.chart_window", 1, 1, sink).unwrap_or(d.chart_window),
+    }
+}
+
+fn collect(raw: &RawCollect, sink: &mut Sink<'_>) -> CollectConfig {
+    let d = CollectConfig::default();
+    CollectConfig {
+        connect_timeout: seconds(&raw.connect_timeout, "collect.connect_timeout", 1, 1, sink)
+            .unwrap_or(d.connect_timeout),
+        query_timeout: seconds(&raw.query_timeout, "collect.query_timeout", 1, 1, sink)
+            .unwrap_or(d.query_timeout),
+        lock_timeout: seconds(&raw.lock_timeout, "collect.lock_timeout", 1, 1, sink)
+            .unwrap_or(d.lock_timeout),
+    }
+}
+
+fn target(
+    entry: &RawTargetEntry,
+    agent_intervals: &Intervals,
+    collect: &CollectConfig,
+    sink: &mut Sink<'_>,
+) -> Option<TargetConfig> {
+    let raw: &RawTarget = &entry.raw;
+    let prefix = format!("targets.{}", entry.name);
+    let k = |key: &str| format!("{prefix}.{key}");
+    let required = |present: bool, key: &str, hint: &str, sink: &mut Sink<'_>| {
+        if !present && !entry.broken.iter().any(|b| b == key) {
+            sink.push(entry.name_span.clone(), &k(key), format!("missing required key{hint}"));
+        }
+    };
+    if entry.name.trim().is_empty() {
+        sink.push(entry.name_span.clone(), &prefix, "a target name must not be empty");
+    }
+    required(raw.db_engine.is_some(), "db_engine", "", sink);
+    required(raw.db_host.is_some(), "db_host", "", sink);
+    let engine = raw.db_engine.as_ref().and_then(|v| match Engine::from_config_name(v.get_ref()) {
+        Some(engine) => Some(engine),
+        None => {
+            let accepted: Vec<&str> = ENGINES.iter().flat_map(|s| s.config_names.iter().copied()).collect();
+            let message = format!("unknown engine `{}`; accepted: {}", v.get_ref(), accepted.join(", "));
+            sink.push(v.span(), &k("db_engine"), message);
+            None
+        }
+    });
+    let hint = engine
+        .map(|e| format!(" (the {} default is {})", e.name(), e.spec().default_port))
+        .unwrap_or_default();
+    required(raw.db_port.is_some(), "db_port", &hint, sink);
+
+    let port = raw.db_port.as_ref().and_then(|v| match u16::try_from(*v.get_ref()) {
+        Ok(port) if port > 0 => Some(port),
+        _ => {
+            sink.push(v.span(), &k("db_port"), format!("port must be 1 to 65535, found {}", v.get_ref()));
+            None
+        }
+    });
+    let host = raw.db_host.as_ref().and_then(|v| {
+        let host = v.get_ref().trim();
+        if host.is_empty() {
+            sink.push(v.span(), &k("db_host"), "must not be empty");
+            return None;
+        }
+        Some(host.trim_start_matches('[').trim_end_matches(']').to_owned())
+    });
+    let database = raw.db_name.as_ref().map(|v| v.get_ref().clone()).unwrap_or_default();
+    if let (Some(Engine::Redis | Engine::Valkey), Some(v)) = (engine, &raw.db_name) {
+        let valid = v.get_ref().is_empty() || v.get_ref().parse::<u8>().is_ok_and(|n| n <= 15);
+        if !valid {
+            sink.push(
+                v.span(),
+                &k("db_name"),
+                "a Redis/Valkey db_name is a database number, \"0\" to \"15\"",
+            );
+        }
+    }
+    let platform = one_of(&raw.platform, &k("platform"), PLATFORMS, "self-hosted", sink);
+    let password = secret(&raw.db_password, &k("db_password"), sink).unwrap_or_default();
+    let cloud = CloudConfig {
+        region: text(&raw.cloud_region),
+        instance_id: text(&raw.cloud_instance_id),
+        access_key: text(&raw.cloud_access_key),
+        secret_key: secret(&raw.cloud_secret_key, &k("cloud_secret_key"), sink),
+        project_id: text(&raw.cloud_project_id),
+    };
+    let tls = raw.tls.as_ref().map(|t| TlsConfig {
+        mode: tls_mode(&t.mode, &k("tls.mode"), sink),
+        ca_file: t.ca_file.as_ref().map(|v| expand_home(v.get_ref())),
+    });
+    let mut intervals = agent_intervals.clone();
+    if let Some(o) = &raw.intervals {
+        let key = |name: &str| k(&format!("intervals.{name}"));
+        intervals.high =
+            tier(&o.high_frequency_interval, &key("high_frequency_interval"), intervals.high, sink);
+        intervals.medium =
+            tier(&o.medium_frequency_interval, &key("medium_frequency_interval"), intervals.medium, sink);
+        intervals.low = tier(&o.low_frequency_interval, &key("low_frequency_interval"), intervals.low, sink);
+        intervals.schema =
+            tier(&o.schema_frequency_interval, &key("schema_frequency_interval"), intervals.schema, sink);
+    }
+    let tags =
+        raw.meta.as_ref().and_then(|m| m.tags.as_ref()).map(|t| t.get_ref().clone()).unwrap_or_default();
+    Some(TargetConfig {
+        name: entry.name.clone(),
+        engine: engine?,
+        platform,
+        host: host?,
+        port: port?,
+        username: text(&raw.db_username).unwrap_or_default(),
+        password,
+        database,
+        tls: tls.unwrap_or_default(),
+        intervals,
+        tags,
+        connect_timeout: collect.connect_timeout,
+        query_timeout: collect.query_timeout,
+        lock_timeout: collect.lock_timeout,
+        cloud,
+    })
+}
+
+fn text(v: &Value<String>) -> Option<String> {
+    v.as_ref().map(|v| v.get_ref().clone())
+}
+
+fn flag(v: &Value<bool>, default: bool) -> bool {
+    v.as_ref().map_or(default, |v| *v.get_ref())
+}
+
+/// A non-negative whole number of `unit` seconds, at least `min`; `None` if absent or bad.
+fn seconds(v: &Value<i64>, key: &str, min: i64, unit: u64, sink: &mut Sink<'_>) -> Option<Duration> {
+    let v = v.as_ref()?;
+    let n = *v.get_ref();
+    if n < min {
+        sink.push(v.span(), key, format!("must be at least {min}, found {n}"));
+        return None;
+    }
+    Some(Duration::from_secs(u64::try_from(n).ok()?.saturating_mul(unit)))
+}
+
+/// A tier interval in seconds; `0` turns the tier off.
+fn tier(v: &Value<i64>, key: &str, default: Option<Duration>, sink: &mut Sink<'_>) -> Option<Duration> {
+    match v {
+        None => default,
+        Some(s) if *s.get_ref() == 0 => None,
+        Some(_) => seconds(v, key, 0, 1, sink).or(default),
+    }
+}
+
+fn one_of(v: &Value<String>, key: &str, allowed: &[&str], default: &str, sink: &mut Sink<'_>) -> String {
+    let Some(v) = v else {
+        return default.to_owned();
+    };
+    let value = v.get_ref().to_ascii_lowercase();
+    if allowed.contains(&value.as_str()) {
+        return value;
+    }
+    sink.push(v.span(), key, format!("`{}` is not one of: {}", v.get_ref(), allowed.join(", ")));
+    default.to_owned()
+}
+
+fn non_empty(v: &Value<String>, key: &str, default: &str, sink: &mut Sink<'_>) -> String {
+    match v {
+        None => default.to_owned(),
+        Some(v) if v.get_ref().trim().is_empty() => {
+            sink.push(v.span(), key, "must not be empty");
+            default.to_owned()
+        }
+        Some(v) => v.get_ref().clone(),
+    }
+}
+
+fn tls_mode(v: &Value<String>, key: &str, sink: &mut Sink<'_>) -> TlsMode {
+    let Some(v) = v else {
+        return TlsMode::default();
+    };
+    match v.get_ref().to_ascii_lowercase().as_str() {
+        "disable" => TlsMode::Disable,
+        "prefer" => TlsMode::Prefer,
+        "require" => TlsMode::Require,
+        "verify-full" => TlsMode::VerifyFull,
+        other => {
+            let hint =
+                if other == "verify-ca" { " (use verify-full, which also checks the host name)" } else { "" };
+            sink.push(v.span(), key, format!("`{other}` is not one of: {}{hint}", TLS_MODES.join(", ")));
+            TlsMode::default()
+        }
+    }
+}
+
+/// Moves the value into a `Secret`; encrypted values are refused until decryption lands.
+fn secret(v: &Value<Secret>, key: &str, sink: &mut Sink<'_>) -> Option<Secret> {
+    let v = v.as_ref()?;
+    if v.get_ref().expose().starts_with(ENCRYPTED_PREFIX) {
+        let message = "encrypted values (enc:v1:…) cannot be decrypted by this build yet; \
+                       put the plain value or run a newer logstag";
+        sink.push(v.span(), key, message);
+        return None;
+    }
+    Some(v.get_ref().clone())
+}
+
+/// `~/x` → `$HOME/x`, as people write in config files.
+fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}
