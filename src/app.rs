@@ -87,16 +87,10 @@ fn resolve_config(args: &TargetArgs) -> Result<Config, ExitCode> {
         })?,
         None => Config::default(),
     };
-    for url in &args.urls {
-        let mut target = config::target_from_url(url, &cfg).map_err(|e| {
-            eprintln!("{e}");
-            ExitCode::from(EXIT_CONFIG)
-        })?;
-        while cfg.targets.iter().any(|t| t.name == target.name) {
-            target.name.push('\'');
-        }
-        cfg.targets.push(target);
-    }
+    cfg.targets_from_urls(&args.urls).map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::from(EXIT_CONFIG)
+    })?;
     Ok(cfg)
 }
 
@@ -121,7 +115,9 @@ fn apply_overrides(cfg: &mut Config, cli: &Cli) {
 /// No URL and no config: PG* environment variables, then local probes. Prints what was
 /// tried when nothing answers.
 async fn discover_targets(cfg: &mut Config) -> bool {
-    let pg_env = ["PGHOST", "PGPORT", "PGHOSTADDR", "PGDATABASE", "PGUSER"].iter().any(|v| std::env::var_os(v).is_some());
+    let pg_env = ["PGHOST", "PGPORT", "PGHOSTADDR", "PGDATABASE", "PGUSER"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some());
     if pg_env {
         match config::target_from_url("postgresql://", cfg) {
             Ok(t) => {

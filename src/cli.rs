@@ -88,13 +88,15 @@ mod tests {
 
     #[test]
     fn urls_refresh_and_subcommands_parse() {
-        let cli = Cli::try_parse_from(["logstag", "postgresql://a@h/db", "postgres://b@h2/x", "--refresh", "1"])
-            .unwrap();
+        let cli =
+            Cli::try_parse_from(["logstag", "postgresql://a@h/db", "postgres://b@h2/x", "--refresh", "1"])
+                .unwrap();
         assert_eq!(cli.targets.urls.len(), 2);
         assert_eq!(cli.refresh, Some(1));
         let cli = Cli::try_parse_from(["logstag", "config", "check", "x.toml"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Config { action: ConfigAction::Check { .. } })));
-        let cli = Cli::try_parse_from(["logstag", "snapshot", "postgresql://h/db", "--format", "json"]).unwrap();
+        let cli =
+            Cli::try_parse_from(["logstag", "snapshot", "postgresql://h/db", "--format", "json"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Snapshot { .. })));
     }
 }

@@ -27,7 +27,8 @@ pub fn to_stderr(level: &str) {
 /// Sets `shutdown` on SIGTERM or SIGINT.
 pub async fn shutdown_on_signal(shutdown: watch::Sender<bool>) {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+    else {
         tracing::warn!("cannot install signal handlers; use q to quit");
         return;
     };

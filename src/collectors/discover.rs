@@ -20,9 +20,18 @@ const PROBE_TIMEOUT: Duration = Duration::from_millis(500);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Found {
     /// PostgreSQL on a Unix socket: directory and port (from the socket file name).
-    PostgresSocket { dir: PathBuf, port: u16 },
-    PostgresTcp { host: String, port: u16 },
-    RedisTcp { host: String, port: u16 },
+    PostgresSocket {
+        dir: PathBuf,
+        port: u16,
+    },
+    PostgresTcp {
+        host: String,
+        port: u16,
+    },
+    RedisTcp {
+        host: String,
+        port: u16,
+    },
 }
 
 /// What was probed and what answered, so a failed search can say what it tried.

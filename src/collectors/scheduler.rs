@@ -146,7 +146,11 @@ pub async fn run_once<C: Collector>(mut collector: C, intervals: Intervals, h: S
             return;
         }
         Err(_) => {
-            let msg = format!("cannot connect to {}: no answer within {} s", collector.endpoint(), h.connect_timeout.as_secs());
+            let msg = format!(
+                "cannot connect to {}: no answer within {} s",
+                collector.endpoint(),
+                h.connect_timeout.as_secs()
+            );
             emit_status(&h, TargetStatus::down(msg, Duration::ZERO), None).await;
             return;
         }
@@ -160,7 +164,9 @@ pub async fn run_once<C: Collector>(mut collector: C, intervals: Intervals, h: S
                 send_round(&h, tier, collected, started.elapsed()).await;
             }
             Ok(Err(e)) => problems.push(e.to_string()),
-            Err(_) => problems.push(format!("{} tier timed out after {} s", tier.name(), h.round_timeout.as_secs())),
+            Err(_) => {
+                problems.push(format!("{} tier timed out after {} s", tier.name(), h.round_timeout.as_secs()))
+            }
         }
     }
     collector.disconnect();

@@ -1,0 +1,58 @@
+//! `logstag config check` on the real binary: valid files pass, every invalid file
+//! fails with exit code 2 and names the file, a line and the key.
+
+use std::path::Path;
+use std::process::Command;
+
+fn check(file: &Path) -> (Option<i32>, String, String) {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_logstag")).args(["config", "check"]).arg(file).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn files(dir: &str) -> Vec<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/configs").join(dir);
+    let mut v: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn valid_configs_and_the_example_pass() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    for f in files("valid").into_iter().chain([example]) {
+        let (code, stdout, stderr) = check(&f);
+        assert_eq!(code, Some(0), "{}: {stderr}", f.display());
+        assert!(stdout.contains("OK"), "{stdout}");
+    }
+}
+
+#[test]
+fn invalid_configs_exit_2_naming_file_line_and_key() {
+    let invalid = files("invalid");
+    assert!(invalid.len() >= 8);
+    for f in invalid {
+        let (code, _, stderr) = check(&f);
+        assert_eq!(code, Some(2), "{}", f.display());
+        let first = stderr.lines().next().unwrap_or_default();
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        // path:line:column: key: message
+        let mut parts = first.splitn(5, ':');
+        let (path, line, col, key) = (parts.next(), parts.next(), parts.next(), parts.next());
+        assert!(path.unwrap_or_default().ends_with(&name), "{first}");
+        assert!(line.unwrap_or_default().parse::<usize>().unwrap_or(0) >= 1, "{first}");
+        assert!(col.unwrap_or_default().parse::<usize>().is_ok(), "{first}");
+        assert!(!key.unwrap_or_default().trim().is_empty(), "{first}");
+    }
+}
+
+#[test]
+fn missing_file_is_a_clear_error() {
+    let (code, _, stderr) = check(Path::new("/nonexistent/logstag.toml"));
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("/nonexistent/logstag.toml"), "{stderr}");
+}
