@@ -1,2 +1,5 @@
 //! End-to-end tests: one test binary, real servers started by the harness.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod postgres_live;
+mod support;

@@ -22,7 +22,7 @@ use tokio_postgres::Row;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 
-pub use connect::{describe_connect_error, startup_options};
+pub use connect::{describe_connect_error, driver_config, startup_options};
 
 /// Oldest server whose views our queries know.
 const MIN_VERSION_NUM: i32 = 120_000;

@@ -1,0 +1,3 @@
+//! Test harness: real servers started and stopped by the tests themselves.
+
+pub mod postgres;
