@@ -274,7 +274,7 @@ async fn server_cost_of_monitoring_queries() {
     let admin = cluster.client("postgres").await;
     let rows = admin
         .query(
-            "SELECT calls, total_exec_time, total_plan_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 70)
+            "SELECT calls, plans, total_exec_time, total_plan_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 70)
              FROM pg_stat_statements WHERE userid = 'monitor'::regrole ORDER BY total_exec_time DESC",
             &[],
         )
@@ -285,9 +285,12 @@ async fn server_cost_of_monitoring_queries() {
         "server time of the monitor role's queries (60 high rounds + 1 medium + 1 low, 100 idle sessions):"
     );
     for r in &rows {
-        let (calls, exec, plan): (i64, f64, f64) = (r.get(0), r.get(1), r.get(2));
+        let (calls, plans, exec, plan): (i64, i64, f64, f64) = (r.get(0), r.get(1), r.get(2), r.get(3));
         total += exec + plan;
-        println!("  {calls:>4} calls  exec {exec:>8.3} ms  plan {plan:>7.3} ms  {}", r.get::<_, String>(3));
+        println!(
+            "  {calls:>4} calls {plans:>3} plans  exec {exec:>8.3} ms  plan {plan:>7.3} ms  {}",
+            r.get::<_, String>(4)
+        );
     }
     println!(
         "TOTAL server time: {total:.3} ms per 60 high-tier rounds (+1 medium, +1 low); client wall {wall:?}"

@@ -31,35 +31,16 @@ impl PostgresCollector {
         let mut bodies = Vec::new();
         let mut metrics = Vec::new();
 
-        if let Some(rows) = self.rows("instance", queries::INSTANCE, &[], &mut problems).await? {
-            let info = map_rows(&rows, "instance", &mut problems, |r| {
-                Ok(InstanceRow {
-                    version: r.try_get("version")?,
-                    version_full: r.try_get("version_full")?,
-                    started_at_ms: r.try_get("started_at_ms")?,
-                    max_connections: r.try_get("max_connections")?,
-                    in_recovery: r.try_get("in_recovery")?,
-                    database: r.try_get("database")?,
-                    connections: r.try_get("connections")?,
-                })
-            });
-            if let Some(row) = info.into_iter().next() {
-                let info = parse::instance(row);
-                metrics.push(Metric::new(metric::CONNECTIONS, info.connections as f64));
-                if let Some(max) = info.max_connections {
-                    metrics.push(Metric::new(metric::MAX_CONNECTIONS, max as f64));
-                }
-                bodies.push(SampleBody::Instance(info));
-            }
-        }
-
+        let mut session_count = None;
         let activity_sql = queries::activity_sql(self.version_num);
         if let Some(rows) = self.rows("pg_stat_activity", activity_sql, &[], &mut problems).await? {
-            let sessions: Vec<_> = map_rows(&rows, "pg_stat_activity", &mut problems, |r| {
+            let mut rows = map_rows(&rows, "pg_stat_activity", &mut problems, |r| {
                 Ok(ActivityRow {
                     pid: r.try_get("pid")?,
-                    user: r.try_get("usename")?,
-                    database: r.try_get("datname")?,
+                    user_id: r.try_get("user_id")?,
+                    database_id: r.try_get("database_id")?,
+                    user: String::new(),
+                    database: String::new(),
                     application: r.try_get("application_name")?,
                     client: r.try_get("client_addr")?,
                     state: r.try_get("state")?,
@@ -75,10 +56,16 @@ impl PostgresCollector {
                     backend_xmin: r.try_get("backend_xmin")?,
                     leader_pid: r.try_get("leader_pid")?,
                 })
-            })
-            .into_iter()
-            .map(parse::session)
-            .collect();
+            });
+            let user_ids: Vec<i64> = rows.iter().filter_map(|r| r.user_id).collect();
+            let database_ids: Vec<i64> = rows.iter().filter_map(|r| r.database_id).collect();
+            self.resolve_names(user_ids, database_ids, &mut problems).await?;
+            for row in &mut rows {
+                row.user = Self::name_of(&self.role_names, row.user_id);
+                row.database = Self::name_of(&self.database_names, row.database_id);
+            }
+            let sessions: Vec<_> = rows.into_iter().map(parse::session).collect();
+            session_count = Some(sessions.len());
             if sessions.iter().any(|s| s.query == "<insufficient privilege>") {
                 problems.push(
                     "pg_stat_activity: query texts of other roles are hidden \
@@ -94,6 +81,31 @@ impl PostgresCollector {
             bodies.push(SampleBody::Activity(ActivitySnapshot { sessions, locks: self.high.locks.clone() }));
         }
         self.high.rounds += 1;
+
+        // Every client backend, ours included; unknown when the activity read failed.
+        let connections = session_count.map_or(0, |n| n as u64 + 1);
+        if let Some(rows) = self.rows("instance", queries::INSTANCE, &[], &mut problems).await? {
+            let info = map_rows(&rows, "instance", &mut problems, |r| {
+                Ok(InstanceRow {
+                    version: r.try_get("version")?,
+                    version_full: r.try_get("version_full")?,
+                    started_at_ms: r.try_get("started_at_ms")?,
+                    max_connections: r.try_get("max_connections")?,
+                    in_recovery: r.try_get("in_recovery")?,
+                    database: r.try_get("database")?,
+                })
+            });
+            if let Some(row) = info.into_iter().next() {
+                let info = parse::instance(row, connections);
+                if session_count.is_some() {
+                    metrics.push(Metric::new(metric::CONNECTIONS, info.connections as f64));
+                }
+                if let Some(max) = info.max_connections {
+                    metrics.push(Metric::new(metric::MAX_CONNECTIONS, max as f64));
+                }
+                bodies.push(SampleBody::Instance(info));
+            }
+        }
 
         if let Some(rows) = self.rows("pg_stat_database", queries::DATABASES, &[], &mut problems).await? {
             let now = Instant::now();

@@ -10,7 +10,6 @@ use crate::model::{
     Metric, QueryStatsSnapshot, Replica, Replication, ReplicationSlot, SampleBody, ServerRole,
     StatsAvailability, Timestamp, WalReceiver, metric,
 };
-use std::collections::HashMap;
 use std::time::Instant;
 use tokio_postgres::error::SqlState;
 
@@ -24,8 +23,6 @@ const TEXT_CACHE_CAP: usize = 5_000;
 pub struct MediumState {
     statements: StatementDeltas,
     texts: TextCache,
-    role_names: HashMap<i64, String>,
-    database_names: HashMap<i64, String>,
     /// (when, checkpoints timed, checkpoints requested, buffers written).
     previous_bgwriter: Option<(Instant, u64, u64, u64)>,
 }
@@ -35,8 +32,6 @@ impl Default for MediumState {
         Self {
             statements: StatementDeltas::default(),
             texts: TextCache::new(TEXT_CACHE_CAP),
-            role_names: HashMap::new(),
-            database_names: HashMap::new(),
             previous_bgwriter: None,
         }
     }
@@ -181,16 +176,9 @@ impl PostgresCollector {
                 }
             }
         }
-        let unknown_user =
-            interval.deltas.iter().any(|(k, _)| !self.medium.role_names.contains_key(&k.userid));
-        if unknown_user {
-            self.medium.role_names = self.read_names(queries::ROLE_NAMES, problems).await?;
-        }
-        let unknown_db =
-            interval.deltas.iter().any(|(k, _)| !self.medium.database_names.contains_key(&k.dbid));
-        if unknown_db {
-            self.medium.database_names = self.read_names(queries::DATABASE_NAMES, problems).await?;
-        }
+        let user_ids: Vec<i64> = interval.deltas.iter().map(|(k, _)| k.userid).collect();
+        let database_ids: Vec<i64> = interval.deltas.iter().map(|(k, _)| k.dbid).collect();
+        self.resolve_names(user_ids, database_ids, problems).await?;
 
         let mut stats = Vec::with_capacity(interval.deltas.len());
         let (mut calls, mut time_ms) = (0u64, 0.0f64);
@@ -198,11 +186,8 @@ impl PostgresCollector {
             calls += delta.calls;
             time_ms += delta.total_time_ms;
             let text = self.medium.texts.get(key.queryid).unwrap_or_default();
-            let name = |names: &HashMap<i64, String>, id: i64| {
-                names.get(&id).cloned().unwrap_or_else(|| id.to_string())
-            };
-            let user = name(&self.medium.role_names, key.userid);
-            let database = name(&self.medium.database_names, key.dbid);
+            let user = Self::name_of(&self.role_names, Some(key.userid));
+            let database = Self::name_of(&self.database_names, Some(key.dbid));
             stats.push(query_stat(key, delta, text, user, database));
         }
         self.medium.texts.end_round();
@@ -218,17 +203,6 @@ impl PostgresCollector {
             reset_detected: interval.reset_detected,
             evicted: interval.evicted,
         })
-    }
-
-    async fn read_names(
-        &mut self,
-        sql: &'static str,
-        problems: &mut Vec<String>,
-    ) -> Result<HashMap<i64, String>, CollectError> {
-        let rows = self.rows("names", sql, &[], problems).await?.unwrap_or_default();
-        Ok(map_rows(&rows, "names", problems, |r| Ok((r.try_get("oid")?, r.try_get("name")?)))
-            .into_iter()
-            .collect())
     }
 
     async fn read_replication(

@@ -37,6 +37,9 @@ pub struct PostgresCollector {
     medium: medium::MediumState,
     /// Database sizes from the medium tier, shown next to the high-tier counters.
     sizes: HashMap<String, u64>,
+    /// pg_roles / pg_database names by oid: the activity and statement reads return ids.
+    role_names: HashMap<i64, String>,
+    database_names: HashMap<i64, String>,
 }
 
 impl PostgresCollector {
@@ -49,6 +52,8 @@ impl PostgresCollector {
             high: high::HighState::default(),
             medium: medium::MediumState::default(),
             sizes: HashMap::new(),
+            role_names: HashMap::new(),
+            database_names: HashMap::new(),
         }
     }
 
@@ -92,6 +97,41 @@ impl PostgresCollector {
                 None
             }
         })
+    }
+
+    /// Refreshes the name caches when an id we have not seen shows up (a new role or
+    /// database), so the catalogs are read rarely rather than every round.
+    async fn resolve_names(
+        &mut self,
+        user_ids: impl IntoIterator<Item = i64>,
+        database_ids: impl IntoIterator<Item = i64>,
+        problems: &mut Vec<String>,
+    ) -> Result<(), CollectError> {
+        if user_ids.into_iter().any(|id| !self.role_names.contains_key(&id)) {
+            self.role_names = self.read_names(queries::ROLE_NAMES, problems).await?;
+        }
+        if database_ids.into_iter().any(|id| !self.database_names.contains_key(&id)) {
+            self.database_names = self.read_names(queries::DATABASE_NAMES, problems).await?;
+        }
+        Ok(())
+    }
+
+    async fn read_names(
+        &mut self,
+        sql: &'static str,
+        problems: &mut Vec<String>,
+    ) -> Result<HashMap<i64, String>, CollectError> {
+        let rows = self.rows("names", sql, &[], problems).await?.unwrap_or_default();
+        let names = map_rows(&rows, "names", problems, |r| Ok((r.try_get("oid")?, r.try_get("name")?)));
+        Ok(names.into_iter().collect())
+    }
+
+    /// The cached name of an id, or the id itself when the catalog did not know it.
+    fn name_of(names: &HashMap<i64, String>, id: Option<i64>) -> String {
+        match id {
+            Some(id) => names.get(&id).cloned().unwrap_or_else(|| id.to_string()),
+            None => String::new(),
+        }
     }
 
     async fn collect_low(&mut self) -> Result<Collected, CollectError> {

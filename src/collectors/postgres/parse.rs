@@ -56,6 +56,9 @@ pub fn wait(wait_event_type: Option<&str>, wait_event: Option<&str>) -> Option<W
 #[derive(Debug, Clone, Default)]
 pub struct ActivityRow {
     pub pid: i64,
+    pub user_id: Option<i64>,
+    pub database_id: Option<i64>,
+    /// Filled from the id → name caches (the query returns ids only).
     pub user: String,
     pub database: String,
     pub application: String,
@@ -154,10 +157,10 @@ pub struct InstanceRow {
     pub max_connections: Option<i64>,
     pub in_recovery: bool,
     pub database: String,
-    pub connections: i64,
 }
 
-pub fn instance(row: InstanceRow) -> InstanceInfo {
+/// `connections` comes from the activity read: every client backend including ours.
+pub fn instance(row: InstanceRow, connections: u64) -> InstanceInfo {
     InstanceInfo {
         version: short_version(&row.version).to_owned(),
         version_full: row.version_full,
@@ -165,7 +168,7 @@ pub fn instance(row: InstanceRow) -> InstanceInfo {
         max_connections: row.max_connections.and_then(|n| u64::try_from(n).ok()),
         role: if row.in_recovery { ServerRole::Standby } else { ServerRole::Primary },
         database: row.database,
-        connections: u64::try_from(row.connections).unwrap_or(0),
+        connections,
     }
 }
 
