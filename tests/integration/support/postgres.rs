@@ -23,6 +23,8 @@ pub struct TestCluster {
     bin: PathBuf,
     pub port: u16,
     watchdog: Option<std::process::Child>,
+    /// Extra server options (`-c name=value …`), e.g. for TLS.
+    extra_options: String,
 }
 
 fn as_root() -> bool {
@@ -57,12 +59,28 @@ fn free_port() -> u16 {
 impl TestCluster {
     /// initdb + start on a free loopback port, then roles, databases and extensions.
     pub fn start() -> TestCluster {
+        Self::start_with(false)
+    }
+
+    /// Like `start`, with TLS on: a test CA signs a server certificate for 127.0.0.1
+    /// and localhost. The CA certificate is at `ca_cert()`.
+    pub fn start_tls() -> TestCluster {
+        Self::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> TestCluster {
         let dir = tempfile::Builder::new().prefix("logstag-pg-").tempdir().expect("tempdir");
         if as_root() {
             let ok = Command::new("chown").arg("postgres:postgres").arg(dir.path()).status().expect("chown");
             assert!(ok.success(), "chown of the cluster dir failed");
         }
-        let mut cluster = TestCluster { dir, bin: bin_dir(), port: free_port(), watchdog: None };
+        let mut cluster = TestCluster {
+            dir,
+            bin: bin_dir(),
+            port: free_port(),
+            watchdog: None,
+            extra_options: String::new(),
+        };
         let data = cluster.data_dir();
         let out = cluster
             .server_cmd("initdb")
@@ -76,6 +94,12 @@ impl TestCluster {
                    host all pwuser 127.0.0.1/32 scram-sha-256\n\
                    host all all 127.0.0.1/32 trust\n";
         std::fs::write(data.join("pg_hba.conf"), hba).expect("write pg_hba.conf");
+        if tls {
+            cluster.make_certificates();
+            let dir = cluster.dir.path().display().to_string();
+            cluster.extra_options =
+                format!(" -c ssl=on -c ssl_cert_file={dir}/server.crt -c ssl_key_file={dir}/server.key");
+        }
         cluster.spawn_watchdog();
         cluster.start_again();
         // One statement per call: psql -c runs a multi-statement string as one
@@ -112,6 +136,32 @@ impl TestCluster {
         })
     }
 
+    pub fn ca_cert(&self) -> PathBuf {
+        self.dir.path().join("ca.crt")
+    }
+
+    fn make_certificates(&self) {
+        let d = self.dir.path().display();
+        let script = format!(
+            "set -e; cd '{d}'
+             openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=logstag-test-ca \
+               -keyout ca.key -out ca.crt -addext basicConstraints=critical,CA:TRUE \
+               -addext keyUsage=critical,keyCertSign,cRLSign
+             openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout server.key -out server.csr
+             printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\nbasicConstraints=CA:FALSE\\n' > ext.cnf
+             openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
+               -extfile ext.cnf -out server.crt
+             chmod 600 server.key"
+        );
+        let out = Command::new("sh").args(["-c", &script]).output().expect("run openssl");
+        assert!(out.status.success(), "openssl failed: {}", String::from_utf8_lossy(&out.stderr));
+        if as_root() {
+            let key = self.dir.path().join("server.key");
+            let ok = Command::new("chown").arg("postgres:postgres").arg(key).status().expect("chown");
+            assert!(ok.success());
+        }
+    }
+
     fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
     }
@@ -133,7 +183,7 @@ impl TestCluster {
              -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
             self.port,
             self.socket_dir().display()
-        );
+        ) + &self.extra_options;
         let log = self.dir.path().join("server.log");
         let out = self
             .server_cmd("pg_ctl")
