@@ -186,7 +186,10 @@ async fn monitoring_connection_is_read_only() {
     let row = client.query_one("SHOW default_transaction_read_only", &[]).await.unwrap();
     assert_eq!(row.get::<_, String>(0), "on");
 
-    let mut collector = PostgresCollector::new(&cluster.target_config("monitor", "app"));
+    // Through the Unix socket directory this time (host starting with '/').
+    let mut target = cluster.target_config("monitor", "app");
+    target.host = cluster.socket_dir().display().to_string();
+    let mut collector = PostgresCollector::new(&target);
     collector.ensure_connected().await.unwrap();
     let admin = cluster.client("postgres").await;
     let n: i64 = admin

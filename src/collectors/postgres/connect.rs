@@ -54,6 +54,9 @@ pub fn driver_config(target: &TargetConfig) -> tokio_postgres::Config {
         TlsMode::Disable => SslMode::Disable,
         // Unix sockets are local; libpq does not use TLS on them either.
         _ if target.host.starts_with('/') => SslMode::Disable,
+        // Prefer verifies like VerifyFull when the server offers TLS (a self-signed
+        // server then fails with a hint to use Require or ca_file) and falls back to
+        // plain text only when the server has no TLS at all.
         TlsMode::Prefer => SslMode::Prefer,
         TlsMode::Require | TlsMode::VerifyFull => SslMode::Require,
     });
@@ -212,7 +215,13 @@ pub fn describe_connect_error(e: &tokio_postgres::Error, target: &TargetConfig) 
     let chain = error_chain(e);
     let lower = chain.to_ascii_lowercase();
     if lower.contains("tls") || lower.contains("certificate") {
-        format!("TLS failure ({:?} mode): {chain}", target.tls.mode)
+        let hint = match target.tls.mode {
+            TlsMode::Prefer | TlsMode::VerifyFull => {
+                "; trust the server's CA with tls.ca_file, or use tls mode \"require\" to encrypt without verifying"
+            }
+            _ => "",
+        };
+        format!("TLS failure ({:?} mode): {chain}{hint}", target.tls.mode)
     } else if lower.contains("refused") {
         "connection refused: is PostgreSQL running and listening there?".to_owned()
     } else if lower.contains("password missing") {

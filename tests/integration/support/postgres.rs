@@ -32,7 +32,8 @@ fn as_root() -> bool {
     unsafe { libc::getuid() == 0 }
 }
 
-/// PGBIN, else the highest /usr/lib/postgresql/<v>/bin, else whatever PATH holds.
+/// PGBIN, else the highest /usr/lib/postgresql/<v>/bin, else whatever PATH holds (an
+/// empty dir joined with a bare program name makes Command search PATH).
 fn bin_dir() -> PathBuf {
     if let Ok(dir) = std::env::var("PGBIN") {
         return PathBuf::from(dir);
@@ -166,7 +167,7 @@ impl TestCluster {
         self.dir.path().join("data")
     }
 
-    fn socket_dir(&self) -> &Path {
+    pub fn socket_dir(&self) -> &Path {
         self.dir.path()
     }
 
