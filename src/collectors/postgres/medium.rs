@@ -77,11 +77,11 @@ impl PostgresCollector {
                 evicted: None,
             }
         };
-        let installed = match self.query_raw(queries::STATEMENTS_EXTENSION, &[]).await? {
-            Ok(rows) => !rows.is_empty(),
+        let extension_version = match self.query_raw(queries::STATEMENTS_EXTENSION, &[]).await? {
+            Ok(rows) => rows.first().and_then(|r| r.try_get::<_, String>("extversion").ok()),
             Err(f) => return Ok(unavailable(format!("pg_extension: {}", f.message), problems)),
         };
-        if !installed {
+        let Some(extension_version) = extension_version else {
             self.medium.statements.clear();
             return Ok(unavailable(
                 format!(
@@ -90,8 +90,9 @@ impl PostgresCollector {
                 ),
                 problems,
             ));
-        }
-        let rows = match self.query_raw(queries::statements_sql(self.version_num), &[]).await? {
+        };
+        let sql = queries::statements_sql(&extension_version, self.version_num);
+        let rows = match self.query_raw(sql, &[]).await? {
             Ok(rows) => rows,
             Err(f) => {
                 self.medium.statements.clear();
@@ -133,12 +134,8 @@ impl PostgresCollector {
                 blk_read_time_ms: r.try_get::<_, Option<f64>>("blk_read_time_ms")?.unwrap_or(0.0),
                 blk_write_time_ms: r.try_get::<_, Option<f64>>("blk_write_time_ms")?.unwrap_or(0.0),
             };
-            let key = |queryid| StatementKey {
-                queryid,
-                userid: r.try_get::<_, i64>("userid").unwrap_or(0),
-                dbid: r.try_get::<_, i64>("dbid").unwrap_or(0),
-            };
-            Ok(queryid.map(|q| (key(q), counters)))
+            let (userid, dbid) = (r.try_get("userid")?, r.try_get("dbid")?);
+            Ok(queryid.map(|queryid| (StatementKey { queryid, userid, dbid }, counters)))
         });
         let hidden = entries.iter().filter(|e| e.is_none()).count();
         if hidden > 0 {
@@ -149,7 +146,7 @@ impl PostgresCollector {
         }
         let entries: Vec<_> = entries.into_iter().flatten().collect();
 
-        let info = if self.version_num >= 140_000 {
+        let info = if queries::has_statements_info(&extension_version) {
             match self.query_raw(queries::STATEMENTS_INFO, &[]).await? {
                 Ok(rows) => rows.first().and_then(|r| {
                     Some(StatementsInfo {

@@ -98,7 +98,7 @@ WHERE datname IS NOT NULL";
 pub const STATEMENTS_EXTENSION: &str = "\
 SELECT extversion FROM pg_extension WHERE extname = 'pg_stat_statements'";
 
-/// pg_stat_statements on PG 12 (pre-13 column names, no plan times).
+/// pg_stat_statements up to extension 1.7 (PG 12 column names, no plan times).
 /// `showtext := false`: texts can be megabytes; they are fetched lazily by queryid.
 pub const STATEMENTS_12: &str = "\
 SELECT queryid, userid::int8 AS userid, dbid::int8 AS dbid, calls,
@@ -108,7 +108,7 @@ SELECT queryid, userid::int8 AS userid, dbid::int8 AS dbid, calls,
        blk_read_time AS blk_read_time_ms, blk_write_time AS blk_write_time_ms
 FROM pg_stat_statements(false)";
 
-/// PG 13–16: *_exec_time names (planning is counted separately there).
+/// Extension 1.8–1.10 (PG 13–16): *_exec_time names (planning is counted separately).
 pub const STATEMENTS_13: &str = "\
 SELECT queryid, userid::int8 AS userid, dbid::int8 AS dbid, calls,
        total_exec_time AS total_time_ms, min_exec_time AS min_time_ms,
@@ -118,7 +118,7 @@ SELECT queryid, userid::int8 AS userid, dbid::int8 AS dbid, calls,
        blk_read_time AS blk_read_time_ms, blk_write_time AS blk_write_time_ms
 FROM pg_stat_statements(false)";
 
-/// PG 17+: block times are split into shared and local.
+/// Extension 1.11+ (PG 17+): block times are split into shared and local.
 pub const STATEMENTS_17: &str = "\
 SELECT queryid, userid::int8 AS userid, dbid::int8 AS dbid, calls,
        total_exec_time AS total_time_ms, min_exec_time AS min_time_ms,
@@ -264,13 +264,31 @@ pub fn activity_sql(version_num: i32) -> &'static str {
     if version_num >= 130_000 { ACTIVITY_13 } else { ACTIVITY_12 }
 }
 
-/// The pg_stat_statements query whose column names match the server version.
-pub fn statements_sql(version_num: i32) -> &'static str {
-    match version_num {
-        v if v >= 170_000 => STATEMENTS_17,
-        v if v >= 130_000 => STATEMENTS_13,
-        _ => STATEMENTS_12,
+/// "1.10" → (1, 10).
+fn extension_version(version: &str) -> Option<(u32, u32)> {
+    let (major, minor) = version.trim().split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+/// The pg_stat_statements query whose column names match the installed extension.
+/// The columns come from the extension's SQL definition, which stays at its old version
+/// after a server upgrade until ALTER EXTENSION … UPDATE, so the extension version
+/// decides (1.8 = PG 13 names, 1.11 = PG 17 split block times); the server version is
+/// the fallback when the version string is unexpected.
+pub fn statements_sql(extversion: &str, version_num: i32) -> &'static str {
+    match extension_version(extversion) {
+        Some(v) if v >= (1, 11) => STATEMENTS_17,
+        Some(v) if v >= (1, 8) => STATEMENTS_13,
+        Some(_) => STATEMENTS_12,
+        None if version_num >= 170_000 => STATEMENTS_17,
+        None if version_num >= 130_000 => STATEMENTS_13,
+        None => STATEMENTS_12,
     }
+}
+
+/// pg_stat_statements_info exists from extension 1.9 (PG 14) on.
+pub fn has_statements_info(extversion: &str) -> bool {
+    extension_version(extversion).is_some_and(|v| v >= (1, 9))
 }
 
 pub fn bgwriter_sql(version_num: i32) -> &'static str {
@@ -322,10 +340,16 @@ mod tests {
 
     #[test]
     fn version_picks_matching_columns() {
-        assert!(statements_sql(120_015).contains("total_time AS"));
-        assert!(statements_sql(130_000).contains("total_exec_time"));
-        assert!(statements_sql(160_004).contains("blk_read_time AS"));
-        assert!(statements_sql(170_002).contains("shared_blk_read_time"));
+        assert!(statements_sql("1.7", 120_015).contains("total_time AS"));
+        assert!(statements_sql("1.8", 130_000).contains("total_exec_time"));
+        assert!(statements_sql("1.10", 160_004).contains("blk_read_time AS"));
+        assert!(!statements_sql("1.10", 160_004).contains("shared_blk_read_time"));
+        assert!(statements_sql("1.11", 170_002).contains("shared_blk_read_time"));
+        // An extension not updated after a server upgrade keeps its old columns.
+        assert!(statements_sql("1.7", 150_000).contains("total_time AS"));
+        assert!(statements_sql("weird", 170_000).contains("shared_blk_read_time"));
+        assert!(statements_sql("weird", 120_000).contains("total_time AS"));
+        assert!(has_statements_info("1.10") && !has_statements_info("1.8"));
         assert!(activity_sql(120_000).contains("NULL::int8 AS leader_pid"));
         assert!(activity_sql(150_018).contains("s.leader_pid::int8"));
         assert!(bgwriter_sql(170_000).contains("pg_stat_checkpointer"));

@@ -34,6 +34,30 @@ pub struct Counters {
 }
 
 impl Counters {
+    fn absorb(&mut self, other: &Counters) {
+        self.calls += other.calls;
+        self.total_time_ms += other.total_time_ms;
+        self.min_time_ms = match (self.min_time_ms, other.min_time_ms) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.max_time_ms = match (self.max_time_ms, other.max_time_ms) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        self.rows += other.rows;
+        self.shared_blks_hit += other.shared_blks_hit;
+        self.shared_blks_read += other.shared_blks_read;
+        self.shared_blks_dirtied += other.shared_blks_dirtied;
+        self.shared_blks_written += other.shared_blks_written;
+        self.local_blks_hit += other.local_blks_hit;
+        self.local_blks_read += other.local_blks_read;
+        self.temp_blks_read += other.temp_blks_read;
+        self.temp_blks_written += other.temp_blks_written;
+        self.blk_read_time_ms += other.blk_read_time_ms;
+        self.blk_write_time_ms += other.blk_write_time_ms;
+    }
+
     /// Counters since `prev`, or None when the entry was reset in between (calls went down).
     fn since(&self, prev: &Counters) -> Option<Counters> {
         let (calls, reset) = counter_delta(prev.calls, self.calls);
@@ -104,7 +128,17 @@ impl StatementDeltas {
         info: Option<StatementsInfo>,
     ) -> Interval {
         let tracked = rows.len() as u64;
-        let current: HashMap<StatementKey, Counters> = rows.into_iter().collect();
+        let mut current: HashMap<StatementKey, Counters> = HashMap::with_capacity(rows.len());
+        for (key, counters) in rows {
+            // With pg_stat_statements.track = all (PG 14+), a statement has a top-level
+            // and a nested entry under the same key: they are added up.
+            match current.get_mut(&key) {
+                Some(existing) => existing.absorb(&counters),
+                None => {
+                    current.insert(key, counters);
+                }
+            }
+        }
         let prev_info = std::mem::replace(&mut self.info, info);
         let Some((then, previous)) = self.previous.replace((now, current)) else {
             return Interval { tracked, ..Default::default() };
@@ -268,6 +302,15 @@ mod tests {
         let got: Vec<(i64, u64)> = second.deltas.iter().map(|(k, c)| (k.queryid, c.calls)).collect();
         assert_eq!(got, vec![(1, 7), (3, 2)]);
         assert_eq!(second.deltas[0].1.total_time_ms, 7.0);
+    }
+
+    #[test]
+    fn top_level_and_nested_entries_of_one_key_add_up() {
+        let mut d = StatementDeltas::default();
+        d.advance(Timestamp(0), vec![(key(1), c(1, 1.0)), (key(1), c(2, 2.0))], None);
+        let i = d.advance(Timestamp(1_000), vec![(key(1), c(4, 4.0)), (key(1), c(3, 3.0))], None);
+        assert!(!i.reset_detected);
+        assert_eq!(i.deltas[0].1.calls, 4);
     }
 
     #[test]
