@@ -13,6 +13,7 @@ use crate::config::Intervals;
 use crate::model::{
     Metric, Sample, SampleBody, TargetHealth, TargetId, TargetStatus, Tier, Timestamp, metric,
 };
+use std::collections::BTreeMap;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, sleep_until, timeout};
@@ -54,6 +55,9 @@ pub async fn run<C: Collector>(mut collector: C, intervals: Intervals, mut h: Sc
     let mut version = String::new();
     let mut connected = false;
     let mut retry_at: Option<Instant> = None;
+    // Problems are remembered per tier: a missing extension seen by the medium tier must
+    // keep the target degraded between medium rounds, not flip back at the next high round.
+    let mut problems: BTreeMap<Tier, Vec<String>> = BTreeMap::new();
 
     set_status(&h, &mut last_status, TargetStatus::Connecting, None).await;
     loop {
@@ -117,9 +121,9 @@ pub async fn run<C: Collector>(mut collector: C, intervals: Intervals, mut h: Sc
             entry.2 = next_due;
             match result {
                 Ok(collected) => {
-                    let status = status_for(&version, &collected);
+                    problems.insert(tier, collected.problems.clone());
                     send_round(&h, tier, collected, latency).await;
-                    set_status(&h, &mut last_status, status, Some(latency)).await;
+                    set_status(&h, &mut last_status, status_for(&version, &problems), Some(latency)).await;
                 }
                 Err(e) if e.is_disconnect() => {
                     collector.disconnect();
@@ -188,11 +192,12 @@ pub async fn unsupported(target: TargetId, engine: &'static str, mode: RunMode, 
     }
 }
 
-fn status_for(version: &str, collected: &Collected) -> TargetStatus {
-    if collected.problems.is_empty() {
+fn status_for(version: &str, problems: &BTreeMap<Tier, Vec<String>>) -> TargetStatus {
+    let all: Vec<String> = problems.values().flatten().cloned().collect();
+    if all.is_empty() {
         TargetStatus::Up { version: version.to_owned() }
     } else {
-        TargetStatus::Degraded { version: version.to_owned(), problems: collected.problems.clone() }
+        TargetStatus::Degraded { version: version.to_owned(), problems: all }
     }
 }
 
@@ -357,6 +362,50 @@ mod tests {
         assert!(got.iter().flatten().any(
             |s| matches!(&s.body, SampleBody::Metrics(m) if m.iter().any(|m| m.name == metric::COLLECT_MS))
         ));
+    }
+
+    /// Reports a problem on the medium tier only.
+    struct MediumProblem;
+
+    impl Collector for MediumProblem {
+        fn endpoint(&self) -> &str {
+            "x"
+        }
+
+        async fn ensure_connected(&mut self) -> Result<String, CollectError> {
+            Ok("1.0".into())
+        }
+
+        async fn collect(&mut self, tier: Tier) -> Result<Collected, CollectError> {
+            let problems = if tier == Tier::Medium { vec!["extension missing".into()] } else { vec![] };
+            Ok(Collected { bodies: vec![], problems })
+        }
+
+        fn disconnect(&mut self) {}
+    }
+
+    #[tokio::test]
+    async fn a_medium_tier_problem_keeps_the_target_degraded_between_medium_rounds() {
+        let (tx, mut rx) = mpsc::channel(256);
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let intervals = Intervals {
+            high: Some(Duration::from_millis(10)),
+            medium: Some(Duration::from_secs(60)),
+            low: None,
+            schema: None,
+        };
+        let task = tokio::spawn(run(MediumProblem, intervals, handles(tx, stop_rx)));
+        let mut got = Vec::new();
+        let deadline = Instant::now() + Duration::from_millis(300);
+        while let Ok(Some(r)) = tokio::time::timeout_at(deadline, rx.recv()).await {
+            got.push(r);
+        }
+        let _ = stop_tx.send(true);
+        let _ = timeout(Duration::from_secs(2), task).await;
+        // The first high round is clean; after the one medium round many high rounds ran,
+        // and the status never went back to UP.
+        assert_eq!(statuses(&got), vec!["CONNECTING", "UP", "DEGRADED"]);
+        assert!(got.len() > 5);
     }
 
     #[tokio::test]

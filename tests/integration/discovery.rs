@@ -5,7 +5,9 @@ use std::process::Command;
 fn local_postgres_present() -> bool {
     let sockets = ["/var/run/postgresql", "/run/postgresql", "/tmp"].iter().any(|d| {
         std::fs::read_dir(d)
-            .map(|rd| rd.filter_map(Result::ok).any(|e| e.file_name().to_string_lossy().starts_with(".s.PGSQL.")))
+            .map(|rd| {
+                rd.filter_map(Result::ok).any(|e| e.file_name().to_string_lossy().starts_with(".s.PGSQL."))
+            })
             .unwrap_or(false)
     });
     sockets || std::net::TcpStream::connect(("127.0.0.1", 5432)).is_ok()

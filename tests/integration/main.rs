@@ -3,3 +3,5 @@
 
 mod config_check;
 mod discovery;
+mod postgres_live;
+mod support;

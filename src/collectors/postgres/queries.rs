@@ -1,0 +1,358 @@
+//! Every SQL text the PostgreSQL collector sends.
+//!
+//! RULE: monitoring is read-only by construction. These queries only read statistics
+//! views, catalogs and settings: no statement that writes, no DDL, no SET, no function
+//! that cancels or terminates a backend, and no read of application tables. The
+//! connection is also opened with `default_transaction_read_only=on` as a second fence.
+//! A unit test below scans every const for forbidden words.
+//!
+//! Queries are prepared once per connection and run with no parameters where possible:
+//! a prepared statement may switch to a generic plan, in which `CASE WHEN $1` does not
+//! prune anything (that is how pg_activity ends up summing database sizes it does not
+//! show). Choices between variants are made here, on the client, by server version.
+//!
+//! Oldest supported server: 12. Columns are aliased to the same names in every variant
+//! so that `parse.rs` reads one shape.
+
+/// Instance facts, one row. PG 9.x+. The number of connections is taken from the
+/// activity read instead of a second pass over the backend status array.
+pub const INSTANCE: &str = "\
+SELECT current_setting('server_version') AS version,
+       version() AS version_full,
+       date_part('epoch', pg_postmaster_start_time()) * 1000 AS started_at_ms,
+       current_setting('max_connections')::int8 AS max_connections,
+       pg_is_in_recovery() AS in_recovery,
+       current_database()::text AS database";
+
+/// Client sessions, PG 13+ (leader_pid).
+///
+/// Cost notes (measured with 100 idle sessions, PG 15): this runs every high-tier
+/// round, so it reads pg_stat_get_activity() directly rather than the pg_stat_activity
+/// view, whose joins with pg_database and pg_authid cost about a third of the query;
+/// user and database names come from the collector's id → name caches instead. Ages use
+/// date_part() (float8): extract() returns numeric since PG 14, which is slower. Ages
+/// are by the server clock, in ms. pg_blocking_pids() is evaluated only for sessions
+/// waiting on a heavyweight lock: it takes every lock-manager partition lock.
+pub const ACTIVITY_13: &str = "\
+SELECT s.pid::int8 AS pid,
+       s.usesysid::int8 AS user_id,
+       s.datid::int8 AS database_id,
+       coalesce(s.application_name, '') AS application_name,
+       coalesce(host(s.client_addr), '') AS client_addr,
+       coalesce(s.state, '') AS state,
+       s.wait_event_type,
+       s.wait_event,
+       coalesce(s.query, '') AS query,
+       date_part('epoch', now() - s.query_start) * 1000 AS query_ms,
+       date_part('epoch', now() - s.xact_start) * 1000 AS xact_ms,
+       date_part('epoch', now() - s.backend_start) * 1000 AS backend_ms,
+       date_part('epoch', now() - s.state_change) * 1000 AS state_ms,
+       CASE WHEN s.wait_event_type = 'Lock' THEN pg_blocking_pids(s.pid) END AS blocked_by,
+       s.backend_type,
+       s.backend_xmin::text AS backend_xmin,
+       s.leader_pid::int8 AS leader_pid
+FROM pg_stat_get_activity(NULL::integer) s
+WHERE s.backend_type = 'client backend' AND s.pid <> pg_backend_pid()";
+
+/// Same for PG 12, which has no leader_pid.
+pub const ACTIVITY_12: &str = "\
+SELECT s.pid::int8 AS pid,
+       s.usesysid::int8 AS user_id,
+       s.datid::int8 AS database_id,
+       coalesce(s.application_name, '') AS application_name,
+       coalesce(host(s.client_addr), '') AS client_addr,
+       coalesce(s.state, '') AS state,
+       s.wait_event_type,
+       s.wait_event,
+       coalesce(s.query, '') AS query,
+       date_part('epoch', now() - s.query_start) * 1000 AS query_ms,
+       date_part('epoch', now() - s.xact_start) * 1000 AS xact_ms,
+       date_part('epoch', now() - s.backend_start) * 1000 AS backend_ms,
+       date_part('epoch', now() - s.state_change) * 1000 AS state_ms,
+       CASE WHEN s.wait_event_type = 'Lock' THEN pg_blocking_pids(s.pid) END AS blocked_by,
+       s.backend_type,
+       s.backend_xmin::text AS backend_xmin,
+       NULL::int8 AS leader_pid
+FROM pg_stat_get_activity(NULL::integer) s
+WHERE s.backend_type = 'client backend' AND s.pid <> pg_backend_pid()";
+
+/// Lock summary. Reading pg_locks takes all lock-manager partition locks, so the
+/// collector runs it only when a session waits on a lock, or every few rounds.
+pub const LOCK_SUMMARY: &str = "\
+SELECT locktype::text AS locktype, coalesce(mode, '') AS mode, granted, count(*)::int8 AS n
+FROM pg_locks
+GROUP BY 1, 2, 3
+ORDER BY 4 DESC";
+
+/// Per-database counters, PG 12+ (the row with NULL datname holds shared objects).
+pub const DATABASES: &str = "\
+SELECT datname::text AS datname,
+       numbackends::int8 AS numbackends,
+       xact_commit, xact_rollback, blks_read, blks_hit,
+       tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted,
+       deadlocks, temp_files, temp_bytes, conflicts
+FROM pg_stat_database
+WHERE datname IS NOT NULL";
+
+/// Whether pg_stat_statements exists in the connected database. PG 9.1+.
+pub const STATEMENTS_EXTENSION: &str = "\
+SELECT extversion FROM pg_extension WHERE extname = 'pg_stat_statements'";
+
+/// pg_stat_statements up to extension 1.7 (PG 12 column names, no plan times).
+/// `showtext := false`: texts can be megabytes; they are fetched lazily by queryid.
+pub const STATEMENTS_12: &str = "\
+SELECT queryid, userid::int8 AS userid, dbid::int8 AS dbid, calls,
+       total_time AS total_time_ms, min_time AS min_time_ms, max_time AS max_time_ms, rows,
+       shared_blks_hit, shared_blks_read, shared_blks_dirtied, shared_blks_written,
+       local_blks_hit, local_blks_read, temp_blks_read, temp_blks_written,
+       blk_read_time AS blk_read_time_ms, blk_write_time AS blk_write_time_ms
+FROM pg_stat_statements(false)";
+
+/// Extension 1.8–1.10 (PG 13–16): *_exec_time names (planning is counted separately).
+pub const STATEMENTS_13: &str = "\
+SELECT queryid, userid::int8 AS userid, dbid::int8 AS dbid, calls,
+       total_exec_time AS total_time_ms, min_exec_time AS min_time_ms,
+       max_exec_time AS max_time_ms, rows,
+       shared_blks_hit, shared_blks_read, shared_blks_dirtied, shared_blks_written,
+       local_blks_hit, local_blks_read, temp_blks_read, temp_blks_written,
+       blk_read_time AS blk_read_time_ms, blk_write_time AS blk_write_time_ms
+FROM pg_stat_statements(false)";
+
+/// Extension 1.11+ (PG 17+): block times are split into shared and local.
+pub const STATEMENTS_17: &str = "\
+SELECT queryid, userid::int8 AS userid, dbid::int8 AS dbid, calls,
+       total_exec_time AS total_time_ms, min_exec_time AS min_time_ms,
+       max_exec_time AS max_time_ms, rows,
+       shared_blks_hit, shared_blks_read, shared_blks_dirtied, shared_blks_written,
+       local_blks_hit, local_blks_read, temp_blks_read, temp_blks_written,
+       shared_blk_read_time + local_blk_read_time AS blk_read_time_ms,
+       shared_blk_write_time + local_blk_write_time AS blk_write_time_ms
+FROM pg_stat_statements(false)";
+
+/// Texts of the statements not yet in our cache. The server still reads its text
+/// file, but only the requested texts travel. PG 12+.
+pub const STATEMENT_TEXTS: &str = "\
+SELECT queryid, coalesce(query, '') AS query
+FROM pg_stat_statements(true)
+WHERE queryid = ANY($1)";
+
+/// Evictions and the reset time of pg_stat_statements, PG 14+.
+pub const STATEMENTS_INFO: &str = "\
+SELECT dealloc, date_part('epoch', stats_reset) * 1000 AS stats_reset_ms
+FROM pg_stat_statements_info";
+
+/// Names for statement user ids; refreshed only when an unknown id shows up.
+pub const ROLE_NAMES: &str = "SELECT oid::int8 AS oid, rolname::text AS name FROM pg_roles";
+
+/// Names for statement database ids; refreshed only when an unknown id shows up.
+pub const DATABASE_NAMES: &str = "SELECT oid::int8 AS oid, datname::text AS name FROM pg_database";
+
+/// Whether the server is a standby. PG 9.0+.
+pub const IN_RECOVERY: &str = "SELECT pg_is_in_recovery() AS in_recovery";
+
+/// Connected replicas (primary side), PG 10+. Lag columns need pg_monitor or
+/// pg_read_all_stats; without them they read NULL.
+pub const REPLICAS: &str = "\
+SELECT coalesce(application_name, '') AS name,
+       coalesce(host(client_addr), '') AS client,
+       coalesce(state, '') AS state,
+       coalesce(sync_state, '') AS sync_state,
+       date_part('epoch', write_lag) * 1000 AS write_lag_ms,
+       date_part('epoch', flush_lag) * 1000 AS flush_lag_ms,
+       date_part('epoch', replay_lag) * 1000 AS replay_lag_ms,
+       pg_wal_lsn_diff(sent_lsn, replay_lsn)::float8 AS replay_lag_bytes
+FROM pg_stat_replication";
+
+/// Replication slots and the WAL they retain, on a primary. PG 10+.
+pub const SLOTS_PRIMARY: &str = "\
+SELECT slot_name::text AS name, slot_type, coalesce(database::text, '') AS database, active,
+       pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::float8 AS retained_bytes
+FROM pg_replication_slots";
+
+/// Same on a standby, where pg_current_wal_lsn() raises an error. PG 10+.
+pub const SLOTS_STANDBY: &str = "\
+SELECT slot_name::text AS name, slot_type, coalesce(database::text, '') AS database, active,
+       pg_wal_lsn_diff(pg_last_wal_receive_lsn(), restart_lsn)::float8 AS retained_bytes
+FROM pg_replication_slots";
+
+/// WAL receiver and replay delay (standby side), PG 11+ (sender_host).
+pub const WAL_RECEIVER: &str = "\
+SELECT coalesce(status, '') AS status,
+       coalesce(sender_host, '') AS sender,
+       date_part('epoch', now() - last_msg_receipt_time) AS last_msg_age_s,
+       date_part('epoch', now() - pg_last_xact_replay_timestamp()) AS replay_delay_s
+FROM pg_stat_wal_receiver";
+
+/// Checkpoint and buffer-write counters before PG 17 (all in pg_stat_bgwriter).
+pub const BGWRITER_12: &str = "\
+SELECT checkpoints_timed AS timed, checkpoints_req AS requested,
+       buffers_checkpoint + buffers_clean + buffers_backend AS buffers_written
+FROM pg_stat_bgwriter";
+
+/// PG 17+: checkpoint counters moved to pg_stat_checkpointer; backend writes to pg_stat_io.
+pub const BGWRITER_17: &str = "\
+SELECT c.num_timed AS timed, c.num_requested AS requested,
+       c.buffers_written + b.buffers_clean AS buffers_written
+FROM pg_stat_checkpointer c CROSS JOIN pg_stat_bgwriter b";
+
+/// How many databases exist; above a limit only the current database is sized.
+pub const DATABASE_COUNT: &str = "SELECT count(*)::int8 AS n FROM pg_database";
+
+/// Sizes of the databases we may connect to. pg_database_size() stat()s every file of a
+/// database, so this runs in the medium tier only and only for a bounded number of them.
+pub const DATABASE_SIZES: &str = "\
+SELECT datname::text AS name, pg_database_size(oid)::int8 AS size
+FROM pg_database
+WHERE datallowconn AND has_database_privilege(oid, 'CONNECT')";
+
+/// Size of the connected database only (used when there are too many databases).
+pub const CURRENT_DATABASE_SIZE: &str = "\
+SELECT current_database()::text AS name, pg_database_size(current_database())::int8 AS size";
+
+/// The curated settings shown in the configuration view. PG 9.x+.
+pub const SETTINGS: &str = "\
+SELECT name, coalesce(setting, '') AS setting, coalesce(unit, '') AS unit, coalesce(source, '') AS source
+FROM pg_settings
+WHERE name IN ('shared_buffers', 'work_mem', 'maintenance_work_mem', 'effective_cache_size',
+               'max_connections', 'max_wal_size', 'min_wal_size', 'checkpoint_timeout',
+               'autovacuum', 'autovacuum_max_workers', 'track_io_timing',
+               'track_activity_query_size', 'shared_preload_libraries',
+               'password_encryption', 'ssl', 'listen_addresses', 'wal_level',
+               'max_replication_slots', 'max_wal_senders', 'statement_timeout',
+               'idle_in_transaction_session_timeout', 'log_min_duration_statement',
+               'random_page_cost', 'default_transaction_isolation', 'synchronous_commit',
+               'max_worker_processes', 'max_parallel_workers', 'huge_pages',
+               'deadlock_timeout', 'lock_timeout', 'pg_stat_statements.max',
+               'pg_stat_statements.track', 'server_version')
+ORDER BY name";
+
+/// Installed extensions of the connected database. PG 9.1+.
+pub const EXTENSIONS: &str =
+    "SELECT extname::text AS name, extversion AS version FROM pg_extension ORDER BY 1";
+
+/// Every query, for the read-only scan below and for documentation.
+pub const ALL: &[&str] = &[
+    INSTANCE,
+    ACTIVITY_13,
+    ACTIVITY_12,
+    LOCK_SUMMARY,
+    DATABASES,
+    STATEMENTS_EXTENSION,
+    STATEMENTS_12,
+    STATEMENTS_13,
+    STATEMENTS_17,
+    STATEMENT_TEXTS,
+    STATEMENTS_INFO,
+    ROLE_NAMES,
+    DATABASE_NAMES,
+    IN_RECOVERY,
+    REPLICAS,
+    SLOTS_PRIMARY,
+    SLOTS_STANDBY,
+    WAL_RECEIVER,
+    BGWRITER_12,
+    BGWRITER_17,
+    DATABASE_COUNT,
+    DATABASE_SIZES,
+    CURRENT_DATABASE_SIZE,
+    SETTINGS,
+    EXTENSIONS,
+];
+
+/// The activity query for a server version (`server_version_num`).
+pub fn activity_sql(version_num: i32) -> &'static str {
+    if version_num >= 130_000 { ACTIVITY_13 } else { ACTIVITY_12 }
+}
+
+/// "1.10" → (1, 10).
+fn extension_version(version: &str) -> Option<(u32, u32)> {
+    let (major, minor) = version.trim().split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+/// The pg_stat_statements query whose column names match the installed extension.
+/// The columns come from the extension's SQL definition, which stays at its old version
+/// after a server upgrade until ALTER EXTENSION … UPDATE, so the extension version
+/// decides (1.8 = PG 13 names, 1.11 = PG 17 split block times); the server version is
+/// the fallback when the version string is unexpected.
+pub fn statements_sql(extversion: &str, version_num: i32) -> &'static str {
+    match extension_version(extversion) {
+        Some(v) if v >= (1, 11) => STATEMENTS_17,
+        Some(v) if v >= (1, 8) => STATEMENTS_13,
+        Some(_) => STATEMENTS_12,
+        None if version_num >= 170_000 => STATEMENTS_17,
+        None if version_num >= 130_000 => STATEMENTS_13,
+        None => STATEMENTS_12,
+    }
+}
+
+/// pg_stat_statements_info exists from extension 1.9 (PG 14) on.
+pub fn has_statements_info(extversion: &str) -> bool {
+    extension_version(extversion).is_some_and(|v| v >= (1, 9))
+}
+
+pub fn bgwriter_sql(version_num: i32) -> &'static str {
+    if version_num >= 170_000 { BGWRITER_17 } else { BGWRITER_12 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FORBIDDEN: &[&str] = &[
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+        "CREATE",
+        "DROP",
+        "ALTER",
+        "TRUNCATE",
+        "GRANT",
+        "REVOKE",
+        "COPY",
+        "VACUUM",
+        "SET",
+        "PG_CANCEL_BACKEND",
+        "PG_TERMINATE_BACKEND",
+        "PG_STAT_STATEMENTS_RESET",
+        "PG_STAT_RESET",
+    ];
+
+    fn words(sql: &str) -> impl Iterator<Item = String> + '_ {
+        sql.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map(str::to_ascii_uppercase)
+    }
+
+    #[test]
+    fn no_query_can_write() {
+        for sql in ALL {
+            for word in words(sql) {
+                assert!(!FORBIDDEN.contains(&word.as_str()), "forbidden word {word} in:\n{sql}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_scan_would_catch_a_write() {
+        assert!(words("select 1; update t set v = 1").any(|w| FORBIDDEN.contains(&w.as_str())));
+        // Column names that merely contain a forbidden word are fine.
+        assert!(!words("select tup_updated, tup_inserted").any(|w| FORBIDDEN.contains(&w.as_str())));
+    }
+
+    #[test]
+    fn version_picks_matching_columns() {
+        assert!(statements_sql("1.7", 120_015).contains("total_time AS"));
+        assert!(statements_sql("1.8", 130_000).contains("total_exec_time"));
+        assert!(statements_sql("1.10", 160_004).contains("blk_read_time AS"));
+        assert!(!statements_sql("1.10", 160_004).contains("shared_blk_read_time"));
+        assert!(statements_sql("1.11", 170_002).contains("shared_blk_read_time"));
+        // An extension not updated after a server upgrade keeps its old columns.
+        assert!(statements_sql("1.7", 150_000).contains("total_time AS"));
+        assert!(statements_sql("weird", 170_000).contains("shared_blk_read_time"));
+        assert!(statements_sql("weird", 120_000).contains("total_time AS"));
+        assert!(has_statements_info("1.10") && !has_statements_info("1.8"));
+        assert!(activity_sql(120_000).contains("NULL::int8 AS leader_pid"));
+        assert!(activity_sql(150_018).contains("s.leader_pid::int8"));
+        assert!(bgwriter_sql(170_000).contains("pg_stat_checkpointer"));
+        assert!(bgwriter_sql(160_000).contains("checkpoints_timed"));
+    }
+}
