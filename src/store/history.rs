@@ -52,7 +52,12 @@ pub fn series_by_key(
     Ok(out)
 }
 
-pub fn snapshot_at(conn: &Connection, target: &str, kind: &str, at: Timestamp) -> Result<Option<Sample>, StoreError> {
+pub fn snapshot_at(
+    conn: &Connection,
+    target: &str,
+    kind: &str,
+    at: Timestamp,
+) -> Result<Option<Sample>, StoreError> {
     let found = conn
         .prepare_cached(
             "SELECT at, tier, encoding, body FROM snapshots

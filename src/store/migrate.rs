@@ -93,8 +93,7 @@ mod tests {
         assert!(matches!(err, MigrateError::TooNew { found } if found == LATEST + 1));
         assert!(err.to_string().contains("newer Logstag"), "{err}");
         assert_eq!(user_version(&c).unwrap(), LATEST + 1);
-        let tables: i64 =
-            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
+        let tables: i64 = c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
         assert_eq!(tables, 0);
     }
 }

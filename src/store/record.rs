@@ -21,8 +21,9 @@ pub fn record_round(
         let target = target.0.as_str();
         match body {
             SampleBody::Metrics(metrics) => {
-                let mut insert =
-                    tx.prepare_cached("INSERT OR REPLACE INTO points (series_id, at, value) VALUES (?1, ?2, ?3)")?;
+                let mut insert = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO points (series_id, at, value) VALUES (?1, ?2, ?3)",
+                )?;
                 for m in &metrics {
                     // SQLite would turn NaN into NULL; a gap in the chart is the honest rendering.
                     if m.value.is_nan() {
@@ -47,7 +48,13 @@ pub fn record_round(
     Ok(())
 }
 
-fn series_id(conn: &Connection, caches: &mut Caches, target: &str, metric: &str, key: &str) -> Result<i64, StoreError> {
+fn series_id(
+    conn: &Connection,
+    caches: &mut Caches,
+    target: &str,
+    metric: &str,
+    key: &str,
+) -> Result<i64, StoreError> {
     if let Some(&id) = caches.series.get(cache_key(&mut caches.scratch, [target, metric, key])) {
         return Ok(id);
     }
@@ -67,7 +74,12 @@ fn series_id(conn: &Connection, caches: &mut Caches, target: &str, metric: &str,
 }
 
 /// Writes the statement text only when it is new or changed since this writer last saw it.
-fn text_id(conn: &Connection, caches: &mut Caches, target: &str, stat: &QueryStat) -> Result<i64, StoreError> {
+fn text_id(
+    conn: &Connection,
+    caches: &mut Caches,
+    target: &str,
+    stat: &QueryStat,
+) -> Result<i64, StoreError> {
     let mut h = DefaultHasher::new();
     (&stat.text, &stat.database, &stat.user).hash(&mut h);
     let hash = h.finish();
@@ -95,7 +107,13 @@ pub fn to_sql_int(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
-fn insert_stat(conn: &Connection, text_id: i64, at: Timestamp, pos: usize, s: &QueryStat) -> Result<(), StoreError> {
+fn insert_stat(
+    conn: &Connection,
+    text_id: i64,
+    at: Timestamp,
+    pos: usize,
+    s: &QueryStat,
+) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT OR REPLACE INTO query_stats (text_id, at, pos, calls, total_time_ms, mean_time_ms,
              min_time_ms, max_time_ms, rows, shared_blks_hit, shared_blks_read, shared_blks_dirtied,

@@ -17,11 +17,38 @@ pub type Points = Vec<(Timestamp, f64)>;
 
 pub enum Command {
     Record(Vec<Sample>, Reply<()>),
-    Series { target: String, metric: String, key: String, from: Timestamp, to: Timestamp, reply: Reply<Points> },
-    SeriesByKey { target: String, metric: String, from: Timestamp, to: Timestamp, reply: Reply<Vec<(String, Points)>> },
-    SnapshotAt { target: String, kind: String, at: Timestamp, reply: Reply<Option<Sample>> },
-    QueryHistory { target: String, query_id: String, from: Timestamp, to: Timestamp, reply: Reply<Vec<(Timestamp, QueryStat)>> },
-    Prune { now: Timestamp, reply: Reply<PruneStats> },
+    Series {
+        target: String,
+        metric: String,
+        key: String,
+        from: Timestamp,
+        to: Timestamp,
+        reply: Reply<Points>,
+    },
+    SeriesByKey {
+        target: String,
+        metric: String,
+        from: Timestamp,
+        to: Timestamp,
+        reply: Reply<Vec<(String, Points)>>,
+    },
+    SnapshotAt {
+        target: String,
+        kind: String,
+        at: Timestamp,
+        reply: Reply<Option<Sample>>,
+    },
+    QueryHistory {
+        target: String,
+        query_id: String,
+        from: Timestamp,
+        to: Timestamp,
+        reply: Reply<Vec<(Timestamp, QueryStat)>>,
+    },
+    Prune {
+        now: Timestamp,
+        reply: Reply<PruneStats>,
+    },
     Flush(Reply<()>),
 }
 
@@ -41,7 +68,6 @@ impl Caches {
         self.series.clear();
         self.texts.clear();
     }
-
 }
 
 /// Builds a cache key in `scratch` (a free function so the maps stay borrowable).
@@ -63,7 +89,10 @@ pub struct Writer {
     pub retention: Duration,
 }
 
-pub fn spawn(conn: Connection, retention: Duration) -> std::io::Result<(mpsc::Sender<Command>, JoinHandle<()>)> {
+pub fn spawn(
+    conn: Connection,
+    retention: Duration,
+) -> std::io::Result<(mpsc::Sender<Command>, JoinHandle<()>)> {
     let (tx, rx) = mpsc::channel::<Command>();
     let mut writer = Writer { conn, caches: Caches::default(), encoder: Encoder::new(), retention };
     let handle = std::thread::Builder::new().name("logstag-store".into()).spawn(move || {
