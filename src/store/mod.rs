@@ -10,6 +10,8 @@ mod retention;
 mod writer;
 
 #[cfg(test)]
+mod costs;
+#[cfg(test)]
 mod tests;
 
 use crate::model::{QueryStat, Sample, TargetId, Timestamp};

@@ -1,0 +1,96 @@
+//! Cost of recording, printed by an ignored test:
+//! `cargo test --lib store::costs -- --ignored --nocapture`.
+
+use super::tests::{activity, queries, sample, stat, status};
+use super::*;
+use crate::model::{Metric, SampleBody, Tier};
+use tempfile::TempDir;
+
+/// CPU time of the writer thread alone, so building the test rounds is not counted.
+fn thread_cpu_ms(thread: &std::thread::JoinHandle<()>) -> f64 {
+    use std::os::unix::thread::JoinHandleExt;
+    let mut clock: libc::clockid_t = 0;
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: the thread is alive (a Store handle exists) and both out-params are ours.
+    unsafe {
+        assert_eq!(libc::pthread_getcpuclockid(thread.as_pthread_t(), &mut clock), 0);
+        assert_eq!(libc::clock_gettime(clock, &mut ts), 0);
+    }
+    ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6
+}
+
+fn rss_kib(field: &str) -> u64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn file_bytes(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+/// A high-tier round: activity, ~35 points, status.
+fn high_round(sessions: i64, at: i64) -> Vec<Sample> {
+    let mut points: Vec<Metric> =
+        (0..25).map(|i| Metric::new(&format!("metric_{i}"), at as f64 + i as f64)).collect();
+    for k in ["Active", "Idle", "Idle in transaction", "Waiting for lock", "Other"] {
+        points.push(Metric::keyed("sessions_by_state", k, at as f64));
+        points.push(Metric::keyed("waits_by_class", k, at as f64));
+    }
+    vec![
+        sample(Tier::High, at, SampleBody::Metrics(points)),
+        sample(Tier::High, at, activity(sessions)),
+        sample(Tier::High, at, status(at)),
+    ]
+}
+
+async fn measure(label: &str, n: usize, make: impl Fn(i64) -> Vec<Sample>) {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("h.db");
+    let (store, thread) = Store::open_joinable(&path, Duration::from_secs(86_400)).unwrap();
+    // The first round creates series and texts; steady state is what repeats.
+    store.record(make(0)).await.unwrap();
+    store.flush().await.unwrap();
+    let (bytes0, cpu0) = (file_bytes(&path), thread_cpu_ms(&thread));
+    let mut wall = Duration::ZERO;
+    for i in 1..=n as i64 {
+        let round = make(i);
+        let started = std::time::Instant::now();
+        store.record(round).await.unwrap();
+        wall += started.elapsed();
+    }
+    let (cpu, wall) = (thread_cpu_ms(&thread) - cpu0, wall.as_secs_f64() * 1e3);
+    store.flush().await.unwrap();
+    let bytes = file_bytes(&path).saturating_sub(bytes0);
+    println!(
+        "{label}: {:.2} ms CPU/round ({:.2} ms wall), {} bytes on disk/round, VmHWM {} KiB",
+        cpu / n as f64,
+        wall / n as f64,
+        bytes / n as u64,
+        rss_kib("VmHWM:")
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "measurement, prints costs"]
+async fn print_recording_costs() {
+    println!("VmRSS at start {} KiB", rss_kib("VmRSS:"));
+    for n in [100, 1_000] {
+        let (json, packed) = snapshot_sizes(&activity(n)).unwrap();
+        println!("activity snapshot of {n} sessions: {json} bytes JSON -> {packed} bytes deflate-3");
+    }
+    let (json, packed) =
+        snapshot_sizes(&queries((0..200).map(|i| stat(&format!("q{i}"), 3)).collect())).unwrap();
+    println!("queries snapshot of 200 statements (stats inline): {json} bytes JSON -> {packed} bytes");
+
+    for (n, count) in [(100, 200), (1_000, 40)] {
+        measure(&format!("high round, {n} sessions + 35 points"), count, |i| high_round(n, 1_000 * i)).await;
+    }
+    measure("queries round, 200 statements", 30, |i| {
+        vec![sample(Tier::Medium, 60_000 * i, queries((0..200).map(|q| stat(&format!("q{q}"), 3)).collect()))]
+    })
+    .await;
+}
