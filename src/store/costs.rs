@@ -1,7 +1,7 @@
 //! Cost of recording, printed by an ignored test:
 //! `cargo test --lib store::costs -- --ignored --nocapture`.
 
-use super::tests::{activity, queries, sample, stat, status};
+use super::fixtures::{activity, queries, sample, stat, status};
 use super::*;
 use crate::model::{Metric, SampleBody, Tier};
 use tempfile::TempDir;

@@ -12,6 +12,8 @@ mod writer;
 #[cfg(test)]
 mod costs;
 #[cfg(test)]
+mod fixtures;
+#[cfg(test)]
 mod tests;
 
 use crate::model::{QueryStat, Sample, TargetId, Timestamp};

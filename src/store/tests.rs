@@ -1,107 +1,8 @@
+use super::fixtures::*;
 use super::*;
-use crate::model::{
-    ActivitySnapshot, LockCount, Metric, QueryStatsSnapshot, SampleBody, Session, SessionState,
-    StatsAvailability, TargetHealth, TargetStatus, Tier, Wait, WaitCategory,
-};
+use crate::model::{Metric, QueryStatsSnapshot, SampleBody, StatsAvailability, Tier};
 use rusqlite::Connection;
 use tempfile::TempDir;
-
-pub const DAY: Duration = Duration::from_secs(86_400);
-
-pub fn t() -> TargetId {
-    TargetId("prod".into())
-}
-
-pub fn session(i: i64) -> Session {
-    Session {
-        id: 1000 + i,
-        user: format!("app_user_{}", i % 7),
-        database: "app".into(),
-        application: "web-backend".into(),
-        client: format!("10.0.{}.{}", i / 250, i % 250),
-        state: if i % 3 == 0 { SessionState::Active } else { SessionState::Idle },
-        native_state: if i % 3 == 0 { "active".into() } else { "idle".into() },
-        wait: (i % 5 == 0).then(|| Wait { category: WaitCategory::Io, event: "IO:DataFileRead".into() }),
-        query: format!(
-            "SELECT o.id, o.total FROM orders o WHERE o.customer_id = {} AND o.status = 'open'",
-            i
-        ),
-        query_ms: Some(10 * i as u64),
-        xact_ms: Some(12 * i as u64),
-        backend_ms: Some(3_600_000 + i as u64),
-        state_ms: Some(5 * i as u64),
-        blocked_by: if i == 7 { vec![1003] } else { Vec::new() },
-        extra: vec![("backend_xmin".into(), format!("{}", 700 + i))],
-    }
-}
-
-pub fn activity(n: i64) -> SampleBody {
-    SampleBody::Activity(ActivitySnapshot {
-        sessions: (0..n).map(session).collect(),
-        locks: vec![LockCount {
-            lock_type: "relation".into(),
-            mode: "AccessShareLock".into(),
-            granted: true,
-            count: 4,
-        }],
-    })
-}
-
-pub fn stat(id: &str, calls: u64) -> QueryStat {
-    QueryStat {
-        id: id.into(),
-        database: "app".into(),
-        user: "app_user".into(),
-        text: format!("SELECT * FROM t_{id} WHERE id = $1"),
-        calls,
-        total_time_ms: calls as f64 * 1.5,
-        mean_time_ms: 1.5,
-        min_time_ms: Some(0.25),
-        max_time_ms: None,
-        rows: calls * 2,
-        shared_blks_hit: 100,
-        shared_blks_read: 3,
-        shared_blks_dirtied: 1,
-        shared_blks_written: 2,
-        local_blks_hit: 4,
-        local_blks_read: 5,
-        temp_blks_read: 6,
-        temp_blks_written: 7,
-        blk_read_time_ms: 0.125,
-        blk_write_time_ms: 0.0,
-    }
-}
-
-pub fn queries(stats: Vec<QueryStat>) -> SampleBody {
-    SampleBody::Queries(QueryStatsSnapshot {
-        availability: StatsAvailability::Available,
-        since: Some(Timestamp(1)),
-        stats,
-        tracked: 42,
-        reset_detected: true,
-        evicted: Some(3),
-    })
-}
-
-pub fn sample(tier: Tier, at: i64, body: SampleBody) -> Sample {
-    Sample { target: t(), tier, taken_at: Timestamp(at), body }
-}
-
-pub fn status(at: i64) -> SampleBody {
-    SampleBody::Status(TargetHealth {
-        status: TargetStatus::Up { version: "16.4".into() },
-        at: Timestamp(at),
-        last_latency_ms: Some(12),
-    })
-}
-
-pub fn metrics(v: f64) -> SampleBody {
-    SampleBody::Metrics(vec![
-        Metric::new("tps", v),
-        Metric::keyed("sessions_by_state", "Active", v + 1.0),
-        Metric::keyed("sessions_by_state", "Idle", v + 2.0),
-    ])
-}
 
 fn round(at: i64) -> Vec<Sample> {
     vec![
@@ -346,4 +247,82 @@ async fn dropping_every_handle_stops_the_writer() {
     clone.flush().await.unwrap();
     drop(clone);
     tokio::task::spawn_blocking(move || thread.join()).await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn every_snapshot_kind_round_trips() {
+    use crate::model::{
+        DatabaseStat, InstanceInfo, Replica, Replication, ReplicationSlot, ServerRole, Setting, WalReceiver,
+    };
+    let bodies = vec![
+        SampleBody::Instance(InstanceInfo {
+            version: "16.4".into(),
+            version_full: "PostgreSQL 16.4 on x86_64".into(),
+            started_at_ms: Some(1_700_000_000_000),
+            max_connections: Some(100),
+            role: ServerRole::Standby,
+            database: "app".into(),
+            connections: 12,
+        }),
+        SampleBody::Databases(vec![DatabaseStat {
+            name: "app".into(),
+            size_bytes: Some(1 << 40),
+            xact_commit: u64::MAX / 4,
+            tps: Some(12.5),
+            cache_hit_pct: None,
+            ..DatabaseStat::default()
+        }]),
+        SampleBody::Replication(Replication {
+            role: ServerRole::Primary,
+            replicas: vec![Replica { name: "r1".into(), replay_lag_ms: Some(1.25), ..Replica::default() }],
+            slots: vec![ReplicationSlot { name: "s".into(), active: true, ..ReplicationSlot::default() }],
+            receiver: Some(WalReceiver { status: "streaming".into(), ..WalReceiver::default() }),
+        }),
+        SampleBody::Settings(vec![Setting {
+            name: "work_mem".into(),
+            value: "4096".into(),
+            unit: "kB".into(),
+            source: "default".into(),
+        }]),
+        SampleBody::Queries(QueryStatsSnapshot {
+            availability: StatsAvailability::Unavailable("pg_stat_statements is not installed".into()),
+            since: None,
+            stats: Vec::new(),
+            tracked: 0,
+            reset_detected: false,
+            evicted: None,
+        }),
+    ];
+    let store = Store::open_in_memory(DAY).unwrap();
+    let round: Vec<Sample> = bodies.into_iter().map(|b| sample(Tier::Low, 5_000, b)).collect();
+    store.record(round.clone()).await.unwrap();
+    for want in &round {
+        let got = store.snapshot_at(&t(), want.body.kind(), Timestamp(6_000)).await.unwrap();
+        assert_eq!(got.as_ref(), Some(want));
+    }
+    // Metrics are points, not snapshots.
+    assert_eq!(store.snapshot_at(&t(), "metrics", Timestamp(6_000)).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn nan_values_do_not_fail_a_round() {
+    let store = Store::open_in_memory(DAY).unwrap();
+    let mut odd = stat("q", 1);
+    odd.mean_time_ms = f64::NAN;
+    let round = vec![
+        sample(
+            Tier::High,
+            1,
+            SampleBody::Metrics(vec![Metric::new("cache_hit_pct", f64::NAN), Metric::new("tps", 3.0)]),
+        ),
+        sample(Tier::Medium, 1, queries(vec![odd])),
+    ];
+    store.record(round).await.unwrap();
+    let hit = store.series(&t(), "cache_hit_pct", None, Timestamp(0), Timestamp(9)).await.unwrap();
+    assert!(hit.is_empty());
+    let tps = store.series(&t(), "tps", None, Timestamp(0), Timestamp(9)).await.unwrap();
+    assert_eq!(tps, vec![(Timestamp(1), 3.0)]);
+    let hist = store.query_history(&t(), "q", Timestamp(0), Timestamp(9)).await.unwrap();
+    assert!(hist[0].1.mean_time_ms.is_nan());
+    assert_eq!(hist[0].1.total_time_ms, 1.5);
 }
