@@ -1,8 +1,9 @@
 //! Cost of recording, printed by an ignored test:
 //! `cargo test --lib store::costs -- --ignored --nocapture`.
 
-use super::fixtures::{activity, queries, sample, stat, status};
+use super::fixtures::{activity, queries, sample, session, stat, status};
 use super::*;
+use crate::model::SessionState;
 use crate::model::{Metric, SampleBody, Tier};
 use tempfile::TempDir;
 
@@ -32,6 +33,47 @@ fn file_bytes(path: &Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
 
+/// Sessions with varied texts, numbers and states (xorshift), so compression is not
+/// flattered by the identical rows of `fixtures::activity`.
+fn varied_activity(n: i64, seed: u64) -> SampleBody {
+    let mut x = seed | 1;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    const TEXTS: [&str; 6] = [
+        "SELECT o.id, o.total, o.created_at FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.id = ",
+        "UPDATE accounts SET balance = balance - 10, updated_at = now() WHERE account_id = ",
+        "INSERT INTO events (kind, payload, created_at) VALUES ('click', '{\"page\": 1}', now()) RETURNING ",
+        "SELECT count(*) FROM sessions WHERE expires_at > now() AND user_id = ",
+        "DELETE FROM cart_items WHERE cart_id = ",
+        "COMMIT",
+    ];
+    let states = [SessionState::Active, SessionState::Idle, SessionState::IdleInTransaction];
+    let sessions = (0..n)
+        .map(|i| {
+            let mut s = session(i);
+            let r = next();
+            s.id = 10_000 + (r % 90_000) as i64;
+            s.user = format!("svc_{}", r % 13);
+            s.application = format!("worker-{}", r % 37);
+            s.client = format!("10.{}.{}.{}", r % 4, (r >> 8) % 256, (r >> 16) % 256);
+            s.state = states[(r % 3) as usize];
+            s.native_state = format!("{:?}", s.state).to_lowercase();
+            s.query = format!("{}{}", TEXTS[(r % 6) as usize], next() % 1_000_000);
+            s.query_ms = Some(next() % 60_000);
+            s.xact_ms = Some(next() % 600_000);
+            s.backend_ms = Some(next() % 86_400_000);
+            s.state_ms = Some(next() % 60_000);
+            s.extra = vec![("backend_xmin".into(), format!("{}", next() % 100_000_000))];
+            s
+        })
+        .collect();
+    SampleBody::Activity(crate::model::ActivitySnapshot { sessions, locks: Vec::new() })
+}
+
 /// A high-tier round: activity, ~35 points, status.
 fn high_round(sessions: i64, at: i64) -> Vec<Sample> {
     let mut points: Vec<Metric> =
@@ -42,7 +84,7 @@ fn high_round(sessions: i64, at: i64) -> Vec<Sample> {
     }
     vec![
         sample(Tier::High, at, SampleBody::Metrics(points)),
-        sample(Tier::High, at, activity(sessions)),
+        sample(Tier::High, at, varied_activity(sessions, at as u64 + 1)),
         sample(Tier::High, at, status(at)),
     ]
 }
@@ -80,7 +122,9 @@ async fn print_recording_costs() {
     println!("VmRSS at start {} KiB", rss_kib("VmRSS:"));
     for n in [100, 1_000] {
         let (json, packed) = snapshot_sizes(&activity(n)).unwrap();
-        println!("activity snapshot of {n} sessions: {json} bytes JSON -> {packed} bytes deflate-3");
+        println!("activity snapshot of {n} uniform sessions: {json} bytes JSON -> {packed} bytes deflate-3");
+        let (json, packed) = snapshot_sizes(&varied_activity(n, 7)).unwrap();
+        println!("activity snapshot of {n} varied sessions: {json} bytes JSON -> {packed} bytes deflate-3");
     }
     let (json, packed) =
         snapshot_sizes(&queries((0..200).map(|i| stat(&format!("q{i}"), 3)).collect())).unwrap();
