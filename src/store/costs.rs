@@ -114,6 +114,15 @@ async fn measure(label: &str, n: usize, make: impl Fn(i64) -> Vec<Sample>) {
         bytes / n as u64,
         rss_kib("VmHWM:")
     );
+    let started = std::time::Instant::now();
+    let pruned = store.prune(Timestamp(i64::MAX / 2)).await.unwrap();
+    let ms = started.elapsed().as_secs_f64() * 1e3;
+    store.flush().await.unwrap();
+    println!(
+        "  prune of all {n} rounds ({pruned:?}): {ms:.1} ms, file {} -> {} bytes",
+        bytes + bytes0,
+        file_bytes(&path)
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -130,7 +139,7 @@ async fn print_recording_costs() {
         snapshot_sizes(&queries((0..200).map(|i| stat(&format!("q{i}"), 3)).collect())).unwrap();
     println!("queries snapshot of 200 statements (stats inline): {json} bytes JSON -> {packed} bytes");
 
-    for (n, count) in [(100, 200), (1_000, 40)] {
+    for (n, count) in [(100, 1_000), (1_000, 40)] {
         measure(&format!("high round, {n} sessions + 35 points"), count, |i| high_round(n, 1_000 * i)).await;
     }
     measure("queries round, 200 statements", 30, |i| {

@@ -49,8 +49,12 @@ pub fn prune(conn: &Connection, cutoff: Timestamp) -> Result<PruneStats, StoreEr
         [],
     )?);
 
-    // Gives the freed pages back to the file system (auto_vacuum = INCREMENTAL).
-    conn.execute_batch("PRAGMA incremental_vacuum")?;
+    // Gives the freed pages back to the file system (auto_vacuum = INCREMENTAL). The
+    // pragma frees one page per step, so it has to be stepped to the end (execute_batch
+    // steps once and would free a single page).
+    let mut vacuum = conn.prepare_cached("PRAGMA incremental_vacuum")?;
+    let mut steps = vacuum.query([])?;
+    while steps.next()?.is_some() {}
     Ok(stats)
 }
 

@@ -166,7 +166,10 @@ async fn prune_batches_past_the_batch_size_and_returns_space() {
     assert_eq!(count(&path, "points"), 2_000);
     store.flush().await.unwrap();
     let after = std::fs::metadata(&path).unwrap().len();
-    assert!(after < before, "file did not shrink: {before} -> {after}");
+    assert!(after < before / 2, "file did not shrink: {before} -> {after}");
+    let free: i64 =
+        Connection::open(&path).unwrap().query_row("PRAGMA freelist_count", [], |r| r.get(0)).unwrap();
+    assert_eq!(free, 0);
 }
 
 #[tokio::test]
