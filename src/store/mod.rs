@@ -56,6 +56,16 @@ pub struct PruneStats {
     pub query_texts: u64,
 }
 
+/// Size of the history file, for status lines and `--once` reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreStats {
+    /// Pages in use times page size (the WAL not counted).
+    pub bytes: u64,
+    /// Free pages inside the file that a prune has not handed back yet.
+    pub free_bytes: u64,
+    pub schema_version: i64,
+}
+
 #[derive(Clone, Debug)]
 pub struct Store {
     commands: mpsc::Sender<Command>,
@@ -175,6 +185,11 @@ impl Store {
     /// Folds the WAL into the main file and truncates it (shutdown, `snapshot`, measurements).
     pub async fn flush(&self) -> Result<(), StoreError> {
         self.call(Command::Flush).await
+    }
+
+    /// File size from page counts: cheap, no table scans.
+    pub async fn stats(&self) -> Result<StoreStats, StoreError> {
+        self.call(Command::Stats).await
     }
 }
 

@@ -160,6 +160,7 @@ async fn prune_batches_past_the_batch_size_and_returns_space() {
     store.record(snaps).await.unwrap();
     store.flush().await.unwrap();
     let before = std::fs::metadata(&path).unwrap().len();
+    assert_eq!(store.stats().await.unwrap().bytes, before);
     let stats = store.prune(Timestamp(11_000)).await.unwrap();
     assert_eq!(stats.points, 10_000);
     assert_eq!(stats.snapshots, 300);
@@ -170,6 +171,8 @@ async fn prune_batches_past_the_batch_size_and_returns_space() {
     let free: i64 =
         Connection::open(&path).unwrap().query_row("PRAGMA freelist_count", [], |r| r.get(0)).unwrap();
     assert_eq!(free, 0);
+    let stats = store.stats().await.unwrap();
+    assert_eq!((stats.bytes, stats.free_bytes, stats.schema_version), (after, 0, SCHEMA_VERSION));
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! worker on disk I/O. The thread ends when the last `Store` (sender) is dropped.
 
 use super::codec::Encoder;
-use super::{PruneStats, StoreError, history, record, retention};
+use super::{PruneStats, StoreError, StoreStats, history, migrate, record, retention};
 use crate::model::{QueryStat, Sample, Timestamp};
 use rusqlite::Connection;
 use std::collections::HashMap;
@@ -50,6 +50,7 @@ pub enum Command {
         reply: Reply<PruneStats>,
     },
     Flush(Reply<()>),
+    Stats(Reply<StoreStats>),
 }
 
 /// Ids the writer has already resolved. Keys are `target \0 name \0 key` in one String so
@@ -132,6 +133,9 @@ impl Writer {
                 self.caches.clear();
                 let _ = reply.send(result);
             }
+            Command::Stats(reply) => {
+                let _ = reply.send(stats(&self.conn));
+            }
             Command::Flush(reply) => {
                 let result = self
                     .conn
@@ -141,4 +145,17 @@ impl Writer {
             }
         }
     }
+}
+
+fn stats(conn: &Connection) -> Result<StoreStats, StoreError> {
+    let pragma = |name: &str| -> Result<u64, StoreError> {
+        let v: i64 = conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?;
+        Ok(u64::try_from(v).unwrap_or(0))
+    };
+    let page = pragma("page_size")?;
+    Ok(StoreStats {
+        bytes: pragma("page_count")?.saturating_mul(page),
+        free_bytes: pragma("freelist_count")?.saturating_mul(page),
+        schema_version: migrate::user_version(conn)?,
+    })
 }
