@@ -25,11 +25,17 @@ pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 
 /// Brings the file to `LATEST`. Each step and its version bump commit together, so an
 /// interrupted upgrade leaves a consistent older version behind.
-pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
+/// The file's version, refused when a newer build wrote it.
+pub fn check_version(conn: &Connection) -> Result<i64, MigrateError> {
     let found = user_version(conn)?;
     if found > LATEST {
         return Err(MigrateError::TooNew { found });
     }
+    Ok(found)
+}
+
+pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
+    let found = check_version(conn)?;
     if found == 0 {
         ensure_incremental_vacuum(conn)?;
     }

@@ -197,7 +197,9 @@ impl Store {
 fn prepare(conn: &mut Connection) -> Result<(), String> {
     let setup = |conn: &mut Connection| -> Result<(), migrate::MigrateError> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        // The first statement to read the header: a non-SQLite file fails here.
+        // Before anything writes (switching to WAL rewrites the header): a non-SQLite
+        // file or one from a newer build must be left exactly as it was.
+        migrate::check_version(conn)?;
         conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;

@@ -194,13 +194,20 @@ async fn reopen_keeps_data_and_version() {
     assert_eq!(migrate::user_version(&c).unwrap(), SCHEMA_VERSION);
     let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
+    let auto_vacuum: i64 = c.query_row("PRAGMA auto_vacuum", [], |r| r.get(0)).unwrap();
+    assert_eq!(auto_vacuum, 2);
 }
 
 #[test]
 fn newer_garbage_and_unwritable_files_are_refused() {
     let dir = TempDir::new().unwrap();
     let newer = dir.path().join("newer.db");
-    Connection::open(&newer).unwrap().pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+    {
+        let c = Connection::open(&newer).unwrap();
+        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        c.execute_batch("CREATE TABLE future (x)").unwrap();
+    }
+    let newer_bytes = std::fs::read(&newer).unwrap();
     match Store::open(&newer, DAY) {
         Err(StoreError::Open { path, message }) => {
             assert!(path.ends_with("newer.db"));
@@ -208,6 +215,8 @@ fn newer_garbage_and_unwritable_files_are_refused() {
         }
         other => panic!("{other:?}"),
     }
+    assert_eq!(std::fs::read(&newer).unwrap(), newer_bytes);
+    assert!(!dir.path().join("newer.db-wal").exists());
 
     let garbage = dir.path().join("garbage.db");
     std::fs::write(&garbage, vec![0x5a; 8192]).unwrap();
