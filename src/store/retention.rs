@@ -49,13 +49,29 @@ pub fn prune(conn: &Connection, cutoff: Timestamp) -> Result<PruneStats, StoreEr
         [],
     )?);
 
-    // Gives the freed pages back to the file system (auto_vacuum = INCREMENTAL). The
-    // pragma frees one page per step, so it has to be stepped to the end (execute_batch
-    // steps once and would free a single page).
-    let mut vacuum = conn.prepare_cached("PRAGMA incremental_vacuum")?;
-    let mut steps = vacuum.query([])?;
-    while steps.next()?.is_some() {}
+    vacuum(conn)?;
     Ok(stats)
+}
+
+/// Gives freed pages back to the file system (auto_vacuum = INCREMENTAL), a bounded
+/// number of pages per transaction for the same reason the deletes are batched.
+fn vacuum(conn: &Connection) -> Result<(), StoreError> {
+    let free = |conn: &Connection| conn.query_row("PRAGMA freelist_count", [], |r| r.get::<_, i64>(0));
+    let mut left = free(conn)?;
+    while left > 0 {
+        // The pragma frees one page per step: it must be stepped to the end
+        // (execute_batch steps once and would free a single page).
+        // Pragmas take no bound parameters, hence the literal page count.
+        let mut stmt = conn.prepare_cached("PRAGMA incremental_vacuum(1000)")?;
+        let mut steps = stmt.query([])?;
+        while steps.next()?.is_some() {}
+        let now = free(conn)?;
+        if now >= left {
+            break;
+        }
+        left = now;
+    }
+    Ok(())
 }
 
 fn repeat(mut batch: impl FnMut() -> rusqlite::Result<usize>) -> Result<u64, StoreError> {
