@@ -78,6 +78,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Store {
     /// Opens (creating and migrating) the history file. `retention` is how long samples are kept.
+    /// Blocking file I/O (a first open of an old file may VACUUM it): call it at startup,
+    /// or through `spawn_blocking` from inside the runtime.
     pub fn open(path: &Path, retention: Duration) -> Result<Store, StoreError> {
         Self::open_joinable(path, retention).map(|(store, _)| store)
     }
