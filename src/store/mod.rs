@@ -1,12 +1,32 @@
 //! The local history: a SQLite file (WAL) owned by one writer thread. `Store` is a
 //! cheap-clone async handle; every call is a command sent to that thread, so neither
 //! the collectors nor the UI ever touch the disk themselves.
-//!
-//! SKELETON: the store helper replaces the bodies below; the signatures are the contract.
+
+mod codec;
+mod history;
+mod migrate;
+mod record;
+mod retention;
+mod writer;
+
+#[cfg(test)]
+mod costs;
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod tests;
 
 use crate::model::{QueryStat, Sample, TargetId, Timestamp};
+use rusqlite::{Connection, MAIN_DB};
 use std::path::Path;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
 use std::time::Duration;
+use tokio::sync::oneshot;
+use writer::{Command, Reply};
+
+pub use codec::sizes as snapshot_sizes;
+pub use migrate::LATEST as SCHEMA_VERSION;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -18,81 +38,178 @@ pub enum StoreError {
     Closed,
 }
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sqlite(e.to_string())
+    }
+}
+
 /// What a prune removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PruneStats {
     pub points: u64,
     pub snapshots: u64,
+    pub query_stats: u64,
+    /// Series left without points.
+    pub series: u64,
+    /// Statement texts left without statistics.
+    pub query_texts: u64,
+}
+
+/// Size of the history file, for status lines and `--once` reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreStats {
+    /// Pages in use times page size (the WAL not counted).
+    pub bytes: u64,
+    /// Free pages inside the file that a prune has not handed back yet.
+    pub free_bytes: u64,
+    pub schema_version: i64,
 }
 
 #[derive(Clone, Debug)]
-pub struct Store {}
+pub struct Store {
+    commands: mpsc::Sender<Command>,
+}
+
+/// Page cache per connection, KiB: the whole program must stay under 20 MB RSS, and the
+/// hot pages (latest points of each series) are few.
+const CACHE_KIB: i64 = 2048;
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Store {
     /// Opens (creating and migrating) the history file. `retention` is how long samples are kept.
-    pub fn open(_path: &Path, _retention: Duration) -> Result<Store, StoreError> {
-        Ok(Store {})
+    /// Blocking file I/O (a first open of an old file may VACUUM it): call it at startup,
+    /// or through `spawn_blocking` from inside the runtime.
+    pub fn open(path: &Path, retention: Duration) -> Result<Store, StoreError> {
+        Self::open_joinable(path, retention).map(|(store, _)| store)
     }
 
     /// A private in-memory history (tests, `snapshot`).
-    pub fn open_in_memory(_retention: Duration) -> Result<Store, StoreError> {
-        Ok(Store {})
+    pub fn open_in_memory(retention: Duration) -> Result<Store, StoreError> {
+        let open_err = |e: String| StoreError::Open { path: ":memory:".into(), message: e };
+        let mut conn = Connection::open_in_memory().map_err(|e| open_err(e.to_string()))?;
+        prepare(&mut conn).map_err(open_err)?;
+        Self::start(conn, retention).map_err(open_err).map(|(store, _)| store)
+    }
+
+    /// `open`, also returning the writer thread, which ends once every clone is dropped.
+    fn open_joinable(path: &Path, retention: Duration) -> Result<(Store, JoinHandle<()>), StoreError> {
+        let open_err = |message: String| StoreError::Open { path: path.display().to_string(), message };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| open_err(format!("cannot create directory {}: {e}", dir.display())))?;
+        }
+        let mut conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
+        // SQLite silently falls back to read-only; recording would then fail on every round.
+        if conn.is_readonly(MAIN_DB).unwrap_or(true) {
+            return Err(open_err("the file is read-only".into()));
+        }
+        prepare(&mut conn).map_err(open_err)?;
+        Self::start(conn, retention).map_err(open_err)
+    }
+
+    fn start(conn: Connection, retention: Duration) -> Result<(Store, JoinHandle<()>), String> {
+        let (commands, handle) =
+            writer::spawn(conn, retention).map_err(|e| format!("cannot start the writer thread: {e}"))?;
+        Ok((Store { commands }, handle))
+    }
+
+    async fn call<T>(&self, command: impl FnOnce(Reply<T>) -> Command) -> Result<T, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands.send(command(reply)).map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
     }
 
     /// Records one collection round in one transaction: metric points into the
-    /// time-series table, every body as a JSON snapshot for scroll-back.
-    pub async fn record(&self, _round: Vec<Sample>) -> Result<(), StoreError> {
-        Ok(())
+    /// time-series table, statement statistics into their table, every other body as a
+    /// compressed JSON snapshot for scroll-back. On error nothing of the round is kept.
+    pub async fn record(&self, round: Vec<Sample>) -> Result<(), StoreError> {
+        self.call(|reply| Command::Record(round, reply)).await
     }
 
     /// Points of one metric series in `[from, to]`, oldest first. `key` None = every key
     /// summed per timestamp is NOT done: None selects the empty key (instance-wide value).
     pub async fn series(
         &self,
-        _target: &TargetId,
-        _metric: &str,
-        _key: Option<&str>,
-        _from: Timestamp,
-        _to: Timestamp,
+        target: &TargetId,
+        metric: &str,
+        key: Option<&str>,
+        from: Timestamp,
+        to: Timestamp,
     ) -> Result<Vec<(Timestamp, f64)>, StoreError> {
-        Ok(Vec::new())
+        let (target, metric, key) = (target.0.clone(), metric.to_owned(), key.unwrap_or("").to_owned());
+        self.call(|reply| Command::Series { target, metric, key, from, to, reply }).await
     }
 
     /// All keyed series of one metric in `[from, to]` (e.g. sessions by state): key → points.
+    /// Keys sorted; the empty (instance-wide) key is left out, `series` reads it.
     pub async fn series_by_key(
         &self,
-        _target: &TargetId,
-        _metric: &str,
-        _from: Timestamp,
-        _to: Timestamp,
+        target: &TargetId,
+        metric: &str,
+        from: Timestamp,
+        to: Timestamp,
     ) -> Result<Vec<(String, Vec<(Timestamp, f64)>)>, StoreError> {
-        Ok(Vec::new())
+        let (target, metric) = (target.0.clone(), metric.to_owned());
+        self.call(|reply| Command::SeriesByKey { target, metric, from, to, reply }).await
     }
 
     /// The newest snapshot of `kind` (a `SampleBody::kind()`) taken at or before `at`,
-    /// for scrolling back in time.
+    /// for scrolling back in time. `queries` comes back with its statements; `metrics`
+    /// is not kept as snapshots (read it with `series`) and gives None.
     pub async fn snapshot_at(
         &self,
-        _target: &TargetId,
-        _kind: &str,
-        _at: Timestamp,
+        target: &TargetId,
+        kind: &str,
+        at: Timestamp,
     ) -> Result<Option<Sample>, StoreError> {
-        Ok(None)
+        let (target, kind) = (target.0.clone(), kind.to_owned());
+        self.call(|reply| Command::SnapshotAt { target, kind, at, reply }).await
     }
 
     /// Per-interval history of one statement (query detail view), oldest first.
     pub async fn query_history(
         &self,
-        _target: &TargetId,
-        _query_id: &str,
-        _from: Timestamp,
-        _to: Timestamp,
+        target: &TargetId,
+        query_id: &str,
+        from: Timestamp,
+        to: Timestamp,
     ) -> Result<Vec<(Timestamp, QueryStat)>, StoreError> {
-        Ok(Vec::new())
+        let (target, query_id) = (target.0.clone(), query_id.to_owned());
+        self.call(|reply| Command::QueryHistory { target, query_id, from, to, reply }).await
     }
 
     /// Deletes what is older than the retention, measured from `now`.
-    pub async fn prune(&self, _now: Timestamp) -> Result<PruneStats, StoreError> {
-        Ok(PruneStats::default())
+    pub async fn prune(&self, now: Timestamp) -> Result<PruneStats, StoreError> {
+        self.call(|reply| Command::Prune { now, reply }).await
     }
+
+    /// Folds the WAL into the main file and truncates it (shutdown, `snapshot`, measurements).
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        self.call(Command::Flush).await
+    }
+
+    /// File size from page counts: cheap, no table scans.
+    pub async fn stats(&self) -> Result<StoreStats, StoreError> {
+        self.call(Command::Stats).await
+    }
+}
+
+/// Connection settings and schema; errors become the `Open` message.
+fn prepare(conn: &mut Connection) -> Result<(), String> {
+    let setup = |conn: &mut Connection| -> Result<(), migrate::MigrateError> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Before anything writes (switching to WAL rewrites the header): a non-SQLite
+        // file or one from a newer build must be left exactly as it was.
+        migrate::check_version(conn)?;
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+        // Keeps the WAL file from staying at its high-water mark after a burst.
+        conn.query_row("PRAGMA journal_size_limit = 4194304", [], |_| Ok(()))?;
+        conn.set_prepared_statement_cache_capacity(32);
+        migrate::migrate(conn)
+    };
+    setup(conn).map_err(|e| e.to_string())
 }

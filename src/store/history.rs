@@ -1,0 +1,156 @@
+//! Reads for scroll-back: chart series, snapshots, statement history.
+
+use super::StoreError;
+use super::codec;
+use super::writer::Points;
+use crate::model::{QueryStat, Sample, SampleBody, TargetId, Tier, Timestamp};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+pub fn series(
+    conn: &Connection,
+    target: &str,
+    metric: &str,
+    key: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Points, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.at, p.value FROM points p
+         WHERE p.series_id = (SELECT id FROM series WHERE target = ?1 AND metric = ?2 AND key = ?3)
+           AND p.at BETWEEN ?4 AND ?5
+         ORDER BY p.at",
+    )?;
+    let rows = stmt.query_map(params![target, metric, key, from.0, to.0], |r| {
+        Ok((Timestamp(r.get(0)?), r.get::<_, f64>(1)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Every non-empty key of `metric`, keys in order, points oldest first.
+pub fn series_by_key(
+    conn: &Connection,
+    target: &str,
+    metric: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<(String, Points)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.key, p.at, p.value FROM series s JOIN points p ON p.series_id = s.id
+         WHERE s.target = ?1 AND s.metric = ?2 AND s.key <> '' AND p.at BETWEEN ?3 AND ?4
+         ORDER BY s.key, p.at",
+    )?;
+    let mut rows = stmt.query(params![target, metric, from.0, to.0])?;
+    let mut out: Vec<(String, Points)> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let key: String = r.get(0)?;
+        let point = (Timestamp(r.get(1)?), r.get::<_, f64>(2)?);
+        match out.last_mut() {
+            Some((k, points)) if *k == key => points.push(point),
+            _ => out.push((key, vec![point])),
+        }
+    }
+    Ok(out)
+}
+
+pub fn snapshot_at(
+    conn: &Connection,
+    target: &str,
+    kind: &str,
+    at: Timestamp,
+) -> Result<Option<Sample>, StoreError> {
+    let found = conn
+        .prepare_cached(
+            "SELECT at, tier, encoding, body FROM snapshots
+             WHERE target = ?1 AND kind = ?2 AND at <= ?3 ORDER BY at DESC LIMIT 1",
+        )?
+        .query_row(params![target, kind, at.0], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, Vec<u8>>(3)?))
+        })
+        .optional()?;
+    let Some((taken_at, tier, encoding, bytes)) = found else {
+        return Ok(None);
+    };
+    let tier = Tier::ALL
+        .into_iter()
+        .find(|t| t.name() == tier)
+        .ok_or_else(|| StoreError::Sqlite(format!("unknown tier {tier:?} in snapshot")))?;
+    let mut body = codec::decode(encoding, &bytes)?;
+    if let SampleBody::Queries(snap) = &mut body {
+        snap.stats = stats_at(conn, target, Timestamp(taken_at))?;
+    }
+    Ok(Some(Sample { target: TargetId(target.to_owned()), tier, taken_at: Timestamp(taken_at), body }))
+}
+
+/// Columns read by `stat_from_row`, starting at index 1 (index 0 is `at`).
+macro_rules! stat_columns {
+    () => {
+        "s.at, t.query_id, t.db_name, t.user_name, t.text, s.calls, s.total_time_ms, s.mean_time_ms,
+         s.min_time_ms, s.max_time_ms, s.rows, s.shared_blks_hit, s.shared_blks_read,
+         s.shared_blks_dirtied, s.shared_blks_written, s.local_blks_hit, s.local_blks_read,
+         s.temp_blks_read, s.temp_blks_written, s.blk_read_time_ms, s.blk_write_time_ms"
+    };
+}
+
+fn stats_at(conn: &Connection, target: &str, at: Timestamp) -> Result<Vec<QueryStat>, StoreError> {
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT ",
+        stat_columns!(),
+        " FROM query_stats s JOIN query_texts t ON t.id = s.text_id
+          WHERE s.at = ?2 AND t.target = ?1 ORDER BY s.pos"
+    ))?;
+    let rows = stmt.query_map(params![target, at.0], stat_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn query_history(
+    conn: &Connection,
+    target: &str,
+    query_id: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<(Timestamp, QueryStat)>, StoreError> {
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT ",
+        stat_columns!(),
+        " FROM query_texts t JOIN query_stats s ON s.text_id = t.id
+          WHERE t.target = ?1 AND t.query_id = ?2 AND s.at BETWEEN ?3 AND ?4 ORDER BY s.at"
+    ))?;
+    let rows = stmt.query_map(params![target, query_id, from.0, to.0], |r| {
+        Ok((Timestamp(r.get(0)?), stat_from_row(r)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn count(r: &Row<'_>, i: usize) -> rusqlite::Result<u64> {
+    Ok(u64::try_from(r.get::<_, i64>(i)?).unwrap_or(0))
+}
+
+/// NULL is how SQLite stored a NaN.
+fn real(r: &Row<'_>, i: usize) -> rusqlite::Result<f64> {
+    Ok(r.get::<_, Option<f64>>(i)?.unwrap_or(f64::NAN))
+}
+
+fn stat_from_row(r: &Row<'_>) -> rusqlite::Result<QueryStat> {
+    Ok(QueryStat {
+        id: r.get(1)?,
+        database: r.get(2)?,
+        user: r.get(3)?,
+        text: r.get(4)?,
+        calls: count(r, 5)?,
+        total_time_ms: real(r, 6)?,
+        mean_time_ms: real(r, 7)?,
+        min_time_ms: r.get(8)?,
+        max_time_ms: r.get(9)?,
+        rows: count(r, 10)?,
+        shared_blks_hit: count(r, 11)?,
+        shared_blks_read: count(r, 12)?,
+        shared_blks_dirtied: count(r, 13)?,
+        shared_blks_written: count(r, 14)?,
+        local_blks_hit: count(r, 15)?,
+        local_blks_read: count(r, 16)?,
+        temp_blks_read: count(r, 17)?,
+        temp_blks_written: count(r, 18)?,
+        blk_read_time_ms: real(r, 19)?,
+        blk_write_time_ms: real(r, 20)?,
+    })
+}

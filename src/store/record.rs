@@ -1,0 +1,164 @@
+//! Writing one collection round: metrics become points, statement statistics become
+//! rows, everything else a compressed snapshot. One transaction per round.
+
+use super::StoreError;
+use super::codec::{DEFLATE_JSON, Encoder};
+use super::writer::{Caches, cache_key};
+use crate::model::{QueryStat, Sample, SampleBody, Tier, Timestamp};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+pub fn record_round(
+    conn: &mut Connection,
+    caches: &mut Caches,
+    encoder: &mut Encoder,
+    round: Vec<Sample>,
+) -> Result<(), StoreError> {
+    // IMMEDIATE takes the write lock up front instead of failing on upgrade under a reader.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for sample in round {
+        let Sample { target, tier, taken_at, body } = sample;
+        let target = target.0.as_str();
+        match body {
+            SampleBody::Metrics(metrics) => {
+                let mut insert = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO points (series_id, at, value) VALUES (?1, ?2, ?3)",
+                )?;
+                for m in &metrics {
+                    // SQLite would turn NaN into NULL; a gap in the chart is the honest rendering.
+                    if m.value.is_nan() {
+                        continue;
+                    }
+                    let id = series_id(&tx, caches, target, &m.name, &m.key)?;
+                    insert.execute(params![id, taken_at.0, m.value])?;
+                }
+            }
+            SampleBody::Queries(mut snap) => {
+                let stats = std::mem::take(&mut snap.stats);
+                for (pos, stat) in stats.iter().enumerate() {
+                    let text_id = text_id(&tx, caches, target, stat)?;
+                    insert_stat(&tx, text_id, taken_at, pos, stat)?;
+                }
+                insert_snapshot(&tx, encoder, target, tier, taken_at, &SampleBody::Queries(snap))?;
+            }
+            other => insert_snapshot(&tx, encoder, target, tier, taken_at, &other)?,
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn series_id(
+    conn: &Connection,
+    caches: &mut Caches,
+    target: &str,
+    metric: &str,
+    key: &str,
+) -> Result<i64, StoreError> {
+    if let Some(&id) = caches.series.get(cache_key(&mut caches.scratch, [target, metric, key])) {
+        return Ok(id);
+    }
+    let found = conn
+        .prepare_cached("SELECT id FROM series WHERE target = ?1 AND metric = ?2 AND key = ?3")?
+        .query_row(params![target, metric, key], |r| r.get(0))
+        .optional()?;
+    let id = match found {
+        Some(id) => id,
+        None => conn
+            .prepare_cached("INSERT INTO series (target, metric, key) VALUES (?1, ?2, ?3) RETURNING id")?
+            .query_row(params![target, metric, key], |r| r.get(0))?,
+    };
+    let cache_key = cache_key(&mut caches.scratch, [target, metric, key]).to_owned();
+    caches.series.insert(cache_key, id);
+    Ok(id)
+}
+
+/// Writes the statement text only when it is new or changed since this writer last saw it.
+fn text_id(
+    conn: &Connection,
+    caches: &mut Caches,
+    target: &str,
+    stat: &QueryStat,
+) -> Result<i64, StoreError> {
+    let mut h = DefaultHasher::new();
+    (&stat.text, &stat.database, &stat.user).hash(&mut h);
+    let hash = h.finish();
+    if let Some(&(id, known)) = caches.texts.get(cache_key(&mut caches.scratch, [target, &stat.id, ""]))
+        && known == hash
+    {
+        return Ok(id);
+    }
+    let id = conn
+        .prepare_cached(
+            "INSERT INTO query_texts (target, query_id, db_name, user_name, text) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (target, query_id) DO UPDATE
+             SET db_name = excluded.db_name, user_name = excluded.user_name, text = excluded.text
+             RETURNING id",
+        )?
+        .query_row(params![target, stat.id, stat.database, stat.user, stat.text], |r| r.get(0))?;
+    let cache_key = cache_key(&mut caches.scratch, [target, &stat.id, ""]).to_owned();
+    caches.texts.insert(cache_key, (id, hash));
+    Ok(id)
+}
+
+/// Counters are deltas and never near i64::MAX; saturating keeps a freak value from
+/// failing the whole round.
+pub fn to_sql_int(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn insert_stat(
+    conn: &Connection,
+    text_id: i64,
+    at: Timestamp,
+    pos: usize,
+    s: &QueryStat,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO query_stats (text_id, at, pos, calls, total_time_ms, mean_time_ms,
+             min_time_ms, max_time_ms, rows, shared_blks_hit, shared_blks_read, shared_blks_dirtied,
+             shared_blks_written, local_blks_hit, local_blks_read, temp_blks_read, temp_blks_written,
+             blk_read_time_ms, blk_write_time_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+    )?
+    .execute(params![
+        text_id,
+        at.0,
+        to_sql_int(pos as u64),
+        to_sql_int(s.calls),
+        s.total_time_ms,
+        s.mean_time_ms,
+        s.min_time_ms,
+        s.max_time_ms,
+        to_sql_int(s.rows),
+        to_sql_int(s.shared_blks_hit),
+        to_sql_int(s.shared_blks_read),
+        to_sql_int(s.shared_blks_dirtied),
+        to_sql_int(s.shared_blks_written),
+        to_sql_int(s.local_blks_hit),
+        to_sql_int(s.local_blks_read),
+        to_sql_int(s.temp_blks_read),
+        to_sql_int(s.temp_blks_written),
+        s.blk_read_time_ms,
+        s.blk_write_time_ms,
+    ])?;
+    Ok(())
+}
+
+fn insert_snapshot(
+    conn: &Connection,
+    encoder: &mut Encoder,
+    target: &str,
+    tier: Tier,
+    at: Timestamp,
+    body: &SampleBody,
+) -> Result<(), StoreError> {
+    encoder.encode(body, |bytes| {
+        conn.prepare_cached(
+            "INSERT OR REPLACE INTO snapshots (target, kind, at, tier, encoding, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![target, body.kind(), at.0, tier.name(), DEFLATE_JSON, bytes])?;
+        Ok(())
+    })
+}

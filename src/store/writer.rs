@@ -1,0 +1,161 @@
+//! The thread that owns the SQLite connection. Commands arrive on a channel, answers
+//! leave on a oneshot each, so async callers only ever await and never block a runtime
+//! worker on disk I/O. The thread ends when the last `Store` (sender) is dropped.
+
+use super::codec::Encoder;
+use super::{PruneStats, StoreError, StoreStats, history, migrate, record, retention};
+use crate::model::{QueryStat, Sample, Timestamp};
+use rusqlite::Connection;
+use std::collections::HashMap;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+pub type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
+pub type Points = Vec<(Timestamp, f64)>;
+
+pub enum Command {
+    Record(Vec<Sample>, Reply<()>),
+    Series {
+        target: String,
+        metric: String,
+        key: String,
+        from: Timestamp,
+        to: Timestamp,
+        reply: Reply<Points>,
+    },
+    SeriesByKey {
+        target: String,
+        metric: String,
+        from: Timestamp,
+        to: Timestamp,
+        reply: Reply<Vec<(String, Points)>>,
+    },
+    SnapshotAt {
+        target: String,
+        kind: String,
+        at: Timestamp,
+        reply: Reply<Option<Sample>>,
+    },
+    QueryHistory {
+        target: String,
+        query_id: String,
+        from: Timestamp,
+        to: Timestamp,
+        reply: Reply<Vec<(Timestamp, QueryStat)>>,
+    },
+    Prune {
+        now: Timestamp,
+        reply: Reply<PruneStats>,
+    },
+    Flush(Reply<()>),
+    Stats(Reply<StoreStats>),
+}
+
+/// Ids the writer has already resolved. Keys are `target \0 name \0 key` in one String so
+/// a lookup reuses a scratch buffer instead of allocating per point.
+#[derive(Default)]
+pub struct Caches {
+    pub series: HashMap<String, i64>,
+    /// Statement → (query_texts.id, hash of text/database/user) to skip unchanged texts.
+    pub texts: HashMap<String, (i64, u64)>,
+    pub scratch: String,
+}
+
+impl Caches {
+    /// Ids may name rows that a rollback or a prune removed; forgetting them is always safe.
+    pub fn clear(&mut self) {
+        self.series.clear();
+        self.texts.clear();
+    }
+}
+
+/// Builds a cache key in `scratch` (a free function so the maps stay borrowable).
+pub fn cache_key<'a>(scratch: &'a mut String, parts: [&str; 3]) -> &'a str {
+    scratch.clear();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            scratch.push('\0');
+        }
+        scratch.push_str(p);
+    }
+    scratch
+}
+
+pub struct Writer {
+    pub conn: Connection,
+    pub caches: Caches,
+    pub encoder: Encoder,
+    pub retention: Duration,
+}
+
+pub fn spawn(
+    conn: Connection,
+    retention: Duration,
+) -> std::io::Result<(mpsc::Sender<Command>, JoinHandle<()>)> {
+    let (tx, rx) = mpsc::channel::<Command>();
+    let mut writer = Writer { conn, caches: Caches::default(), encoder: Encoder::new(), retention };
+    let handle = std::thread::Builder::new().name("logstag-store".into()).spawn(move || {
+        while let Ok(cmd) = rx.recv() {
+            writer.handle(cmd);
+        }
+        // Dropping the connection here checkpoints the WAL on a clean shutdown.
+    })?;
+    Ok((tx, handle))
+}
+
+impl Writer {
+    fn handle(&mut self, cmd: Command) {
+        // A caller that gave up waiting has dropped its receiver: nothing to tell it.
+        match cmd {
+            Command::Record(round, reply) => {
+                let result = record::record_round(&mut self.conn, &mut self.caches, &mut self.encoder, round);
+                if result.is_err() {
+                    self.caches.clear();
+                }
+                let _ = reply.send(result);
+            }
+            Command::Series { target, metric, key, from, to, reply } => {
+                let _ = reply.send(history::series(&self.conn, &target, &metric, &key, from, to));
+            }
+            Command::SeriesByKey { target, metric, from, to, reply } => {
+                let _ = reply.send(history::series_by_key(&self.conn, &target, &metric, from, to));
+            }
+            Command::SnapshotAt { target, kind, at, reply } => {
+                let _ = reply.send(history::snapshot_at(&self.conn, &target, &kind, at));
+            }
+            Command::QueryHistory { target, query_id, from, to, reply } => {
+                let _ = reply.send(history::query_history(&self.conn, &target, &query_id, from, to));
+            }
+            Command::Prune { now, reply } => {
+                let result = retention::prune(&self.conn, now.minus(self.retention));
+                self.caches.clear();
+                let _ = reply.send(result);
+            }
+            Command::Stats(reply) => {
+                let _ = reply.send(stats(&self.conn));
+            }
+            Command::Flush(reply) => {
+                let result = self
+                    .conn
+                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                    .map_err(StoreError::from);
+                let _ = reply.send(result);
+            }
+        }
+    }
+}
+
+fn stats(conn: &Connection) -> Result<StoreStats, StoreError> {
+    let pragma = |name: &str| -> Result<u64, StoreError> {
+        let v: i64 = conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?;
+        Ok(u64::try_from(v).unwrap_or(0))
+    };
+    let page = pragma("page_size")?;
+    Ok(StoreStats {
+        bytes: pragma("page_count")?.saturating_mul(page),
+        free_bytes: pragma("freelist_count")?.saturating_mul(page),
+        schema_version: migrate::user_version(conn)?,
+    })
+}
