@@ -3,5 +3,6 @@
 
 mod config_check;
 mod discovery;
+mod pipeline_live;
 mod postgres_live;
 mod support;

@@ -77,10 +77,12 @@ FROM pg_stat_get_activity(NULL::integer) s
 WHERE s.backend_type = 'client backend' AND s.pid <> pg_backend_pid()";
 
 /// Lock summary. Reading pg_locks takes all lock-manager partition locks, so the
-/// collector runs it only when a session waits on a lock, or every few rounds.
+/// collector runs it only when a session waits on a lock, or every few rounds. Our own
+/// locks (taken by this very query) are left out: they are not the server's workload.
 pub const LOCK_SUMMARY: &str = "\
 SELECT locktype::text AS locktype, coalesce(mode, '') AS mode, granted, count(*)::int8 AS n
 FROM pg_locks
+WHERE pid IS DISTINCT FROM pg_backend_pid()
 GROUP BY 1, 2, 3
 ORDER BY 4 DESC";
 
