@@ -9,7 +9,7 @@
 mod connect;
 mod high;
 mod medium;
-mod parse;
+pub mod parse;
 pub mod queries;
 mod statements;
 
