@@ -1,0 +1,148 @@
+//! What the user sees: insta snapshots per tab and popup, tiny sizes, NO_COLOR.
+
+use super::fixtures::{self, app};
+use crate::ui::action::Action;
+use crate::ui::app::App;
+use crate::ui::keymap;
+use crate::ui::tabs::Tab;
+use crate::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+
+fn buffer(app: &App, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    crate::ui::draw(&mut terminal, app).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    crate::ui::draw(&mut terminal, app).unwrap();
+    terminal.backend().to_string()
+}
+
+fn text(buffer: &Buffer) -> String {
+    let width = usize::from(buffer.area.width.max(1));
+    let symbols: Vec<&str> = buffer.content.iter().map(|c| c.symbol()).collect();
+    symbols.chunks(width).map(|row| row.concat()).collect::<Vec<_>>().join("\n")
+}
+
+fn on(tab: Tab) -> App {
+    let mut app = app();
+    app.apply(Action::GoTab(tab));
+    app
+}
+
+#[test]
+fn every_tab_at_80x24_and_tiny() {
+    for tab in Tab::ALL {
+        let app = on(tab);
+        insta::assert_snapshot!(format!("{}_80x24", tab.title().to_lowercase()), screen(&app, 80, 24));
+        insta::assert_snapshot!(format!("{}_20x5", tab.title().to_lowercase()), screen(&app, 20, 5));
+    }
+}
+
+#[test]
+fn activity_wide_blocking_and_popups() {
+    let mut app = on(Tab::Activity);
+    insta::assert_snapshot!("activity_120x30", screen(&app, 120, 30));
+    app.apply(Action::ToggleBlocking);
+    insta::assert_snapshot!("activity_blocking_80x24", screen(&app, 80, 24));
+    app.apply(Action::ToggleBlocking);
+    app.apply(Action::Detail);
+    insta::assert_snapshot!("activity_session_detail_100x40", screen(&app, 100, 40));
+    let mut app = on(Tab::Queries);
+    app.apply(Action::Detail);
+    insta::assert_snapshot!("queries_detail_100x40", screen(&app, 100, 40));
+    let mut app = on(Tab::Activity);
+    app.apply(Action::Help);
+    insta::assert_snapshot!("help_activity_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn queries_explain_unavailable_statistics_and_down_target() {
+    let mut app = on(Tab::Queries);
+    app.apply(Action::NextTarget);
+    insta::assert_snapshot!("queries_unavailable_80x24", screen(&app, 80, 24));
+    app.apply(Action::NextTarget);
+    app.apply(Action::GoTab(Tab::Activity));
+    insta::assert_snapshot!("activity_down_target_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn no_panic_at_any_small_or_odd_size_with_or_without_popups() {
+    let mut sizes: Vec<(u16, u16)> = (0..=20).flat_map(|w| (0..=5).map(move |h| (w, h))).collect();
+    sizes.extend([(1, 100), (300, 3), (59, 11), (60, 12), (61, 13), (80, 24), (200, 50), (7, 40), (1000, 1)]);
+    for tab in Tab::ALL {
+        for popup in [None, Some(Action::Help), Some(Action::Detail)] {
+            let mut app = on(tab);
+            if let Some(action) = popup {
+                app.apply(action);
+            }
+            for (width, height) in &sizes {
+                buffer(&app, *width, *height);
+            }
+        }
+    }
+}
+
+#[test]
+fn too_small_says_so_in_one_line() {
+    let screen = text(&buffer(&app(), 59, 12));
+    assert!(screen.starts_with("terminal too small (need 60x12)"), "{screen}");
+}
+
+#[test]
+fn help_lists_every_binding_of_the_view() {
+    for tab in Tab::ALL {
+        let mut app = on(tab);
+        let contexts = crate::ui::popups::help::help_contexts(&app);
+        app.apply(Action::Help);
+        let screen = text(&buffer(&app, 200, 120));
+        for (_, keys, label, _) in keymap::describe(&contexts) {
+            assert!(screen.contains(label), "{tab:?}: help misses {label}");
+            assert!(screen.contains(&keys), "{tab:?}: help misses keys {keys}");
+        }
+    }
+}
+
+#[test]
+fn no_color_leaves_every_cell_uncoloured() {
+    for tab in Tab::ALL {
+        let mut app = fixtures::app_with(Theme::default().plain());
+        app.apply(Action::GoTab(tab));
+        let buffer = buffer(&app, 100, 30);
+        for cell in &buffer.content {
+            assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{tab:?}: coloured cell {cell:?}");
+        }
+    }
+}
+
+#[test]
+fn theme_roles_reach_the_screen() {
+    let app = on(Tab::Activity);
+    let theme = Theme::default();
+    let buffer = buffer(&app, 120, 30);
+    let waiting = buffer.content.iter().find(|c| c.symbol() == "w" && c.fg == theme.state_waiting);
+    assert!(waiting.is_some(), "no cell in the state_waiting colour");
+}
+
+#[test]
+fn session_pids_and_queries_are_plain_text() {
+    let screen = text(&buffer(&on(Tab::Activity), 120, 30));
+    assert!(screen.contains("Activity"));
+    assert!(screen.contains("4102") && screen.contains("UPDATE orders SET total"), "{screen}");
+}
+
+#[test]
+fn render_cost_of_large_session_lists() {
+    for count in [1_000, 10_000] {
+        let app = crate::ui::bench::activity_app(crate::ui::bench::sessions(count));
+        let first = crate::ui::bench::render_frame(200, 50, &app);
+        let again = crate::ui::bench::render_frame(200, 50, &app);
+        println!("activity frame 200x50 with {count} sessions: {first:?} / {again:?}");
+        assert_eq!(app.activity.rows.len(), count);
+    }
+}
