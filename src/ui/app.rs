@@ -98,9 +98,12 @@ impl App {
 
     /// Contexts of the current tab, ignoring popups and the filter input.
     pub fn view_contexts(&self) -> Vec<Context> {
-        let mut contexts = Vec::with_capacity(3);
+        let mut contexts = Vec::with_capacity(4);
         if self.tab == Tab::Activity {
             contexts.push(Context::Activity);
+        }
+        if self.tab.has_table() {
+            contexts.push(Context::Table);
         }
         if self.tab.has_list() {
             contexts.push(Context::List);
@@ -288,7 +291,6 @@ impl App {
                     self.popup = Some(Popup::Query { id, scroll: 0 });
                 }
             }
-            Tab::Overview => self.tab = Tab::Activity,
             _ => {}
         }
     }

@@ -9,7 +9,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
     Global,
+    /// Moving through rows (every tab with a list).
     List,
+    /// Sorting, filtering and opening rows (session and statement tables).
+    Table,
     Activity,
     Filter,
     Help,
@@ -20,7 +23,8 @@ impl Context {
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Everywhere",
-            Context::List => "Lists",
+            Context::List => "Moving",
+            Context::Table => "Tables",
             Context::Activity => "Activity",
             Context::Filter => "Filter input",
             Context::Help => "Help",
@@ -76,8 +80,8 @@ pub struct Binding {
     pub key: Key,
     pub action: Action,
     pub label: &'static str,
-    /// Shown in the footer (the rest only in the help overlay).
-    pub hint: bool,
+    /// Short label for the footer; empty = only in the help overlay.
+    pub hint: &'static str,
 }
 
 const fn key(code: KeyCode) -> Key {
@@ -89,71 +93,77 @@ const fn ch(c: char) -> Key {
 const fn ctrl(c: char) -> Key {
     Key { code: KeyCode::Char(c), modifiers: KeyModifiers::CONTROL }
 }
-const fn bind(context: Context, key: Key, action: Action, label: &'static str, hint: bool) -> Binding {
+const fn bind(
+    context: Context,
+    key: Key,
+    action: Action,
+    label: &'static str,
+    hint: &'static str,
+) -> Binding {
     Binding { context, key, action, label, hint }
 }
 
-use Context::{Activity, Detail, Filter, Global, Help, List};
+use Context::{Activity, Detail, Filter, Global, Help, List, Table};
 
 pub const BINDINGS: &[Binding] = &[
-    bind(Global, ch('?'), Action::Help, "help", true),
-    bind(Global, key(KeyCode::F(1)), Action::Help, "help", false),
-    bind(Global, ch('q'), Action::Quit, "quit", true),
-    bind(Global, ctrl('c'), Action::Quit, "quit", false),
-    bind(Global, ch('1'), Action::GoTab(Tab::Overview), "Overview tab", false),
-    bind(Global, ch('2'), Action::GoTab(Tab::Activity), "Activity tab", false),
-    bind(Global, ch('3'), Action::GoTab(Tab::Queries), "Queries tab", false),
-    bind(Global, ch('4'), Action::GoTab(Tab::Schema), "Schema tab", false),
-    bind(Global, ch('5'), Action::GoTab(Tab::Alerts), "Alerts tab", false),
-    bind(Global, ch('6'), Action::GoTab(Tab::Health), "Health tab", false),
-    bind(Global, key(KeyCode::Tab), Action::NextTab, "next tab", false),
-    bind(Global, key(KeyCode::BackTab), Action::PrevTab, "previous tab", false),
-    bind(Global, ch(']'), Action::NextTarget, "next target", false),
-    bind(Global, ch('['), Action::PrevTarget, "previous target", false),
-    bind(Global, ch('+'), Action::WindowGrow, "longer chart window", false),
-    bind(Global, ch('-'), Action::WindowShrink, "shorter chart window", false),
-    bind(Global, ctrl('l'), Action::Redraw, "redraw screen", false),
-    bind(Global, key(KeyCode::Esc), Action::Back, "back / clear filter", false),
-    bind(List, ch('j'), Action::Down, "down", false),
-    bind(List, key(KeyCode::Down), Action::Down, "down", false),
-    bind(List, ch('k'), Action::Up, "up", false),
-    bind(List, key(KeyCode::Up), Action::Up, "up", false),
-    bind(List, key(KeyCode::PageDown), Action::PageDown, "page down", false),
-    bind(List, key(KeyCode::PageUp), Action::PageUp, "page up", false),
-    bind(List, ctrl('d'), Action::HalfPageDown, "half page down", false),
-    bind(List, ctrl('u'), Action::HalfPageUp, "half page up", false),
-    bind(List, ch('g'), Action::Top, "first row", false),
-    bind(List, key(KeyCode::Home), Action::Top, "first row", false),
-    bind(List, ch('G'), Action::Bottom, "last row", false),
-    bind(List, key(KeyCode::End), Action::Bottom, "last row", false),
-    bind(List, ch('/'), Action::StartFilter, "filter", true),
-    bind(List, ch('<'), Action::SortPrev, "sort by previous column", false),
-    bind(List, ch('>'), Action::SortNext, "sort by next column", true),
-    bind(List, ch('I'), Action::SortInvert, "invert sort", false),
-    bind(List, key(KeyCode::Enter), Action::Detail, "details", true),
-    bind(List, ch('y'), Action::Copy, "copy query (OSC 52)", false),
-    bind(Activity, ch('i'), Action::ToggleIdle, "hide/show idle sessions", true),
-    bind(Activity, ch('b'), Action::ToggleBlocking, "blocking tree / session list", true),
-    bind(Filter, key(KeyCode::Enter), Action::FilterKeep, "keep filter", true),
-    bind(Filter, key(KeyCode::Esc), Action::FilterClear, "clear filter", true),
-    bind(Filter, key(KeyCode::Backspace), Action::FilterBackspace, "delete character", false),
-    bind(Filter, ctrl('c'), Action::Quit, "quit", false),
-    bind(Help, key(KeyCode::Esc), Action::Back, "close", true),
-    bind(Help, ch('?'), Action::Back, "close", false),
-    bind(Help, key(KeyCode::F(1)), Action::Back, "close", false),
-    bind(Help, ch('j'), Action::Down, "scroll down", false),
-    bind(Help, key(KeyCode::Down), Action::Down, "scroll down", false),
-    bind(Help, ch('k'), Action::Up, "scroll up", false),
-    bind(Help, key(KeyCode::Up), Action::Up, "scroll up", false),
-    bind(Detail, key(KeyCode::Esc), Action::Back, "close", true),
-    bind(Detail, key(KeyCode::Enter), Action::Back, "close", false),
-    bind(Detail, ch('j'), Action::Down, "scroll down", false),
-    bind(Detail, key(KeyCode::Down), Action::Down, "scroll down", false),
-    bind(Detail, ch('k'), Action::Up, "scroll up", false),
-    bind(Detail, key(KeyCode::Up), Action::Up, "scroll up", false),
-    bind(Detail, ch('y'), Action::Copy, "copy query text", true),
-    bind(Detail, ch('c'), Action::CopyCancel, "copy pg_cancel_backend statement", true),
-    bind(Detail, ch('t'), Action::CopyTerminate, "copy pg_terminate_backend statement", true),
+    bind(Global, ch('?'), Action::Help, "help", "help"),
+    bind(Global, key(KeyCode::F(1)), Action::Help, "help", ""),
+    bind(Global, ch('q'), Action::Quit, "quit", "quit"),
+    bind(Global, ctrl('c'), Action::Quit, "quit", ""),
+    bind(Global, ch('1'), Action::GoTab(Tab::Overview), "Overview tab", ""),
+    bind(Global, ch('2'), Action::GoTab(Tab::Activity), "Activity tab", ""),
+    bind(Global, ch('3'), Action::GoTab(Tab::Queries), "Queries tab", ""),
+    bind(Global, ch('4'), Action::GoTab(Tab::Schema), "Schema tab", ""),
+    bind(Global, ch('5'), Action::GoTab(Tab::Alerts), "Alerts tab", ""),
+    bind(Global, ch('6'), Action::GoTab(Tab::Health), "Health tab", ""),
+    bind(Global, key(KeyCode::Tab), Action::NextTab, "next tab", ""),
+    bind(Global, key(KeyCode::BackTab), Action::PrevTab, "previous tab", ""),
+    bind(Global, ch(']'), Action::NextTarget, "next target", ""),
+    bind(Global, ch('['), Action::PrevTarget, "previous target", ""),
+    bind(Global, ch('+'), Action::WindowGrow, "longer chart window", ""),
+    bind(Global, ch('-'), Action::WindowShrink, "shorter chart window", ""),
+    bind(Global, ctrl('l'), Action::Redraw, "redraw screen", ""),
+    bind(Global, key(KeyCode::Esc), Action::Back, "back / clear filter", ""),
+    bind(List, ch('j'), Action::Down, "down", ""),
+    bind(List, key(KeyCode::Down), Action::Down, "down", ""),
+    bind(List, ch('k'), Action::Up, "up", ""),
+    bind(List, key(KeyCode::Up), Action::Up, "up", ""),
+    bind(List, key(KeyCode::PageDown), Action::PageDown, "page down", ""),
+    bind(List, key(KeyCode::PageUp), Action::PageUp, "page up", ""),
+    bind(List, ctrl('d'), Action::HalfPageDown, "half page down", ""),
+    bind(List, ctrl('u'), Action::HalfPageUp, "half page up", ""),
+    bind(List, ch('g'), Action::Top, "first row", ""),
+    bind(List, key(KeyCode::Home), Action::Top, "first row", ""),
+    bind(List, ch('G'), Action::Bottom, "last row", ""),
+    bind(List, key(KeyCode::End), Action::Bottom, "last row", ""),
+    bind(Table, ch('/'), Action::StartFilter, "filter", "filter"),
+    bind(Table, ch('<'), Action::SortPrev, "sort by previous column", ""),
+    bind(Table, ch('>'), Action::SortNext, "sort by next column", "sort"),
+    bind(Table, ch('I'), Action::SortInvert, "invert sort", ""),
+    bind(Table, key(KeyCode::Enter), Action::Detail, "details", "detail"),
+    bind(Table, ch('y'), Action::Copy, "copy query (OSC 52)", ""),
+    bind(Activity, ch('i'), Action::ToggleIdle, "hide/show idle sessions", "idle"),
+    bind(Activity, ch('b'), Action::ToggleBlocking, "blocking tree / session list", "blocking"),
+    bind(Filter, key(KeyCode::Enter), Action::FilterKeep, "keep filter", "keep"),
+    bind(Filter, key(KeyCode::Esc), Action::FilterClear, "clear filter", "clear"),
+    bind(Filter, key(KeyCode::Backspace), Action::FilterBackspace, "delete character", ""),
+    bind(Filter, ctrl('c'), Action::Quit, "quit", ""),
+    bind(Help, key(KeyCode::Esc), Action::Back, "close", "close"),
+    bind(Help, ch('?'), Action::Back, "close", ""),
+    bind(Help, key(KeyCode::F(1)), Action::Back, "close", ""),
+    bind(Help, ch('j'), Action::Down, "scroll down", ""),
+    bind(Help, key(KeyCode::Down), Action::Down, "scroll down", ""),
+    bind(Help, ch('k'), Action::Up, "scroll up", ""),
+    bind(Help, key(KeyCode::Up), Action::Up, "scroll up", ""),
+    bind(Detail, key(KeyCode::Esc), Action::Back, "close", "close"),
+    bind(Detail, key(KeyCode::Enter), Action::Back, "close", ""),
+    bind(Detail, ch('j'), Action::Down, "scroll down", ""),
+    bind(Detail, key(KeyCode::Down), Action::Down, "scroll down", ""),
+    bind(Detail, ch('k'), Action::Up, "scroll up", ""),
+    bind(Detail, key(KeyCode::Up), Action::Up, "scroll up", ""),
+    bind(Detail, ch('y'), Action::Copy, "copy query text", "copy query"),
+    bind(Detail, ch('c'), Action::CopyCancel, "copy pg_cancel_backend statement", "copy cancel"),
+    bind(Detail, ch('t'), Action::CopyTerminate, "copy pg_terminate_backend statement", "copy terminate"),
 ];
 
 /// The first binding for `key` in the active contexts, most specific context first.
@@ -176,21 +186,28 @@ pub fn resolve(contexts: &[Context], event: KeyEvent) -> Option<Action> {
     None
 }
 
-/// Bindings of the given contexts grouped per action: (context, "j/↓", label, hint).
-pub fn describe(contexts: &[Context]) -> Vec<(Context, String, &'static str, bool)> {
-    let mut out: Vec<(Context, String, &'static str, bool)> = Vec::new();
+/// Bindings of the given contexts grouped per action: (context, "j/↓", label).
+pub fn describe(contexts: &[Context]) -> Vec<(Context, String, &'static str)> {
+    let mut out: Vec<(Context, String, &'static str)> = Vec::new();
     for &context in contexts {
         for b in BINDINGS.iter().filter(|b| b.context == context) {
-            match out.iter_mut().find(|(c, _, label, _)| *c == context && *label == b.label) {
-                Some(entry) => {
-                    entry.1 = format!("{}/{}", entry.1, b.key.label());
-                    entry.3 |= b.hint;
-                }
-                None => out.push((context, b.key.label(), b.label, b.hint)),
+            match out.iter_mut().find(|(c, _, label)| *c == context && *label == b.label) {
+                Some(entry) => entry.1 = format!("{}/{}", entry.1, b.key.label()),
+                None => out.push((context, b.key.label(), b.label)),
             }
         }
     }
     out
+}
+
+/// Footer hints of the active contexts, broadest first so help and quit always show.
+pub fn hints(contexts: &[Context]) -> Vec<(String, Action, &'static str)> {
+    contexts
+        .iter()
+        .rev()
+        .flat_map(|&c| BINDINGS.iter().filter(move |b| b.context == c && !b.hint.is_empty()))
+        .map(|b| (b.key.label(), b.action, b.hint))
+        .collect()
 }
 
 #[cfg(test)]
@@ -214,7 +231,7 @@ mod tests {
     #[test]
     fn shifted_characters_resolve_without_shift() {
         let event = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(resolve(&[List, Global], event), Some(Action::Bottom));
+        assert_eq!(resolve(&[Table, List, Global], event), Some(Action::Bottom));
         let event = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
         assert_eq!(resolve(&[Global], event), Some(Action::PrevTab));
     }
@@ -230,7 +247,7 @@ mod tests {
     #[test]
     fn ctrl_c_quits_in_every_context() {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        for ctx in [Activity, List, Help, Detail] {
+        for ctx in [Activity, List, Table, Help, Detail] {
             assert_eq!(resolve(&[ctx, Global], ctrl_c), Some(Action::Quit), "{ctx:?}");
         }
     }

@@ -15,6 +15,7 @@
 //! Below `MIN_WIDTH`×`MIN_HEIGHT` only a one-line notice is drawn. Every rectangle
 //! comes from ratatui's layout, which clamps to the frame, so no size can panic.
 
+use super::action::Action;
 use super::app::App;
 use super::keymap;
 use super::{format, popups, tabs, widgets};
@@ -62,18 +63,20 @@ fn render_header(frame: &mut Frame, area: Rect, app: &App) {
             }
             spans.push(Span::styled(") ", theme.text()));
             spans.push(widgets::status_badge::badge(target.status_label(), theme));
+            spans.push(Span::styled(" [RO]", theme.info().add_modifier(Modifier::BOLD)));
             spans.push(Span::styled(
-                format!("  target {}/{} [ ]", app.target + 1, app.dashboard.targets.len()),
+                format!("  target {}/{} ([ ])", app.target + 1, app.dashboard.targets.len()),
                 theme.muted(),
             ));
         }
-        None => spans.push(Span::styled("no targets configured", theme.warn())),
+        None => spans.push(Span::styled("no targets configured [RO]", theme.warn())),
     }
-    let right = format!("[RO] {} UTC ", format::clock(app.now_ms));
-    let left_width: usize = spans.iter().map(|s| s.width()).sum();
-    let pad = usize::from(area.width).saturating_sub(left_width + right.chars().count());
-    spans.push(Span::raw(" ".repeat(pad)));
-    spans.push(Span::styled(right, theme.info().add_modifier(Modifier::BOLD)));
+    let clock = format!("{} UTC ", format::clock(app.now_ms));
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    if let Some(pad) = usize::from(area.width).checked_sub(used + clock.chars().count()) {
+        spans.push(Span::raw(" ".repeat(pad)));
+        spans.push(Span::styled(clock, theme.muted()));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -89,36 +92,57 @@ fn render_tab_bar(frame: &mut Frame, area: Rect, app: &App) {
 
 fn render_status(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
+    let width = usize::from(area.width);
     let mut spans: Vec<Span> = Vec::new();
-    if let Some(notice) = &app.notice {
-        spans.push(Span::styled(format!("{notice} "), theme.warn()));
+    let problems = [
+        app.notice.as_ref().map(|n| (n.clone(), theme.warn())),
+        app.theme_error.as_ref().map(|e| (e.clone(), theme.critical())),
+        app.current().and_then(|t| t.last_error()).map(|e| (e, theme.critical())),
+    ];
+    for (text, style) in problems.into_iter().flatten() {
+        spans.push(Span::styled(format!("{} │ ", clip(&text, width / 2)), style));
     }
-    if let Some(error) = &app.theme_error {
-        spans.push(Span::styled(format!("{error} │ "), theme.critical()));
+    for (key, action, hint) in keymap::hints(&app.contexts()) {
+        let hint = match action {
+            Action::ToggleIdle if app.activity.hide_idle => "show idle",
+            Action::ToggleIdle => "hide idle",
+            _ => hint,
+        };
+        spans.push(Span::styled(format!("{key} "), theme.header()));
+        spans.push(Span::styled(format!("{hint} "), theme.muted()));
     }
-    if let Some(target) = app.current() {
+    // The refresh time and collection latency always keep their place on the right.
+    let right = app.current().map_or(String::new(), |target| {
         let refreshed =
             target.last_sample_at.values().max().map_or("never".to_owned(), |t| format::clock(t.millis()));
-        spans.push(Span::styled(format!("refreshed {refreshed}"), theme.muted()));
-        if let Some(ms) = target.metric(metric::COLLECT_MS, Tier::High.name()) {
-            spans.push(Span::styled(format!(" · collect {}", format::millis_f(ms)), theme.muted()));
+        let collect = target.metric(metric::COLLECT_MS, Tier::High.name()).map(format::millis_f);
+        let used: usize = spans.iter().map(|s| s.width()).sum();
+        let long = format!(
+            " refreshed {refreshed}{}",
+            collect.as_ref().map_or(String::new(), |c| format!(" · collect {c}"))
+        );
+        if used + long.chars().count() <= width {
+            long
+        } else {
+            format!(" {refreshed}{}", collect.map_or(String::new(), |c| format!(" {c}")))
         }
-        if let Some(error) = target.last_error() {
-            spans.push(Span::styled(" │ ", theme.muted()));
-            spans.push(Span::styled(error, theme.critical()));
-        }
+    });
+    let right_width = u16::try_from(right.chars().count()).unwrap_or(u16::MAX);
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_width)]).areas(area);
+    frame.render_widget(Paragraph::new(Line::from(spans)), left_area);
+    frame.render_widget(
+        Paragraph::new(right).style(theme.muted()).alignment(ratatui::layout::Alignment::Right),
+        right_area,
+    );
+}
+
+/// At most `max` characters, with an ellipsis when something was cut.
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
     }
-    if app.tab == tabs::Tab::Activity && !app.filter_editing && app.popup.is_none() {
-        let idle =
-            if app.activity.hide_idle { " │ idle hidden (i shows)" } else { " │ idle shown (i hides)" };
-        spans.push(Span::styled(idle, theme.muted()));
-    }
-    spans.push(Span::styled(" │", theme.muted()));
-    for (_, keys, label, hint) in keymap::describe(&app.contexts()) {
-        if hint {
-            spans.push(Span::styled(format!(" {keys}"), theme.header()));
-            spans.push(Span::styled(format!(" {label}"), theme.muted()));
-        }
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
 }

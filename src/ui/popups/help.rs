@@ -11,7 +11,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         theme.info(),
     ))];
     let mut current: Option<Context> = None;
-    for (context, keys, label, _) in keymap::describe(&help_contexts(app)) {
+    for (context, keys, label) in keymap::describe(&help_contexts(app)) {
         if current != Some(context) {
             lines.push(Line::from(""));
             lines.push(Line::from(Span::styled(context.title().to_owned(), theme.header())));
@@ -28,7 +28,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 /// The view under the overlay, plus what its keys open (filter input, detail).
 pub fn help_contexts(app: &App) -> Vec<Context> {
     let mut contexts = app.view_contexts();
-    if contexts.contains(&Context::List) {
+    if contexts.contains(&Context::Table) {
         contexts.push(Context::Filter);
         contexts.push(Context::Detail);
     }

@@ -28,9 +28,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(line) = filter {
         frame.render_widget(Paragraph::new(line), filter_area);
     }
-    if app.current().is_some_and(|t| t.activity.is_none()) {
-        let message = " waiting for the first activity sample of this target…";
-        frame.render_widget(Paragraph::new(message).style(app.theme.muted()), body);
+    if let Some(target) = app.current().filter(|t| t.activity.is_none()) {
+        frame.render_widget(super::no_data(target, "activity", &app.theme), body);
     } else if app.activity.blocking {
         render_tree(frame, body, app);
     } else {
@@ -40,6 +39,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 
 fn counts_line(app: &App) -> Line<'static> {
     let theme = &app.theme;
+    if app.current().is_none_or(|t| t.activity.is_none()) {
+        return Line::from(Span::styled(" no activity sample yet", theme.muted()));
+    }
     let c = app.activity.counts;
     let total = app.sessions().len();
     let sort = &COLUMNS[app.activity.sort.column.min(COLUMNS.len() - 1)];
@@ -62,6 +64,9 @@ fn counts_line(app: &App) -> Line<'static> {
     spans.push(Span::styled(" │ ", theme.muted()));
     spans.push(Span::styled(format!("Blocked {}", c.blocked), blocked_style));
     spans.push(Span::styled(format!(" │ sort {}{arrow}", sort.title), theme.muted()));
+    if app.activity.hide_idle {
+        spans.push(Span::styled(" │ idle hidden", theme.warn()));
+    }
     Line::from(spans)
 }
 
@@ -100,13 +105,20 @@ fn session_cell<'a>(s: &'a Session, column: usize, app: &App) -> Cell<'a> {
         3 => Cell::from(s.application.as_str()),
         4 => Cell::from(if s.client.is_empty() { "local" } else { s.client.as_str() }),
         5 => Cell::from(Span::styled(short_state(s.state), theme.state(s.state))),
-        6 => Cell::from(
-            s.wait.as_ref().map_or(String::new(), |w| format!("{} {}", w.category.label(), w.event)),
-        ),
+        6 => Cell::from(s.wait.as_ref().map_or(String::new(), wait_label)),
         7 => Cell::from(format::opt_duration_ms(s.query_ms)),
         8 => Cell::from(format::opt_duration_ms(s.xact_ms)),
         9 => Cell::from(Span::styled(blockers(s), theme.critical())),
         _ => Cell::from(format::one_line(&s.query)),
+    }
+}
+
+/// The native event carries its class on PostgreSQL (`Lock:tuple`); otherwise prefix our category.
+fn wait_label(wait: &crate::model::Wait) -> String {
+    if wait.event.contains(':') {
+        wait.event.clone()
+    } else {
+        format!("{}:{}", wait.category.label(), wait.event)
     }
 }
 
@@ -126,7 +138,6 @@ fn render_tree(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(format!("Blocked sessions {}", chains.blocked_sessions), tile_style),
         Span::styled(" · ", theme.muted()),
         Span::styled(format!("Longest block {longest}"), tile_style),
-        Span::styled("   (b: back to sessions)", theme.muted()),
     ]);
     frame.render_widget(Paragraph::new(tiles), tiles_area);
     let sessions = app.sessions();

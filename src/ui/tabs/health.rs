@@ -24,7 +24,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         header: ["Target", "Status", "Version", "Round", "High", "Medium", "Low", "Schema"]
             .map(str::to_owned)
             .to_vec(),
-        widths: vec![Length(12), Length(12), Length(8), Length(7), Length(7), Length(7), Length(7), Fill(1)],
+        widths: vec![Length(12), Length(10), Length(8), Length(7), Length(7), Length(7), Length(7), Fill(1)],
         len: targets.len(),
         list: &app.targets_list,
         empty_message: " no targets configured",
@@ -34,7 +34,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         let label = t.status_label();
         let mut cells = vec![
             Cell::from(t.info.id.to_string()),
-            Cell::from(Span::styled(format!("[{label}]"), status_badge::style(label, theme))),
+            Cell::from(Span::styled(label, status_badge::style(label, theme))),
             Cell::from(t.version().unwrap_or("-").to_owned()),
             Cell::from(
                 t.health.as_ref().and_then(|h| h.last_latency_ms).map_or("-".into(), format::duration_ms),

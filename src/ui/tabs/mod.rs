@@ -52,6 +52,11 @@ impl Tab {
     pub fn has_list(self) -> bool {
         matches!(self, Tab::Overview | Tab::Activity | Tab::Queries | Tab::Health)
     }
+
+    /// Whether the list can be sorted, filtered and opened (enables the Table keys).
+    pub fn has_table(self) -> bool {
+        matches!(self, Tab::Activity | Tab::Queries)
+    }
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
@@ -74,4 +79,27 @@ fn placeholder(frame: &mut Frame, area: Rect, app: &App, title: &str, lines: &[&
         .title(Span::styled(format!(" {title} "), app.theme.title()))
         .border_style(app.theme.border(false));
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), area);
+}
+
+/// Why a tab is empty: the target is down (say why, loudly) or the first sample is pending.
+fn no_data<'a>(
+    target: &'a super::dashboard::TargetView,
+    what: &str,
+    theme: &super::theme::Theme,
+) -> ratatui::widgets::Paragraph<'a> {
+    use ratatui::text::{Line, Span};
+    let lines = match target.last_error() {
+        Some(error) if target.status_label() == "DOWN" => vec![
+            Line::from(Span::styled(
+                format!(" {} is DOWN: no {what} to show.", target.info.id),
+                theme.critical(),
+            )),
+            Line::from(Span::styled(format!(" {error}"), theme.critical())),
+        ],
+        _ => vec![Line::from(Span::styled(
+            format!(" waiting for the first {what} sample of this target…"),
+            theme.muted(),
+        ))],
+    };
+    ratatui::widgets::Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false })
 }

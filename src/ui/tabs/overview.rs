@@ -14,8 +14,27 @@ use ratatui::layout::{Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
-const HEADER: [&str; 9] =
-    ["Target", "Status", "Engine", "Version", "Uptime", "Conns", "TPS", "Hit %", "Repl lag"];
+const COLUMNS: [(&str, u16); 10] = [
+    ("Target", 11),
+    ("Status", 10),
+    ("Engine", 10),
+    ("Version", 7),
+    ("Uptime", 6),
+    ("Conns", 7),
+    ("TPS", 6),
+    ("Hit %", 6),
+    ("Lag", 6),
+    ("Last error", 0),
+];
+
+/// Columns kept at `width`: the last error needs room more than engine and version do.
+fn visible_columns(width: u16) -> Vec<usize> {
+    match width {
+        0..70 => vec![0, 1, 5, 6, 9],
+        70..100 => vec![0, 1, 4, 5, 6, 7, 8, 9],
+        _ => (0..COLUMNS.len()).collect(),
+    }
+}
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let wanted = u16::try_from(app.dashboard.targets.len()).unwrap_or(u16::MAX).saturating_add(3);
@@ -28,32 +47,30 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 fn render_targets(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let targets = &app.dashboard.targets;
+    let visible = visible_columns(area.width.saturating_sub(2));
     let table = DataTable {
         title: Line::from(Span::styled(" Targets (j/k select) ", theme.title())),
-        header: HEADER.iter().map(|h| (*h).to_owned()).chain(["Last error".to_owned()]).collect(),
-        widths: vec![
-            Length(12),
-            Length(12),
-            Length(10),
-            Length(7),
-            Length(7),
-            Length(9),
-            Length(7),
-            Length(6),
-            Length(8),
-            Fill(1),
-        ],
+        header: visible
+            .iter()
+            .filter_map(|&i| COLUMNS.get(i))
+            .map(|(title, _)| (*title).to_owned())
+            .collect(),
+        widths: visible
+            .iter()
+            .filter_map(|&i| COLUMNS.get(i))
+            .map(|&(_, w)| if w == 0 { Fill(1) } else { Length(w) })
+            .collect(),
         len: targets.len(),
         list: &app.targets_list,
         empty_message: " no targets: add [targets.<name>] to the config or pass a URL",
     };
     table.render(frame, area, theme, |i| match targets.get(i) {
-        Some(t) => target_row(t, app),
+        Some(t) => target_row(t, app, &visible),
         None => Row::default(),
     });
 }
 
-fn target_row<'a>(t: &'a TargetView, app: &App) -> Row<'a> {
+fn target_row<'a>(t: &'a TargetView, app: &App, visible: &[usize]) -> Row<'a> {
     let theme = &app.theme;
     let label = t.status_label();
     let uptime = t.instance.as_ref().and_then(|i| i.started_at_ms).map_or("-".to_owned(), |started| {
@@ -74,9 +91,9 @@ fn target_row<'a>(t: &'a TargetView, app: &App) -> Row<'a> {
     let lag = t
         .metric(metric::REPLICATION_LAG_S, "")
         .map_or("-".to_owned(), |s| format::duration_ms((s * 1000.0) as u64));
-    Row::new(vec![
+    let cells = [
         Cell::from(t.info.id.to_string()),
-        Cell::from(Span::styled(format!("[{label}]"), status_badge::style(label, theme))),
+        Cell::from(Span::styled(label, status_badge::style(label, theme))),
         Cell::from(t.info.engine.as_str()),
         Cell::from(t.version().unwrap_or("-").to_owned()),
         Cell::from(uptime),
@@ -85,7 +102,8 @@ fn target_row<'a>(t: &'a TargetView, app: &App) -> Row<'a> {
         Cell::from(format::percent(t.metric(metric::CACHE_HIT_PCT, ""))),
         Cell::from(lag),
         Cell::from(Span::styled(t.last_error().unwrap_or_default(), theme.critical())),
-    ])
+    ];
+    Row::new(visible.iter().filter_map(|&i| cells.get(i).cloned()).collect::<Vec<_>>())
 }
 
 fn render_charts(frame: &mut Frame, area: Rect, app: &App) {
@@ -110,7 +128,7 @@ fn chart<'a>(
     format_value: fn(f64) -> String,
 ) -> TimeChart<'a> {
     TimeChart {
-        title: format!(" {title} · {} (+/-) ", format::window(app.window_ms())),
+        title: format!(" {title} {} ", format::window(app.window_ms())),
         series,
         now_ms: app.now_ms,
         window_ms: app.window_ms(),
@@ -124,8 +142,13 @@ fn single<'a>(target: &'a TargetView, name: &'a str) -> Vec<(String, &'a Series)
 
 /// Keyed series in the model's order (so colours stay stable), then unknown keys.
 fn ordered<'a>(target: &'a TargetView, name: &'a str, order: &[&str]) -> Vec<(String, &'a Series)> {
+    let short = |key: &str| match key {
+        "Idle in transaction" => "idle tx".to_owned(),
+        "Waiting for lock" => "waiting".to_owned(),
+        other => other.to_lowercase(),
+    };
     let mut series: Vec<(String, &Series)> =
         target.chart_series(name).map(|(k, s)| (k.to_owned(), s)).collect();
     series.sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(order.len()));
-    series
+    series.into_iter().map(|(k, s)| (short(&k), s)).collect()
 }

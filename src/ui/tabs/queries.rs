@@ -19,8 +19,9 @@ const DROP_ORDER: [usize; 5] = [7, 6, 5, 4, 3];
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let Some((_, snapshot)) = app.current().and_then(|t| t.queries.as_ref()) else {
-        let message = " waiting for the first statement statistics of this target (medium tier)…";
-        frame.render_widget(Paragraph::new(message).style(theme.muted()), area);
+        if let Some(target) = app.current() {
+            frame.render_widget(super::no_data(target, "statement statistics (medium tier)", theme), area);
+        }
         return;
     };
     if let StatsAvailability::Unavailable(reason) = &snapshot.availability {

@@ -101,7 +101,7 @@ fn help_lists_every_binding_of_the_view() {
         let contexts = crate::ui::popups::help::help_contexts(&app);
         app.apply(Action::Help);
         let screen = text(&buffer(&app, 200, 120));
-        for (_, keys, label, _) in keymap::describe(&contexts) {
+        for (_, keys, label) in keymap::describe(&contexts) {
             assert!(screen.contains(label), "{tab:?}: help misses {label}");
             assert!(screen.contains(&keys), "{tab:?}: help misses keys {keys}");
         }

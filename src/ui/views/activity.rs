@@ -8,12 +8,12 @@ use std::cmp::Ordering;
 
 pub const COLUMNS: [ColumnSpec; 11] = [
     ColumnSpec { title: "PID", width: Length(7), descending: false },
-    ColumnSpec { title: "User", width: Length(9), descending: false },
+    ColumnSpec { title: "User", width: Length(8), descending: false },
     ColumnSpec { title: "DB", width: Length(8), descending: false },
     ColumnSpec { title: "App", width: Length(10), descending: false },
     ColumnSpec { title: "Client", width: Length(15), descending: false },
     ColumnSpec { title: "State", width: Length(7), descending: false },
-    ColumnSpec { title: "Wait", width: Length(16), descending: false },
+    ColumnSpec { title: "Wait", width: Length(18), descending: false },
     ColumnSpec { title: "Age", width: Length(7), descending: true },
     ColumnSpec { title: "Xact", width: Length(7), descending: true },
     ColumnSpec { title: "Blkd by", width: Length(8), descending: true },

@@ -6,8 +6,8 @@ use super::super::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::symbols::Marker;
-use ratatui::text::Span;
-use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, LegendPosition, Paragraph};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
 /// (legend name, colour index, line segments)
 type Run = (String, usize, Vec<Vec<(f64, f64)>>);
@@ -23,9 +23,13 @@ pub struct TimeChart<'a> {
 
 impl TimeChart<'_> {
     pub fn render(self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let block = Block::bordered()
-            .title(Span::styled(self.title, theme.title()))
-            .border_style(theme.border(false));
+        // The legend lives in the title: it fits at any size and never hides the lines.
+        let mut title = vec![Span::styled(self.title, theme.title())];
+        for (index, (name, _)) in self.series.iter().enumerate().filter(|(_, (name, _))| !name.is_empty()) {
+            title.push(Span::styled("━", theme.series(index)));
+            title.push(Span::styled(format!("{name} "), theme.text()));
+        }
+        let block = Block::bordered().title(Line::from(title)).border_style(theme.border(false));
         let inner = block.inner(area);
         let max_points = usize::from(inner.width).saturating_mul(2).max(2);
         let from_ms = self.now_ms - self.window_ms;
@@ -45,16 +49,13 @@ impl TimeChart<'_> {
             runs.iter().flat_map(|(_, _, segs)| segs.iter().flatten()).map(|p| p.1).fold(0.0_f64, f64::max);
         let top = if max > 0.0 { max * 1.1 } else { 1.0 };
         let mut datasets = Vec::new();
-        for (name, index, segments) in &runs {
-            for (n, segment) in segments.iter().enumerate() {
-                let mut dataset = Dataset::default()
+        for (_, index, segments) in &runs {
+            for segment in segments {
+                let dataset = Dataset::default()
                     .data(segment)
                     .graph_type(GraphType::Line)
                     .marker(Marker::Braille)
                     .style(theme.series(*index));
-                if n == 0 && !name.is_empty() {
-                    dataset = dataset.name(name.clone());
-                }
                 datasets.push(dataset);
             }
         }
@@ -67,15 +68,7 @@ impl TimeChart<'_> {
             .bounds([0.0, top])
             .labels(["0".to_owned(), (self.format_value)(top)])
             .style(theme.muted());
-        let chart = Chart::new(datasets)
-            .block(block)
-            .x_axis(x_axis)
-            .y_axis(y_axis)
-            .legend_position(Some(LegendPosition::TopLeft))
-            .hidden_legend_constraints((
-                ratatui::layout::Constraint::Ratio(1, 2),
-                ratatui::layout::Constraint::Ratio(1, 2),
-            ));
+        let chart = Chart::new(datasets).block(block).x_axis(x_axis).y_axis(y_axis).legend_position(None);
         frame.render_widget(chart, area);
     }
 }
