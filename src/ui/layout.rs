@@ -33,7 +33,10 @@ pub fn render(frame: &mut Frame, app: &App) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let notice = format!("terminal too small (need {MIN_WIDTH}x{MIN_HEIGHT})");
-        frame.render_widget(Paragraph::new(notice).style(app.theme.warn()), area);
+        // Wrapped, so even a 20-column terminal shows the whole sentence.
+        let paragraph =
+            Paragraph::new(notice).style(app.theme.warn()).wrap(ratatui::widgets::Wrap { trim: true });
+        frame.render_widget(paragraph, area);
         return;
     }
     let [header, tab_bar, body, status] = Layout::vertical([

@@ -8,6 +8,7 @@ pub mod bench;
 pub mod clipboard;
 pub mod dashboard;
 pub mod format;
+mod history;
 pub mod keymap;
 pub mod layout;
 pub mod popups;
@@ -177,44 +178,11 @@ fn perform(
         Effect::Copy(text) => clipboard::copy(&mut std::io::stdout(), &text)?,
         Effect::ClearScreen => terminal.clear()?,
         Effect::LoadSeries { target, window_ms } => {
-            let (store, tx) = (store.clone(), history_tx.clone());
-            tokio::spawn(async move { load_series(store, tx, target, window_ms).await });
+            tokio::spawn(history::load_series(store.clone(), history_tx.clone(), target, window_ms));
         }
         Effect::LoadQueryHistory { target, query_id } => {
-            let (store, tx) = (store.clone(), history_tx.clone());
-            tokio::spawn(async move {
-                let to = Timestamp::now();
-                let from = to.minus(Duration::from_secs(24 * 3600));
-                match store.query_history(&target, &query_id, from, to).await {
-                    Ok(points) => {
-                        let _ = tx.send(UiUpdate::QueryHistory { target, query_id, points }).await;
-                    }
-                    Err(e) => tracing::warn!("query history of {query_id}: {e}"),
-                }
-            });
+            tokio::spawn(history::load_query(store.clone(), history_tx.clone(), target, query_id));
         }
     }
     Ok(())
-}
-
-async fn load_series(store: Store, tx: mpsc::Sender<UiUpdate>, target: TargetId, window_ms: i64) {
-    let to = Timestamp::now();
-    let from = Timestamp(to.millis() - window_ms);
-    for metric in dashboard::CHARTED {
-        let by_key = match store.series_by_key(&target, metric, from, to).await {
-            Ok(by_key) if !by_key.is_empty() => Ok(by_key),
-            Ok(_) => store.series(&target, metric, None, from, to).await.map(|p| vec![(String::new(), p)]),
-            Err(e) => Err(e),
-        };
-        match by_key {
-            Ok(by_key) if by_key.iter().any(|(_, p)| !p.is_empty()) => {
-                let update = UiUpdate::Series { target: target.clone(), metric: metric.to_owned(), by_key };
-                if tx.send(update).await.is_err() {
-                    return;
-                }
-            }
-            Ok(_) => {}
-            Err(e) => tracing::warn!("chart history of {metric} for {target}: {e}"),
-        }
-    }
 }

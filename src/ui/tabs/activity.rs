@@ -13,6 +13,9 @@ use ratatui::layout::{Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row};
 
+/// Three default high-tier intervals without a new sample.
+const STALE_AFTER_MS: i64 = 30_000;
+
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let filter = filter_input::line(
         &app.activity.filter,
@@ -66,6 +69,13 @@ fn counts_line(app: &App) -> Line<'static> {
     spans.push(Span::styled(format!(" │ sort {}{arrow}", sort.title), theme.muted()));
     if app.activity.hide_idle {
         spans.push(Span::styled(" │ idle hidden", theme.warn()));
+    }
+    // Old figures must not pass for live ones when the target stopped answering.
+    let age_ms =
+        app.current().and_then(|t| t.activity.as_ref()).map_or(0, |(at, _)| app.now_ms - at.millis());
+    if age_ms > STALE_AFTER_MS {
+        let age = format::duration_ms(u64::try_from(age_ms).unwrap_or(0));
+        spans.insert(0, Span::styled(format!(" STALE: sample {age} old │"), theme.critical()));
     }
     Line::from(spans)
 }

@@ -207,3 +207,13 @@ fn selection_follows_the_session_across_refreshes() {
     }
     assert_eq!(app.focused_session().map(|s| s.id), before);
 }
+
+#[test]
+fn old_activity_is_marked_stale() {
+    let mut app = activity();
+    let fresh = crate::ui::tests::render::screen_text(&app, 120, 30);
+    assert!(!fresh.contains("STALE"));
+    app.now_ms += 120_000;
+    let stale = crate::ui::tests::render::screen_text(&app, 120, 30);
+    assert!(stale.contains("STALE: sample 2m02s old"), "{stale}");
+}

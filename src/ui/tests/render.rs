@@ -29,6 +29,10 @@ fn text(buffer: &Buffer) -> String {
     symbols.chunks(width).map(|row| row.concat()).collect::<Vec<_>>().join("\n")
 }
 
+pub fn screen_text(app: &App, width: u16, height: u16) -> String {
+    text(&buffer(app, width, height))
+}
+
 fn on(tab: Tab) -> App {
     let mut app = app();
     app.apply(Action::GoTab(tab));
@@ -139,7 +143,9 @@ fn session_pids_and_queries_are_plain_text() {
 #[test]
 fn render_cost_of_large_session_lists() {
     for count in [1_000, 10_000] {
+        let started = std::time::Instant::now();
         let app = crate::ui::bench::activity_app(crate::ui::bench::sessions(count));
+        println!("apply + sort + filter of {count} sessions: {:?}", started.elapsed());
         let first = crate::ui::bench::render_frame(200, 50, &app);
         let again = crate::ui::bench::render_frame(200, 50, &app);
         println!("activity frame 200x50 with {count} sessions: {first:?} / {again:?}");
