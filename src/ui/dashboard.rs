@@ -168,3 +168,65 @@ impl Dashboard {
         &mut self.targets[index]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Metric, Sample, TargetId};
+
+    fn info(name: &str) -> TargetInfo {
+        TargetInfo {
+            id: TargetId(name.into()),
+            engine: "PostgreSQL".into(),
+            endpoint: String::new(),
+            tags: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn metrics_feed_charts_and_history_merges_before_them() {
+        let mut dashboard = Dashboard::new(vec![info("a")]);
+        let round = vec![Sample {
+            target: TargetId("a".into()),
+            tier: Tier::High,
+            taken_at: Timestamp(50_000),
+            body: SampleBody::Metrics(vec![
+                Metric::new(metric::TPS, 7.0),
+                Metric::keyed(metric::SESSIONS_BY_STATE, "Active", 2.0),
+                Metric::new(metric::DEADLOCKS_PER_S, 0.0),
+            ]),
+        }];
+        dashboard.apply(UiUpdate::Round(Arc::new(round)));
+        let view = &dashboard.targets[0];
+        assert_eq!(view.metric(metric::TPS, ""), Some(7.0));
+        assert_eq!(view.charts.len(), 2, "only charted metrics keep history");
+        dashboard.apply(UiUpdate::Series {
+            target: TargetId("a".into()),
+            metric: metric::TPS.into(),
+            by_key: vec![(String::new(), vec![(Timestamp(30_000), 5.0), (Timestamp(40_000), 6.0)])],
+        });
+        let tps = dashboard.targets[0].chart_series(metric::TPS).next().map(|(_, s)| s.len());
+        assert_eq!(tps, Some(3));
+    }
+
+    #[test]
+    fn samples_of_an_unknown_target_add_it_and_down_is_data() {
+        let mut dashboard = Dashboard::new(vec![info("a")]);
+        let health = TargetHealth {
+            status: TargetStatus::down("refused", std::time::Duration::from_secs(4)),
+            at: Timestamp(1),
+            last_latency_ms: None,
+        };
+        let round = vec![Sample {
+            target: TargetId("b".into()),
+            tier: Tier::High,
+            taken_at: Timestamp(1),
+            body: SampleBody::Status(health),
+        }];
+        dashboard.apply(UiUpdate::Round(Arc::new(round)));
+        assert_eq!(dashboard.targets.len(), 2);
+        assert_eq!(dashboard.targets[1].status_label(), "DOWN");
+        assert_eq!(dashboard.targets[1].last_error().as_deref(), Some("refused (retry in 4.0s)"));
+        assert_eq!(dashboard.targets[0].status_label(), "CONNECTING");
+    }
+}

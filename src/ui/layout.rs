@@ -1,17 +1,18 @@
 //! The screen, top to bottom:
 //!
 //! ```text
-//! ┌──────────────────────────────────────────────────────────────────────────────┐
-//! │ Logstag │ ◀ prod-pg (PostgreSQL 15.4) UP ▶ 1/3        [RO]  12:04:05 UTC       │ header
-//! │ 1 Overview  2 Activity  3 Queries  4 Schema  5 Alerts  6 Health              │ tab bar
-//! │┌ body: the current tab ────────────────────────────────────────────────────┐│
-//! ││ (tables, charts, tiles…)                                                  ││
-//! │└───────────────────────────────────────────────────────────────────────────┘│
-//! │ refreshed 12:04:03 · collect high 12ms │ last error │ ? help  q quit  / …   │ status line
-//! └──────────────────────────────────────────────────────────────────────────────┘
-//!   popups (help, detail) are drawn last, centred over the body.
+//!  Logstag │ prod-pg (PostgreSQL 16.2) [UP] [RO]  target 1/3 ([ ])      04:40:00 UTC   header
+//!  1 Overview   2 Activity   3 Queries   4 Schema   5 Alerts   6 Health                 tab bar
+//!  8 sessions: Active 2 · Idle 2 · Idle in tx 1 · Waiting 2 │ Blocked 2 │ sort State▲   ┐
+//! ┌ Sessions 8 shown of 8 ─────────────────────────────────────────────────────────┐    │
+//! │PID     User     State▲  Wait               Age     Blkd by  Query              │    │ body: the
+//! │4102    bob      waiting Lock:transactionid 1m02s   4101     UPDATE orders SET… │    │ current tab
+//! │…                                                                               │    │
+//! └────────────────────────────────────────────────────────────────────────────────┘    ┘
+//! last error │ ? help q quit / filter > sort …          refreshed 04:39:58 · collect 14ms  status line
 //! ```
 //!
+//! Popups (help, details) are drawn last, centred over the body.
 //! Below `MIN_WIDTH`×`MIN_HEIGHT` only a one-line notice is drawn. Every rectangle
 //! comes from ratatui's layout, which clamps to the frame, so no size can panic.
 
