@@ -117,9 +117,10 @@ impl App {
         self.refresh_views();
     }
 
-    /// Re-sorts and re-filters only when data, target or view settings changed.
+    /// Re-sorts and re-filters only when this target's rows, the target or view settings changed.
     fn refresh_views(&mut self) {
-        let key = (self.dashboard.version, self.target);
+        let rows_version = self.dashboard.targets.get(self.target).map_or(0, |t| t.rows_version);
+        let key = (rows_version, self.target);
         if self.seen_version == Some(key) {
             return;
         }

@@ -29,6 +29,8 @@ pub struct TargetView {
     pub latest: BTreeMap<SeriesKey, (Timestamp, f64)>,
     pub charts: BTreeMap<SeriesKey, Series>,
     pub last_sample_at: BTreeMap<Tier, Timestamp>,
+    /// Bumped when sessions or statements change, so views re-sort only then.
+    pub rows_version: u64,
 }
 
 impl TargetView {
@@ -44,6 +46,7 @@ impl TargetView {
             latest: BTreeMap::new(),
             charts: BTreeMap::new(),
             last_sample_at: BTreeMap::new(),
+            rows_version: 0,
         }
     }
 
@@ -99,9 +102,6 @@ pub struct QueryHistory {
 pub struct Dashboard {
     pub targets: Vec<TargetView>,
     pub query_history: Option<QueryHistory>,
-    /// Bumped on every change; views recompute their cached rows when it moves.
-    pub version: u64,
-    pub last_update: Option<Timestamp>,
 }
 
 impl Dashboard {
@@ -110,7 +110,6 @@ impl Dashboard {
     }
 
     pub fn apply(&mut self, update: UiUpdate) {
-        self.version += 1;
         match update {
             UiUpdate::Round(samples) => {
                 for sample in samples.iter() {
@@ -119,8 +118,14 @@ impl Dashboard {
                     view.last_sample_at.insert(sample.tier, at);
                     match &sample.body {
                         SampleBody::Instance(i) => view.instance = Some(i.clone()),
-                        SampleBody::Activity(a) => view.activity = Some((at, Arc::new(a.clone()))),
-                        SampleBody::Queries(q) => view.queries = Some((at, q.clone())),
+                        SampleBody::Activity(a) => {
+                            view.activity = Some((at, Arc::new(a.clone())));
+                            view.rows_version += 1;
+                        }
+                        SampleBody::Queries(q) => {
+                            view.queries = Some((at, q.clone()));
+                            view.rows_version += 1;
+                        }
                         SampleBody::Databases(d) => view.databases = d.clone(),
                         SampleBody::Replication(r) => view.replication = Some(r.clone()),
                         SampleBody::Settings(_) => {}
@@ -135,7 +140,6 @@ impl Dashboard {
                             }
                         }
                     }
-                    self.last_update = Some(self.last_update.map_or(at, |t| t.max(at)));
                 }
             }
             UiUpdate::Series { target, metric, by_key } => {
