@@ -218,9 +218,16 @@ impl App {
         }
     }
 
+    /// Esc backs out one level: popup, then filter, then the blocking tree.
     fn back(&mut self) {
-        if self.popup.take().is_none() && !self.filter().is_empty() {
+        if self.popup.take().is_some() {
+            return;
+        }
+        if !self.filter().is_empty() {
             self.set_filter(String::new());
+        } else if self.tab == Tab::Activity && self.activity.blocking {
+            self.activity.blocking = false;
+            self.invalidate();
         }
     }
 

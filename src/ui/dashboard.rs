@@ -115,7 +115,10 @@ impl Dashboard {
                 for sample in samples.iter() {
                     let view = self.target_mut(&sample.target);
                     let at = sample.taken_at;
-                    view.last_sample_at.insert(sample.tier, at);
+                    // A status report is not data: "refreshed" must not look fresh while DOWN.
+                    if !matches!(sample.body, SampleBody::Status(_)) {
+                        view.last_sample_at.insert(sample.tier, at);
+                    }
                     match &sample.body {
                         SampleBody::Instance(i) => view.instance = Some(i.clone()),
                         SampleBody::Activity(a) => {

@@ -333,6 +333,10 @@ mod tests {
         let path = dir.path().join("light.toml");
         assert_eq!(load_from(&path.display().to_string(), None).unwrap().text, Color::Red);
         assert!(matches!(load_from("nope", None), Err(ThemeError::NotFound { .. })));
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "# mine\nheader = \"#12345\"\n").unwrap();
+        let err = load_from(&bad.display().to_string(), None).unwrap_err().to_string();
+        assert!(err.starts_with(&format!("theme {}:2:", bad.display())), "{err}");
     }
 
     #[test]

@@ -128,7 +128,7 @@ fn chart<'a>(
     format_value: fn(f64) -> String,
 ) -> TimeChart<'a> {
     TimeChart {
-        title: format!(" {title} {} ", format::window(app.window_ms())),
+        title: format!(" {title} · {} ", format::window(app.window_ms())),
         series,
         now_ms: app.now_ms,
         window_ms: app.window_ms(),

@@ -183,6 +183,8 @@ fn blocking_view_shows_roots_first() {
     assert_eq!(app.activity.chains.chains, 1);
     assert_eq!(app.activity.chains.blocked_sessions, 2);
     assert_eq!(app.focused_session().map(|s| s.id), Some(4101));
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.activity.blocking, "Esc goes back to the session list");
 }
 
 #[test]
