@@ -164,7 +164,6 @@ impl App {
                 let n = self.dashboard.targets.len().max(1);
                 let step = if action == Action::NextTarget { 1 } else { n - 1 };
                 self.select_target((self.target + step) % n);
-                effects.extend(self.history_requests());
             }
             Action::WindowGrow | Action::WindowShrink => {
                 self.window_index = if action == Action::WindowGrow {
@@ -172,7 +171,6 @@ impl App {
                 } else {
                     self.window_index.saturating_sub(1)
                 };
-                effects.extend(self.history_requests());
             }
             Action::Redraw => effects.push(Effect::ClearScreen),
             Action::Back => self.back(),
@@ -206,6 +204,8 @@ impl App {
             Action::Up | Action::Down | Action::PageUp | Action::PageDown => self.navigate(action),
             Action::HalfPageUp | Action::HalfPageDown | Action::Top | Action::Bottom => self.navigate(action),
         }
+        // Whatever changed the target or the window, the charts get their history.
+        effects.extend(self.history_requests());
         effects
     }
 

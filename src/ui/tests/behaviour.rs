@@ -123,6 +123,7 @@ fn enter_opens_detail_esc_closes_and_copies_statements() {
 #[test]
 fn queries_detail_asks_the_store_for_history() {
     let mut app = app();
+    app.history_requests();
     press(&mut app, KeyCode::Char('3'));
     let effects = press(&mut app, KeyCode::Enter);
     assert!(matches!(effects.as_slice(), [Effect::LoadQueryHistory { query_id, .. }] if query_id == "9001"));
@@ -148,6 +149,7 @@ fn queries_sort_by_calls_and_filter() {
 #[test]
 fn target_switching_wraps_and_requests_history() {
     let mut app = app();
+    app.history_requests();
     assert_eq!(app.current().unwrap().info.id.0, "prod-pg");
     let effects = press(&mut app, KeyCode::Char(']'));
     assert_eq!(app.current().unwrap().info.id.0, "replica-pg");
@@ -156,6 +158,10 @@ fn target_switching_wraps_and_requests_history() {
     press(&mut app, KeyCode::Char('['));
     press(&mut app, KeyCode::Char('['));
     assert_eq!(app.current().unwrap().info.id.0, "reports-pg");
+    press(&mut app, KeyCode::Char('1'));
+    let effects = press(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.current().unwrap().info.id.0, "replica-pg", "j/k on Overview select the target");
+    assert!(effects.is_empty(), "history of replica-pg was already requested");
 }
 
 #[test]
@@ -218,4 +224,23 @@ fn old_activity_is_marked_stale() {
     app.now_ms += 120_000;
     let stale = crate::ui::tests::render::screen_text(&app, 120, 30);
     assert!(stale.contains("STALE: sample 2m02s old"), "{stale}");
+}
+
+#[test]
+fn every_binding_is_safe_on_an_empty_app_and_on_every_tab() {
+    use crate::ui::theme::Theme;
+    use std::time::Duration;
+    let actions: Vec<Action> =
+        keymap::BINDINGS.iter().map(|b| b.action).filter(|a| *a != Action::Quit).collect();
+    for mut app in [App::new(Vec::new(), Theme::default(), Duration::from_secs(60)), super::fixtures::app()] {
+        for tab in Tab::ALL {
+            app.apply(Action::GoTab(tab));
+            for action in &actions {
+                app.apply(*action);
+                let _ = crate::ui::tests::render::screen_text(&app, 80, 24);
+            }
+            app.apply(Action::Back);
+            app.apply(Action::FilterClear);
+        }
+    }
 }
