@@ -91,7 +91,8 @@ impl App {
         }
         match &self.popup {
             Some(Popup::Help { .. }) => vec![Context::Help, Context::Global],
-            Some(_) => vec![Context::Detail, Context::Global],
+            Some(Popup::Session { .. }) => vec![Context::SessionDetail, Context::Detail, Context::Global],
+            Some(Popup::Query { .. }) => vec![Context::Detail, Context::Global],
             None => self.view_contexts(),
         }
     }

@@ -17,6 +17,8 @@ pub enum Context {
     Filter,
     Help,
     Detail,
+    /// Session detail only: the statements that stop a backend.
+    SessionDetail,
 }
 
 impl Context {
@@ -29,6 +31,7 @@ impl Context {
             Context::Filter => "Filter input",
             Context::Help => "Help",
             Context::Detail => "Detail",
+            Context::SessionDetail => "Session detail",
         }
     }
 }
@@ -103,7 +106,7 @@ const fn bind(
     Binding { context, key, action, label, hint }
 }
 
-use Context::{Activity, Detail, Filter, Global, Help, List, Table};
+use Context::{Activity, Detail, Filter, Global, Help, List, SessionDetail, Table};
 
 pub const BINDINGS: &[Binding] = &[
     bind(Global, ch('?'), Action::Help, "help", "help"),
@@ -164,8 +167,14 @@ pub const BINDINGS: &[Binding] = &[
     bind(Detail, ch('k'), Action::Up, "scroll up", ""),
     bind(Detail, key(KeyCode::Up), Action::Up, "scroll up", ""),
     bind(Detail, ch('y'), Action::Copy, "copy query text", "copy query"),
-    bind(Detail, ch('c'), Action::CopyCancel, "copy pg_cancel_backend statement", "copy cancel"),
-    bind(Detail, ch('t'), Action::CopyTerminate, "copy pg_terminate_backend statement", "copy terminate"),
+    bind(SessionDetail, ch('c'), Action::CopyCancel, "copy pg_cancel_backend statement", "copy cancel"),
+    bind(
+        SessionDetail,
+        ch('t'),
+        Action::CopyTerminate,
+        "copy pg_terminate_backend statement",
+        "copy terminate",
+    ),
 ];
 
 /// The first binding for `key` in the active contexts, most specific context first.
@@ -249,7 +258,7 @@ mod tests {
     #[test]
     fn ctrl_c_quits_in_every_context() {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        for ctx in [Activity, List, Table, Help, Detail] {
+        for ctx in [Activity, List, Table, Help, Detail, SessionDetail] {
             assert_eq!(resolve(&[ctx, Global], ctrl_c), Some(Action::Quit), "{ctx:?}");
         }
     }

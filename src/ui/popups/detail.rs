@@ -2,6 +2,7 @@
 //! a DBA may want to run (copied, never executed by Logstag).
 
 use super::super::app::{App, cancel_statement, terminate_statement};
+use super::super::dashboard::QueryHistory;
 use super::super::format;
 use super::super::tabs::activity::blockers;
 use crate::model::QueryStat;
@@ -147,60 +148,44 @@ fn opt_ms(ms: Option<f64>) -> String {
     ms.map_or("-".into(), format::millis_f)
 }
 
-fn history_lines(app: &App, q: &QueryStat) -> Vec<Line<'static>> {
-    let theme = &app.theme;
-    let history = app
-        .dashboard
+/// The loaded history of statement `id` on the current target, if it has arrived.
+pub fn history_of<'a>(app: &'a App, id: &str) -> Option<&'a QueryHistory> {
+    app.dashboard
         .query_history
         .as_ref()
-        .filter(|h| h.query_id == q.id && app.current().is_some_and(|t| t.info.id == h.target));
-    let Some(history) = history else {
+        .filter(|h| h.query_id == id && app.current().is_some_and(|t| t.info.id == h.target))
+}
+
+fn history_lines(app: &App, q: &QueryStat) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let Some(history) = history_of(app, &q.id) else {
         return vec![Line::from(Span::styled("History: loading from the local store…", theme.muted()))];
     };
     if history.points.is_empty() {
-        return vec![Line::from(Span::styled("History: none recorded in this window yet.", theme.muted()))];
+        return vec![Line::from(Span::styled("History: none recorded in the last 24 h yet.", theme.muted()))];
     }
-    let means: Vec<f64> = history.points.iter().map(|(_, s)| s.mean_time_ms).collect();
+    let row = |cells: [String; 5]| {
+        format!("{:<9} {:>7} {:>9} {:>9} {:>7}", cells[0], cells[1], cells[2], cells[3], cells[4])
+    };
     let mut lines = vec![
         Line::from(Span::styled(
-            format!("History ({} intervals), mean time:", history.points.len()),
+            format!("History: {} intervals in the last 24 h, newest first", history.points.len()),
             theme.header(),
         )),
-        Line::from(Span::styled(sparkline(&means), theme.series(0))),
         Line::from(Span::styled(
-            format!("{:<9} {:>7} {:>9} {:>9} {:>7}", "at (UTC)", "calls", "mean", "total", "rows"),
+            row(["at (UTC)", "calls", "mean", "total", "rows"].map(str::to_owned)),
             theme.header(),
         )),
     ];
     for (at, s) in history.points.iter().rev().take(12) {
-        lines.push(Line::from(Span::styled(
-            format!(
-                "{:<9} {:>7} {:>9} {:>9} {:>7}",
-                format::clock(at.millis()),
-                format::count(s.calls),
-                format::millis_f(s.mean_time_ms),
-                format::millis_f(s.total_time_ms),
-                format::count(s.rows)
-            ),
-            theme.text(),
-        )));
+        let cells = [
+            format::clock(at.millis()),
+            format::count(s.calls),
+            format::millis_f(s.mean_time_ms),
+            format::millis_f(s.total_time_ms),
+            format::count(s.rows),
+        ];
+        lines.push(Line::from(Span::styled(row(cells), theme.text())));
     }
     lines
-}
-
-/// Block characters scaled to the maximum, newest on the right (last 60 points).
-fn sparkline(values: &[f64]) -> String {
-    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let recent = &values[values.len().saturating_sub(60)..];
-    let max = recent.iter().copied().filter(|v| v.is_finite()).fold(0.0_f64, f64::max);
-    recent
-        .iter()
-        .map(|v| {
-            if max > 0.0 && v.is_finite() {
-                BARS[((v / max) * 7.0).round().clamp(0.0, 7.0) as usize]
-            } else {
-                BARS[0]
-            }
-        })
-        .collect()
 }

@@ -32,5 +32,8 @@ pub fn help_contexts(app: &App) -> Vec<Context> {
         contexts.push(Context::Filter);
         contexts.push(Context::Detail);
     }
+    if contexts.contains(&Context::Activity) {
+        contexts.push(Context::SessionDetail);
+    }
     contexts
 }

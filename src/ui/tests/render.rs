@@ -60,6 +60,17 @@ fn activity_wide_blocking_and_popups() {
     let mut app = on(Tab::Queries);
     app.apply(Action::Detail);
     insta::assert_snapshot!("queries_detail_100x40", screen(&app, 100, 40));
+    let stat = app.query_stats()[2].clone();
+    let points = (0..30_i64)
+        .map(|i| {
+            let mut s = stat.clone();
+            s.mean_time_ms = 20_000.0 + 1_000.0 * (i % 7) as f64;
+            (crate::model::Timestamp(fixtures::NOW - (30 - i) * 60_000), s)
+        })
+        .collect();
+    let target = app.current().unwrap().info.id.clone();
+    app.update(crate::ui::UiUpdate::QueryHistory { target, query_id: stat.id.clone(), points });
+    insta::assert_snapshot!("queries_detail_history_100x50", screen(&app, 100, 50));
     let mut app = on(Tab::Activity);
     app.apply(Action::Help);
     insta::assert_snapshot!("help_activity_80x24", screen(&app, 80, 24));
