@@ -115,7 +115,9 @@ fn session_cell<'a>(s: &'a Session, column: usize, app: &App) -> Cell<'a> {
         3 => Cell::from(s.application.as_str()),
         4 => Cell::from(if s.client.is_empty() { "local" } else { s.client.as_str() }),
         5 => Cell::from(Span::styled(short_state(s.state), theme.state(s.state))),
-        6 => Cell::from(s.wait.as_ref().map_or(String::new(), wait_label)),
+        6 => Cell::from(
+            s.wait.as_ref().map_or(Span::raw(""), |w| Span::styled(wait_label(w), wait_style(w, theme))),
+        ),
         7 => Cell::from(format::opt_duration_ms(s.query_ms)),
         8 => Cell::from(format::opt_duration_ms(s.xact_ms)),
         9 => Cell::from(Span::styled(blockers(s), theme.critical())),
@@ -129,6 +131,17 @@ fn wait_label(wait: &crate::model::Wait) -> String {
         wait.event.clone()
     } else {
         format!("{}:{}", wait.category.label(), wait.event)
+    }
+}
+
+/// Lock waits are what a DBA hunts; client waits are the application's own time.
+fn wait_style(wait: &crate::model::Wait, theme: &super::super::theme::Theme) -> ratatui::style::Style {
+    use crate::model::WaitCategory as C;
+    match wait.category {
+        C::Locks => theme.critical(),
+        C::LwLocks | C::Io => theme.warn(),
+        C::Client => theme.muted(),
+        C::Other => theme.info(),
     }
 }
 

@@ -68,6 +68,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             if snapshot.reset_detected {
                 spans.push(Span::styled(" · counters were reset", theme.warn()));
             }
+            if let Some(evicted) = snapshot.evicted.filter(|n| *n > 0) {
+                // Evicted entries mean the top list may miss statements: raise pg_stat_statements.max.
+                spans.push(Span::styled(format!(" · {evicted} evicted"), theme.warn()));
+            }
             Line::from(spans)
         }
     };

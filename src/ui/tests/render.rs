@@ -87,6 +87,24 @@ fn queries_explain_unavailable_statistics_and_down_target() {
 }
 
 #[test]
+fn queries_first_read_says_it_is_collecting_a_baseline() {
+    let mut app = on(Tab::Queries);
+    let target = app.current().unwrap().info.id.clone();
+    let mut baseline = fixtures::queries();
+    baseline.since = None;
+    baseline.stats.clear();
+    let sample = crate::model::Sample {
+        target,
+        tier: crate::model::Tier::Medium,
+        taken_at: crate::model::Timestamp(fixtures::NOW),
+        body: crate::model::SampleBody::Queries(baseline),
+    };
+    app.update(crate::ui::UiUpdate::Round(std::sync::Arc::new(vec![sample])));
+    let screen = text(&buffer(&app, 80, 24));
+    assert!(screen.contains("collecting baseline: first figures after one interval"), "{screen}");
+}
+
+#[test]
 fn no_panic_at_any_small_or_odd_size_with_or_without_popups() {
     let mut sizes: Vec<(u16, u16)> = (0..=20).flat_map(|w| (0..=5).map(move |h| (w, h))).collect();
     sizes.extend([(1, 100), (300, 3), (59, 11), (60, 12), (61, 13), (80, 24), (200, 50), (7, 40), (1000, 1)]);
