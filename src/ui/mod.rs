@@ -72,24 +72,31 @@ pub fn resolve_theme(name: &str, no_color: bool) -> (theme::Theme, Option<String
 }
 
 /// Runs the UI until the user quits or shutdown is signalled.
-pub async fn run(ctx: UiContext) -> anyhow::Result<()> {
+pub async fn run(mut ctx: UiContext) -> anyhow::Result<()> {
     let (theme, theme_error) = resolve_theme(&ctx.theme, no_color_requested());
     if let Some(error) = &theme_error {
         tracing::warn!("{error}");
     }
     let mut app = App::new(ctx.targets.clone(), theme, ctx.chart_window);
     app.theme_error = theme_error;
-    // ratatui::init installs a panic hook that restores the terminal first.
-    let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, &mut app, ctx).await;
-    ratatui::restore();
+    // try_init installs a panic hook that restores the terminal first; unlike init it
+    // returns an error (no tty, e.g. under a pipe) instead of panicking.
+    let result = match ratatui::try_init() {
+        Ok(mut terminal) => event_loop(&mut terminal, &mut app, &mut ctx).await,
+        Err(e) => Err(anyhow::anyhow!("cannot open the terminal (is stdout a TTY?): {e}")),
+    };
+    if let Err(e) = ratatui::try_restore() {
+        tracing::warn!("restoring the terminal: {e}");
+    }
+    // The rest of the program stops with the UI, on every exit path.
+    let _ = ctx.shutdown.send(true);
     result
 }
 
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
-    mut ctx: UiContext,
+    ctx: &mut UiContext,
 ) -> anyhow::Result<()> {
     let mut events = EventStream::new();
     let (history_tx, mut history_rx) = mpsc::channel::<UiUpdate>(16);
@@ -149,8 +156,6 @@ async fn event_loop(
             }
         }
     }
-    // The rest of the program stops with the UI; a closed receiver only means it already did.
-    let _ = ctx.shutdown.send(true);
     Ok(())
 }
 
