@@ -181,3 +181,23 @@ fn render_cost_of_large_session_lists() {
         assert_eq!(app.activity.rows.len(), count);
     }
 }
+
+#[test]
+fn render_cost_of_full_day_charts() {
+    let mut app = fixtures::app();
+    app.apply(Action::GoTab(Tab::Overview));
+    app.window_index = crate::ui::app::WINDOWS_MIN.len() - 1;
+    let view = &mut app.dashboard.targets[0];
+    for series in view.charts.values_mut() {
+        let history: Vec<(i64, f64)> =
+            (0..8_640_i64).map(|i| (fixtures::NOW - (8_640 - i) * 10_000, (i % 97) as f64)).collect();
+        series.merge(&history);
+    }
+    let elapsed = crate::ui::bench::render_frame(200, 50, &app);
+    println!("overview frame 200x50, {} series x 8640 points: {elapsed:?}", view_count(&app));
+    assert!(screen_text(&app, 200, 50).contains("24 h"));
+}
+
+fn view_count(app: &App) -> usize {
+    app.dashboard.targets[0].charts.len()
+}
