@@ -25,9 +25,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         &app.theme,
     );
     let filter_height = u16::from(filter.is_some());
-    let [counts_area, filter_area, body] =
-        Layout::vertical([Length(1), Length(filter_height), Fill(1)]).areas(area);
+    // The wait summary is the first thing to give up on short terminals.
+    let waits_height = u16::from(area.height >= 16 && !app.activity.top_waits.is_empty());
+    let [counts_area, waits_area, filter_area, body] =
+        Layout::vertical([Length(1), Length(waits_height), Length(filter_height), Fill(1)]).areas(area);
     frame.render_widget(Paragraph::new(counts_line(app)), counts_area);
+    if waits_height > 0 {
+        frame.render_widget(Paragraph::new(waits_line(app)), waits_area);
+    }
     if let Some(line) = filter {
         frame.render_widget(Paragraph::new(line), filter_area);
     }
@@ -76,6 +81,18 @@ fn counts_line(app: &App) -> Line<'static> {
     if age_ms > STALE_AFTER_MS {
         let age = format::duration_ms(u64::try_from(age_ms).unwrap_or(0));
         spans.insert(0, Span::styled(format!(" STALE: sample {age} old │"), theme.critical()));
+    }
+    Line::from(spans)
+}
+
+fn waits_line(app: &App) -> Line<'static> {
+    let theme = &app.theme;
+    let mut spans = vec![Span::styled(" Waits: ", theme.header())];
+    for (i, (wait, count)) in app.activity.top_waits.iter().take(6).enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.muted()));
+        }
+        spans.push(Span::styled(format!("{} {count}", wait_label(wait)), wait_style(wait, theme)));
     }
     Line::from(spans)
 }

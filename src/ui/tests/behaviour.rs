@@ -244,3 +244,16 @@ fn every_binding_is_safe_on_an_empty_app_and_on_every_tab() {
         }
     }
 }
+
+#[test]
+fn wait_summary_ignores_idle_sessions_waiting_for_their_client() {
+    let app = activity();
+    let waits: Vec<(String, usize)> =
+        app.activity.top_waits.iter().map(|(w, n)| (w.event.clone(), *n)).collect();
+    assert_eq!(waits.len(), 4, "{waits:?}");
+    assert!(
+        waits.contains(&("Client:ClientRead".to_owned(), 1)),
+        "only the idle-in-transaction one: {waits:?}"
+    );
+    assert_eq!(waits[0].0, "Lock:transactionid", "locks first among equals");
+}

@@ -121,6 +121,8 @@ pub struct ActivityView {
     pub tree: Vec<BlockingNode>,
     pub counts: StateCounts,
     pub chains: ChainSummary,
+    /// Current waits of non-idle sessions: (wait, sessions), most common first.
+    pub top_waits: Vec<(crate::model::Wait, usize)>,
 }
 
 impl Default for ActivityView {
@@ -135,6 +137,7 @@ impl Default for ActivityView {
             tree: Vec::new(),
             counts: StateCounts::default(),
             chains: ChainSummary::default(),
+            top_waits: Vec::new(),
         }
     }
 }
@@ -164,6 +167,7 @@ impl ActivityView {
         self.counts = count_states(sessions);
         self.tree = blocking_forest(sessions);
         self.chains = summarise_chains(&self.tree, sessions);
+        self.top_waits = top_waits(sessions);
         let len = self.row_count();
         if let Some(id) = selected_id
             && let Some(pos) = self.position_of(id, sessions)
@@ -227,4 +231,21 @@ fn summarise_chains(tree: &[BlockingNode], sessions: &[Session]) -> ChainSummary
         blocked_sessions: blocked.len(),
         longest_block_ms,
     }
+}
+
+/// Idle sessions always "wait" for their client; counting them would bury real waits.
+fn top_waits(sessions: &[Session]) -> Vec<(crate::model::Wait, usize)> {
+    let mut counts: std::collections::BTreeMap<(crate::model::WaitCategory, &str), usize> =
+        std::collections::BTreeMap::new();
+    for s in sessions.iter().filter(|s| s.state != SessionState::Idle) {
+        if let Some(w) = &s.wait {
+            *counts.entry((w.category, w.event.as_str())).or_default() += 1;
+        }
+    }
+    let mut waits: Vec<(crate::model::Wait, usize)> = counts
+        .into_iter()
+        .map(|((category, event), n)| (crate::model::Wait { category, event: event.to_owned() }, n))
+        .collect();
+    waits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.category.cmp(&b.0.category)));
+    waits
 }
