@@ -109,6 +109,9 @@ async fn event_loop(
     for effect in app.history_requests() {
         perform(effect, terminal, &ctx.store, &history_tx)?;
     }
+    if *shutdown.borrow() {
+        return Ok(());
+    }
     'ui: loop {
         tokio::select! {
             biased;
@@ -134,6 +137,16 @@ async fn event_loop(
                     break 'ui;
                 }
             }
+            // Ticks come before data: a flood of rounds must not starve drawing.
+            _ = frame_tick.tick() => {
+                if std::mem::take(&mut data_dirty) {
+                    draw(terminal, app)?;
+                }
+            }
+            _ = clock_tick.tick() => {
+                app.now_ms = Timestamp::now().millis();
+                draw(terminal, app)?;
+            }
             update = ctx.updates.recv(), if updates_open => match update {
                 Some(update) => {
                     app.update(update);
@@ -144,15 +157,6 @@ async fn event_loop(
             Some(update) = history_rx.recv() => {
                 app.update(update);
                 data_dirty = true;
-            }
-            _ = frame_tick.tick() => {
-                if std::mem::take(&mut data_dirty) {
-                    draw(terminal, app)?;
-                }
-            }
-            _ = clock_tick.tick() => {
-                app.now_ms = Timestamp::now().millis();
-                draw(terminal, app)?;
             }
         }
     }
@@ -180,7 +184,12 @@ fn perform(
 ) -> anyhow::Result<()> {
     match effect {
         Effect::Quit => {}
-        Effect::Copy(text) => clipboard::copy(&mut std::io::stdout(), &text)?,
+        Effect::Copy(text) => {
+            // A terminal that rejects OSC 52 is no reason to stop monitoring.
+            if let Err(e) = clipboard::copy(&mut std::io::stdout(), &text) {
+                tracing::warn!("copy to clipboard: {e}");
+            }
+        }
         Effect::ClearScreen => terminal.clear()?,
         Effect::LoadSeries { target, window_ms } => {
             tokio::spawn(history::load_series(store.clone(), history_tx.clone(), target, window_ms));
