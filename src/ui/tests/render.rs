@@ -172,8 +172,9 @@ fn session_pids_and_queries_are_plain_text() {
 #[test]
 fn render_cost_of_large_session_lists() {
     for count in [1_000, 10_000] {
+        let sessions = crate::ui::bench::sessions(count);
         let started = std::time::Instant::now();
-        let app = crate::ui::bench::activity_app(crate::ui::bench::sessions(count));
+        let app = crate::ui::bench::activity_app(sessions);
         println!("apply + sort + filter of {count} sessions: {:?}", started.elapsed());
         let first = crate::ui::bench::render_frame(200, 50, &app);
         let again = crate::ui::bench::render_frame(200, 50, &app);
@@ -193,8 +194,9 @@ fn render_cost_of_full_day_charts() {
             (0..8_640_i64).map(|i| (fixtures::NOW - (8_640 - i) * 10_000, (i % 97) as f64)).collect();
         series.merge(&history);
     }
-    let elapsed = crate::ui::bench::render_frame(200, 50, &app);
-    println!("overview frame 200x50, {} series x 8640 points: {elapsed:?}", view_count(&app));
+    let first = crate::ui::bench::render_frame(200, 50, &app);
+    let again = crate::ui::bench::render_frame(200, 50, &app);
+    println!("overview frame 200x50, {} series x 8640 points: {first:?} / {again:?}", view_count(&app));
     assert!(screen_text(&app, 200, 50).contains("24 h"));
 }
 
