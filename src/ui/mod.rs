@@ -1,16 +1,45 @@
-//! The terminal UI (SKELETON: the ui helper replaces this file).
+//! The terminal UI: one task owns all UI state. Keys come first (`biased`), data only
+//! marks the screen dirty, and store queries run in spawned tasks that answer through
+//! a channel, so nothing slow ever runs between a key press and the next frame.
 
-use crate::model::{Sample, TargetInfo};
+pub mod action;
+pub mod app;
+pub mod bench;
+pub mod clipboard;
+pub mod dashboard;
+pub mod format;
+mod history;
+pub mod keymap;
+pub mod layout;
+pub mod popups;
+pub mod series;
+pub mod tabs;
+pub mod theme;
+pub mod views;
+pub mod widgets;
+
+#[cfg(test)]
+mod tests;
+
+use crate::model::{QueryStat, Sample, TargetId, TargetInfo, Timestamp};
 use crate::store::Store;
+use action::Effect;
+use app::App;
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures_util::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 
-/// What the pipeline hands the UI.
+/// What the pipeline (and the UI's own history queries) hand the UI.
 #[derive(Debug, Clone)]
 pub enum UiUpdate {
     /// One collection round of one target (already recorded in the store).
     Round(Arc<Vec<Sample>>),
+    /// Chart history from the store: key → points (the empty key for instance-wide metrics).
+    Series { target: TargetId, metric: String, by_key: Vec<(String, Vec<(Timestamp, f64)>)> },
+    /// Per-interval history of one statement, for the statement detail popup.
+    QueryHistory { target: TargetId, query_id: String, points: Vec<(Timestamp, QueryStat)> },
 }
 
 /// Everything the UI task needs. The UI owns its state; nothing else writes it.
@@ -28,7 +57,146 @@ pub struct UiContext {
     pub shutdown: watch::Sender<bool>,
 }
 
+/// NO_COLOR (https://no-color.org): set and non-empty disables colours.
+pub fn no_color_requested() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// The theme to use, and the error to show when the requested one could not be loaded.
+pub fn resolve_theme(name: &str, no_color: bool) -> (theme::Theme, Option<String>) {
+    let (theme, error) = match theme::load(if name.is_empty() { "default" } else { name }) {
+        Ok(theme) => (theme, None),
+        Err(e) => (theme::Theme::default(), Some(format!("{e}; using the default theme"))),
+    };
+    (if no_color { theme.plain() } else { theme }, error)
+}
+
 /// Runs the UI until the user quits or shutdown is signalled.
-pub async fn run(_ctx: UiContext) -> anyhow::Result<()> {
+pub async fn run(mut ctx: UiContext) -> anyhow::Result<()> {
+    let (theme, theme_error) = resolve_theme(&ctx.theme, no_color_requested());
+    if let Some(error) = &theme_error {
+        tracing::warn!("{error}");
+    }
+    let mut app = App::new(ctx.targets.clone(), theme, ctx.chart_window);
+    app.theme_error = theme_error;
+    // try_init installs a panic hook that restores the terminal first; unlike init it
+    // returns an error (no tty, e.g. under a pipe) instead of panicking.
+    let result = match ratatui::try_init() {
+        Ok(mut terminal) => event_loop(&mut terminal, &mut app, &mut ctx).await,
+        Err(e) => Err(anyhow::anyhow!("cannot open the terminal (is stdout a TTY?): {e}")),
+    };
+    if let Err(e) = ratatui::try_restore() {
+        tracing::warn!("restoring the terminal: {e}");
+    }
+    // The rest of the program stops with the UI, on every exit path.
+    let _ = ctx.shutdown.send(true);
+    result
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    ctx: &mut UiContext,
+) -> anyhow::Result<()> {
+    let mut events = EventStream::new();
+    let (history_tx, mut history_rx) = mpsc::channel::<UiUpdate>(16);
+    let mut shutdown = ctx.shutdown.subscribe();
+    let mut frame_tick = tokio::time::interval(ctx.refresh.max(Duration::from_millis(50)));
+    frame_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut clock_tick = tokio::time::interval(Duration::from_secs(1));
+    clock_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let (mut data_dirty, mut updates_open) = (false, true);
+    for effect in app.history_requests() {
+        perform(effect, terminal, &ctx.store, &history_tx)?;
+    }
+    if *shutdown.borrow() {
+        return Ok(());
+    }
+    'ui: loop {
+        tokio::select! {
+            biased;
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => {
+                    if let Some(action) = keymap::resolve(&app.contexts(), key) {
+                        for effect in app.apply(action) {
+                            if effect == Effect::Quit {
+                                break 'ui;
+                            }
+                            perform(effect, terminal, &ctx.store, &history_tx)?;
+                        }
+                    }
+                    draw(terminal, app)?;
+                }
+                Some(Ok(Event::Resize(..))) => draw(terminal, app)?,
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e.into()),
+                None => break 'ui,
+            },
+            changed = shutdown.changed() => {
+                if changed.is_err() || *shutdown.borrow() {
+                    break 'ui;
+                }
+            }
+            // Ticks come before data: a flood of rounds must not starve drawing.
+            _ = frame_tick.tick() => {
+                if std::mem::take(&mut data_dirty) {
+                    draw(terminal, app)?;
+                }
+            }
+            _ = clock_tick.tick() => {
+                app.now_ms = Timestamp::now().millis();
+                draw(terminal, app)?;
+            }
+            update = ctx.updates.recv(), if updates_open => match update {
+                Some(update) => {
+                    app.update(update);
+                    data_dirty = true;
+                }
+                None => updates_open = false,
+            },
+            Some(update) = history_rx.recv() => {
+                app.update(update);
+                data_dirty = true;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn draw<B: ratatui::backend::Backend>(
+    terminal: &mut ratatui::Terminal<B>,
+    app: &App,
+) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    terminal
+        .draw(|frame| layout::render(frame, app))
+        .map_err(|e| anyhow::anyhow!("drawing the screen: {e}"))?;
+    Ok(())
+}
+
+fn perform(
+    effect: Effect,
+    terminal: &mut ratatui::DefaultTerminal,
+    store: &Store,
+    history_tx: &mpsc::Sender<UiUpdate>,
+) -> anyhow::Result<()> {
+    match effect {
+        Effect::Quit => {}
+        Effect::Copy(text) => {
+            // A terminal that rejects OSC 52 is no reason to stop monitoring.
+            if let Err(e) = clipboard::copy(&mut std::io::stdout(), &text) {
+                tracing::warn!("copy to clipboard: {e}");
+            }
+        }
+        Effect::ClearScreen => terminal.clear()?,
+        Effect::LoadSeries { target, window_ms } => {
+            tokio::spawn(history::load_series(store.clone(), history_tx.clone(), target, window_ms));
+        }
+        Effect::LoadQueryHistory { target, query_id } => {
+            tokio::spawn(history::load_query(store.clone(), history_tx.clone(), target, query_id));
+        }
+    }
     Ok(())
 }

@@ -1,0 +1,58 @@
+//! Everything a key can ask for. The keymap maps keys to these; `App::apply` performs them.
+
+use super::tabs::Tab;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    GoTab(Tab),
+    NextTab,
+    PrevTab,
+    NextTarget,
+    PrevTarget,
+    StartFilter,
+    Detail,
+    Back,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    HalfPageUp,
+    HalfPageDown,
+    Top,
+    Bottom,
+    SortPrev,
+    SortNext,
+    SortInvert,
+    ToggleIdle,
+    ToggleBlocking,
+    Copy,
+    CopyCancel,
+    CopyTerminate,
+    WindowGrow,
+    WindowShrink,
+    Redraw,
+    FilterKeep,
+    FilterClear,
+    FilterBackspace,
+    FilterInput(char),
+}
+
+/// What the UI loop must do outside the pure state: the only side effects there are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+    /// Put text on the user's clipboard (OSC 52, works over SSH).
+    Copy(String),
+    /// Preload chart history of the current target for the current window.
+    LoadSeries {
+        target: crate::model::TargetId,
+        window_ms: i64,
+    },
+    LoadQueryHistory {
+        target: crate::model::TargetId,
+        query_id: String,
+    },
+    ClearScreen,
+}

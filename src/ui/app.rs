@@ -1,0 +1,350 @@
+//! The UI state machine: data (`Dashboard`) plus view state. `apply` turns an `Action`
+//! into state changes and `Effect`s; it never does I/O, so it is tested directly.
+
+use super::UiUpdate;
+use super::action::{Action, Effect};
+use super::dashboard::{Dashboard, TargetView};
+use super::keymap::Context;
+use super::tabs::Tab;
+use super::theme::Theme;
+use super::views::ListState;
+use super::views::activity::{self, ActivityView};
+use super::views::queries::{self, QueriesView};
+use crate::model::{QueryStat, Session, TargetInfo};
+
+/// Chart windows `+`/`-` step through, in minutes.
+pub const WINDOWS_MIN: [i64; 5] = [5, 15, 60, 360, 1440];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Popup {
+    Help { scroll: u16 },
+    Session { id: i64, scroll: u16 },
+    Query { id: String, scroll: u16 },
+}
+
+pub struct App {
+    pub dashboard: Dashboard,
+    pub theme: Theme,
+    pub tab: Tab,
+    pub target: usize,
+    pub popup: Option<Popup>,
+    pub filter_editing: bool,
+    pub activity: ActivityView,
+    pub queries: QueriesView,
+    pub targets_list: ListState,
+    pub window_index: usize,
+    /// Per target: the widest window whose history was requested from the store.
+    loaded_window_ms: Vec<i64>,
+    /// Transient message (copy done, theme error…), shown in the status line.
+    pub notice: Option<String>,
+    /// A theme that failed to load stays visible until the user fixes it.
+    pub theme_error: Option<String>,
+    pub now_ms: i64,
+    seen_version: Option<(u64, usize)>,
+}
+
+impl App {
+    pub fn new(targets: Vec<TargetInfo>, theme: Theme, chart_window: std::time::Duration) -> App {
+        let minutes = i64::try_from(chart_window.as_secs() / 60).unwrap_or(i64::MAX);
+        let window_index = WINDOWS_MIN.iter().position(|&w| w >= minutes).unwrap_or(WINDOWS_MIN.len() - 1);
+        let mut app = App {
+            dashboard: Dashboard::new(targets),
+            theme,
+            tab: Tab::Activity,
+            target: 0,
+            popup: None,
+            filter_editing: false,
+            activity: ActivityView::default(),
+            queries: QueriesView::default(),
+            targets_list: ListState::default(),
+            window_index,
+            loaded_window_ms: Vec::new(),
+            notice: None,
+            theme_error: None,
+            now_ms: crate::model::Timestamp::now().millis(),
+            seen_version: None,
+        };
+        app.refresh_views();
+        app
+    }
+
+    pub fn window_ms(&self) -> i64 {
+        WINDOWS_MIN.get(self.window_index).copied().unwrap_or(15) * 60_000
+    }
+
+    pub fn current(&self) -> Option<&TargetView> {
+        self.dashboard.targets.get(self.target)
+    }
+
+    pub fn sessions(&self) -> &[Session] {
+        self.current().map_or(&[], |t| t.sessions())
+    }
+
+    pub fn query_stats(&self) -> &[QueryStat] {
+        self.current().and_then(|t| t.queries.as_ref()).map_or(&[], |(_, q)| q.stats.as_slice())
+    }
+
+    /// Active key contexts, most specific first.
+    pub fn contexts(&self) -> Vec<Context> {
+        if self.filter_editing {
+            return vec![Context::Filter];
+        }
+        match &self.popup {
+            Some(Popup::Help { .. }) => vec![Context::Help, Context::Global],
+            Some(Popup::Session { .. }) => vec![Context::SessionDetail, Context::Detail, Context::Global],
+            Some(Popup::Query { .. }) => vec![Context::Detail, Context::Global],
+            None => self.view_contexts(),
+        }
+    }
+
+    /// Contexts of the current tab, ignoring popups and the filter input.
+    pub fn view_contexts(&self) -> Vec<Context> {
+        let mut contexts = Vec::with_capacity(4);
+        if self.tab == Tab::Activity {
+            contexts.push(Context::Activity);
+        }
+        if self.tab.has_table() {
+            contexts.push(Context::Table);
+        }
+        if self.tab.has_list() {
+            contexts.push(Context::List);
+        }
+        contexts.push(Context::Global);
+        contexts
+    }
+
+    pub fn update(&mut self, update: UiUpdate) {
+        self.dashboard.apply(update);
+        self.refresh_views();
+    }
+
+    /// Re-sorts and re-filters only when this target's rows, the target or view settings changed.
+    fn refresh_views(&mut self) {
+        let rows_version = self.dashboard.targets.get(self.target).map_or(0, |t| t.rows_version);
+        let key = (rows_version, self.target);
+        if self.seen_version == Some(key) {
+            return;
+        }
+        self.seen_version = Some(key);
+        let sessions = self.dashboard.targets.get(self.target).map_or(&[][..], |t| t.sessions());
+        self.activity.refresh(sessions);
+        let stats = self.dashboard.targets.get(self.target).and_then(|t| t.queries.as_ref());
+        self.queries.refresh(stats.map_or(&[][..], |(_, q)| q.stats.as_slice()));
+        self.targets_list.selected = self.target;
+    }
+
+    fn invalidate(&mut self) {
+        self.seen_version = None;
+        self.refresh_views();
+    }
+
+    /// Asks for store history the charts of the current target do not have yet.
+    pub fn history_requests(&mut self) -> Vec<Effect> {
+        let window_ms = self.window_ms();
+        let Some(target) = self.current().map(|t| t.info.id.clone()) else { return Vec::new() };
+        self.loaded_window_ms.resize(self.dashboard.targets.len(), 0);
+        match self.loaded_window_ms.get_mut(self.target) {
+            Some(loaded) if *loaded < window_ms => {
+                *loaded = window_ms;
+                vec![Effect::LoadSeries { target, window_ms }]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn apply(&mut self, action: Action) -> Vec<Effect> {
+        self.notice = None;
+        let mut effects = Vec::new();
+        match action {
+            Action::Quit => effects.push(Effect::Quit),
+            Action::Help => self.popup = Some(Popup::Help { scroll: 0 }),
+            Action::GoTab(tab) => self.tab = tab,
+            Action::NextTab => self.tab = self.tab.next(),
+            Action::PrevTab => self.tab = self.tab.prev(),
+            Action::NextTarget | Action::PrevTarget => {
+                let n = self.dashboard.targets.len().max(1);
+                let step = if action == Action::NextTarget { 1 } else { n - 1 };
+                self.select_target((self.target + step) % n);
+            }
+            Action::WindowGrow | Action::WindowShrink => {
+                self.window_index = if action == Action::WindowGrow {
+                    (self.window_index + 1).min(WINDOWS_MIN.len() - 1)
+                } else {
+                    self.window_index.saturating_sub(1)
+                };
+            }
+            Action::Redraw => effects.push(Effect::ClearScreen),
+            Action::Back => self.back(),
+            Action::StartFilter => self.filter_editing = true,
+            Action::FilterKeep => self.filter_editing = false,
+            Action::FilterClear => {
+                self.filter_editing = false;
+                self.set_filter(String::new());
+            }
+            Action::FilterBackspace => {
+                let mut text = self.filter().to_owned();
+                text.pop();
+                self.set_filter(text);
+            }
+            Action::FilterInput(c) => {
+                let text = format!("{}{c}", self.filter());
+                self.set_filter(text);
+            }
+            Action::ToggleIdle => {
+                self.activity.hide_idle = !self.activity.hide_idle;
+                self.invalidate();
+            }
+            Action::ToggleBlocking => {
+                self.activity.blocking = !self.activity.blocking;
+                self.activity.list.selected = 0;
+                self.invalidate();
+            }
+            Action::SortNext | Action::SortPrev | Action::SortInvert => self.sort(action),
+            Action::Detail => self.open_detail(&mut effects),
+            Action::Copy | Action::CopyCancel | Action::CopyTerminate => self.copy(action, &mut effects),
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown => self.navigate(action),
+            Action::HalfPageUp | Action::HalfPageDown | Action::Top | Action::Bottom => self.navigate(action),
+        }
+        // Whatever changed the target or the window, the charts get their history.
+        effects.extend(self.history_requests());
+        effects
+    }
+
+    fn select_target(&mut self, index: usize) {
+        if index != self.target {
+            self.target = index;
+            self.activity.list.selected = 0;
+            self.queries.list.selected = 0;
+            self.invalidate();
+        }
+    }
+
+    /// Esc backs out one level: popup, then filter, then the blocking tree.
+    fn back(&mut self) {
+        if self.popup.take().is_some() {
+            return;
+        }
+        if !self.filter().is_empty() {
+            self.set_filter(String::new());
+        } else if self.tab == Tab::Activity && self.activity.blocking {
+            self.activity.blocking = false;
+            self.invalidate();
+        }
+    }
+
+    fn filter(&self) -> &str {
+        match self.tab {
+            Tab::Queries => &self.queries.filter,
+            _ => &self.activity.filter,
+        }
+    }
+
+    fn set_filter(&mut self, text: String) {
+        match self.tab {
+            Tab::Queries => self.queries.filter = text,
+            _ => self.activity.filter = text,
+        }
+        self.invalidate();
+    }
+
+    fn sort(&mut self, action: Action) {
+        let (sort, columns) = match self.tab {
+            Tab::Activity => (&mut self.activity.sort, &activity::COLUMNS[..]),
+            Tab::Queries => (&mut self.queries.sort, &queries::COLUMNS[..]),
+            _ => return,
+        };
+        match action {
+            Action::SortInvert => sort.descending = !sort.descending,
+            _ => sort.step(columns, action == Action::SortNext),
+        }
+        self.invalidate();
+    }
+
+    fn navigate(&mut self, action: Action) {
+        match (&mut self.popup, self.tab) {
+            (
+                Some(Popup::Help { scroll } | Popup::Session { scroll, .. } | Popup::Query { scroll, .. }),
+                _,
+            ) => {
+                *scroll = match action {
+                    Action::Up => scroll.saturating_sub(1),
+                    _ => scroll.saturating_add(1),
+                };
+            }
+            (None, Tab::Activity) => {
+                let len = self.activity.row_count();
+                self.activity.list.apply(action, len);
+            }
+            (None, Tab::Queries) => self.queries.list.apply(action, self.queries.rows.len()),
+            (None, Tab::Overview | Tab::Health) => {
+                let len = self.dashboard.targets.len();
+                self.targets_list.apply(action, len);
+                let index = self.targets_list.selected;
+                self.select_target(index);
+            }
+            (None, _) => {}
+        }
+    }
+
+    fn open_detail(&mut self, effects: &mut Vec<Effect>) {
+        match self.tab {
+            Tab::Activity => {
+                if let Some(s) = self.activity.selected_session(self.sessions()) {
+                    self.popup = Some(Popup::Session { id: s.id, scroll: 0 });
+                }
+            }
+            Tab::Queries => {
+                let selected = self.queries.selected(self.query_stats()).map(|q| q.id.clone());
+                if let (Some(id), Some(target)) = (selected, self.current().map(|t| t.info.id.clone())) {
+                    effects.push(Effect::LoadQueryHistory { target, query_id: id.clone() });
+                    self.popup = Some(Popup::Query { id, scroll: 0 });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The session of the open popup, else the selected row.
+    pub fn focused_session(&self) -> Option<&Session> {
+        match &self.popup {
+            Some(Popup::Session { id, .. }) => self.sessions().iter().find(|s| s.id == *id),
+            _ => self.activity.selected_session(self.sessions()),
+        }
+    }
+
+    pub fn focused_query(&self) -> Option<&QueryStat> {
+        match &self.popup {
+            Some(Popup::Query { id, .. }) => self.query_stats().iter().find(|q| &q.id == id),
+            _ => self.queries.selected(self.query_stats()),
+        }
+    }
+
+    fn copy(&mut self, action: Action, effects: &mut Vec<Effect>) {
+        let text = match (self.tab, action) {
+            (Tab::Queries, Action::Copy) => self.focused_query().map(|q| q.text.clone()),
+            (Tab::Activity, Action::Copy) => self.focused_session().map(|s| s.query.clone()),
+            (Tab::Activity, Action::CopyCancel) => self.focused_session().map(|s| cancel_statement(s.id)),
+            (Tab::Activity, Action::CopyTerminate) => {
+                self.focused_session().map(|s| terminate_statement(s.id))
+            }
+            _ => None,
+        };
+        match text.filter(|t| !t.is_empty()) {
+            Some(text) => {
+                self.notice =
+                    Some(format!("copied {} characters to the clipboard (OSC 52)", text.chars().count()));
+                effects.push(Effect::Copy(text));
+            }
+            None => self.notice = Some("nothing to copy here".into()),
+        }
+    }
+}
+
+/// Logstag never runs these: the DBA copies them and decides.
+pub fn cancel_statement(pid: i64) -> String {
+    format!("SELECT pg_cancel_backend({pid});")
+}
+
+pub fn terminate_statement(pid: i64) -> String {
+    format!("SELECT pg_terminate_backend({pid});")
+}

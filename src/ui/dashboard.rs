@@ -1,0 +1,239 @@
+//! The UI's read model: the latest state of every target, updated only by `apply`.
+//! Render reads it; nothing else writes it.
+
+use super::UiUpdate;
+use super::series::Series;
+use crate::model::{
+    ActivitySnapshot, DatabaseStat, InstanceInfo, QueryStat, QueryStatsSnapshot, Replication, SampleBody,
+    TargetHealth, TargetId, TargetInfo, TargetStatus, Tier, Timestamp, metric,
+};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Metrics kept as chart history (others only keep their latest value).
+pub const CHARTED: [&str; 4] =
+    [metric::TPS, metric::SESSIONS_BY_STATE, metric::WAITS_BY_CLASS, metric::CACHE_HIT_PCT];
+
+/// (metric name, key)
+pub type SeriesKey = (String, String);
+
+#[derive(Debug, Clone)]
+pub struct TargetView {
+    pub info: TargetInfo,
+    pub health: Option<TargetHealth>,
+    pub instance: Option<InstanceInfo>,
+    pub activity: Option<(Timestamp, Arc<ActivitySnapshot>)>,
+    pub queries: Option<(Timestamp, QueryStatsSnapshot)>,
+    pub databases: Vec<DatabaseStat>,
+    pub replication: Option<Replication>,
+    pub latest: BTreeMap<SeriesKey, (Timestamp, f64)>,
+    pub charts: BTreeMap<SeriesKey, Series>,
+    pub last_sample_at: BTreeMap<Tier, Timestamp>,
+    /// Bumped when sessions or statements change, so views re-sort only then.
+    pub rows_version: u64,
+}
+
+impl TargetView {
+    pub fn new(info: TargetInfo) -> Self {
+        Self {
+            info,
+            health: None,
+            instance: None,
+            activity: None,
+            queries: None,
+            databases: Vec::new(),
+            replication: None,
+            latest: BTreeMap::new(),
+            charts: BTreeMap::new(),
+            last_sample_at: BTreeMap::new(),
+            rows_version: 0,
+        }
+    }
+
+    pub fn status_label(&self) -> &'static str {
+        self.health.as_ref().map_or("CONNECTING", |h| h.status.label())
+    }
+
+    pub fn version(&self) -> Option<&str> {
+        match self.health.as_ref().map(|h| &h.status) {
+            Some(TargetStatus::Up { version } | TargetStatus::Degraded { version, .. })
+                if !version.is_empty() =>
+            {
+                Some(version)
+            }
+            _ => self.instance.as_ref().map(|i| i.version.as_str()).filter(|v| !v.is_empty()),
+        }
+    }
+
+    /// What the DBA must read first when the target misbehaves.
+    pub fn last_error(&self) -> Option<String> {
+        match self.health.as_ref().map(|h| &h.status)? {
+            TargetStatus::Down { error, retry_in_ms } => {
+                Some(format!("{error} (retry in {})", super::format::duration_ms(*retry_in_ms)))
+            }
+            TargetStatus::Degraded { problems, .. } => Some(problems.join("; ")),
+            _ => None,
+        }
+    }
+
+    pub fn metric(&self, name: &str, key: &str) -> Option<f64> {
+        self.latest.get(&(name.to_owned(), key.to_owned())).map(|(_, v)| *v)
+    }
+
+    /// Charted series of one metric: key → series (the empty key for instance-wide values).
+    pub fn chart_series<'a>(&'a self, name: &'a str) -> impl Iterator<Item = (&'a str, &'a Series)> + 'a {
+        self.charts.iter().filter(move |((m, _), _)| m == name).map(|((_, k), s)| (k.as_str(), s))
+    }
+
+    pub fn sessions(&self) -> &[crate::model::Session] {
+        self.activity.as_ref().map_or(&[], |(_, a)| a.sessions.as_slice())
+    }
+}
+
+/// Per-interval history of the statement open in the query detail popup.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryHistory {
+    pub target: TargetId,
+    pub query_id: String,
+    pub points: Vec<(Timestamp, QueryStat)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Dashboard {
+    pub targets: Vec<TargetView>,
+    pub query_history: Option<QueryHistory>,
+}
+
+impl Dashboard {
+    pub fn new(targets: Vec<TargetInfo>) -> Self {
+        Self { targets: targets.into_iter().map(TargetView::new).collect(), ..Self::default() }
+    }
+
+    pub fn apply(&mut self, update: UiUpdate) {
+        match update {
+            UiUpdate::Round(samples) => {
+                for sample in samples.iter() {
+                    let view = self.target_mut(&sample.target);
+                    let at = sample.taken_at;
+                    // A status report is not data: "refreshed" must not look fresh while DOWN.
+                    if !matches!(sample.body, SampleBody::Status(_)) {
+                        view.last_sample_at.insert(sample.tier, at);
+                    }
+                    match &sample.body {
+                        SampleBody::Instance(i) => view.instance = Some(i.clone()),
+                        SampleBody::Activity(a) => {
+                            view.activity = Some((at, Arc::new(a.clone())));
+                            view.rows_version += 1;
+                        }
+                        SampleBody::Queries(q) => {
+                            view.queries = Some((at, q.clone()));
+                            view.rows_version += 1;
+                        }
+                        SampleBody::Databases(d) => view.databases = d.clone(),
+                        SampleBody::Replication(r) => view.replication = Some(r.clone()),
+                        SampleBody::Settings(_) => {}
+                        SampleBody::Status(h) => view.health = Some(h.clone()),
+                        SampleBody::Metrics(points) => {
+                            for p in points {
+                                let key = (p.name.clone(), p.key.clone());
+                                if CHARTED.contains(&p.name.as_str()) {
+                                    view.charts.entry(key.clone()).or_default().push(at.millis(), p.value);
+                                }
+                                view.latest.insert(key, (at, p.value));
+                            }
+                        }
+                    }
+                }
+            }
+            UiUpdate::Series { target, metric, by_key } => {
+                let view = self.target_mut(&target);
+                for (key, points) in by_key {
+                    let points: Vec<(i64, f64)> = points.iter().map(|(t, v)| (t.millis(), *v)).collect();
+                    view.charts.entry((metric.clone(), key)).or_default().merge(&points);
+                }
+            }
+            UiUpdate::QueryHistory { target, query_id, points } => {
+                self.query_history = Some(QueryHistory { target, query_id, points });
+            }
+        }
+    }
+
+    fn target_mut(&mut self, id: &TargetId) -> &mut TargetView {
+        let index = match self.targets.iter().position(|t| &t.info.id == id) {
+            Some(i) => i,
+            None => {
+                // A target the UI was not told about (added at runtime): show it rather than drop data.
+                self.targets.push(TargetView::new(TargetInfo {
+                    id: id.clone(),
+                    engine: String::new(),
+                    endpoint: String::new(),
+                    tags: Vec::new(),
+                }));
+                self.targets.len() - 1
+            }
+        };
+        &mut self.targets[index]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Metric, Sample, TargetId};
+
+    fn info(name: &str) -> TargetInfo {
+        TargetInfo {
+            id: TargetId(name.into()),
+            engine: "PostgreSQL".into(),
+            endpoint: String::new(),
+            tags: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn metrics_feed_charts_and_history_merges_before_them() {
+        let mut dashboard = Dashboard::new(vec![info("a")]);
+        let round = vec![Sample {
+            target: TargetId("a".into()),
+            tier: Tier::High,
+            taken_at: Timestamp(50_000),
+            body: SampleBody::Metrics(vec![
+                Metric::new(metric::TPS, 7.0),
+                Metric::keyed(metric::SESSIONS_BY_STATE, "Active", 2.0),
+                Metric::new(metric::DEADLOCKS_PER_S, 0.0),
+            ]),
+        }];
+        dashboard.apply(UiUpdate::Round(Arc::new(round)));
+        let view = &dashboard.targets[0];
+        assert_eq!(view.metric(metric::TPS, ""), Some(7.0));
+        assert_eq!(view.charts.len(), 2, "only charted metrics keep history");
+        dashboard.apply(UiUpdate::Series {
+            target: TargetId("a".into()),
+            metric: metric::TPS.into(),
+            by_key: vec![(String::new(), vec![(Timestamp(30_000), 5.0), (Timestamp(40_000), 6.0)])],
+        });
+        let tps = dashboard.targets[0].chart_series(metric::TPS).next().map(|(_, s)| s.len());
+        assert_eq!(tps, Some(3));
+    }
+
+    #[test]
+    fn samples_of_an_unknown_target_add_it_and_down_is_data() {
+        let mut dashboard = Dashboard::new(vec![info("a")]);
+        let health = TargetHealth {
+            status: TargetStatus::down("refused", std::time::Duration::from_secs(4)),
+            at: Timestamp(1),
+            last_latency_ms: None,
+        };
+        let round = vec![Sample {
+            target: TargetId("b".into()),
+            tier: Tier::High,
+            taken_at: Timestamp(1),
+            body: SampleBody::Status(health),
+        }];
+        dashboard.apply(UiUpdate::Round(Arc::new(round)));
+        assert_eq!(dashboard.targets.len(), 2);
+        assert_eq!(dashboard.targets[1].status_label(), "DOWN");
+        assert_eq!(dashboard.targets[1].last_error().as_deref(), Some("refused (retry in 4.0s)"));
+        assert_eq!(dashboard.targets[0].status_label(), "CONNECTING");
+    }
+}

@@ -1,0 +1,45 @@
+//! Store queries for charts and statement history. They run in spawned tasks and answer
+//! through a channel as `UiUpdate`s, so the UI loop never awaits the disk.
+
+use super::UiUpdate;
+use super::dashboard::CHARTED;
+use crate::model::{TargetId, Timestamp};
+use crate::store::Store;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Every charted metric of `target` over the last `window_ms`, keyed or not.
+pub async fn load_series(store: Store, tx: mpsc::Sender<UiUpdate>, target: TargetId, window_ms: i64) {
+    let to = Timestamp::now();
+    let from = Timestamp(to.millis() - window_ms);
+    for metric in CHARTED {
+        let by_key = match store.series_by_key(&target, metric, from, to).await {
+            Ok(by_key) if !by_key.is_empty() => Ok(by_key),
+            Ok(_) => store.series(&target, metric, None, from, to).await.map(|p| vec![(String::new(), p)]),
+            Err(e) => Err(e),
+        };
+        match by_key {
+            Ok(by_key) if by_key.iter().any(|(_, p)| !p.is_empty()) => {
+                let update = UiUpdate::Series { target: target.clone(), metric: metric.to_owned(), by_key };
+                if tx.send(update).await.is_err() {
+                    return;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("chart history of {metric} for {target}: {e}"),
+        }
+    }
+}
+
+/// The last 24 h of one statement's per-interval figures.
+pub async fn load_query(store: Store, tx: mpsc::Sender<UiUpdate>, target: TargetId, query_id: String) {
+    let to = Timestamp::now();
+    let from = to.minus(Duration::from_secs(24 * 3600));
+    match store.query_history(&target, &query_id, from, to).await {
+        Ok(points) => {
+            // A closed channel means the UI has quit; nothing is waiting for the answer.
+            let _ = tx.send(UiUpdate::QueryHistory { target, query_id, points }).await;
+        }
+        Err(e) => tracing::warn!("query history of {query_id}: {e}"),
+    }
+}

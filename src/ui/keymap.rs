@@ -1,0 +1,265 @@
+//! The one keymap table: it drives key handling, the help overlay and the footer hints,
+//! so they can never disagree. No binding writes to a server: Logstag is read-only.
+
+use super::action::Action;
+use super::tabs::Tab;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where a key is read; several contexts are active at once, most specific first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Global,
+    /// Moving through rows (every tab with a list).
+    List,
+    /// Sorting, filtering and opening rows (session and statement tables).
+    Table,
+    Activity,
+    Filter,
+    Help,
+    Detail,
+    /// Session detail only: the statements that stop a backend.
+    SessionDetail,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::List => "Moving",
+            Context::Table => "Tables",
+            Context::Activity => "Activity",
+            Context::Filter => "Filter input",
+            Context::Help => "Help",
+            Context::Detail => "Detail",
+            Context::SessionDetail => "Session detail",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+impl Key {
+    /// Shift is implied by the character itself ('G', '?', '>'), and terminals
+    /// disagree on whether they report it, so it is dropped for characters.
+    pub fn from_event(event: KeyEvent) -> Key {
+        let modifiers = match event.code {
+            KeyCode::Char(_) | KeyCode::BackTab => event.modifiers - KeyModifiers::SHIFT,
+            _ => event.modifiers,
+        };
+        Key {
+            code: event.code,
+            modifiers: modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT),
+        }
+    }
+
+    pub fn label(self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_owned(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::F(n) => format!("F{n}"),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Backspace => "Bksp".into(),
+            other => format!("{other:?}"),
+        };
+        if self.modifiers.contains(KeyModifiers::CONTROL) { format!("Ctrl-{base}") } else { base }
+    }
+}
+
+pub struct Binding {
+    pub context: Context,
+    pub key: Key,
+    pub action: Action,
+    pub label: &'static str,
+    /// Short label for the footer; empty = only in the help overlay.
+    pub hint: &'static str,
+}
+
+const fn key(code: KeyCode) -> Key {
+    Key { code, modifiers: KeyModifiers::NONE }
+}
+const fn ch(c: char) -> Key {
+    key(KeyCode::Char(c))
+}
+const fn ctrl(c: char) -> Key {
+    Key { code: KeyCode::Char(c), modifiers: KeyModifiers::CONTROL }
+}
+const fn bind(
+    context: Context,
+    key: Key,
+    action: Action,
+    label: &'static str,
+    hint: &'static str,
+) -> Binding {
+    Binding { context, key, action, label, hint }
+}
+
+use Context::{Activity, Detail, Filter, Global, Help, List, SessionDetail, Table};
+
+pub const BINDINGS: &[Binding] = &[
+    bind(Global, ch('?'), Action::Help, "help", "help"),
+    bind(Global, key(KeyCode::F(1)), Action::Help, "help", ""),
+    bind(Global, ch('q'), Action::Quit, "quit", "quit"),
+    bind(Global, ctrl('c'), Action::Quit, "quit", ""),
+    bind(Global, ch('1'), Action::GoTab(Tab::Overview), "Overview tab", ""),
+    bind(Global, ch('2'), Action::GoTab(Tab::Activity), "Activity tab", ""),
+    bind(Global, ch('3'), Action::GoTab(Tab::Queries), "Queries tab", ""),
+    bind(Global, ch('4'), Action::GoTab(Tab::Schema), "Schema tab", ""),
+    bind(Global, ch('5'), Action::GoTab(Tab::Alerts), "Alerts tab", ""),
+    bind(Global, ch('6'), Action::GoTab(Tab::Health), "Health tab", ""),
+    bind(Global, key(KeyCode::Tab), Action::NextTab, "next tab", ""),
+    bind(Global, key(KeyCode::BackTab), Action::PrevTab, "previous tab", ""),
+    bind(Global, ch(']'), Action::NextTarget, "next target", ""),
+    bind(Global, ch('['), Action::PrevTarget, "previous target", ""),
+    bind(Global, ch('+'), Action::WindowGrow, "longer chart window", ""),
+    bind(Global, ch('-'), Action::WindowShrink, "shorter chart window", ""),
+    bind(Global, ctrl('l'), Action::Redraw, "redraw screen", ""),
+    bind(Global, key(KeyCode::Esc), Action::Back, "back / clear filter", ""),
+    bind(List, ch('j'), Action::Down, "down", ""),
+    bind(List, key(KeyCode::Down), Action::Down, "down", ""),
+    bind(List, ch('k'), Action::Up, "up", ""),
+    bind(List, key(KeyCode::Up), Action::Up, "up", ""),
+    bind(List, key(KeyCode::PageDown), Action::PageDown, "page down", ""),
+    bind(List, key(KeyCode::PageUp), Action::PageUp, "page up", ""),
+    bind(List, ctrl('d'), Action::HalfPageDown, "half page down", ""),
+    bind(List, ctrl('u'), Action::HalfPageUp, "half page up", ""),
+    bind(List, ch('g'), Action::Top, "first row", ""),
+    bind(List, key(KeyCode::Home), Action::Top, "first row", ""),
+    bind(List, ch('G'), Action::Bottom, "last row", ""),
+    bind(List, key(KeyCode::End), Action::Bottom, "last row", ""),
+    bind(Table, ch('/'), Action::StartFilter, "filter", "filter"),
+    bind(Table, ch('<'), Action::SortPrev, "sort by previous column", ""),
+    bind(Table, ch('>'), Action::SortNext, "sort by next column", "sort"),
+    bind(Table, ch('I'), Action::SortInvert, "invert sort", ""),
+    bind(Table, key(KeyCode::Enter), Action::Detail, "details", "detail"),
+    bind(Table, ch('y'), Action::Copy, "copy query (OSC 52)", ""),
+    bind(Activity, ch('i'), Action::ToggleIdle, "hide/show idle sessions", "idle"),
+    bind(Activity, ch('b'), Action::ToggleBlocking, "blocking tree / session list", "blocking"),
+    bind(Filter, key(KeyCode::Enter), Action::FilterKeep, "keep filter", "keep"),
+    bind(Filter, key(KeyCode::Esc), Action::FilterClear, "clear filter", "clear"),
+    bind(Filter, key(KeyCode::Backspace), Action::FilterBackspace, "delete character", ""),
+    bind(Filter, ctrl('c'), Action::Quit, "quit", ""),
+    bind(Help, key(KeyCode::Esc), Action::Back, "close", "close"),
+    bind(Help, ch('?'), Action::Back, "close", ""),
+    bind(Help, ch('q'), Action::Back, "close", ""),
+    bind(Help, key(KeyCode::F(1)), Action::Back, "close", ""),
+    bind(Help, ch('j'), Action::Down, "scroll down", ""),
+    bind(Help, key(KeyCode::Down), Action::Down, "scroll down", ""),
+    bind(Help, ch('k'), Action::Up, "scroll up", ""),
+    bind(Help, key(KeyCode::Up), Action::Up, "scroll up", ""),
+    bind(Detail, key(KeyCode::Esc), Action::Back, "close", "close"),
+    bind(Detail, key(KeyCode::Enter), Action::Back, "close", ""),
+    bind(Detail, ch('q'), Action::Back, "close", ""),
+    bind(Detail, ch('j'), Action::Down, "scroll down", ""),
+    bind(Detail, key(KeyCode::Down), Action::Down, "scroll down", ""),
+    bind(Detail, ch('k'), Action::Up, "scroll up", ""),
+    bind(Detail, key(KeyCode::Up), Action::Up, "scroll up", ""),
+    bind(Detail, ch('y'), Action::Copy, "copy query text", "copy query"),
+    bind(SessionDetail, ch('c'), Action::CopyCancel, "copy pg_cancel_backend statement", "copy cancel"),
+    bind(
+        SessionDetail,
+        ch('t'),
+        Action::CopyTerminate,
+        "copy pg_terminate_backend statement",
+        "copy terminate",
+    ),
+];
+
+/// The first binding for `key` in the active contexts, most specific context first.
+/// In the filter input, unbound printable characters are text, never commands.
+pub fn resolve(contexts: &[Context], event: KeyEvent) -> Option<Action> {
+    let key = Key::from_event(event);
+    for &context in contexts {
+        if let Some(b) = BINDINGS.iter().find(|b| b.context == context && b.key == key) {
+            return Some(b.action);
+        }
+        if context == Context::Filter {
+            return match key.code {
+                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    Some(Action::FilterInput(c))
+                }
+                _ => None,
+            };
+        }
+    }
+    None
+}
+
+/// Bindings of the given contexts grouped per action: (context, "j/↓", label).
+pub fn describe(contexts: &[Context]) -> Vec<(Context, String, &'static str)> {
+    let mut out: Vec<(Context, String, &'static str)> = Vec::new();
+    for &context in contexts {
+        for b in BINDINGS.iter().filter(|b| b.context == context) {
+            match out.iter_mut().find(|(c, _, label)| *c == context && *label == b.label) {
+                Some(entry) => entry.1 = format!("{}/{}", entry.1, b.key.label()),
+                None => out.push((context, b.key.label(), b.label)),
+            }
+        }
+    }
+    out
+}
+
+/// Footer hints of the active contexts, broadest first so help and quit always show.
+pub fn hints(contexts: &[Context]) -> Vec<(String, Action, &'static str)> {
+    contexts
+        .iter()
+        .rev()
+        .flat_map(|&c| BINDINGS.iter().filter(move |b| b.context == c && !b.hint.is_empty()))
+        .map(|b| (b.key.label(), b.action, b.hint))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                assert!(
+                    !(a.context == b.context && a.key == b.key),
+                    "{:?} bound twice in {:?}",
+                    a.key.label(),
+                    a.context
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn shifted_characters_resolve_without_shift() {
+        let event = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(resolve(&[Table, List, Global], event), Some(Action::Bottom));
+        let event = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(resolve(&[Global], event), Some(Action::PrevTab));
+    }
+
+    #[test]
+    fn filter_input_swallows_command_letters_but_not_ctrl_c() {
+        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(resolve(&[Filter, Global], q), Some(Action::FilterInput('q')));
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(resolve(&[Filter, Global], ctrl_c), Some(Action::Quit));
+    }
+
+    #[test]
+    fn ctrl_c_quits_in_every_context() {
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        for ctx in [Activity, List, Table, Help, Detail, SessionDetail] {
+            assert_eq!(resolve(&[ctx, Global], ctrl_c), Some(Action::Quit), "{ctx:?}");
+        }
+    }
+}

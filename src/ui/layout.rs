@@ -1,0 +1,152 @@
+//! The screen, top to bottom:
+//!
+//! ```text
+//!  Logstag │ prod-pg (PostgreSQL 16.2) [UP] [RO]  target 1/3 ([ ])      04:40:00 UTC   header
+//!  1 Overview   2 Activity   3 Queries   4 Schema   5 Alerts   6 Health                 tab bar
+//!  8 sessions: Active 2 · Idle 2 · Idle in tx 1 · Waiting 2 │ Blocked 2 │ sort State▲   ┐
+//! ┌ Sessions 8 shown of 8 ─────────────────────────────────────────────────────────┐    │
+//! │PID     User     State▲  Wait               Age     Blkd by  Query              │    │ body: the
+//! │4102    bob      waiting Lock:transactionid 1m02s   4101     UPDATE orders SET… │    │ current tab
+//! │…                                                                               │    │
+//! └────────────────────────────────────────────────────────────────────────────────┘    ┘
+//! last error │ ? help q quit / filter > sort …          refreshed 04:39:58 · collect 14ms  status line
+//! ```
+//!
+//! Popups (help, details) are drawn last, centred over the body.
+//! Below `MIN_WIDTH`×`MIN_HEIGHT` only a one-line notice is drawn. Every rectangle
+//! comes from ratatui's layout, which clamps to the frame, so no size can panic.
+
+use super::action::Action;
+use super::app::App;
+use super::keymap;
+use super::{format, popups, tabs, widgets};
+use crate::model::{Tier, metric};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Tabs};
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 12;
+
+pub fn render(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let notice = format!("terminal too small (need {MIN_WIDTH}x{MIN_HEIGHT})");
+        // Wrapped, so even a 20-column terminal shows the whole sentence.
+        let paragraph =
+            Paragraph::new(notice).style(app.theme.warn()).wrap(ratatui::widgets::Wrap { trim: true });
+        frame.render_widget(paragraph, area);
+        return;
+    }
+    let [header, tab_bar, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_header(frame, header, app);
+    render_tab_bar(frame, tab_bar, app);
+    tabs::render(frame, body, app);
+    render_status(frame, status, app);
+    popups::render(frame, body, app);
+}
+
+fn render_header(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
+    let mut spans = vec![Span::styled(" Logstag ", theme.title()), Span::styled("│ ", theme.muted())];
+    match app.current() {
+        Some(target) => {
+            let engine = if target.info.engine.is_empty() { "?" } else { target.info.engine.as_str() };
+            spans.push(Span::styled(target.info.id.to_string(), theme.header()));
+            spans.push(Span::styled(format!(" ({engine}"), theme.text()));
+            if let Some(version) = target.version() {
+                spans.push(Span::styled(format!(" {version}"), theme.text()));
+            }
+            spans.push(Span::styled(") ", theme.text()));
+            spans.push(widgets::status_badge::badge(target.status_label(), theme));
+            spans.push(Span::styled(" [RO]", theme.info().add_modifier(Modifier::BOLD)));
+            spans.push(Span::styled(
+                format!("  target {}/{} ([ ])", app.target + 1, app.dashboard.targets.len()),
+                theme.muted(),
+            ));
+        }
+        None => spans.push(Span::styled("no targets configured [RO]", theme.warn())),
+    }
+    let clock = format!("{} UTC ", format::clock(app.now_ms));
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    if let Some(pad) = usize::from(area.width).checked_sub(used + clock.chars().count()) {
+        spans.push(Span::raw(" ".repeat(pad)));
+        spans.push(Span::styled(clock, theme.muted()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_tab_bar(frame: &mut Frame, area: Rect, app: &App) {
+    let titles = tabs::Tab::ALL.iter().map(|t| format!("{} {}", t.index() + 1, t.title()));
+    let tabs = Tabs::new(titles)
+        .select(app.tab.index())
+        .style(app.theme.muted())
+        .highlight_style(app.theme.selection().add_modifier(Modifier::BOLD))
+        .divider(" ");
+    frame.render_widget(tabs, area);
+}
+
+fn render_status(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
+    let width = usize::from(area.width);
+    let mut spans: Vec<Span> = Vec::new();
+    let problems = [
+        app.notice.as_ref().map(|n| (n.clone(), theme.warn())),
+        app.theme_error.as_ref().map(|e| (e.clone(), theme.critical())),
+        app.current().and_then(|t| t.last_error()).map(|e| (e, theme.critical())),
+    ];
+    for (text, style) in problems.into_iter().flatten() {
+        spans.push(Span::styled(format!("{} │ ", clip(&text, width / 2)), style));
+    }
+    for (key, action, hint) in keymap::hints(&app.contexts()) {
+        let hint = match action {
+            Action::ToggleIdle if app.activity.hide_idle => "show idle",
+            Action::ToggleIdle => "hide idle",
+            _ => hint,
+        };
+        spans.push(Span::styled(format!("{key} "), theme.header()));
+        spans.push(Span::styled(format!("{hint} "), theme.muted()));
+    }
+    // The refresh time and collection latency always keep their place on the right.
+    let right = app.current().map_or(String::new(), |target| {
+        let refreshed =
+            target.last_sample_at.values().max().map_or("never".to_owned(), |t| format::clock(t.millis()));
+        let collect = target.metric(metric::COLLECT_MS, Tier::High.name()).map(format::millis_f);
+        let used: usize = spans.iter().map(|s| s.width()).sum();
+        let long = format!(
+            " refreshed {refreshed}{}",
+            collect.as_ref().map_or(String::new(), |c| format!(" · collect {c}"))
+        );
+        if used + long.chars().count() <= width {
+            long
+        } else {
+            format!(" {refreshed}{}", collect.map_or(String::new(), |c| format!(" {c}")))
+        }
+    });
+    let right_width = u16::try_from(right.chars().count()).unwrap_or(u16::MAX);
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_width)]).areas(area);
+    frame.render_widget(Paragraph::new(Line::from(spans)), left_area);
+    frame.render_widget(
+        Paragraph::new(right).style(theme.muted()).alignment(ratatui::layout::Alignment::Right),
+        right_area,
+    );
+}
+
+/// At most `max` characters, with an ellipsis when something was cut.
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}

@@ -1,0 +1,81 @@
+//! Popups drawn over the body: help, and the session / statement details.
+
+pub mod detail;
+pub mod help;
+
+use super::app::{App, Popup};
+use super::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+pub fn render(frame: &mut Frame, body: Rect, app: &App) {
+    match &app.popup {
+        None => {}
+        Some(Popup::Help { scroll }) => {
+            show(frame, body, &app.theme, " Help: keys of this view ", help::lines(app), *scroll, 0);
+        }
+        Some(Popup::Session { id, scroll }) => {
+            show(frame, body, &app.theme, " Session detail ", detail::session_lines(app, *id), *scroll, 0);
+        }
+        Some(Popup::Query { id, scroll }) => {
+            let has_history = detail::history_of(app, id).is_some_and(|h| !h.points.is_empty());
+            let chart_rows = if has_history && body.height >= 30 { 9 } else { 0 };
+            let lines = detail::query_lines(app, id);
+            let chart_area = show(frame, body, &app.theme, " Statement detail ", lines, *scroll, chart_rows);
+            if chart_rows > 0 {
+                render_query_chart(frame, chart_area, app, id);
+            }
+        }
+    }
+}
+
+/// Mean time per interval, from the store's history of the statement.
+fn render_query_chart(frame: &mut Frame, area: Rect, app: &App, id: &str) {
+    let Some(history) = detail::history_of(app, id) else { return };
+    let mut mean = super::series::Series::default();
+    for (at, stat) in &history.points {
+        mean.push(at.millis(), stat.mean_time_ms);
+    }
+    let oldest = history.points.first().map_or(app.now_ms, |(at, _)| at.millis());
+    super::widgets::time_chart::TimeChart {
+        title: " Mean time per interval ".into(),
+        series: vec![(String::new(), &mean)],
+        now_ms: app.now_ms,
+        window_ms: (app.now_ms - oldest).max(app.window_ms()),
+        format_value: super::format::millis_f,
+    }
+    .render(frame, area, &app.theme);
+}
+
+/// Draws a scrollable text popup; the last `reserved` rows inside it are left free
+/// (returned) for a chart.
+fn show(
+    frame: &mut Frame,
+    body: Rect,
+    theme: &Theme,
+    title: &str,
+    lines: Vec<Line<'_>>,
+    scroll: u16,
+    reserved: u16,
+) -> Rect {
+    let area = centred(body, 92, 90);
+    let block = Block::bordered()
+        .title(Span::styled(title.to_owned(), theme.title()))
+        .title_bottom(Span::styled(" Esc closes · j/k scroll ", theme.muted()))
+        .border_style(theme.border(true));
+    let inner = block.inner(area);
+    frame.render_widget(Clear, area);
+    frame.render_widget(block, area);
+    let [text_area, reserved_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(reserved)]).areas(inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), text_area);
+    reserved_area
+}
+
+fn centred(area: Rect, percent_x: u16, percent_y: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Percentage(percent_y)]).flex(Flex::Center).areas(area);
+    let [cell] = Layout::horizontal([Constraint::Percentage(percent_x)]).flex(Flex::Center).areas(row);
+    cell
+}

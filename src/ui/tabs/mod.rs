@@ -1,0 +1,105 @@
+//! The six tabs as an enum: dispatch is an exhaustive `match`, no trait objects.
+
+pub mod activity;
+pub mod alerts;
+pub mod health;
+pub mod overview;
+pub mod queries;
+pub mod schema;
+
+use super::app::App;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Overview,
+    Activity,
+    Queries,
+    Schema,
+    Alerts,
+    Health,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 6] =
+        [Tab::Overview, Tab::Activity, Tab::Queries, Tab::Schema, Tab::Alerts, Tab::Health];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Activity => "Activity",
+            Tab::Queries => "Queries",
+            Tab::Schema => "Schema",
+            Tab::Alerts => "Alerts",
+            Tab::Health => "Health",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Tab {
+        Tab::ALL[(self.index() + 1) % Tab::ALL.len()]
+    }
+
+    pub fn prev(self) -> Tab {
+        Tab::ALL[(self.index() + Tab::ALL.len() - 1) % Tab::ALL.len()]
+    }
+
+    /// Whether the tab shows a selectable list (enables the List keys).
+    pub fn has_list(self) -> bool {
+        matches!(self, Tab::Overview | Tab::Activity | Tab::Queries | Tab::Health)
+    }
+
+    /// Whether the list can be sorted, filtered and opened (enables the Table keys).
+    pub fn has_table(self) -> bool {
+        matches!(self, Tab::Activity | Tab::Queries)
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    match app.tab {
+        Tab::Overview => overview::render(frame, area, app),
+        Tab::Activity => activity::render(frame, area, app),
+        Tab::Queries => queries::render(frame, area, app),
+        Tab::Schema => schema::render(frame, area, app),
+        Tab::Alerts => alerts::render(frame, area, app),
+        Tab::Health => health::render(frame, area, app),
+    }
+}
+
+/// The body of a tab that is not built yet: its purpose, no fake data.
+fn placeholder(frame: &mut Frame, area: Rect, app: &App, title: &str, lines: &[&str]) {
+    use ratatui::text::{Line, Span};
+    use ratatui::widgets::{Block, Paragraph, Wrap};
+    let text: Vec<Line> = lines.iter().map(|l| Line::from(Span::styled(*l, app.theme.text()))).collect();
+    let block = Block::bordered()
+        .title(Span::styled(format!(" {title} "), app.theme.title()))
+        .border_style(app.theme.border(false));
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), area);
+}
+
+/// Why a tab is empty: the target is down (say why, loudly) or the first sample is pending.
+fn no_data<'a>(
+    target: &'a super::dashboard::TargetView,
+    what: &str,
+    theme: &super::theme::Theme,
+) -> ratatui::widgets::Paragraph<'a> {
+    use ratatui::text::{Line, Span};
+    let lines = match target.last_error() {
+        Some(error) if target.status_label() == "DOWN" => vec![
+            Line::from(Span::styled(
+                format!(" {} is DOWN: no {what} to show.", target.info.id),
+                theme.critical(),
+            )),
+            Line::from(Span::styled(format!(" {error}"), theme.critical())),
+        ],
+        _ => vec![Line::from(Span::styled(
+            format!(" waiting for the first {what} sample of this target…"),
+            theme.muted(),
+        ))],
+    };
+    ratatui::widgets::Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false })
+}

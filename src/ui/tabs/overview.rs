@@ -1,0 +1,154 @@
+//! Overview: one row per target (is it up, how busy, how far behind), then live charts
+//! of the selected target over the chosen window.
+
+use super::super::app::App;
+use super::super::dashboard::TargetView;
+use super::super::widgets::data_table::DataTable;
+use super::super::widgets::status_badge;
+use super::super::widgets::time_chart::TimeChart;
+use super::super::{format, series::Series};
+use crate::model::{SessionState, WaitCategory, metric};
+use ratatui::Frame;
+use ratatui::layout::Constraint::{Fill, Length, Percentage};
+use ratatui::layout::{Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+
+const COLUMNS: [(&str, u16); 10] = [
+    ("Target", 11),
+    ("Status", 10),
+    ("Engine", 10),
+    ("Version", 7),
+    ("Uptime", 6),
+    ("Conns", 7),
+    ("TPS", 6),
+    ("Hit %", 6),
+    ("Lag", 6),
+    ("Last error", 0),
+];
+
+/// Columns kept at `width`: the last error needs room more than engine and version do.
+fn visible_columns(width: u16) -> Vec<usize> {
+    match width {
+        0..70 => vec![0, 1, 5, 6, 9],
+        70..100 => vec![0, 1, 4, 5, 6, 7, 8, 9],
+        _ => (0..COLUMNS.len()).collect(),
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let wanted = u16::try_from(app.dashboard.targets.len()).unwrap_or(u16::MAX).saturating_add(3);
+    let table_height = wanted.min(area.height / 3).max(4);
+    let [table_area, charts_area] = Layout::vertical([Length(table_height), Fill(1)]).areas(area);
+    render_targets(frame, table_area, app);
+    render_charts(frame, charts_area, app);
+}
+
+fn render_targets(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
+    let targets = &app.dashboard.targets;
+    let visible = visible_columns(area.width.saturating_sub(2));
+    let table = DataTable {
+        title: Line::from(Span::styled(" Targets (j/k select) ", theme.title())),
+        header: visible
+            .iter()
+            .filter_map(|&i| COLUMNS.get(i))
+            .map(|(title, _)| (*title).to_owned())
+            .collect(),
+        widths: visible
+            .iter()
+            .filter_map(|&i| COLUMNS.get(i))
+            .map(|&(_, w)| if w == 0 { Fill(1) } else { Length(w) })
+            .collect(),
+        len: targets.len(),
+        list: &app.targets_list,
+        empty_message: " no targets: add [targets.<name>] to the config or pass a URL",
+    };
+    table.render(frame, area, theme, |i| match targets.get(i) {
+        Some(t) => target_row(t, app, &visible),
+        None => Row::default(),
+    });
+}
+
+fn target_row<'a>(t: &'a TargetView, app: &App, visible: &[usize]) -> Row<'a> {
+    let theme = &app.theme;
+    let label = t.status_label();
+    let uptime = t.instance.as_ref().and_then(|i| i.started_at_ms).map_or("-".to_owned(), |started| {
+        format::duration_ms(u64::try_from(app.now_ms - started).unwrap_or(0))
+    });
+    let connections =
+        t.instance.as_ref().map(|i| i.connections).or(t.metric(metric::CONNECTIONS, "").map(|v| v as u64));
+    let max_connections = t
+        .instance
+        .as_ref()
+        .and_then(|i| i.max_connections)
+        .or(t.metric(metric::MAX_CONNECTIONS, "").map(|v| v as u64));
+    let conns = match (connections, max_connections) {
+        (Some(c), Some(m)) => format!("{c}/{m}"),
+        (Some(c), None) => c.to_string(),
+        _ => "-".into(),
+    };
+    let lag = t
+        .metric(metric::REPLICATION_LAG_S, "")
+        .map_or("-".to_owned(), |s| format::duration_ms((s * 1000.0) as u64));
+    let cells = [
+        Cell::from(t.info.id.to_string()),
+        Cell::from(Span::styled(label, status_badge::style(label, theme))),
+        Cell::from(t.info.engine.as_str()),
+        Cell::from(t.version().unwrap_or("-").to_owned()),
+        Cell::from(uptime),
+        Cell::from(conns),
+        Cell::from(t.metric(metric::TPS, "").map_or("-".to_owned(), |v| format!("{v:.1}"))),
+        Cell::from(format::percent(t.metric(metric::CACHE_HIT_PCT, ""))),
+        Cell::from(lag),
+        Cell::from(Span::styled(t.last_error().unwrap_or_default(), theme.critical())),
+    ];
+    Row::new(visible.iter().filter_map(|&i| cells.get(i).cloned()).collect::<Vec<_>>())
+}
+
+fn render_charts(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(target) = app.current() else { return };
+    let [top, bottom] = Layout::vertical([Percentage(50), Percentage(50)]).areas(area);
+    let [tps_area, sessions_area] = Layout::horizontal([Percentage(50), Percentage(50)]).areas(top);
+    let [waits_area, hit_area] = Layout::horizontal([Percentage(50), Percentage(50)]).areas(bottom);
+    let theme = &app.theme;
+    chart(app, "TPS", single(target, metric::TPS), |v| format!("{v:.0}")).render(frame, tps_area, theme);
+    let states = ordered(target, metric::SESSIONS_BY_STATE, &SessionState::ALL.map(SessionState::label));
+    chart(app, "Sessions by state", states, |v| format!("{v:.0}")).render(frame, sessions_area, theme);
+    let waits = ordered(target, metric::WAITS_BY_CLASS, &WaitCategory::ALL.map(WaitCategory::label));
+    chart(app, "Waits by class", waits, |v| format!("{v:.0}")).render(frame, waits_area, theme);
+    let hit = single(target, metric::CACHE_HIT_PCT);
+    chart(app, "Cache hit %", hit, |v| format!("{:.0}%", v.min(100.0))).render(frame, hit_area, theme);
+}
+
+fn chart<'a>(
+    app: &App,
+    title: &str,
+    series: Vec<(String, &'a Series)>,
+    format_value: fn(f64) -> String,
+) -> TimeChart<'a> {
+    TimeChart {
+        title: format!(" {title} · {} ", format::window(app.window_ms())),
+        series,
+        now_ms: app.now_ms,
+        window_ms: app.window_ms(),
+        format_value,
+    }
+}
+
+fn single<'a>(target: &'a TargetView, name: &'a str) -> Vec<(String, &'a Series)> {
+    target.chart_series(name).filter(|(k, _)| k.is_empty()).map(|(_, s)| (String::new(), s)).collect()
+}
+
+/// Keyed series in the model's order (so colours stay stable), then unknown keys.
+fn ordered<'a>(target: &'a TargetView, name: &'a str, order: &[&str]) -> Vec<(String, &'a Series)> {
+    let short = |key: &str| match key {
+        "Idle in transaction" => "idle tx".to_owned(),
+        "Waiting for lock" => "waiting".to_owned(),
+        other => other.to_lowercase(),
+    };
+    let mut series: Vec<(String, &Series)> =
+        target.chart_series(name).map(|(k, s)| (k.to_owned(), s)).collect();
+    series.sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(order.len()));
+    series.into_iter().map(|(k, s)| (short(&k), s)).collect()
+}

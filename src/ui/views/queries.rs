@@ -1,0 +1,81 @@
+//! Queries view state: statements of the latest interval, sorted and filtered once
+//! per data change.
+
+use super::{ColumnSpec, ListState, Sort, matches};
+use crate::model::QueryStat;
+use ratatui::layout::Constraint::{Fill, Length};
+use std::cmp::Ordering;
+
+pub const COLUMNS: [ColumnSpec; 9] = [
+    ColumnSpec { title: "Total", width: Length(8), descending: true },
+    ColumnSpec { title: "Calls", width: Length(7), descending: true },
+    ColumnSpec { title: "Mean", width: Length(8), descending: true },
+    ColumnSpec { title: "Rows", width: Length(7), descending: true },
+    ColumnSpec { title: "Blks read", width: Length(9), descending: true },
+    ColumnSpec { title: "Hit %", width: Length(6), descending: false },
+    ColumnSpec { title: "DB", width: Length(8), descending: false },
+    ColumnSpec { title: "User", width: Length(8), descending: false },
+    ColumnSpec { title: "Query", width: Fill(1), descending: false },
+];
+
+fn compare(a: &QueryStat, b: &QueryStat, column: usize) -> Ordering {
+    let float = |x: f64, y: f64| x.total_cmp(&y);
+    match column {
+        0 => float(a.total_time_ms, b.total_time_ms),
+        1 => a.calls.cmp(&b.calls),
+        2 => float(a.mean_time_ms, b.mean_time_ms),
+        3 => a.rows.cmp(&b.rows),
+        4 => a.shared_blks_read.cmp(&b.shared_blks_read),
+        5 => a.cache_hit_pct().map(|p| p.to_bits()).cmp(&b.cache_hit_pct().map(|p| p.to_bits())),
+        6 => a.database.cmp(&b.database),
+        7 => a.user.cmp(&b.user),
+        _ => a.text.cmp(&b.text),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct QueriesView {
+    pub list: ListState,
+    pub sort: Sort,
+    pub filter: String,
+    pub rows: Vec<usize>,
+}
+
+impl Default for QueriesView {
+    fn default() -> Self {
+        Self {
+            list: ListState::default(),
+            sort: Sort { column: 0, descending: true },
+            filter: String::new(),
+            rows: Vec::new(),
+        }
+    }
+}
+
+impl QueriesView {
+    pub fn refresh(&mut self, stats: &[QueryStat]) {
+        let selected_id = self.selected(stats).map(|q| q.id.clone());
+        let needle = self.filter.to_lowercase();
+        let mut rows: Vec<usize> = (0..stats.len())
+            .filter(|&i| matches(&needle, &[&stats[i].text, &stats[i].database, &stats[i].user]))
+            .collect();
+        let Sort { column, descending } = self.sort;
+        rows.sort_by(|&x, &y| {
+            // Positive percentages order like their bit patterns, so `to_bits` above is exact.
+            let order = compare(&stats[x], &stats[y], column);
+            let order = if descending { order.reverse() } else { order };
+            order.then_with(|| stats[x].id.cmp(&stats[y].id))
+        });
+        self.rows = rows;
+        if let Some(id) = selected_id
+            && let Some(pos) = self.rows.iter().position(|&i| stats.get(i).is_some_and(|q| q.id == id))
+        {
+            self.list.selected = pos;
+        }
+        self.list.clamp(self.rows.len());
+    }
+
+    pub fn selected<'a>(&self, stats: &'a [QueryStat]) -> Option<&'a QueryStat> {
+        stats.get(*self.rows.get(self.list.selected)?)
+    }
+}
