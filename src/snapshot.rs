@@ -55,8 +55,10 @@ pub async fn collect_once(cfg: &Config) -> anyhow::Result<Vec<Sample>> {
     let running = app::start(cfg, store, Some(tx), RunMode::Once);
     let mut samples = Vec::new();
     // The pipeline forwards every round; the channel closes when every collector is done.
-    while let Some(crate::ui::UiUpdate::Round(round)) = rx.recv().await {
-        samples.extend(round.iter().cloned());
+    while let Some(update) = rx.recv().await {
+        if let crate::ui::UiUpdate::Round(round) = update {
+            samples.extend(round.iter().cloned());
+        }
     }
     running.stop().await;
     Ok(samples)

@@ -6,3 +6,4 @@ mod discovery;
 mod pipeline_live;
 mod postgres_live;
 mod support;
+mod tui_e2e;

@@ -12,7 +12,7 @@ pub struct Terminal {
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
     // Kept open for the child's lifetime: dropping the master hangs up the terminal.
-    _master: Box<dyn portable_pty::MasterPty + Send>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
     _reader: std::thread::JoinHandle<()>,
 }
 
@@ -48,7 +48,7 @@ impl Terminal {
                 }
             }
         });
-        Terminal { parser, writer, child, _master: pty.master, _reader: reader_thread }
+        Terminal { parser, writer, child, master: pty.master, _reader: reader_thread }
     }
 
     pub fn screen(&self) -> String {
@@ -85,6 +85,13 @@ impl Terminal {
             std::thread::sleep(Duration::from_millis(50));
         }
         None
+    }
+
+    /// Resizes the terminal (the child gets SIGWINCH) and the parser with it.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("resize pty");
+        let (r, c) = (NonZero::new(rows).expect("rows"), NonZero::new(cols).expect("cols"));
+        self.parser.lock().expect("parser lock").set_size(r, c);
     }
 
     pub fn pid(&self) -> Option<u32> {

@@ -1,0 +1,82 @@
+//! The real binary in a pseudo-terminal against the real server: what a user sees.
+
+use crate::support::postgres::TestCluster;
+use crate::support::terminal::Terminal;
+use std::time::Duration;
+
+/// CI machines are slow and shared: wait generously, never assert timings.
+const PATIENCE: Duration = Duration::from_secs(40);
+
+fn start(cluster: &TestCluster, history: &std::path::Path, cols: u16, rows: u16) -> Terminal {
+    let url = format!("postgresql://monitor@127.0.0.1:{}/app?sslmode=disable", cluster.port);
+    let history = history.to_string_lossy().to_string();
+    Terminal::spawn(&["--refresh", "1", "--history", &history, &url], &[("NO_COLOR", "")], cols, rows)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn activity_shows_a_running_query_and_q_quits() {
+    let cluster = TestCluster::shared();
+    let client = cluster.client("app").await;
+    let sleeper =
+        tokio::spawn(async move { client.simple_query("SELECT /* e2e-sleeper */ pg_sleep(60)").await });
+    let dir = tempfile::tempdir().unwrap();
+    let mut term = start(cluster, &dir.path().join("h.sqlite3"), 140, 30);
+
+    let screen = term.wait_for("e2e-sleeper", PATIENCE);
+    assert!(screen.contains("Activity"), "{screen}");
+    assert!(screen.contains("[UP]"), "{screen}");
+    assert!(screen.contains("active"), "{screen}");
+
+    term.send("?");
+    term.wait_for("Esc", PATIENCE);
+    term.send("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    term.send("1");
+    term.wait_for("Targets", PATIENCE);
+    term.send("q");
+    assert_eq!(term.wait_exit(PATIENCE), Some(true), "logstag did not quit on q:\n{}", term.screen());
+    sleeper.abort();
+}
+
+#[test]
+fn sigterm_quits_cleanly() {
+    let cluster = TestCluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let mut term = start(cluster, &dir.path().join("h.sqlite3"), 80, 24);
+    term.wait_for("[UP]", PATIENCE);
+    let pid = term.pid().unwrap();
+    // SAFETY: kill with a pid we spawned and a valid signal number.
+    assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGTERM) }, 0);
+    assert_eq!(term.wait_exit(PATIENCE), Some(true), "logstag did not exit on SIGTERM");
+    // The history was written and closed.
+    assert!(dir.path().join("h.sqlite3").exists());
+}
+
+#[test]
+fn tiny_terminal_and_resizes_do_not_crash() {
+    let cluster = TestCluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let mut term = start(cluster, &dir.path().join("h.sqlite3"), 20, 5);
+    term.wait_for("too small", PATIENCE);
+    term.resize(80, 24);
+    term.wait_for("[UP]", PATIENCE);
+    for (cols, rows) in [(20, 5), (1, 1), (200, 50), (59, 11), (80, 24)] {
+        term.resize(cols, rows);
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    term.wait_for("Activity", PATIENCE);
+    assert_eq!(term.wait_exit(Duration::from_millis(10)), None, "logstag exited during resizes");
+    term.send("q");
+    assert_eq!(term.wait_exit(PATIENCE), Some(true));
+}
+
+/// The harness must be able to fail: waiting for text that never appears panics.
+#[test]
+#[should_panic(expected = "timed out")]
+fn waiting_for_absent_text_fails() {
+    let cluster = TestCluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let term = start(cluster, &dir.path().join("h.sqlite3"), 80, 24);
+    term.wait_for("[UP]", PATIENCE);
+    term.wait_for("this text is never on screen", Duration::from_secs(2));
+}
