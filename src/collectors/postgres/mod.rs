@@ -35,7 +35,7 @@ pub struct PostgresCollector {
     version_num: i32,
     high: high::HighState,
     medium: medium::MediumState,
-    /// Database sizes from the medium tier, shown next to the high-tier counters.
+    /// Database sizes from the low tier, shown next to the high-tier counters.
     sizes: HashMap<String, u64>,
     /// pg_roles / pg_database names by oid: the activity and statement reads return ids.
     role_names: HashMap<i64, String>,
@@ -157,7 +157,9 @@ impl PostgresCollector {
                 })
             }));
         }
-        Ok(Collected { bodies: vec![SampleBody::Settings(settings)], problems })
+        let mut metrics = Vec::new();
+        self.read_sizes(&mut problems, &mut metrics).await?;
+        Ok(Collected { bodies: vec![SampleBody::Settings(settings), SampleBody::Metrics(metrics)], problems })
     }
 }
 

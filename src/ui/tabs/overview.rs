@@ -48,6 +48,9 @@ fn render_targets(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let targets = &app.dashboard.targets;
     let visible = visible_columns(area.width.saturating_sub(2));
+    // Target names are what tells rows apart: give them the room they need, within reason.
+    let longest = targets.iter().map(|t| t.info.id.0.chars().count()).max().unwrap_or(0);
+    let name_width = u16::try_from(longest).unwrap_or(u16::MAX).clamp(COLUMNS[0].1, 28);
     let table = DataTable {
         title: Line::from(Span::styled(" Targets (j/k select) ", theme.title())),
         header: visible
@@ -57,8 +60,12 @@ fn render_targets(frame: &mut Frame, area: Rect, app: &App) {
             .collect(),
         widths: visible
             .iter()
-            .filter_map(|&i| COLUMNS.get(i))
-            .map(|&(_, w)| if w == 0 { Fill(1) } else { Length(w) })
+            .filter_map(|&i| COLUMNS.get(i).map(|c| (i, c)))
+            .map(|(i, &(_, w))| match (i, w) {
+                (0, _) => Length(name_width),
+                (_, 0) => Fill(1),
+                _ => Length(w),
+            })
             .collect(),
         len: targets.len(),
         list: &app.targets_list,

@@ -1,0 +1,146 @@
+//! Scheduler behaviour with scripted collectors: backoff, reconnect, per-tier problems.
+use super::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A collector whose server is down for the first `fail_connects` attempts.
+struct Flaky {
+    connects: Arc<AtomicU32>,
+    fail_connects: u32,
+    lose_after_rounds: Option<u32>,
+    rounds: u32,
+}
+
+impl Collector for Flaky {
+    fn endpoint(&self) -> &str {
+        "test@flaky:1/db"
+    }
+
+    async fn ensure_connected(&mut self) -> Result<String, CollectError> {
+        let n = self.connects.fetch_add(1, Ordering::SeqCst);
+        if n < self.fail_connects {
+            Err(CollectError::Connect { endpoint: "test@flaky:1/db".into(), message: "refused".into() })
+        } else {
+            Ok("1.0".into())
+        }
+    }
+
+    async fn collect(&mut self, _tier: Tier) -> Result<Collected, CollectError> {
+        self.rounds += 1;
+        if Some(self.rounds) == self.lose_after_rounds {
+            return Err(CollectError::ConnectionLost { endpoint: "x".into(), message: "reset".into() });
+        }
+        Ok(Collected { bodies: vec![SampleBody::Metrics(vec![Metric::new("x", 1.0)])], problems: vec![] })
+    }
+
+    fn disconnect(&mut self) {}
+}
+
+fn handles(tx: mpsc::Sender<Vec<Sample>>, shutdown: watch::Receiver<bool>) -> SchedulerHandles {
+    SchedulerHandles {
+        target: TargetId("t".into()),
+        samples: tx,
+        shutdown,
+        connect_timeout: Duration::from_secs(1),
+        round_timeout: Duration::from_secs(1),
+        warmup: Duration::ZERO,
+        backoff_base: Duration::from_millis(10),
+        backoff_cap: Duration::from_millis(40),
+    }
+}
+
+fn statuses(rounds: &[Vec<Sample>]) -> Vec<&'static str> {
+    rounds
+        .iter()
+        .flatten()
+        .filter_map(|s| match &s.body {
+            SampleBody::Status(h) => Some(h.status.label()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn down_then_up_with_backoff_then_lost_and_back() {
+    let (tx, mut rx) = mpsc::channel(64);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let connects = Arc::new(AtomicU32::new(0));
+    let collector =
+        Flaky { connects: connects.clone(), fail_connects: 2, lose_after_rounds: Some(2), rounds: 0 };
+    let intervals =
+        Intervals { high: Some(Duration::from_millis(20)), medium: None, low: None, schema: None };
+    let task = tokio::spawn(run(collector, intervals, handles(tx, stop_rx)));
+    let mut got = Vec::new();
+    while statuses(&got).iter().filter(|s| **s == "UP").count() < 2 {
+        match timeout(Duration::from_secs(5), rx.recv()).await {
+            Ok(Some(r)) => got.push(r),
+            _ => break,
+        }
+    }
+    let _ = stop_tx.send(true);
+    let _ = timeout(Duration::from_secs(2), task).await;
+    assert_eq!(statuses(&got), vec!["CONNECTING", "DOWN", "DOWN", "UP", "DOWN", "UP"]);
+    assert_eq!(connects.load(Ordering::SeqCst), 4);
+    // Data rounds carry the collection latency metric.
+    assert!(got.iter().flatten().any(
+        |s| matches!(&s.body, SampleBody::Metrics(m) if m.iter().any(|m| m.name == metric::COLLECT_MS))
+    ));
+}
+
+/// Reports a problem on the medium tier only.
+struct MediumProblem;
+
+impl Collector for MediumProblem {
+    fn endpoint(&self) -> &str {
+        "x"
+    }
+
+    async fn ensure_connected(&mut self) -> Result<String, CollectError> {
+        Ok("1.0".into())
+    }
+
+    async fn collect(&mut self, tier: Tier) -> Result<Collected, CollectError> {
+        let problems = if tier == Tier::Medium { vec!["extension missing".into()] } else { vec![] };
+        Ok(Collected { bodies: vec![], problems })
+    }
+
+    fn disconnect(&mut self) {}
+}
+
+#[tokio::test]
+async fn a_medium_tier_problem_keeps_the_target_degraded_between_medium_rounds() {
+    let (tx, mut rx) = mpsc::channel(256);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let intervals = Intervals {
+        high: Some(Duration::from_millis(10)),
+        medium: Some(Duration::from_secs(60)),
+        low: None,
+        schema: None,
+    };
+    let task = tokio::spawn(run(MediumProblem, intervals, handles(tx, stop_rx)));
+    let mut got = Vec::new();
+    let deadline = Instant::now() + Duration::from_millis(300);
+    while let Ok(Some(r)) = tokio::time::timeout_at(deadline, rx.recv()).await {
+        got.push(r);
+    }
+    let _ = stop_tx.send(true);
+    let _ = timeout(Duration::from_secs(2), task).await;
+    // The first high round is clean; after the one medium round many high rounds ran,
+    // and the status never went back to UP.
+    assert_eq!(statuses(&got), vec!["CONNECTING", "UP", "DEGRADED"]);
+    assert!(got.len() > 5);
+}
+
+#[tokio::test]
+async fn all_tiers_off_reports_and_stops_on_shutdown() {
+    let (tx, mut rx) = mpsc::channel(8);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let collector =
+        Flaky { connects: Arc::new(AtomicU32::new(0)), fail_connects: 0, lose_after_rounds: None, rounds: 0 };
+    let intervals = Intervals { high: None, medium: None, low: None, schema: None };
+    let task = tokio::spawn(run(collector, intervals, handles(tx, stop_rx)));
+    let first = timeout(Duration::from_secs(2), rx.recv()).await.ok().flatten().unwrap_or_default();
+    assert_eq!(statuses(&[first]), vec!["DOWN"]);
+    let _ = stop_tx.send(true);
+    assert!(timeout(Duration::from_secs(2), task).await.is_ok());
+}
