@@ -3,6 +3,7 @@
 //! ratatui, no engine crates.
 
 mod activity;
+mod alert;
 mod metrics;
 mod queries;
 mod sample;
@@ -14,6 +15,7 @@ pub use activity::{
     ActivitySnapshot, BlockingNode, BlockingRole, LockCount, Session, SessionState, Wait, WaitCategory,
     blocking_forest,
 };
+pub use alert::{AlertCategory, AlertEvent, AlertEventKind, Severity};
 pub use metrics::{Metric, metric};
 pub use queries::{QueryStat, QueryStatsSnapshot, StatsAvailability};
 pub use sample::{Sample, SampleBody, Tier};
