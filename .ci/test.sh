@@ -26,4 +26,9 @@ if cargo tree -e normal,build -i openssl-sys >/dev/null 2>&1 || cargo tree -e no
   exit 1
 fi
 echo "== cargo test"
-cargo test -- --test-threads="${LOGSTAG_TEST_THREADS:-2}"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test -- --test-threads="${LOGSTAG_TEST_THREADS:-2}" 2>&1 | tee "$log"
+# One closing line for the whole suite (every test binary's counts added up).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "%d passed, %d failed\n", p, f }' "$log"

@@ -108,9 +108,22 @@ fn target_row<'a>(t: &'a TargetView, app: &App, visible: &[usize]) -> Row<'a> {
         Cell::from(t.metric(metric::TPS, "").map_or("-".to_owned(), |v| format!("{v:.1}"))),
         Cell::from(format::percent(t.metric(metric::CACHE_HIT_PCT, ""))),
         Cell::from(lag),
-        Cell::from(Span::styled(t.last_error().unwrap_or_default(), theme.critical())),
+        Cell::from(Span::styled(
+            short_error(&t.last_error().unwrap_or_default(), &t.info.endpoint).to_owned(),
+            theme.critical(),
+        )),
     ];
     Row::new(visible.iter().filter_map(|&i| cells.get(i).cloned()).collect::<Vec<_>>())
+}
+
+/// The row already names the target: drop the endpoint from the error so the cause fits,
+/// e.g. `cannot connect to u@h:5432/db: database "x" does not exist` → `database "x" does not exist`.
+fn short_error<'a>(error: &'a str, endpoint: &str) -> &'a str {
+    ["cannot connect to ", "connection to "]
+        .iter()
+        .find_map(|lead| error.strip_prefix(lead)?.strip_prefix(endpoint))
+        .map(|rest| rest.trim_start_matches(" lost").trim_start_matches(':').trim_start())
+        .unwrap_or(error)
 }
 
 fn render_charts(frame: &mut Frame, area: Rect, app: &App) {
@@ -158,4 +171,21 @@ fn ordered<'a>(target: &'a TargetView, name: &'a str, order: &[&str]) -> Vec<(St
         target.chart_series(name).map(|(k, s)| (k.to_owned(), s)).collect();
     series.sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(order.len()));
     series.into_iter().map(|(k, s)| (short(&k), s)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_error;
+
+    #[test]
+    fn errors_drop_the_endpoint_the_row_already_shows() {
+        let ep = "u@h:5432/db";
+        assert_eq!(short_error("cannot connect to u@h:5432/db: refused", ep), "refused");
+        assert_eq!(short_error("connection to u@h:5432/db lost: reset", ep), "reset");
+        assert_eq!(short_error("permission denied for view x", ep), "permission denied for view x");
+        assert_eq!(
+            short_error("cannot connect to other@h:1/x: refused", ep),
+            "cannot connect to other@h:1/x: refused"
+        );
+    }
 }
