@@ -23,7 +23,9 @@ mod template;
 
 pub use catalogue::EMBEDDED;
 pub use engine::AlertEngine;
-pub use rule::{Condition, Direction, Hysteresis, Rule, Scope, SessionField, Thresholds, format_number};
+pub use rule::{
+    Condition, Direction, Hysteresis, Rule, Scope, SessionField, Thresholds, format_number, parse_duration,
+};
 pub use template::{TemplateError, parse as parse_template};
 
 use crate::config::{AlertOverrides, Config};
