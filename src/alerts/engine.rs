@@ -3,7 +3,8 @@
 
 use super::rule::{Rule, Thresholds};
 use super::source::{Observation, observe};
-use crate::config::AlertOverrides;
+use crate::collectors::registry::Engine;
+use crate::config::{AlertOverrides, Config};
 use crate::model::{AlertEvent, AlertEventKind, Sample, Severity, TargetId, Timestamp};
 use std::collections::BTreeMap;
 
@@ -33,21 +34,38 @@ type StateKey = (usize, TargetId, String);
 pub struct AlertEngine {
     rules: Vec<Rule>,
     overrides: BTreeMap<TargetId, AlertOverrides>,
+    /// Targets whose engine is known only get that engine's rules (and `any` rules).
+    engines: BTreeMap<TargetId, Engine>,
     states: BTreeMap<StateKey, Phase>,
 }
 
 impl AlertEngine {
     /// `overrides` by target: rules disabled there and thresholds replaced there.
     pub fn new(rules: Vec<Rule>, overrides: BTreeMap<TargetId, AlertOverrides>) -> Self {
-        Self { rules, overrides, states: BTreeMap::new() }
+        Self { rules, overrides, engines: BTreeMap::new(), states: BTreeMap::new() }
+    }
+
+    /// Restricts each target to the rules of its engine. Targets not listed get every rule.
+    pub fn with_target_engines(mut self, engines: BTreeMap<TargetId, Engine>) -> Self {
+        self.engines = engines;
+        self
+    }
+
+    /// The rules, overrides and engines of a configuration.
+    pub fn for_config(rules: Vec<Rule>, config: &Config) -> Self {
+        let engines = config.targets.iter().map(|t| (t.id(), t.engine)).collect();
+        let overrides =
+            config.alerts.targets.iter().map(|(name, o)| (TargetId(name.clone()), o.clone())).collect();
+        Self::new(rules, overrides).with_target_engines(engines)
     }
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }
 
-    /// Evaluates every rule against one collection round (samples of any targets) and
-    /// returns what changed. Targets or rules without data in the round keep their state.
+    /// Evaluates every rule against one collection round (samples of one or several
+    /// targets) and returns what changed, in rule order per target. Targets or rules
+    /// without data in the round keep their state.
     pub fn observe(&mut self, round: &[Sample]) -> Vec<AlertEvent> {
         let mut by_target: BTreeMap<&TargetId, Vec<&Sample>> = BTreeMap::new();
         for sample in round {
@@ -91,6 +109,9 @@ impl AlertEngine {
     /// The rule's thresholds on `target`, or `None` when the rule is disabled there.
     fn thresholds_for(&self, index: usize, target: &TargetId) -> Option<Thresholds> {
         let rule = &self.rules[index];
+        if self.engines.get(target).is_some_and(|engine| !rule.applies_to(*engine)) {
+            return None;
+        }
         let mut thresholds = rule.thresholds.clone();
         if let Some(o) = self.overrides.get(target) {
             if o.disable.iter().any(|code| code == &rule.code) {

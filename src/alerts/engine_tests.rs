@@ -151,3 +151,24 @@ fn message_carries_value_and_threshold() {
     let mut engine = AlertEngine::new(vec![metric_rule(&[(Severity::High, 10.0)], 0)], BTreeMap::new());
     assert_eq!(engine.observe(&metric_at(0, 12.5))[0].message, "db  12.5 10");
 }
+
+#[test]
+fn targets_only_get_the_rules_of_their_engine() {
+    let mut postgres_only = metric_rule(&[(Severity::High, 10.0)], 0);
+    postgres_only.engine = "postgresql".into();
+    let engines = [(TargetId("db".into()), Engine::Redis)].into();
+    let mut engine =
+        AlertEngine::new(vec![postgres_only.clone()], BTreeMap::new()).with_target_engines(engines);
+    assert!(engine.observe(&metric_at(0, 20.0)).is_empty());
+    let mut unknown_engine = AlertEngine::new(vec![postgres_only], BTreeMap::new());
+    assert_eq!(unknown_engine.observe(&metric_at(0, 20.0)).len(), 1);
+}
+
+#[test]
+fn for_config_applies_the_per_target_policy() {
+    let text = "[targets.db]\ndb_engine = \"postgresql\"\ndb_host = \"h\"\ndb_port = 5432\n\
+                [targets.db.alerts]\ndisable = [\"t.rule\"]\n";
+    let config = crate::config::parse_str(text, std::path::Path::new("a.toml")).unwrap();
+    let mut engine = AlertEngine::for_config(vec![metric_rule(&[(Severity::High, 10.0)], 0)], &config);
+    assert!(engine.observe(&metric_at(0, 20.0)).is_empty());
+}

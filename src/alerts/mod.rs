@@ -4,7 +4,7 @@
 //!  alert-templates/*.yaml (embedded) + [alerts] templates_dir (override by code)
 //!        │ load_rules: template.rs validates each file into a Rule (bad files → TemplateError)
 //!        ▼
-//!  AlertEngine::new(rules, per-target overrides from the config)
+//!  AlertEngine::for_config(rules, &config)  (= new(rules, overrides).with_target_engines(…))
 //!        │ observe(round): source.rs reads each rule's values from the samples,
 //!        │ engine.rs moves (rule, target, key) through Ok → Pending → Firing → Ok
 //!        ▼
@@ -28,9 +28,7 @@ pub use rule::{
 };
 pub use template::{TemplateError, parse as parse_template};
 
-use crate::config::{AlertOverrides, Config};
-use crate::model::TargetId;
-use std::collections::BTreeMap;
+use crate::config::Config;
 use std::path::Path;
 
 /// The embedded catalogue, then every `*.yaml`/`*.yml` file of `extra_dir` (sorted by
@@ -86,11 +84,6 @@ fn read_dir(dir: &Path) -> Vec<FileText> {
             (p, text)
         })
         .collect()
-}
-
-/// Per-target overrides from the configuration, as the engine takes them.
-pub fn overrides_by_target(config: &Config) -> BTreeMap<TargetId, AlertOverrides> {
-    config.alerts.targets.iter().map(|(name, o)| (TargetId(name.clone()), o.clone())).collect()
 }
 
 /// Warnings for overrides naming rules that do not exist (the config parser cannot know

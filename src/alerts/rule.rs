@@ -1,5 +1,6 @@
 //! A validated alert rule: what to read, when it is bad, and how to explain it.
 
+use crate::collectors::registry::Engine;
 use crate::model::{AlertCategory, SessionState, Severity, Tier};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -135,6 +136,11 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Whether the rule is meant for targets of `engine` (`engine: any` fits every engine).
+    pub fn applies_to(&self, engine: Engine) -> bool {
+        self.engine == "any" || Engine::from_config_name(&self.engine) == Some(engine)
+    }
+
     /// The worst severity whose threshold `value` crosses, with that threshold.
     pub fn worst_crossed(
         thresholds: &Thresholds,

@@ -3,6 +3,7 @@
 //! line, column and field; nothing here panics on any input.
 
 use super::rule::{Condition, Direction, Hysteresis, Rule, Scope, SessionField, parse_duration};
+use crate::collectors::registry::{ENGINES, Engine};
 use crate::model::{AlertCategory, SessionState, Severity, Tier};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -108,6 +109,10 @@ pub fn parse(path: &str, text: &str) -> Result<Rule, TemplateError> {
         if value.trim().is_empty() {
             return Err(error(field, "must not be empty".to_owned()));
         }
+    }
+    if raw.engine != "any" && Engine::from_config_name(&raw.engine).is_none() {
+        let known: Vec<&str> = ENGINES.iter().map(|e| e.config_names[0]).collect();
+        return Err(error("engine", format!("unknown engine; expected any or one of: {}", known.join(", "))));
     }
     if !raw.code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_') {
         return Err(error("code", "use lowercase letters, digits, `.` and `_` only".to_owned()));

@@ -19,6 +19,18 @@ fn every_embedded_template_parses() {
 }
 
 #[test]
+fn embedded_codes_are_unique_and_engines_known() {
+    let mut codes: Vec<String> =
+        EMBEDDED.iter().filter_map(|(n, t)| parse(n, t).ok()).map(|r| r.code).collect();
+    let count = codes.len();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), count);
+    let e = parse("x.yaml", &valid().replace("engine: postgresql", "engine: postgre")).unwrap_err();
+    assert_eq!(e.field, "engine", "{e}");
+}
+
+#[test]
 fn unknown_field_names_file_line_and_field() {
     let text = valid().replace("direction: above", "direction: above\nthreshhold: 3");
     let e = parse("x.yaml", &text).unwrap_err();
