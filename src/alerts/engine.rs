@@ -139,6 +139,10 @@ impl AlertEngine {
             return;
         };
         for (key, &value) in &observation.values {
+            // NaN compares false both ways and would pin an alert forever; skip it as unknown.
+            if !value.is_finite() {
+                continue;
+            }
             let state_key = (index, target.clone(), key.clone());
             let crossed = Rule::worst_crossed(thresholds, direction, value);
             let next = match (self.states.remove(&state_key), crossed) {

@@ -172,3 +172,11 @@ fn for_config_applies_the_per_target_policy() {
     let mut engine = AlertEngine::for_config(vec![metric_rule(&[(Severity::High, 10.0)], 0)], &config);
     assert!(engine.observe(&metric_at(0, 20.0)).is_empty());
 }
+
+#[test]
+fn non_finite_values_change_nothing() {
+    let mut engine = AlertEngine::new(vec![metric_rule(&[(Severity::High, 10.0)], 0)], BTreeMap::new());
+    assert_eq!(engine.observe(&metric_at(0, 20.0)).len(), 1);
+    assert!(engine.observe(&metric_at(1, f64::NAN)).is_empty());
+    assert_eq!(engine.active().len(), 1);
+}

@@ -101,3 +101,34 @@ pub fn check_overrides(config: &Config, rules: &[Rule]) -> Vec<String> {
     }
     warnings
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_naming_unknown_rules_are_warned_about() {
+        let text = "[targets.db]\ndb_engine = \"postgresql\"\ndb_host = \"h\"\ndb_port = 5432\n\
+                    [targets.db.alerts]\ndisable = [\"pg.deadlocks\", \"pg.nope\"]\n\
+                    [targets.db.alerts.thresholds.\"pg.typo\"]\nhigh = 1\n";
+        let config = crate::config::parse_str(text, Path::new("a.toml")).unwrap();
+        let (rules, errors) = load_rules(None);
+        assert!(errors.is_empty());
+        let warnings = check_overrides(&config, &rules);
+        assert_eq!(
+            warnings,
+            [
+                "targets.db.alerts.disable: no alert rule `pg.nope`",
+                "targets.db.alerts.thresholds: no alert rule `pg.typo`"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_directory_is_an_error_not_a_failure() {
+        let (rules, errors) = load_rules(Some(Path::new("/nonexistent/logstag-templates")));
+        assert_eq!(rules.len(), EMBEDDED.len());
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].to_string().starts_with("/nonexistent/logstag-templates:1:1: : cannot read"));
+    }
+}
