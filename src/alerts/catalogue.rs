@@ -47,6 +47,6 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "postgresql/statements_unavailable.yaml",
         include_str!("../../alert-templates/postgresql/statements_unavailable.yaml"),
     ),
-    ("postgresql/target_down.yaml", include_str!("../../alert-templates/postgresql/target_down.yaml")),
+    ("any/target_down.yaml", include_str!("../../alert-templates/any/target_down.yaml")),
     ("postgresql/temp_spill.yaml", include_str!("../../alert-templates/postgresql/temp_spill.yaml")),
 ];

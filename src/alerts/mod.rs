@@ -12,7 +12,7 @@
 //! ```
 //!
 //! Missing data concludes nothing: a target that is down keeps its alerts as they were
-//! (only `pg.target_down` fires, from Status samples). A key that a complete read no
+//! (only `target.down` fires, from Status samples). A key that a complete read no
 //! longer lists (a session ended, a slot dropped) resolves its alert.
 
 mod catalogue;
