@@ -1,7 +1,7 @@
 //! Turns the command line into a configuration and a mode, and runs it: the TUI, a
 //! one-shot snapshot, or a config check. Owns start-up and orderly shutdown of every task.
 
-use crate::cli::{Cli, Command, ConfigAction, SnapshotFormat, TargetArgs};
+use crate::cli::{Cli, Command, ConfigAction, SnapshotFormat, TargetArgs, TemplatesAction};
 use crate::collectors::discover::{self, Found};
 use crate::collectors::registry::{self, RunMode};
 use crate::collectors::scheduler::SchedulerHandles;
@@ -22,6 +22,9 @@ pub const EXIT_CONFIG: u8 = 2;
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Some(Command::Config { action: ConfigAction::Check { file } }) => return Ok(check_config(file)),
+        Some(Command::Templates { action: TemplatesAction::Check { dir } }) => {
+            return Ok(check_templates(dir.as_deref()));
+        }
         Some(Command::Snapshot { .. }) | None => {}
     }
     if cli.check_config {
@@ -61,6 +64,17 @@ async fn async_main(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Snapshot { format: SnapshotFormat::Json, .. }) => snapshot::print_json(&cfg).await,
         _ => run_tui(cfg).await,
     }
+}
+
+fn check_templates(dir: Option<&Path>) -> ExitCode {
+    let (rules, errors) = crate::alerts::load_rules(dir);
+    for rule in &rules {
+        println!("{}: OK ({})", rule.code, rule.source);
+    }
+    for error in &errors {
+        eprintln!("{error}");
+    }
+    if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_CONFIG) }
 }
 
 fn check_config(file: &Path) -> ExitCode {

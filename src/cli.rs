@@ -58,6 +58,11 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// Alert template tools.
+    Templates {
+        #[command(subcommand)]
+        action: TemplatesAction,
+    },
     /// Run one round of every collection tier and print it (for scripts and bug reports).
     Snapshot {
         #[command(flatten)]
@@ -74,6 +79,15 @@ pub enum ConfigAction {
     Check {
         /// The file to check.
         file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesAction {
+    /// Validate the embedded alert templates plus those in DIR; exit 2 on any error.
+    Check {
+        /// A directory of extra `*.yaml` templates (as `[alerts] templates_dir`).
+        dir: Option<PathBuf>,
     },
 }
 
@@ -98,5 +112,10 @@ mod tests {
         let cli =
             Cli::try_parse_from(["logstag", "snapshot", "postgresql://h/db", "--format", "json"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Snapshot { .. })));
+        let cli = Cli::try_parse_from(["logstag", "templates", "check", "dir"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Templates { action: TemplatesAction::Check { dir: Some(_) } })
+        ));
     }
 }

@@ -13,6 +13,7 @@
 //! `model` holds the engine-neutral types every stage speaks.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod alerts;
 pub mod app;
 pub mod cli;
 pub mod collectors;

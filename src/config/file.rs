@@ -8,6 +8,7 @@ use super::Secret;
 use super::error::{Sink, closest};
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer, Visitor};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
@@ -58,10 +59,12 @@ pub(crate) struct RawTarget {
     pub intervals: Option<RawIntervals>,
     #[serde(skip)]
     pub meta: Option<RawMeta>,
+    #[serde(skip)]
+    pub alerts: Option<RawTargetAlerts>,
 }
 
 /// Sub-tables of a target, in the order they are decoded.
-const TARGET_SUBTABLES: [&str; 3] = ["tls", "intervals", "meta"];
+const TARGET_SUBTABLES: [&str; 4] = ["tls", "intervals", "meta", "alerts"];
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -83,6 +86,22 @@ pub(crate) struct RawIntervals {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMeta {
     pub tags: Value<Vec<String>>,
+}
+
+/// `[targets.<name>.alerts]`: rule codes are checked later, against the loaded rules.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTargetAlerts {
+    pub disable: Value<Vec<String>>,
+    /// Rule code → severity name → threshold.
+    pub thresholds: Value<BTreeMap<String, BTreeMap<String, f64>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAlerts {
+    pub templates_dir: Value<String>,
+    pub bell: Value<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -125,9 +144,10 @@ pub(crate) struct RawFile {
     pub history: RawHistory,
     pub ui: RawUi,
     pub collect: RawCollect,
+    pub alerts: RawAlerts,
 }
 
-const TOP_LEVEL: [&str; 5] = ["agent", "targets", "history", "ui", "collect"];
+const TOP_LEVEL: [&str; 6] = ["agent", "targets", "history", "ui", "collect", "alerts"];
 
 /// Parses `text`; syntax errors, unknown keys and wrong types go to `sink`. Whatever
 /// could be decoded is returned so that validation can report its problems too.
@@ -154,6 +174,7 @@ pub(crate) fn read(text: &str, sink: &mut Sink<'_>) -> RawFile {
             "history" => file.history = decode(value, "history", &[], sink).map(|d| d.0).unwrap_or_default(),
             "ui" => file.ui = decode(value, "ui", &[], sink).map(|d| d.0).unwrap_or_default(),
             "collect" => file.collect = decode(value, "collect", &[], sink).map(|d| d.0).unwrap_or_default(),
+            "alerts" => file.alerts = decode(value, "alerts", &[], sink).map(|d| d.0).unwrap_or_default(),
             "targets" => file.targets = read_targets(value, sink),
             other => unknown_key(sink, key.span(), "", other, &TOP_LEVEL),
         }
@@ -177,10 +198,11 @@ fn read_targets(value: &Spanned<DeValue<'_>>, sink: &mut Sink<'_>) -> Vec<RawTar
         let Some((mut raw, broken)) = decode::<RawTarget>(&rest, &prefix, &TARGET_SUBTABLES, sink) else {
             continue;
         };
-        if let [tls, intervals, meta] = subtables.as_slice() {
+        if let [tls, intervals, meta, alerts] = subtables.as_slice() {
             raw.tls = decode_subtable(tls, &prefix, "tls", sink);
             raw.intervals = decode_subtable(intervals, &prefix, "intervals", sink);
             raw.meta = decode_subtable(meta, &prefix, "meta", sink);
+            raw.alerts = decode_subtable(alerts, &prefix, "alerts", sink);
         }
         entries.push(RawTargetEntry {
             name: name.get_ref().to_string(),
@@ -288,7 +310,7 @@ fn unknown_key(sink: &mut Sink<'_>, span: Range<usize>, prefix: &str, key: &str,
 
 /// The tables where `key` is valid, for keys written in the wrong table.
 fn tables_holding(key: &str) -> Vec<&'static str> {
-    let tables: [(&str, &[&str]); 9] = [
+    let tables: [(&str, &[&str]); 11] = [
         ("the top level", &TOP_LEVEL),
         ("[agent]", field_names::<RawAgent>()),
         ("[history]", field_names::<RawHistory>()),
@@ -298,6 +320,8 @@ fn tables_holding(key: &str) -> Vec<&'static str> {
         ("[targets.<name>.tls]", field_names::<RawTls>()),
         ("[targets.<name>.intervals]", field_names::<RawIntervals>()),
         ("[targets.<name>.meta]", field_names::<RawMeta>()),
+        ("[alerts]", field_names::<RawAlerts>()),
+        ("[targets.<name>.alerts]", field_names::<RawTargetAlerts>()),
     ];
     tables.iter().filter(|(_, keys)| keys.contains(&key)).map(|(table, _)| *table).collect()
 }

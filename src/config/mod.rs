@@ -1,6 +1,6 @@
 //! Configuration: the documented Logstag agent format (`[agent]`, `[targets.<name>]`)
 //! plus our own tables (`[history]`, `[ui]`, `[collect]`, per-target `tls`, `intervals`,
-//! `meta`). `file.rs` holds the raw TOML shapes; this module holds the resolved,
+//! `meta`, `alerts`; `[alerts]`). `file.rs` holds the raw TOML shapes; this module holds the resolved,
 //! validated `Config` the rest of the program uses. `config.example.toml` at the repo
 //! root documents every key (a test keeps it equal to the defaults).
 //!
@@ -22,7 +22,8 @@ pub use secret::Secret;
 pub use url::target_from_url;
 
 use crate::collectors::registry::Engine;
-use crate::model::{TargetId, TargetInfo, Tier};
+use crate::model::{Severity, TargetId, TargetInfo, Tier};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -150,6 +151,27 @@ pub struct Config {
     pub history: HistoryConfig,
     pub ui: UiConfig,
     pub collect: CollectConfig,
+    pub alerts: AlertsConfig,
+}
+
+/// `[alerts]` plus every `[targets.<name>.alerts]`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AlertsConfig {
+    /// Extra templates; a file whose `code` matches an embedded rule replaces it.
+    pub templates_dir: Option<PathBuf>,
+    /// Ring the terminal bell when an alert fires.
+    pub bell: bool,
+    /// Per-target overrides by target name; targets without overrides are absent.
+    pub targets: BTreeMap<String, AlertOverrides>,
+}
+
+/// One target's alert policy: rules switched off, thresholds replaced.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AlertOverrides {
+    /// Rule codes not evaluated on this target.
+    pub disable: Vec<String>,
+    /// Rule code → severity → threshold, replacing (or adding) the template's value.
+    pub thresholds: BTreeMap<String, BTreeMap<Severity, f64>>,
 }
 
 /// `[agent]`: the documented agent keys.

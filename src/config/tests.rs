@@ -1,7 +1,8 @@
 //! Whole-file tests: the fixtures under `tests/configs/` and `config.example.toml`.
 
 use super::file::{
-    RawAgent, RawCollect, RawHistory, RawIntervals, RawMeta, RawTarget, RawTls, RawUi, field_names,
+    RawAgent, RawAlerts, RawCollect, RawHistory, RawIntervals, RawMeta, RawTarget, RawTargetAlerts, RawTls,
+    RawUi, field_names,
 };
 use super::*;
 use std::path::PathBuf;
@@ -146,6 +147,7 @@ fn example_config_documents_the_defaults() {
     assert_eq!(config.history, defaults.history);
     assert_eq!(config.ui, defaults.ui);
     assert_eq!(config.collect, defaults.collect);
+    assert_eq!(config.alerts, defaults.alerts);
     let target = &config.targets[0];
     assert_eq!(
         (target.name.as_str(), target.engine, target.port),
@@ -168,6 +170,9 @@ fn example_config_still_parses_with_every_commented_key_enabled() {
     assert!(uncommented.contains("\ncloud_project_id = "));
     let config = parse_str(&uncommented, Path::new("x.toml")).unwrap();
     assert!(config.agent.api_key.is_some() && config.targets[0].cloud.secret_key.is_some());
+    let overrides = &config.alerts.targets["production-postgres"];
+    assert_eq!(overrides.disable, ["pg.deadlocks", "pg.statements_unavailable"]);
+    assert_eq!(overrides.thresholds["pg.idle_in_transaction"][&crate::model::Severity::High], 120.0);
 }
 
 #[test]
@@ -182,6 +187,8 @@ fn example_config_mentions_every_key() {
         field_names::<RawHistory>(),
         field_names::<RawUi>(),
         field_names::<RawCollect>(),
+        field_names::<RawAlerts>(),
+        field_names::<RawTargetAlerts>(),
     ];
     for key in tables.iter().flat_map(|t| t.iter()) {
         assert!(text.contains(&format!("{key} = ")), "config.example.toml does not document `{key}`");
@@ -264,4 +271,21 @@ fn show_many_errors() {
     {
         println!("{}", errors_of(f));
     }
+}
+
+#[test]
+fn alert_overrides_are_read_and_bad_severities_reported() {
+    let text = "[alerts]\nbell = true\n[targets.t]\ndb_engine = \"postgresql\"\ndb_host = \"h\"\ndb_port = 5432\n\
+                [targets.t.alerts]\ndisable = [\"pg.deadlocks\"]\n\
+                [targets.t.alerts.thresholds.\"pg.idle_in_transaction\"]\nhigh = 120\n";
+    let config = parse_str(text, Path::new("a.toml")).unwrap();
+    assert!(config.alerts.bell);
+    assert_eq!(config.alerts.targets["t"].disable, ["pg.deadlocks"]);
+    let bad = text.replace("high = 120", "urgent = 1");
+    let errors = parse_str(&bad, Path::new("a.toml")).unwrap_err();
+    assert!(errors.to_string().contains("urgent: unknown severity"), "{errors}");
+    let typo = text.replace("disable =", "disabel =");
+    assert!(
+        parse_str(&typo, Path::new("a.toml")).unwrap_err().to_string().contains("did you mean `disable`")
+    );
 }

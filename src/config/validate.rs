@@ -4,10 +4,12 @@
 use super::error::Sink;
 use super::file::{RawAgent, RawCollect, RawFile, RawHistory, RawTarget, RawTargetEntry, RawUi, Value};
 use super::{
-    AgentConfig, CloudConfig, CollectConfig, Config, HistoryConfig, Intervals, Secret, TargetConfig,
-    TlsConfig, TlsMode, UiConfig,
+    AgentConfig, AlertOverrides, AlertsConfig, CloudConfig, CollectConfig, Config, HistoryConfig, Intervals,
+    Secret, TargetConfig, TlsConfig, TlsMode, UiConfig,
 };
 use crate::collectors::registry::{ENGINES, Engine};
+use crate::model::Severity;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -29,6 +31,63 @@ pub(crate) fn resolve(raw: RawFile, sink: &mut Sink<'_>) -> Config {
         history: history(&raw.history, sink),
         ui: ui(&raw.ui, sink),
         collect,
+        alerts: alerts(&raw, sink),
+    }
+}
+
+fn alerts(raw: &RawFile, sink: &mut Sink<'_>) -> AlertsConfig {
+    let mut targets = BTreeMap::new();
+    for entry in &raw.targets {
+        let Some(alerts) = &entry.raw.alerts else {
+            continue;
+        };
+        let prefix = format!("targets.{}.alerts", entry.name);
+        let mut overrides = AlertOverrides {
+            disable: alerts.disable.as_ref().map(|v| v.get_ref().clone()).unwrap_or_default(),
+            thresholds: BTreeMap::new(),
+        };
+        if let Some(by_rule) = &alerts.thresholds {
+            for (code, by_severity) in by_rule.get_ref() {
+                let mut resolved = BTreeMap::new();
+                for (name, value) in by_severity {
+                    let key = format!("{prefix}.thresholds.\"{code}\".{name}");
+                    match Severity::ALL.iter().find(|s| severity_name(**s) == name) {
+                        Some(_) if !value.is_finite() => {
+                            sink.push(by_rule.span(), &key, "must be a finite number")
+                        }
+                        Some(severity) => {
+                            resolved.insert(*severity, *value);
+                        }
+                        None => {
+                            let names: Vec<&str> = Severity::ALL.iter().map(|s| severity_name(*s)).collect();
+                            let message = format!("unknown severity; expected one of: {}", names.join(", "));
+                            sink.push(by_rule.span(), &key, message);
+                        }
+                    }
+                }
+                overrides.thresholds.insert(code.clone(), resolved);
+            }
+        }
+        if overrides != AlertOverrides::default() {
+            targets.insert(entry.name.clone(), overrides);
+        }
+    }
+    AlertsConfig {
+        templates_dir: raw.alerts.templates_dir.as_ref().map(|v| expand_home(v.get_ref())),
+        bell: flag(&raw.alerts.bell, false),
+        targets,
+    }
+}
+
+/// The spelling used in templates and in the config file.
+fn severity_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "critical",
+        Severity::High => "high",
+        Severity::Medium => "medium",
+        Severity::Low => "low",
+        Severity::Info => "info",
+        Severity::BestPractice => "best_practice",
     }
 }
 

@@ -1,6 +1,7 @@
 //! End-to-end tests: one test binary, real servers started by the harness.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod alert_scenarios;
 mod config_check;
 mod discovery;
 mod pipeline_live;

@@ -1,0 +1,80 @@
+use super::*;
+use crate::alerts::catalogue::EMBEDDED;
+
+fn valid() -> String {
+    EMBEDDED
+        .iter()
+        .find(|(n, _)| n.ends_with("deadlocks.yaml"))
+        .map(|(_, t)| t.to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_embedded_template_parses() {
+    for (name, text) in EMBEDDED {
+        if let Err(e) = parse(name, text) {
+            panic!("{e}");
+        }
+    }
+}
+
+#[test]
+fn embedded_codes_are_unique_and_engines_known() {
+    let mut codes: Vec<String> =
+        EMBEDDED.iter().filter_map(|(n, t)| parse(n, t).ok()).map(|r| r.code).collect();
+    let count = codes.len();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), count);
+    let e = parse("x.yaml", &valid().replace("engine: postgresql", "engine: postgre")).unwrap_err();
+    assert_eq!(e.field, "engine", "{e}");
+}
+
+#[test]
+fn unknown_field_names_file_line_and_field() {
+    let text = valid().replace("direction: above", "direction: above\nthreshhold: 3");
+    let e = parse("x.yaml", &text).unwrap_err();
+    let line = text.lines().position(|l| l.starts_with("threshhold")).unwrap() as u64 + 1;
+    assert_eq!((e.path.as_str(), e.line, e.field.as_str()), ("x.yaml", line, "threshhold"), "{e}");
+    assert!(e.to_string().starts_with(&format!("x.yaml:{line}:")), "{e}");
+}
+
+#[test]
+fn missing_field_and_bad_values_are_named() {
+    let e = parse("x.yaml", &valid().replace("code: pg.deadlocks\n", "")).unwrap_err();
+    assert_eq!(e.field, "code", "{e}");
+    let e = parse("x.yaml", &valid().replace("{ high: 0 }", "{ high: lots }")).unwrap_err();
+    assert_eq!(e.field, "thresholds", "{e}");
+    let e = parse("x.yaml", &valid().replace("{ high: 0 }", "{ urgent: 1 }")).unwrap_err();
+    assert_eq!(e.field, "thresholds", "{e}");
+    let e = parse("x.yaml", &valid().replace("{ high: 0 }", "{}")).unwrap_err();
+    assert_eq!(e.field, "thresholds", "{e}");
+    let e = parse("x.yaml", &valid().replace("direction: above", "direction: above\nfor: soon")).unwrap_err();
+    assert_eq!(e.field, "for", "{e}");
+    let e =
+        parse("x.yaml", &valid().replace("direction: above", "direction: above\nstatus: down")).unwrap_err();
+    assert_eq!(e.field, "metric", "{e}");
+    assert!(e.line > 1, "points at the metric line: {e}");
+}
+
+#[test]
+fn garbage_never_panics() {
+    let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+    let mut bomb =
+        String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for i in 0..9 {
+        let prev = (b'a' + i) as char;
+        let next = (b'a' + i + 1) as char;
+        bomb.push_str(&format!(
+            "{next}: &{next} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+        ));
+    }
+    let binary = String::from_utf8_lossy(&[0u8, 159, 146, 150, 255, 1, 2, 3]).into_owned();
+    let huge = valid().replace("{ high: 0 }", "{ high: 1e999 }");
+    let inputs = ["", "---", "- a\n- b", ":", "code: [", &deep, &bomb, &binary, &huge, "\t\tcode:\n x"];
+    for input in inputs {
+        let result = parse("nasty.yaml", input);
+        let e = result.expect_err("nasty input must be refused");
+        assert!(e.line >= 1 && e.column >= 1, "{e}");
+    }
+}
