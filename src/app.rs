@@ -1,6 +1,7 @@
 //! Turns the command line into a configuration and a mode, and runs it: the TUI, a
 //! one-shot snapshot, or a config check. Owns start-up and orderly shutdown of every task.
 
+use crate::alerts::{self, AlertEngine};
 use crate::cli::{Cli, Command, ConfigAction, SnapshotFormat, TargetArgs, TemplatesAction};
 use crate::collectors::discover::{self, Found};
 use crate::collectors::registry::{self, RunMode};
@@ -190,8 +191,15 @@ pub struct Running {
     pub pruner: JoinHandle<()>,
 }
 
-/// Starts collectors, pipeline and pruning. `ui` receives every round when given.
-pub fn start(cfg: &Config, store: Store, ui: Option<mpsc::Sender<ui::UiUpdate>>, mode: RunMode) -> Running {
+/// Starts collectors, pipeline and pruning. `ui` receives every round when given;
+/// `alerts` evaluates every round when given.
+pub fn start(
+    cfg: &Config,
+    store: Store,
+    ui: Option<mpsc::Sender<ui::UiUpdate>>,
+    alerts: Option<AlertEngine>,
+    mode: RunMode,
+) -> Running {
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (samples_tx, samples_rx) = mpsc::channel::<Vec<Sample>>(1024);
     let collectors = cfg
@@ -200,7 +208,8 @@ pub fn start(cfg: &Config, store: Store, ui: Option<mpsc::Sender<ui::UiUpdate>>,
         .map(|t| registry::spawn(t, mode, handles_for(t, cfg, samples_tx.clone(), shutdown_rx.clone())))
         .collect();
     drop(samples_tx);
-    let pipeline = tokio::spawn(pipeline::run(samples_rx, store.clone(), ui));
+    let outputs = pipeline::Outputs { store: store.clone(), alerts, ui };
+    let pipeline = tokio::spawn(pipeline::run(samples_rx, outputs));
     let pruner = tokio::spawn(prune_loop(store, cfg.history.prune_interval, shutdown_rx));
     Running { shutdown, collectors, pipeline, pruner }
 }
@@ -274,7 +283,8 @@ async fn run_tui(cfg: Config) -> anyhow::Result<ExitCode> {
     let _log_guard = crate::logging::to_file(history_path(&cfg).as_deref(), &cfg.agent.log_level);
     let store = open_store(&cfg)?;
     let (ui_tx, ui_rx) = mpsc::channel(256);
-    let running = start(&cfg, store.clone(), Some(ui_tx), RunMode::Continuous);
+    let engine = alert_engine(&cfg);
+    let running = start(&cfg, store.clone(), Some(ui_tx), Some(engine), RunMode::Continuous);
     let signals = tokio::spawn(crate::logging::shutdown_on_signal(running.shutdown.clone()));
     let ctx = ui::UiContext {
         targets: cfg.targets.iter().map(TargetConfig::info).collect(),
@@ -289,4 +299,17 @@ async fn run_tui(cfg: Config) -> anyhow::Result<ExitCode> {
     signals.abort();
     running.stop().await;
     result.map(|()| ExitCode::SUCCESS)
+}
+
+/// The rule catalogue with the user's templates and per-target overrides. Bad templates
+/// and unknown rule codes are logged here and listed in the UI; they never stop start-up.
+fn alert_engine(cfg: &Config) -> AlertEngine {
+    let (rules, errors) = alerts::load_rules(cfg.alerts.templates_dir.as_deref());
+    for e in &errors {
+        tracing::warn!("alert template skipped: {e}");
+    }
+    for w in alerts::check_overrides(cfg, &rules) {
+        tracing::warn!("{w}");
+    }
+    AlertEngine::for_config(rules, cfg)
 }

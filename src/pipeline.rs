@@ -1,21 +1,43 @@
-//! The funnel: collection rounds → store (one transaction each) → UI. Owned by one task.
+//! The funnel: collection rounds → store (one transaction each) → alert engine → UI.
+//! Owned by one task, so the alert engine's state has exactly one writer.
 
-use crate::model::Sample;
+use crate::alerts::AlertEngine;
+use crate::model::{AlertEvent, Sample};
 use crate::store::Store;
 use crate::ui::UiUpdate;
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
+/// Where the pipeline sends what it produces; every part is optional (snapshot mode has
+/// no alerts, the agent has no UI).
+pub struct Outputs {
+    pub store: Store,
+    pub alerts: Option<AlertEngine>,
+    pub ui: Option<mpsc::Sender<UiUpdate>>,
+}
+
 /// Runs until every collector has dropped its sender.
-pub async fn run(mut rounds: mpsc::Receiver<Vec<Sample>>, store: Store, ui: Option<mpsc::Sender<UiUpdate>>) {
+pub async fn run(mut rounds: mpsc::Receiver<Vec<Sample>>, mut out: Outputs) {
     while let Some(round) = rounds.recv().await {
-        let round = Arc::new(round);
-        if let Err(e) = store.record(round.as_ref().clone()).await {
+        if let Err(e) = out.store.record(round.clone()).await {
             tracing::error!("could not record samples: {e}");
         }
-        if let Some(ui) = &ui {
-            // The UI may have quit already; collection goes on until shutdown completes.
-            let _ = ui.send(UiUpdate::Round(round)).await;
+        let events = match out.alerts.as_mut() {
+            Some(engine) => engine.observe(&round),
+            None => Vec::new(),
+        };
+        if !events.is_empty() {
+            record_alerts(&out, &events).await;
         }
+        if let Some(ui) = &out.ui {
+            // The UI may have quit already; collection goes on until shutdown completes.
+            let _ = ui.send(UiUpdate::Round(Arc::new(round))).await;
+        }
+    }
+}
+
+async fn record_alerts(_out: &Outputs, events: &[AlertEvent]) {
+    for e in events {
+        tracing::info!(rule = %e.rule, target = %e.target, key = %e.key, kind = ?e.kind, "{}", e.message);
     }
 }

@@ -71,7 +71,7 @@ async fn every_round_lands_in_the_history() {
     let started = Timestamp::now();
     {
         let store = Store::open(&path, Duration::from_secs(3600)).unwrap();
-        let running = app::start(&cfg, store, None, RunMode::Continuous);
+        let running = app::start(&cfg, store, None, None, RunMode::Continuous);
         tokio::time::sleep(Duration::from_millis(3500)).await;
         running.stop().await;
     }
