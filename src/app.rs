@@ -270,6 +270,8 @@ async fn run_tui(cfg: Config) -> anyhow::Result<ExitCode> {
         chart_window: cfg.ui.chart_window,
         theme: cfg.ui.theme.clone(),
         shutdown: running.shutdown.clone(),
+        alert_catalog: Default::default(),
+        bell: false,
     };
     let result = ui::run(ctx).await;
     signals.abort();

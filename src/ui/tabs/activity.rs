@@ -37,7 +37,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(line), filter_area);
     }
     if let Some(target) = app.current().filter(|t| t.activity.is_none()) {
-        frame.render_widget(super::no_data(target, "activity", &app.theme), body);
+        frame.render_widget(super::no_data(app, target, "activity", "activity"), body);
     } else if app.activity.blocking {
         render_tree(frame, body, app);
     } else {
@@ -78,7 +78,7 @@ fn counts_line(app: &App) -> Line<'static> {
     // Old figures must not pass for live ones when the target stopped answering.
     let age_ms =
         app.current().and_then(|t| t.activity.as_ref()).map_or(0, |(at, _)| app.now_ms - at.millis());
-    if age_ms > STALE_AFTER_MS {
+    if age_ms > STALE_AFTER_MS && app.history.is_none() {
         let age = format::duration_ms(u64::try_from(age_ms).unwrap_or(0));
         spans.insert(0, Span::styled(format!(" STALE: sample {age} old │"), theme.critical()));
     }

@@ -20,7 +20,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let Some((_, snapshot)) = app.current().and_then(|t| t.queries.as_ref()) else {
         if let Some(target) = app.current() {
-            frame.render_widget(super::no_data(target, "statement statistics (medium tier)", theme), area);
+            frame.render_widget(
+                super::no_data(app, target, "queries", "statement statistics (medium tier)"),
+                area,
+            );
         }
         return;
     };
