@@ -124,6 +124,8 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
         let hint = match action {
             Action::ToggleIdle if app.activity.hide_idle => "show idle",
             Action::ToggleIdle => "hide idle",
+            // An alert has no statement to copy; the Detail context's hint would mislead.
+            Action::Copy if matches!(app.popup, Some(super::app::Popup::Alert { .. })) => continue,
             _ => hint,
         };
         spans.push(Span::styled(format!("{key} "), theme.header()));

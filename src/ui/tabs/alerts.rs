@@ -15,10 +15,9 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row};
 /// Template errors shown before "… n more".
 const MAX_TEMPLATE_LINES: usize = 3;
 
-const HEADER: [&str; 9] =
-    ["Severity", "Target", "Rule", "Key", "Value", "Threshold", "Since", "Count", "Mark"];
+const HEADER: [&str; 9] = ["Severity", "Target", "Rule", "Key", "Value", "Thresh", "Since", "Count", "Mark"];
 const WIDTHS: [Constraint; 9] =
-    [Length(8), Length(12), Fill(1), Length(8), Length(8), Length(9), Length(7), Length(5), Length(4)];
+    [Length(8), Length(10), Fill(1), Length(6), Length(7), Length(7), Length(6), Length(5), Length(4)];
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let invalid = &app.dashboard.alerts.catalog.invalid_templates;
