@@ -4,7 +4,7 @@
 use super::UiUpdate;
 use super::action::{Action, Effect};
 use super::alerts::AlertKey;
-use super::app_alerts::{HistoryView, current_of};
+use super::app_alerts::{ActivityData, HistoryView, QueriesData, rows_of};
 use super::dashboard::{Dashboard, TargetView};
 use super::tabs::Tab;
 use super::theme::Theme;
@@ -43,7 +43,7 @@ pub struct App {
     /// A theme that failed to load stays visible until the user fixes it.
     pub theme_error: Option<String>,
     pub now_ms: i64,
-    seen_version: Option<(u64, usize)>,
+    seen_version: Option<(u64, usize, bool)>,
     pub alerts_list: ListState,
     /// Alert notifications waiting to be read, oldest first (the one shown).
     pub alert_popups: VecDeque<AlertEvent>,
@@ -86,17 +86,26 @@ impl App {
         WINDOWS_MIN.get(self.window_index).copied().unwrap_or(15) * 60_000
     }
 
-    /// The target on screen: in the history view, its state at that moment.
+    /// The target on screen, live (the history view only replaces sessions and statements).
     pub fn current(&self) -> Option<&TargetView> {
-        current_of(&self.dashboard, self.history.as_ref(), self.target)
+        self.dashboard.targets.get(self.target)
+    }
+
+    /// The activity sample shown: the history view's when one is open.
+    pub fn activity_data(&self) -> Option<&ActivityData> {
+        rows_of(&self.dashboard, self.history.as_ref(), self.target).0
+    }
+
+    pub fn queries_data(&self) -> Option<&QueriesData> {
+        rows_of(&self.dashboard, self.history.as_ref(), self.target).1
     }
 
     pub fn sessions(&self) -> &[Session] {
-        self.current().map_or(&[], |t| t.sessions())
+        self.activity_data().map_or(&[], |(_, a)| a.sessions.as_slice())
     }
 
     pub fn query_stats(&self) -> &[QueryStat] {
-        self.current().and_then(|t| t.queries.as_ref()).map_or(&[], |(_, q)| q.stats.as_slice())
+        self.queries_data().map_or(&[], |(_, q)| q.stats.as_slice())
     }
 
     pub fn update(&mut self, update: UiUpdate) {
@@ -112,17 +121,18 @@ impl App {
 
     /// Re-sorts and re-filters only when this target's rows, the target or view settings changed.
     fn refresh_views(&mut self) {
-        let rows_version = self.current().map_or(0, |t| t.rows_version);
-        let key = (rows_version, self.target);
+        let rows_version = match &self.history {
+            Some(h) => h.version,
+            None => self.current().map_or(0, |t| t.rows_version),
+        };
+        let key = (rows_version, self.target, self.history.is_some());
         if self.seen_version == Some(key) {
             return;
         }
         self.seen_version = Some(key);
-        let current = current_of(&self.dashboard, self.history.as_ref(), self.target);
-        let sessions = current.map_or(&[][..], |t| t.sessions());
-        self.activity.refresh(sessions);
-        let stats = current.and_then(|t| t.queries.as_ref());
-        self.queries.refresh(stats.map_or(&[][..], |(_, q)| q.stats.as_slice()));
+        let (activity, queries) = rows_of(&self.dashboard, self.history.as_ref(), self.target);
+        self.activity.refresh(activity.map_or(&[][..], |(_, a)| a.sessions.as_slice()));
+        self.queries.refresh(queries.map_or(&[][..], |(_, q)| q.stats.as_slice()));
         self.targets_list.selected = self.target;
     }
 

@@ -4,24 +4,32 @@
 use super::action::{Action, Effect};
 use super::alerts::{AlertKey, key_of};
 use super::app::{App, Popup};
-use super::dashboard::{Dashboard, TargetView};
+use super::dashboard::Dashboard;
 use super::history::SNAPSHOT_KINDS;
 use super::tabs::Tab;
-use crate::model::{AlertEvent, Sample, SampleBody, TargetId, Timestamp};
+use crate::model::{
+    ActivitySnapshot, AlertEvent, QueryStatsSnapshot, Sample, SampleBody, TargetId, Timestamp,
+};
 use std::sync::Arc;
 
 /// Unread popups beyond this are dropped oldest first: the Alerts tab lists them all.
 pub const POPUP_QUEUE_CAP: usize = 50;
 
-/// The screen at a past moment: a copy of the target's view whose sessions and
-/// statements come from the store's snapshots at `at`.
+pub type ActivityData = (Timestamp, Arc<ActivitySnapshot>);
+pub type QueriesData = (Timestamp, QueryStatsSnapshot);
+
+/// The sessions and statements of a past moment, from the store's snapshots at `at`.
+/// Everything else (status, charts) stays live.
 #[derive(Debug, Clone)]
 pub struct HistoryView {
     pub target: TargetId,
     pub at: Timestamp,
-    pub view: TargetView,
+    pub activity: Option<ActivityData>,
+    pub queries: Option<QueriesData>,
     /// Snapshot kinds not answered yet.
     pub pending: Vec<&'static str>,
+    /// Bumped on every answer, so the views re-sort.
+    pub version: u64,
 }
 
 impl HistoryView {
@@ -30,15 +38,18 @@ impl HistoryView {
     }
 }
 
-/// The live target view, or the history view's when one is shown (it is always of `target`).
-pub fn current_of<'a>(
+/// The rows on screen: the history view's when one is open (it is always of `target`),
+/// else the live ones. A free function so callers can borrow other fields meanwhile.
+pub fn rows_of<'a>(
     dashboard: &'a Dashboard,
     history: Option<&'a HistoryView>,
     target: usize,
-) -> Option<&'a TargetView> {
+) -> (Option<&'a ActivityData>, Option<&'a QueriesData>) {
     match history {
-        Some(h) => Some(&h.view),
-        None => dashboard.targets.get(target),
+        Some(h) => (h.activity.as_ref(), h.queries.as_ref()),
+        None => {
+            dashboard.targets.get(target).map_or((None, None), |t| (t.activity.as_ref(), t.queries.as_ref()))
+        }
     }
 }
 
@@ -113,17 +124,14 @@ impl App {
             return Vec::new();
         };
         self.select_target(index);
-        let Some(live) = self.dashboard.targets.get(index) else { return Vec::new() };
-        let mut view = live.clone();
-        // Live rows must never pass for the past ones while the snapshots load.
-        view.activity = None;
-        view.queries = None;
-        view.rows_version = view.rows_version.wrapping_add(1);
+        // Empty until the snapshots answer: live rows must never pass for the past ones.
         self.history = Some(HistoryView {
             target: event.target.clone(),
             at: event.at,
-            view,
+            activity: None,
+            queries: None,
             pending: SNAPSHOT_KINDS.to_vec(),
+            version: 0,
         });
         self.popup = None;
         self.tab = Tab::Activity;
@@ -147,12 +155,12 @@ impl App {
         history.pending.retain(|k| *k != kind);
         if let Some(sample) = sample {
             match sample.body {
-                SampleBody::Activity(a) => history.view.activity = Some((sample.taken_at, Arc::new(a))),
-                SampleBody::Queries(q) => history.view.queries = Some((sample.taken_at, q)),
+                SampleBody::Activity(a) => history.activity = Some((sample.taken_at, Arc::new(a))),
+                SampleBody::Queries(q) => history.queries = Some((sample.taken_at, q)),
                 _ => {}
             }
         }
-        history.view.rows_version = history.view.rows_version.wrapping_add(1);
+        history.version = history.version.wrapping_add(1);
         self.invalidate();
     }
 }

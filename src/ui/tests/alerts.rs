@@ -242,6 +242,12 @@ fn j_travels_to_the_moment_it_fired_and_l_returns_live() {
     // A late answer for another moment is ignored.
     app.update(UiUpdate::HistorySnapshot { target, at: Timestamp(1), kind: "activity".into(), sample: None });
     assert_eq!(app.sessions().len(), 2);
+    // Live rounds keep the live model current but do not replace the past rows.
+    for update in fixtures::updates() {
+        app.update(update);
+    }
+    assert_eq!(app.sessions().len(), 2);
+    assert_eq!(app.current().map(|t| t.status_label()), Some("UP"));
     let text = screen_text(&app, 80, 24);
     assert!(text.contains("HISTORY 04:35:00 UTC — L: back to live"), "{text}");
     insta::assert_snapshot!("history_view_activity_80x24", text);
