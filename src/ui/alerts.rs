@@ -154,3 +154,64 @@ impl AlertBook {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AlertCategory, Timestamp};
+
+    fn ev(rule: &str, kind: AlertEventKind, severity: Severity, at: i64) -> AlertEvent {
+        AlertEvent {
+            rule: rule.into(),
+            name: rule.into(),
+            target: TargetId("t".into()),
+            key: String::new(),
+            kind,
+            severity,
+            category: AlertCategory::Performance,
+            value: 1.0,
+            threshold: 1.0,
+            message: String::new(),
+            first_seen: Timestamp(at),
+            last_seen: Timestamp(at),
+            count: 1,
+            at: Timestamp(at),
+        }
+    }
+
+    #[test]
+    fn resolved_history_is_capped_and_deduplicated_against_the_store() {
+        let mut book = AlertBook::default();
+        for i in 0..(RECENT_CAP as i64 + 5) {
+            book.apply(vec![
+                ev("r", AlertEventKind::Fired, Severity::Low, i),
+                ev("r", AlertEventKind::Resolved, Severity::Low, i),
+            ]);
+        }
+        assert_eq!(book.resolved.len(), RECENT_CAP);
+        assert!(book.active.is_empty());
+        let newest = RECENT_CAP as i64 + 4;
+        book.set_stored(vec![
+            ev("r", AlertEventKind::Resolved, Severity::Low, newest),
+            ev("r", AlertEventKind::Fired, Severity::Low, newest),
+            ev("old", AlertEventKind::Resolved, Severity::Low, -1),
+        ]);
+        let history = book.history();
+        assert_eq!(history.len(), RECENT_CAP + 1, "the duplicate and the Fired row are left out");
+        assert_eq!(history.first().map(|e| e.at.0), Some(newest));
+        assert_eq!(history.last().map(|e| e.rule.as_str()), Some("old"));
+    }
+
+    #[test]
+    fn acknowledgement_survives_a_downgrade_but_not_an_escalation() {
+        let mut book = AlertBook::default();
+        book.apply(vec![ev("r", AlertEventKind::Fired, Severity::Medium, 1)]);
+        let key = (TargetId("t".into()), "r".to_owned(), String::new());
+        book.toggle_ack(&key);
+        book.apply(vec![ev("r", AlertEventKind::SeverityChanged, Severity::Low, 2)]);
+        assert!(book.active[&key].acked);
+        let popups = book.apply(vec![ev("r", AlertEventKind::SeverityChanged, Severity::Critical, 3)]);
+        assert_eq!(popups.len(), 1);
+        assert!(!book.active[&key].acked, "a worse alert needs a new look");
+    }
+}
