@@ -308,3 +308,46 @@ fn no_panic_at_any_size_with_alert_popups_and_history() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_loaders_answer_from_the_store_and_the_app_shows_the_past() {
+    use crate::store::Store;
+    let store = Store::open_in_memory(std::time::Duration::from_secs(86_400)).unwrap();
+    let target = TargetId("prod-pg".into());
+    let at = Timestamp(NOW - 300_000);
+    let past = Sample {
+        target: target.clone(),
+        tier: Tier::High,
+        taken_at: Timestamp(at.0 - 2_000),
+        body: SampleBody::Activity(ActivitySnapshot {
+            sessions: fixtures::sessions()[..3].to_vec(),
+            locks: Vec::new(),
+        }),
+    };
+    store.record(vec![past]).await.unwrap();
+    let mut recent = event("prod-pg", "pg.deadlocks", "", AlertEventKind::Resolved, Severity::Medium, 0);
+    recent.at = Timestamp::now();
+    store.record_alerts(vec![recent.clone()]).await.unwrap();
+
+    let (tx, mut rx) = tokio::sync::mpsc::channel(8);
+    crate::ui::history::load_snapshots(store.clone(), tx.clone(), target.clone(), at).await;
+    crate::ui::history::load_alerts(store, tx).await;
+    let mut updates = Vec::new();
+    while let Some(update) = rx.recv().await {
+        updates.push(update);
+    }
+    assert!(
+        matches!(&updates[0], UiUpdate::HistorySnapshot { kind, sample: Some(_), .. } if kind == "activity")
+    );
+    assert!(matches!(&updates[1], UiUpdate::HistorySnapshot { kind, sample: None, .. } if kind == "queries"));
+    assert!(matches!(&updates[2], UiUpdate::AlertHistory(events) if events == &vec![recent.clone()]));
+
+    let mut app = on_alerts();
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('J'));
+    for update in updates {
+        app.update(update);
+    }
+    assert_eq!(app.sessions().len(), 3);
+    assert!(app.dashboard.alerts.history().iter().any(|e| **e == recent));
+}
