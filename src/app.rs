@@ -8,7 +8,9 @@ use crate::collectors::registry::{self, RunMode};
 use crate::collectors::scheduler::SchedulerHandles;
 use crate::config::{self, Config, TargetConfig};
 use crate::model::{Sample, Timestamp};
+use crate::notify::{self, NotifyConfig};
 use crate::store::Store;
+use crate::ui::alerts::{AlertCatalogInfo, RuleInfo};
 use crate::{pipeline, snapshot, ui};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -200,6 +202,7 @@ pub fn start(
     alerts: Option<AlertEngine>,
     mode: RunMode,
 ) -> Running {
+    let notify = alerts.is_some().then(|| notifier(cfg)).flatten();
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (samples_tx, samples_rx) = mpsc::channel::<Vec<Sample>>(1024);
     let collectors = cfg
@@ -208,7 +211,7 @@ pub fn start(
         .map(|t| registry::spawn(t, mode, handles_for(t, cfg, samples_tx.clone(), shutdown_rx.clone())))
         .collect();
     drop(samples_tx);
-    let outputs = pipeline::Outputs { store: store.clone(), alerts, ui };
+    let outputs = pipeline::Outputs { store: store.clone(), alerts, ui, notify };
     let pipeline = tokio::spawn(pipeline::run(samples_rx, outputs));
     let pruner = tokio::spawn(prune_loop(store, cfg.history.prune_interval, shutdown_rx));
     Running { shutdown, collectors, pipeline, pruner }
@@ -283,7 +286,7 @@ async fn run_tui(cfg: Config) -> anyhow::Result<ExitCode> {
     let _log_guard = crate::logging::to_file(history_path(&cfg).as_deref(), &cfg.agent.log_level);
     let store = open_store(&cfg)?;
     let (ui_tx, ui_rx) = mpsc::channel(256);
-    let engine = alert_engine(&cfg);
+    let (engine, alert_catalog) = alert_engine(&cfg);
     let running = start(&cfg, store.clone(), Some(ui_tx), Some(engine), RunMode::Continuous);
     let signals = tokio::spawn(crate::logging::shutdown_on_signal(running.shutdown.clone()));
     let ctx = ui::UiContext {
@@ -294,6 +297,8 @@ async fn run_tui(cfg: Config) -> anyhow::Result<ExitCode> {
         chart_window: cfg.ui.chart_window,
         theme: cfg.ui.theme.clone(),
         shutdown: running.shutdown.clone(),
+        alert_catalog,
+        bell: cfg.alerts.bell,
     };
     let result = ui::run(ctx).await;
     signals.abort();
@@ -301,15 +306,47 @@ async fn run_tui(cfg: Config) -> anyhow::Result<ExitCode> {
     result.map(|()| ExitCode::SUCCESS)
 }
 
-/// The rule catalogue with the user's templates and per-target overrides. Bad templates
-/// and unknown rule codes are logged here and listed in the UI; they never stop start-up.
-fn alert_engine(cfg: &Config) -> AlertEngine {
+/// The rule catalogue with the user's templates and per-target overrides, and what the
+/// UI shows of it. Bad templates and unknown rule codes are logged and listed in the UI;
+/// they never stop start-up.
+fn alert_engine(cfg: &Config) -> (AlertEngine, AlertCatalogInfo) {
     let (rules, errors) = alerts::load_rules(cfg.alerts.templates_dir.as_deref());
-    for e in &errors {
+    let mut invalid_templates: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    for e in &invalid_templates {
         tracing::warn!("alert template skipped: {e}");
     }
     for w in alerts::check_overrides(cfg, &rules) {
         tracing::warn!("{w}");
+        invalid_templates.push(w);
     }
-    AlertEngine::for_config(rules, cfg)
+    let catalog = AlertCatalogInfo {
+        rules: rules
+            .iter()
+            .map(|r| RuleInfo {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                description: r.description.clone(),
+                impact: r.impact.clone(),
+                causes: r.causes.clone(),
+                actions: r.actions.clone(),
+            })
+            .collect(),
+        invalid_templates,
+    };
+    (AlertEngine::for_config(rules, cfg), catalog)
+}
+
+/// The hooks task, when the config asks for one.
+fn notifier(cfg: &Config) -> Option<mpsc::Sender<crate::model::AlertEvent>> {
+    let hooks = NotifyConfig {
+        command: cfg.alerts.hook_command.clone(),
+        slack_webhook: cfg.alerts.slack_webhook.as_ref().map(|s| s.expose().to_owned()),
+    };
+    if hooks.command.is_none() && hooks.slack_webhook.is_none() {
+        return None;
+    }
+    let (tx, rx) = mpsc::channel(64);
+    // The task ends by itself when the pipeline drops the sender at shutdown.
+    drop(notify::spawn_notifier(hooks, rx));
+    Some(tx)
 }

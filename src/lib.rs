@@ -20,6 +20,7 @@ pub mod collectors;
 pub mod config;
 pub mod logging;
 pub mod model;
+pub mod notify;
 pub mod pipeline;
 pub mod snapshot;
 pub mod store;

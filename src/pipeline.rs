@@ -14,6 +14,8 @@ pub struct Outputs {
     pub store: Store,
     pub alerts: Option<AlertEngine>,
     pub ui: Option<mpsc::Sender<UiUpdate>>,
+    /// Notification hooks; fed with `try_send` so a slow hook never holds up collection.
+    pub notify: Option<mpsc::Sender<AlertEvent>>,
 }
 
 /// Runs until every collector has dropped its sender.
@@ -26,18 +28,31 @@ pub async fn run(mut rounds: mpsc::Receiver<Vec<Sample>>, mut out: Outputs) {
             Some(engine) => engine.observe(&round),
             None => Vec::new(),
         };
-        if !events.is_empty() {
-            record_alerts(&out, &events).await;
-        }
         if let Some(ui) = &out.ui {
             // The UI may have quit already; collection goes on until shutdown completes.
             let _ = ui.send(UiUpdate::Round(Arc::new(round))).await;
         }
+        if !events.is_empty() {
+            publish_alerts(&out, events).await;
+        }
     }
 }
 
-async fn record_alerts(_out: &Outputs, events: &[AlertEvent]) {
-    for e in events {
+/// Alert events go to the history (with the time of the sample that caused them, so the
+/// UI can jump there), the UI, and the hooks.
+async fn publish_alerts(out: &Outputs, events: Vec<AlertEvent>) {
+    for e in &events {
         tracing::info!(rule = %e.rule, target = %e.target, key = %e.key, kind = ?e.kind, "{}", e.message);
+        if let Some(notify) = &out.notify
+            && notify.try_send(e.clone()).is_err()
+        {
+            tracing::warn!("alert notification queue full: {} not sent to the hooks", e.rule);
+        }
+    }
+    if let Err(e) = out.store.record_alerts(events.clone()).await {
+        tracing::error!("could not record alert events: {e}");
+    }
+    if let Some(ui) = &out.ui {
+        let _ = ui.send(UiUpdate::Alerts(events)).await;
     }
 }

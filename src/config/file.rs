@@ -102,6 +102,8 @@ pub(crate) struct RawTargetAlerts {
 pub(crate) struct RawAlerts {
     pub templates_dir: Value<String>,
     pub bell: Value<bool>,
+    pub hook_command: Value<Vec<String>>,
+    pub slack_webhook: Value<String>,
 }
 
 #[derive(Deserialize, Default)]

@@ -161,6 +161,10 @@ pub struct AlertsConfig {
     pub templates_dir: Option<PathBuf>,
     /// Ring the terminal bell when an alert fires.
     pub bell: bool,
+    /// Program (and arguments) run for every alert event, with the event as JSON on stdin.
+    pub hook_command: Option<Vec<String>>,
+    /// Slack-compatible incoming-webhook URL. It carries a token, so it is a secret.
+    pub slack_webhook: Option<Secret>,
     /// Per-target overrides by target name; targets without overrides are absent.
     pub targets: BTreeMap<String, AlertOverrides>,
 }

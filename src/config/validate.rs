@@ -72,9 +72,39 @@ fn alerts(raw: &RawFile, sink: &mut Sink<'_>) -> AlertsConfig {
             targets.insert(entry.name.clone(), overrides);
         }
     }
+    let hook_command = raw.alerts.hook_command.as_ref().and_then(|v| {
+        let argv = v.get_ref();
+        if argv.first().is_none_or(|program| program.trim().is_empty()) {
+            sink.push(
+                v.span(),
+                "alerts.hook_command",
+                "needs a program name, e.g. [\"/usr/local/bin/page-dba\"]",
+            );
+            return None;
+        }
+        Some(argv.iter().map(|a| expand_home(a).to_string_lossy().into_owned()).collect())
+    });
+    let slack_webhook = raw.alerts.slack_webhook.as_ref().and_then(|v| {
+        let url = v.get_ref();
+        let loopback =
+            ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|p| url.starts_with(p));
+        if url.starts_with("https://") || loopback {
+            Some(Secret::new(url.clone()))
+        } else {
+            // Never echo the URL: it carries the webhook's token.
+            sink.push(
+                v.span(),
+                "alerts.slack_webhook",
+                "must be an https:// URL (plain http only to loopback)",
+            );
+            None
+        }
+    });
     AlertsConfig {
         templates_dir: raw.alerts.templates_dir.as_ref().map(|v| expand_home(v.get_ref())),
         bell: flag(&raw.alerts.bell, false),
+        hook_command,
+        slack_webhook,
         targets,
     }
 }

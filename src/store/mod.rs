@@ -2,6 +2,7 @@
 //! cheap-clone async handle; every call is a command sent to that thread, so neither
 //! the collectors nor the UI ever touch the disk themselves.
 
+mod alerts;
 mod codec;
 mod history;
 mod migrate;
@@ -10,13 +11,15 @@ mod retention;
 mod writer;
 
 #[cfg(test)]
+mod alert_tests;
+#[cfg(test)]
 mod costs;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
 mod tests;
 
-use crate::model::{QueryStat, Sample, TargetId, Timestamp};
+use crate::model::{AlertEvent, QueryStat, Sample, TargetId, Timestamp};
 use rusqlite::{Connection, MAIN_DB};
 use std::path::Path;
 use std::sync::mpsc;
@@ -54,6 +57,7 @@ pub struct PruneStats {
     pub series: u64,
     /// Statement texts left without statistics.
     pub query_texts: u64,
+    pub alert_events: u64,
 }
 
 /// Size of the history file, for status lines and `--once` reports.
@@ -125,6 +129,27 @@ impl Store {
     /// compressed JSON snapshot for scroll-back. On error nothing of the round is kept.
     pub async fn record(&self, round: Vec<Sample>) -> Result<(), StoreError> {
         self.call(|reply| Command::Record(round, reply)).await
+    }
+
+    /// Records alert lifecycle events, all or none (one transaction).
+    pub async fn record_alerts(&self, events: Vec<AlertEvent>) -> Result<(), StoreError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        self.call(|reply| Command::RecordAlerts(events, reply)).await
+    }
+
+    /// Alert events with `at` in `[from, to]`, newest first, at most `limit`; `target`
+    /// None = every target. Each event's `at` finds its sample with `snapshot_at`.
+    pub async fn alert_history(
+        &self,
+        target: Option<&TargetId>,
+        from: Timestamp,
+        to: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<AlertEvent>, StoreError> {
+        let target = target.map(|t| t.0.clone());
+        self.call(|reply| Command::AlertHistory { target, from, to, limit, reply }).await
     }
 
     /// Points of one metric series in `[from, to]`, oldest first. `key` None = every key

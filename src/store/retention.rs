@@ -39,6 +39,11 @@ pub fn prune(conn: &Connection, cutoff: Timestamp) -> Result<PruneStats, StoreEr
     )?;
     stats.query_stats = repeat(|| delete_stats.execute(params![cutoff.0, BATCH]))?;
 
+    let mut delete_alerts = conn.prepare_cached(
+        "DELETE FROM alert_events WHERE id IN (SELECT id FROM alert_events WHERE at < ?1 ORDER BY at LIMIT ?2)",
+    )?;
+    stats.alert_events = repeat(|| delete_alerts.execute(params![cutoff.0, BATCH]))?;
+
     stats.series = count(conn.execute(
         "DELETE FROM series WHERE NOT EXISTS (SELECT 1 FROM points WHERE points.series_id = series.id)",
         [],

@@ -130,7 +130,10 @@ async fn prune_keeps_the_window_and_drops_orphans() {
     store.record(round(now)).await.unwrap();
 
     let stats = store.prune(Timestamp(now)).await.unwrap();
-    assert_eq!(stats, PruneStats { points: 4, snapshots: 4, query_stats: 3, series: 1, query_texts: 1 });
+    assert_eq!(
+        stats,
+        PruneStats { points: 4, snapshots: 4, query_stats: 3, series: 1, query_texts: 1, alert_events: 0 }
+    );
     assert_eq!(count(&path, "points"), 6);
     assert_eq!(count(&path, "snapshots"), 6);
     assert_eq!(count(&path, "query_stats"), 4);

@@ -3,8 +3,8 @@
 //! worker on disk I/O. The thread ends when the last `Store` (sender) is dropped.
 
 use super::codec::Encoder;
-use super::{PruneStats, StoreError, StoreStats, history, migrate, record, retention};
-use crate::model::{QueryStat, Sample, Timestamp};
+use super::{PruneStats, StoreError, StoreStats, alerts, history, migrate, record, retention};
+use crate::model::{AlertEvent, QueryStat, Sample, Timestamp};
 use rusqlite::Connection;
 use std::collections::HashMap;
 use std::sync::mpsc;
@@ -17,6 +17,14 @@ pub type Points = Vec<(Timestamp, f64)>;
 
 pub enum Command {
     Record(Vec<Sample>, Reply<()>),
+    RecordAlerts(Vec<AlertEvent>, Reply<()>),
+    AlertHistory {
+        target: Option<String>,
+        from: Timestamp,
+        to: Timestamp,
+        limit: usize,
+        reply: Reply<Vec<AlertEvent>>,
+    },
     Series {
         target: String,
         metric: String,
@@ -115,6 +123,12 @@ impl Writer {
                     self.caches.clear();
                 }
                 let _ = reply.send(result);
+            }
+            Command::RecordAlerts(events, reply) => {
+                let _ = reply.send(alerts::record(&mut self.conn, events));
+            }
+            Command::AlertHistory { target, from, to, limit, reply } => {
+                let _ = reply.send(alerts::history(&self.conn, target.as_deref(), from, to, limit));
             }
             Command::Series { target, metric, key, from, to, reply } => {
                 let _ = reply.send(history::series(&self.conn, &target, &metric, &key, from, to));

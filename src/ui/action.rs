@@ -37,6 +37,13 @@ pub enum Action {
     FilterClear,
     FilterBackspace,
     FilterInput(char),
+    /// Alerts: local acknowledgement and mute of the rule for the target.
+    AckAlert,
+    MuteAlert,
+    DismissAlertPopup,
+    /// Time travel to the moment the alert fired, and back.
+    JumpToAlert,
+    BackToLive,
 }
 
 /// What the UI loop must do outside the pure state: the only side effects there are.
@@ -55,4 +62,11 @@ pub enum Effect {
         query_id: String,
     },
     ClearScreen,
+    /// Past alert events for the Alerts tab's history section.
+    LoadAlertHistory,
+    /// Activity and statement snapshots of `target` at `at`, for the history view.
+    LoadSnapshots {
+        target: crate::model::TargetId,
+        at: crate::model::Timestamp,
+    },
 }

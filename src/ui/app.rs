@@ -3,14 +3,16 @@
 
 use super::UiUpdate;
 use super::action::{Action, Effect};
+use super::alerts::AlertKey;
+use super::app_alerts::{ActivityData, HistoryView, QueriesData, rows_of};
 use super::dashboard::{Dashboard, TargetView};
-use super::keymap::Context;
 use super::tabs::Tab;
 use super::theme::Theme;
 use super::views::ListState;
 use super::views::activity::{self, ActivityView};
 use super::views::queries::{self, QueriesView};
-use crate::model::{QueryStat, Session, TargetInfo};
+use crate::model::{AlertEvent, QueryStat, Session, TargetInfo};
+use std::collections::VecDeque;
 
 /// Chart windows `+`/`-` step through, in minutes.
 pub const WINDOWS_MIN: [i64; 5] = [5, 15, 60, 360, 1440];
@@ -20,6 +22,7 @@ pub enum Popup {
     Help { scroll: u16 },
     Session { id: i64, scroll: u16 },
     Query { id: String, scroll: u16 },
+    Alert { key: AlertKey, scroll: u16 },
 }
 
 pub struct App {
@@ -40,7 +43,14 @@ pub struct App {
     /// A theme that failed to load stays visible until the user fixes it.
     pub theme_error: Option<String>,
     pub now_ms: i64,
-    seen_version: Option<(u64, usize)>,
+    seen_version: Option<(u64, usize, bool)>,
+    pub alerts_list: ListState,
+    /// Alert notifications waiting to be read, oldest first (the one shown).
+    pub alert_popups: VecDeque<AlertEvent>,
+    /// A popup arrived since the UI loop last rang the bell.
+    pub bell_pending: bool,
+    /// Set while the screen shows a past moment (`J`) instead of live data.
+    pub history: Option<HistoryView>,
 }
 
 impl App {
@@ -63,6 +73,10 @@ impl App {
             theme_error: None,
             now_ms: crate::model::Timestamp::now().millis(),
             seen_version: None,
+            alerts_list: ListState::default(),
+            alert_popups: VecDeque::new(),
+            bell_pending: false,
+            history: None,
         };
         app.refresh_views();
         app
@@ -72,68 +86,57 @@ impl App {
         WINDOWS_MIN.get(self.window_index).copied().unwrap_or(15) * 60_000
     }
 
+    /// The target on screen, live (the history view only replaces sessions and statements).
     pub fn current(&self) -> Option<&TargetView> {
         self.dashboard.targets.get(self.target)
     }
 
+    /// The activity sample shown: the history view's when one is open.
+    pub fn activity_data(&self) -> Option<&ActivityData> {
+        rows_of(&self.dashboard, self.history.as_ref(), self.target).0
+    }
+
+    pub fn queries_data(&self) -> Option<&QueriesData> {
+        rows_of(&self.dashboard, self.history.as_ref(), self.target).1
+    }
+
     pub fn sessions(&self) -> &[Session] {
-        self.current().map_or(&[], |t| t.sessions())
+        self.activity_data().map_or(&[], |(_, a)| a.sessions.as_slice())
     }
 
     pub fn query_stats(&self) -> &[QueryStat] {
-        self.current().and_then(|t| t.queries.as_ref()).map_or(&[], |(_, q)| q.stats.as_slice())
-    }
-
-    /// Active key contexts, most specific first.
-    pub fn contexts(&self) -> Vec<Context> {
-        if self.filter_editing {
-            return vec![Context::Filter];
-        }
-        match &self.popup {
-            Some(Popup::Help { .. }) => vec![Context::Help, Context::Global],
-            Some(Popup::Session { .. }) => vec![Context::SessionDetail, Context::Detail, Context::Global],
-            Some(Popup::Query { .. }) => vec![Context::Detail, Context::Global],
-            None => self.view_contexts(),
-        }
-    }
-
-    /// Contexts of the current tab, ignoring popups and the filter input.
-    pub fn view_contexts(&self) -> Vec<Context> {
-        let mut contexts = Vec::with_capacity(4);
-        if self.tab == Tab::Activity {
-            contexts.push(Context::Activity);
-        }
-        if self.tab.has_table() {
-            contexts.push(Context::Table);
-        }
-        if self.tab.has_list() {
-            contexts.push(Context::List);
-        }
-        contexts.push(Context::Global);
-        contexts
+        self.queries_data().map_or(&[], |(_, q)| q.stats.as_slice())
     }
 
     pub fn update(&mut self, update: UiUpdate) {
-        self.dashboard.apply(update);
+        match update {
+            UiUpdate::Alerts(events) => self.alerts_arrived(events),
+            UiUpdate::HistorySnapshot { target, at, kind, sample } => {
+                self.snapshot_arrived(&target, at, &kind, sample);
+            }
+            other => self.dashboard.apply(other),
+        }
         self.refresh_views();
     }
 
     /// Re-sorts and re-filters only when this target's rows, the target or view settings changed.
     fn refresh_views(&mut self) {
-        let rows_version = self.dashboard.targets.get(self.target).map_or(0, |t| t.rows_version);
-        let key = (rows_version, self.target);
+        let rows_version = match &self.history {
+            Some(h) => h.version,
+            None => self.current().map_or(0, |t| t.rows_version),
+        };
+        let key = (rows_version, self.target, self.history.is_some());
         if self.seen_version == Some(key) {
             return;
         }
         self.seen_version = Some(key);
-        let sessions = self.dashboard.targets.get(self.target).map_or(&[][..], |t| t.sessions());
-        self.activity.refresh(sessions);
-        let stats = self.dashboard.targets.get(self.target).and_then(|t| t.queries.as_ref());
-        self.queries.refresh(stats.map_or(&[][..], |(_, q)| q.stats.as_slice()));
+        let (activity, queries) = rows_of(&self.dashboard, self.history.as_ref(), self.target);
+        self.activity.refresh(activity.map_or(&[][..], |(_, a)| a.sessions.as_slice()));
+        self.queries.refresh(queries.map_or(&[][..], |(_, q)| q.stats.as_slice()));
         self.targets_list.selected = self.target;
     }
 
-    fn invalidate(&mut self) {
+    pub(super) fn invalidate(&mut self) {
         self.seen_version = None;
         self.refresh_views();
     }
@@ -204,15 +207,20 @@ impl App {
             Action::Copy | Action::CopyCancel | Action::CopyTerminate => self.copy(action, &mut effects),
             Action::Up | Action::Down | Action::PageUp | Action::PageDown => self.navigate(action),
             Action::HalfPageUp | Action::HalfPageDown | Action::Top | Action::Bottom => self.navigate(action),
+            Action::AckAlert | Action::MuteAlert | Action::DismissAlertPopup | Action::BackToLive => {
+                self.alert_action(action);
+            }
+            Action::JumpToAlert => effects.extend(self.jump_to_alert()),
         }
         // Whatever changed the target or the window, the charts get their history.
         effects.extend(self.history_requests());
         effects
     }
 
-    fn select_target(&mut self, index: usize) {
+    pub(super) fn select_target(&mut self, index: usize) {
         if index != self.target {
             self.target = index;
+            self.history = None;
             self.activity.list.selected = 0;
             self.queries.list.selected = 0;
             self.invalidate();
@@ -263,7 +271,12 @@ impl App {
     fn navigate(&mut self, action: Action) {
         match (&mut self.popup, self.tab) {
             (
-                Some(Popup::Help { scroll } | Popup::Session { scroll, .. } | Popup::Query { scroll, .. }),
+                Some(
+                    Popup::Help { scroll }
+                    | Popup::Session { scroll, .. }
+                    | Popup::Query { scroll, .. }
+                    | Popup::Alert { scroll, .. },
+                ),
                 _,
             ) => {
                 *scroll = match action {
@@ -276,6 +289,7 @@ impl App {
                 self.activity.list.apply(action, len);
             }
             (None, Tab::Queries) => self.queries.list.apply(action, self.queries.rows.len()),
+            (None, Tab::Alerts) => self.alerts_list.apply(action, self.dashboard.alerts.active.len()),
             (None, Tab::Overview | Tab::Health) => {
                 let len = self.dashboard.targets.len();
                 self.targets_list.apply(action, len);
@@ -288,6 +302,11 @@ impl App {
 
     fn open_detail(&mut self, effects: &mut Vec<Effect>) {
         match self.tab {
+            Tab::Alerts => {
+                if let Some(key) = self.selected_alert() {
+                    self.popup = Some(Popup::Alert { key, scroll: 0 });
+                }
+            }
             Tab::Activity => {
                 if let Some(s) = self.activity.selected_session(self.sessions()) {
                     self.popup = Some(Popup::Session { id: s.id, scroll: 0 });

@@ -102,6 +102,7 @@ pub struct QueryHistory {
 pub struct Dashboard {
     pub targets: Vec<TargetView>,
     pub query_history: Option<QueryHistory>,
+    pub alerts: super::alerts::AlertBook,
 }
 
 impl Dashboard {
@@ -155,6 +156,13 @@ impl Dashboard {
             UiUpdate::QueryHistory { target, query_id, points } => {
                 self.query_history = Some(QueryHistory { target, query_id, points });
             }
+            // Popups are view state: `App::update` takes them from the book's answer.
+            UiUpdate::Alerts(events) => {
+                self.alerts.apply(events);
+            }
+            UiUpdate::AlertHistory(events) => self.alerts.set_stored(events),
+            // Past snapshots belong to the App's history view, not to the live model.
+            UiUpdate::HistorySnapshot { .. } => {}
         }
     }
 

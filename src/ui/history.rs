@@ -4,6 +4,10 @@
 use super::UiUpdate;
 use super::dashboard::CHARTED;
 use crate::model::{TargetId, Timestamp};
+
+/// How far back the Alerts tab's history reaches at start, and how many rows.
+const ALERT_HISTORY: Duration = Duration::from_secs(7 * 24 * 3600);
+const ALERT_HISTORY_ROWS: usize = 500;
 use crate::store::Store;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -43,3 +47,35 @@ pub async fn load_query(store: Store, tx: mpsc::Sender<UiUpdate>, target: Target
         Err(e) => tracing::warn!("query history of {query_id}: {e}"),
     }
 }
+
+/// Past alert events of every target, for the Alerts tab's history section.
+pub async fn load_alerts(store: Store, tx: mpsc::Sender<UiUpdate>) {
+    let to = Timestamp::now();
+    match store.alert_history(None, to.minus(ALERT_HISTORY), to, ALERT_HISTORY_ROWS).await {
+        Ok(events) => {
+            let _ = tx.send(UiUpdate::AlertHistory(events)).await;
+        }
+        Err(e) => tracing::warn!("alert history: {e}"),
+    }
+}
+
+/// The activity and statement snapshots at `at`; always answers, so the history view
+/// can say "no sample at that moment" instead of waiting forever.
+pub async fn load_snapshots(store: Store, tx: mpsc::Sender<UiUpdate>, target: TargetId, at: Timestamp) {
+    for kind in SNAPSHOT_KINDS {
+        let sample = match store.snapshot_at(&target, kind, at).await {
+            Ok(sample) => sample,
+            Err(e) => {
+                tracing::warn!("{kind} snapshot of {target} at {}: {e}", at.millis());
+                None
+            }
+        };
+        let update = UiUpdate::HistorySnapshot { target: target.clone(), at, kind: kind.to_owned(), sample };
+        if tx.send(update).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// What the history view shows from the past.
+pub const SNAPSHOT_KINDS: [&str; 2] = ["activity", "queries"];

@@ -19,6 +19,13 @@ pub enum Context {
     Detail,
     /// Session detail only: the statements that stop a backend.
     SessionDetail,
+    /// The Alerts tab's active list.
+    Alerts,
+    AlertDetail,
+    /// An alert notification popup is shown (it never takes other keys).
+    AlertPopup,
+    /// The screen shows a past moment instead of live data.
+    HistoryView,
 }
 
 impl Context {
@@ -32,6 +39,10 @@ impl Context {
             Context::Help => "Help",
             Context::Detail => "Detail",
             Context::SessionDetail => "Session detail",
+            Context::Alerts => "Alerts",
+            Context::AlertDetail => "Alert detail",
+            Context::AlertPopup => "Alert popup",
+            Context::HistoryView => "History view",
         }
     }
 }
@@ -106,7 +117,10 @@ const fn bind(
     Binding { context, key, action, label, hint }
 }
 
-use Context::{Activity, Detail, Filter, Global, Help, List, SessionDetail, Table};
+use Context::{
+    Activity, AlertDetail, AlertPopup, Alerts, Detail, Filter, Global, Help, HistoryView, List,
+    SessionDetail, Table,
+};
 
 pub const BINDINGS: &[Binding] = &[
     bind(Global, ch('?'), Action::Help, "help", "help"),
@@ -175,6 +189,13 @@ pub const BINDINGS: &[Binding] = &[
         "copy pg_terminate_backend statement",
         "copy terminate",
     ),
+    bind(AlertPopup, key(KeyCode::Esc), Action::DismissAlertPopup, "dismiss alert popup", "dismiss"),
+    bind(Alerts, key(KeyCode::Enter), Action::Detail, "alert details", "detail"),
+    bind(Alerts, ch('a'), Action::AckAlert, "acknowledge / unacknowledge (local)", "ack"),
+    bind(Alerts, ch('m'), Action::MuteAlert, "mute / unmute the rule for this target (local)", "mute"),
+    bind(Alerts, ch('J'), Action::JumpToAlert, "jump to the moment it fired", "jump"),
+    bind(AlertDetail, ch('J'), Action::JumpToAlert, "jump to the moment it fired", "jump"),
+    bind(HistoryView, ch('L'), Action::BackToLive, "back to live", "live"),
 ];
 
 /// The first binding for `key` in the active contexts, most specific context first.
@@ -258,7 +279,9 @@ mod tests {
     #[test]
     fn ctrl_c_quits_in_every_context() {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        for ctx in [Activity, List, Table, Help, Detail, SessionDetail] {
+        for ctx in
+            [Activity, List, Table, Help, Detail, SessionDetail, Alerts, AlertDetail, AlertPopup, HistoryView]
+        {
             assert_eq!(resolve(&[ctx, Global], ctrl_c), Some(Action::Quit), "{ctx:?}");
         }
     }

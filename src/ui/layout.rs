@@ -57,6 +57,12 @@ pub fn render(frame: &mut Frame, app: &App) {
 fn render_header(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let mut spans = vec![Span::styled(" Logstag ", theme.title()), Span::styled("│ ", theme.muted())];
+    // First on the line: past data must never be mistaken for live data.
+    if let Some(history) = &app.history {
+        let banner = format!(" HISTORY {} UTC — L: back to live ", format::clock(history.at.millis()));
+        spans.push(Span::styled(banner, theme.warn().add_modifier(Modifier::REVERSED)));
+        spans.push(Span::styled(" ", theme.muted()));
+    }
     match app.current() {
         Some(target) => {
             let engine = if target.info.engine.is_empty() { "?" } else { target.info.engine.as_str() };
@@ -85,7 +91,15 @@ fn render_header(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 fn render_tab_bar(frame: &mut Frame, area: Rect, app: &App) {
-    let titles = tabs::Tab::ALL.iter().map(|t| format!("{} {}", t.index() + 1, t.title()));
+    let (alerts, worst) = app.dashboard.alerts.unmuted_count();
+    let titles = tabs::Tab::ALL.iter().map(|&t| {
+        let mut spans = vec![Span::raw(format!("{} {}", t.index() + 1, t.title()))];
+        if let (tabs::Tab::Alerts, Some(worst)) = (t, worst) {
+            let style = popups::alert::severity_style(worst, &app.theme).add_modifier(Modifier::BOLD);
+            spans.push(Span::styled(format!(" ●{alerts}"), style));
+        }
+        Line::from(spans)
+    });
     let tabs = Tabs::new(titles)
         .select(app.tab.index())
         .style(app.theme.muted())
@@ -110,6 +124,8 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
         let hint = match action {
             Action::ToggleIdle if app.activity.hide_idle => "show idle",
             Action::ToggleIdle => "hide idle",
+            // An alert has no statement to copy; the Detail context's hint would mislead.
+            Action::Copy if matches!(app.popup, Some(super::app::Popup::Alert { .. })) => continue,
             _ => hint,
         };
         spans.push(Span::styled(format!("{key} "), theme.header()));

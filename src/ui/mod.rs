@@ -3,7 +3,10 @@
 //! a channel, so nothing slow ever runs between a key press and the next frame.
 
 pub mod action;
+pub mod alerts;
 pub mod app;
+mod app_alerts;
+mod app_contexts;
 pub mod bench;
 pub mod clipboard;
 pub mod dashboard;
@@ -21,7 +24,7 @@ pub mod widgets;
 #[cfg(test)]
 mod tests;
 
-use crate::model::{QueryStat, Sample, TargetId, TargetInfo, Timestamp};
+use crate::model::{AlertEvent, QueryStat, Sample, TargetId, TargetInfo, Timestamp};
 use crate::store::Store;
 use action::Effect;
 use app::App;
@@ -40,6 +43,13 @@ pub enum UiUpdate {
     Series { target: TargetId, metric: String, by_key: Vec<(String, Vec<(Timestamp, f64)>)> },
     /// Per-interval history of one statement, for the statement detail popup.
     QueryHistory { target: TargetId, query_id: String, points: Vec<(Timestamp, QueryStat)> },
+    /// Alert lifecycle events as the engine produces them, in order.
+    Alerts(Vec<AlertEvent>),
+    /// Past alert events from the store (newest first), read once at start.
+    AlertHistory(Vec<AlertEvent>),
+    /// One stored snapshot (`kind` "activity" or "queries") for the history view at `at`;
+    /// None when nothing was recorded at or before that moment.
+    HistorySnapshot { target: TargetId, at: Timestamp, kind: String, sample: Option<Sample> },
 }
 
 /// Everything the UI task needs. The UI owns its state; nothing else writes it.
@@ -55,6 +65,10 @@ pub struct UiContext {
     pub theme: String,
     /// Set to true when the user quits; the UI also stops when it turns true.
     pub shutdown: watch::Sender<bool>,
+    /// Rule explanations and template errors, from the alert engine.
+    pub alert_catalog: alerts::AlertCatalogInfo,
+    /// Ring the terminal bell when an alert pops up.
+    pub bell: bool,
 }
 
 /// NO_COLOR (https://no-color.org): set and non-empty disables colours.
@@ -79,6 +93,7 @@ pub async fn run(mut ctx: UiContext) -> anyhow::Result<()> {
     }
     let mut app = App::new(ctx.targets.clone(), theme, ctx.chart_window);
     app.theme_error = theme_error;
+    app.dashboard.alerts.catalog = ctx.alert_catalog.clone();
     // try_init installs a panic hook that restores the terminal first; unlike init it
     // returns an error (no tty, e.g. under a pipe) instead of panicking.
     let result = match ratatui::try_init() {
@@ -106,7 +121,8 @@ async fn event_loop(
     let mut clock_tick = tokio::time::interval(Duration::from_secs(1));
     clock_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let (mut data_dirty, mut updates_open) = (false, true);
-    for effect in app.history_requests() {
+    let startup = app.history_requests().into_iter().chain([Effect::LoadAlertHistory]);
+    for effect in startup {
         perform(effect, terminal, &ctx.store, &history_tx)?;
     }
     if *shutdown.borrow() {
@@ -150,6 +166,9 @@ async fn event_loop(
             update = ctx.updates.recv(), if updates_open => match update {
                 Some(update) => {
                     app.update(update);
+                    if app.take_bell() && ctx.bell {
+                        ring_bell();
+                    }
                     data_dirty = true;
                 }
                 None => updates_open = false,
@@ -197,6 +216,21 @@ fn perform(
         Effect::LoadQueryHistory { target, query_id } => {
             tokio::spawn(history::load_query(store.clone(), history_tx.clone(), target, query_id));
         }
+        Effect::LoadAlertHistory => {
+            tokio::spawn(history::load_alerts(store.clone(), history_tx.clone()));
+        }
+        Effect::LoadSnapshots { target, at } => {
+            tokio::spawn(history::load_snapshots(store.clone(), history_tx.clone(), target, at));
+        }
     }
     Ok(())
+}
+
+/// BEL: the terminal decides whether that is a sound, a flash or nothing.
+fn ring_bell() {
+    use std::io::Write;
+    let mut out = std::io::stdout();
+    if let Err(e) = out.write_all(b"\x07").and_then(|()| out.flush()) {
+        tracing::debug!("terminal bell: {e}");
+    }
 }

@@ -87,3 +87,80 @@ async fn every_round_lands_in_the_history() {
     let status = store.snapshot_at(&id, "status", now).await.unwrap().unwrap();
     assert!(matches!(status.body, SampleBody::Status(_)));
 }
+
+/// An idle transaction held past the threshold fires `pg.idle_in_transaction`, the event
+/// is stored with the moment it fired; ending the transaction resolves it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_in_transaction_alert_fires_is_stored_and_resolves() {
+    use logstag::alerts::{AlertEngine, load_rules};
+    use logstag::config::AlertOverrides;
+    use logstag::model::{AlertEventKind, Severity};
+
+    let cluster = TestCluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let mut cfg = Config::default();
+    let mut target = cluster.target_config("monitor", "app");
+    target.name = "alerts-live".into();
+    target.intervals =
+        Intervals { high: Some(Duration::from_secs(1)), medium: None, low: None, schema: None };
+    let id = target.id();
+    cfg.targets.push(target);
+    // The shipped threshold is a minute; one second keeps the test short.
+    let mut overrides = AlertOverrides::default();
+    overrides
+        .thresholds
+        .insert("pg.idle_in_transaction".into(), [(Severity::Medium, 1.0)].into_iter().collect());
+    cfg.alerts.targets.insert("alerts-live".into(), overrides);
+    let (rules, errors) = load_rules(None);
+    assert!(errors.is_empty(), "{errors:?}");
+
+    let client = cluster.client("app").await;
+    client.batch_execute("BEGIN; SELECT 1").await.unwrap();
+    let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0);
+    let started = Timestamp::now();
+    let store = Store::open(&path, Duration::from_secs(3600)).unwrap();
+    let running = app::start(
+        &cfg,
+        store.clone(),
+        None,
+        Some(AlertEngine::for_config(rules, &cfg)),
+        RunMode::Continuous,
+    );
+
+    let idle_alerts = |events: Vec<logstag::model::AlertEvent>| -> Vec<logstag::model::AlertEvent> {
+        events
+            .into_iter()
+            .filter(|e| e.rule == "pg.idle_in_transaction" && e.key == pid.to_string())
+            .collect()
+    };
+    let mut fired = Vec::new();
+    for _ in 0..60 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        fired = idle_alerts(store.alert_history(Some(&id), started, Timestamp::now(), 100).await.unwrap());
+        if !fired.is_empty() {
+            break;
+        }
+    }
+    let first = fired.last().expect("idle-in-transaction alert stored");
+    assert_eq!(first.kind, AlertEventKind::Fired);
+    assert_eq!(first.severity, Severity::Medium);
+    assert!(first.value >= 1.0, "{first:?}");
+    // The event points at the sample that caused it.
+    let moment = store.snapshot_at(&id, "activity", first.at).await.unwrap().expect("activity at the alert");
+    assert_eq!(moment.taken_at, first.at);
+
+    client.batch_execute("COMMIT").await.unwrap();
+    let mut resolved = false;
+    for _ in 0..60 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let events =
+            idle_alerts(store.alert_history(Some(&id), started, Timestamp::now(), 100).await.unwrap());
+        if events.iter().any(|e| e.kind == AlertEventKind::Resolved) {
+            resolved = true;
+            break;
+        }
+    }
+    running.stop().await;
+    assert!(resolved, "the alert resolved after COMMIT");
+}

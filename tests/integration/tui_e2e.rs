@@ -80,3 +80,43 @@ fn waiting_for_absent_text_fails() {
     term.wait_for("[UP]", PATIENCE);
     term.wait_for("this text is never on screen", Duration::from_secs(2));
 }
+
+/// A real alert pops up on screen: an idle transaction past a (config-lowered) threshold.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alert_popup_appears_and_esc_dismisses_it() {
+    let cluster = TestCluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("logstag.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[agent]\nhigh_frequency_interval = 1\n\n\
+             [targets.popup]\nplatform = \"self-hosted\"\ndb_engine = \"postgresql\"\ndb_host = \"127.0.0.1\"\n\
+             db_port = {}\ndb_username = \"monitor\"\ndb_password = \"\"\ndb_name = \"app\"\n\n\
+             [targets.popup.tls]\nmode = \"disable\"\n\n\
+             [targets.popup.alerts.thresholds.\"pg.idle_in_transaction\"]\nmedium = 1\n",
+            cluster.port
+        ),
+    )
+    .unwrap();
+    let client = cluster.client("app").await;
+    client.batch_execute("BEGIN; SELECT 1").await.unwrap();
+    let history = dir.path().join("h.sqlite3").to_string_lossy().to_string();
+    let config = config.to_string_lossy().to_string();
+    let mut term =
+        Terminal::spawn(&["--config", &config, "--history", &history], &[("NO_COLOR", "")], 120, 30);
+    term.wait_for("idle in transaction for", PATIENCE);
+    term.send("\x1b");
+    // Dismissed: the popup's message leaves the screen; the Alerts tab still lists it.
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while term.screen().contains("idle in transaction for") && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!term.screen().contains("idle in transaction for"), "popup still shown:\n{}", term.screen());
+    term.send("5");
+    let alerts = term.wait_for("Active alerts 1", PATIENCE);
+    assert!(alerts.contains("Idle in transaction") && alerts.contains("Medium"), "{alerts}");
+    client.batch_execute("COMMIT").await.unwrap();
+    term.send("q");
+    assert_eq!(term.wait_exit(PATIENCE), Some(true));
+}

@@ -35,5 +35,10 @@ pub fn help_contexts(app: &App) -> Vec<Context> {
     if contexts.contains(&Context::Activity) {
         contexts.push(Context::SessionDetail);
     }
+    if contexts.contains(&Context::Alerts) {
+        contexts.push(Context::AlertDetail);
+    }
+    contexts.push(Context::AlertPopup);
+    contexts.push(Context::HistoryView);
     contexts
 }

@@ -1,5 +1,6 @@
 //! Popups drawn over the body: help, and the session / statement details.
 
+pub mod alert;
 pub mod detail;
 pub mod help;
 
@@ -12,7 +13,11 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 pub fn render(frame: &mut Frame, body: Rect, app: &App) {
     match &app.popup {
-        None => {}
+        // A notification waits under any other popup, so it never hides what was asked for.
+        None => alert::render_notification(frame, body, app),
+        Some(Popup::Alert { key, scroll }) => {
+            show(frame, body, &app.theme, " Alert detail ", alert::detail_lines(app, key), *scroll, 0);
+        }
         Some(Popup::Help { scroll }) => {
             show(frame, body, &app.theme, " Help: keys of this view ", help::lines(app), *scroll, 0);
         }

@@ -36,8 +36,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(line) = filter {
         frame.render_widget(Paragraph::new(line), filter_area);
     }
-    if let Some(target) = app.current().filter(|t| t.activity.is_none()) {
-        frame.render_widget(super::no_data(target, "activity", &app.theme), body);
+    if let Some(target) = app.current().filter(|_| app.activity_data().is_none()) {
+        frame.render_widget(super::no_data(app, target, "activity", "activity"), body);
     } else if app.activity.blocking {
         render_tree(frame, body, app);
     } else {
@@ -47,7 +47,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 
 fn counts_line(app: &App) -> Line<'static> {
     let theme = &app.theme;
-    if app.current().is_none_or(|t| t.activity.is_none()) {
+    if app.activity_data().is_none() {
         return Line::from(Span::styled(" no activity sample yet", theme.muted()));
     }
     let c = app.activity.counts;
@@ -76,9 +76,8 @@ fn counts_line(app: &App) -> Line<'static> {
         spans.push(Span::styled(" │ idle hidden", theme.warn()));
     }
     // Old figures must not pass for live ones when the target stopped answering.
-    let age_ms =
-        app.current().and_then(|t| t.activity.as_ref()).map_or(0, |(at, _)| app.now_ms - at.millis());
-    if age_ms > STALE_AFTER_MS {
+    let age_ms = app.activity_data().map_or(0, |(at, _)| app.now_ms - at.millis());
+    if age_ms > STALE_AFTER_MS && app.history.is_none() {
         let age = format::duration_ms(u64::try_from(age_ms).unwrap_or(0));
         spans.insert(0, Span::styled(format!(" STALE: sample {age} old │"), theme.critical()));
     }

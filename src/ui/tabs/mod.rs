@@ -50,7 +50,7 @@ impl Tab {
 
     /// Whether the tab shows a selectable list (enables the List keys).
     pub fn has_list(self) -> bool {
-        matches!(self, Tab::Overview | Tab::Activity | Tab::Queries | Tab::Health)
+        matches!(self, Tab::Overview | Tab::Activity | Tab::Queries | Tab::Alerts | Tab::Health)
     }
 
     /// Whether the list can be sorted, filtered and opened (enables the Table keys).
@@ -81,25 +81,37 @@ fn placeholder(frame: &mut Frame, area: Rect, app: &App, title: &str, lines: &[&
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), area);
 }
 
-/// Why a tab is empty: the target is down (say why, loudly) or the first sample is pending.
+/// Why a tab is empty: the history view has no sample of that moment, the target is
+/// down (say why, loudly) or the first sample is pending.
 fn no_data<'a>(
+    app: &App,
     target: &'a super::dashboard::TargetView,
+    kind: &str,
     what: &str,
-    theme: &super::theme::Theme,
 ) -> ratatui::widgets::Paragraph<'a> {
     use ratatui::text::{Line, Span};
-    let lines = match target.last_error() {
-        Some(error) if target.status_label() == "DOWN" => vec![
-            Line::from(Span::styled(
-                format!(" {} is DOWN: no {what} to show.", target.info.id),
-                theme.critical(),
-            )),
-            Line::from(Span::styled(format!(" {error}"), theme.critical())),
-        ],
-        _ => vec![Line::from(Span::styled(
-            format!(" waiting for the first {what} sample of this target…"),
-            theme.muted(),
+    let theme = &app.theme;
+    let lines = match (&app.history, target.last_error()) {
+        (Some(h), _) if h.loading(kind) => {
+            vec![Line::from(Span::styled(format!(" loading the {what} of that moment…"), theme.muted()))]
+        }
+        (Some(_), _) => vec![Line::from(Span::styled(
+            format!(" no sample at that moment: no {what} was recorded then"),
+            theme.warn(),
         ))],
+        (None, error) => match error {
+            Some(error) if target.status_label() == "DOWN" => vec![
+                Line::from(Span::styled(
+                    format!(" {} is DOWN: no {what} to show.", target.info.id),
+                    theme.critical(),
+                )),
+                Line::from(Span::styled(format!(" {error}"), theme.critical())),
+            ],
+            _ => vec![Line::from(Span::styled(
+                format!(" waiting for the first {what} sample of this target…"),
+                theme.muted(),
+            ))],
+        },
     };
     ratatui::widgets::Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false })
 }

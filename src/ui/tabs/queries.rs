@@ -18,9 +18,12 @@ const DROP_ORDER: [usize; 5] = [7, 6, 5, 4, 3];
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    let Some((_, snapshot)) = app.current().and_then(|t| t.queries.as_ref()) else {
+    let Some((_, snapshot)) = app.queries_data() else {
         if let Some(target) = app.current() {
-            frame.render_widget(super::no_data(target, "statement statistics (medium tier)", theme), area);
+            frame.render_widget(
+                super::no_data(app, target, "queries", "statement statistics (medium tier)"),
+                area,
+            );
         }
         return;
     };
@@ -53,7 +56,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             Line::from(Span::styled(" collecting baseline: first figures after one interval", theme.warn()))
         }
         Some(since) => {
-            let taken = app.current().and_then(|t| t.queries.as_ref()).map_or(since, |(at, _)| *at);
+            let taken = app.queries_data().map_or(since, |(at, _)| *at);
             let mut spans = vec![Span::styled(
                 format!(
                     " interval {}–{} UTC ({}) · {} statements ran · {} tracked",

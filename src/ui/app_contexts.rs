@@ -1,0 +1,51 @@
+//! Which key contexts are active: the keymap resolves keys against these, most
+//! specific first, and the footer and help overlay describe them.
+
+use super::app::{App, Popup};
+use super::keymap::Context;
+use super::tabs::Tab;
+
+impl App {
+    /// Active key contexts, most specific first.
+    pub fn contexts(&self) -> Vec<Context> {
+        // Typing a filter wins over everything: an alert popup waits, shown, until it ends.
+        if self.filter_editing {
+            return vec![Context::Filter];
+        }
+        let mut contexts = match &self.popup {
+            Some(Popup::Help { .. }) => vec![Context::Help, Context::Global],
+            Some(Popup::Session { .. }) => vec![Context::SessionDetail, Context::Detail, Context::Global],
+            Some(Popup::Query { .. }) => vec![Context::Detail, Context::Global],
+            Some(Popup::Alert { .. }) => vec![Context::AlertDetail, Context::Detail, Context::Global],
+            None if !self.alert_popups.is_empty() => {
+                let mut c = vec![Context::AlertPopup];
+                c.extend(self.view_contexts());
+                c
+            }
+            None => self.view_contexts(),
+        };
+        if self.history.is_some() {
+            contexts.insert(contexts.len().saturating_sub(1), Context::HistoryView);
+        }
+        contexts
+    }
+
+    /// Contexts of the current tab, ignoring popups and the filter input.
+    pub fn view_contexts(&self) -> Vec<Context> {
+        let mut contexts = Vec::with_capacity(4);
+        if self.tab == Tab::Activity {
+            contexts.push(Context::Activity);
+        }
+        if self.tab == Tab::Alerts {
+            contexts.push(Context::Alerts);
+        }
+        if self.tab.has_table() {
+            contexts.push(Context::Table);
+        }
+        if self.tab.has_list() {
+            contexts.push(Context::List);
+        }
+        contexts.push(Context::Global);
+        contexts
+    }
+}
