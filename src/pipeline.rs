@@ -35,6 +35,12 @@ pub async fn run(mut rounds: mpsc::Receiver<Vec<Sample>>, mut out: Outputs) {
         if !events.is_empty() {
             publish_alerts(&out, events).await;
         }
+        if let (Some(ui), Some(engine)) = (&out.ui, &out.alerts) {
+            let active = engine.active();
+            if !active.is_empty() {
+                let _ = ui.send(UiUpdate::ActiveAlerts(active)).await;
+            }
+        }
     }
 }
 

@@ -89,6 +89,18 @@ impl AlertBook {
         popups
     }
 
+    /// Refreshes value, last seen and count of listed alerts from the engine's active
+    /// list. Lifecycle changes arrive as events; alerts not listed yet are left to them.
+    pub fn refresh(&mut self, active: Vec<AlertEvent>) {
+        for current in active {
+            if let Some(listed) = self.active.get_mut(&key_of(&current)) {
+                listed.event.value = current.value;
+                listed.event.last_seen = current.last_seen;
+                listed.event.count = current.count;
+            }
+        }
+    }
+
     /// Store history: only resolutions, which the live list has not seen already.
     pub fn set_stored(&mut self, events: Vec<AlertEvent>) {
         self.stored = events.into_iter().filter(|e| e.kind == AlertEventKind::Resolved).collect();
@@ -177,6 +189,20 @@ mod tests {
             count: 1,
             at: Timestamp(at),
         }
+    }
+
+    #[test]
+    fn refresh_updates_listed_alerts_without_popups_or_new_rows() {
+        let mut book = AlertBook::default();
+        book.apply(vec![ev("r", AlertEventKind::Fired, Severity::Medium, 10)]);
+        let mut now = ev("r", AlertEventKind::Fired, Severity::Medium, 10);
+        (now.value, now.last_seen, now.count) = (42.0, Timestamp(70), 7);
+        let unknown = ev("other", AlertEventKind::Fired, Severity::High, 70);
+        book.refresh(vec![now, unknown]);
+        assert_eq!(book.active.len(), 1, "unknown alerts wait for their Fired event");
+        let listed = book.active.values().next().unwrap();
+        assert_eq!((listed.event.value, listed.event.last_seen.0, listed.event.count), (42.0, 70, 7));
+        assert_eq!(listed.event.first_seen.0, 10);
     }
 
     #[test]

@@ -161,6 +161,7 @@ impl Dashboard {
                 self.alerts.apply(events);
             }
             UiUpdate::AlertHistory(events) => self.alerts.set_stored(events),
+            UiUpdate::ActiveAlerts(active) => self.alerts.refresh(active),
             // Past snapshots belong to the App's history view, not to the live model.
             UiUpdate::HistorySnapshot { .. } => {}
         }

@@ -45,6 +45,9 @@ pub enum UiUpdate {
     QueryHistory { target: TargetId, query_id: String, points: Vec<(Timestamp, QueryStat)> },
     /// Alert lifecycle events as the engine produces them, in order.
     Alerts(Vec<AlertEvent>),
+    /// The engine's active alerts after a round: current value, last seen and count of
+    /// alerts already listed (re-detection creates no events). Never pops anything up.
+    ActiveAlerts(Vec<AlertEvent>),
     /// Past alert events from the store (newest first), read once at start.
     AlertHistory(Vec<AlertEvent>),
     /// One stored snapshot (`kind` "activity" or "queries") for the history view at `at`;
