@@ -4,9 +4,11 @@
 
 mod activity;
 mod alert;
+mod health;
 mod metrics;
 mod queries;
 mod sample;
+mod schema;
 mod server;
 mod target;
 mod time;
@@ -16,9 +18,14 @@ pub use activity::{
     blocking_forest,
 };
 pub use alert::{AlertCategory, AlertEvent, AlertEventKind, Severity};
+pub use health::{AreaScore, CheckResult, CheckStatus, HealthArea, HealthReport};
 pub use metrics::{Metric, metric};
 pub use queries::{QueryStat, QueryStatsSnapshot, StatsAvailability};
-pub use sample::{Sample, SampleBody, Tier};
+pub use sample::{PostureFact, Sample, SampleBody, Tier};
+pub use schema::{
+    ChangeKind, ColumnInfo, ConstraintInfo, ConstraintKind, DatabaseSchema, ForeignKeyInfo, FunctionInfo,
+    IndexInfo, SchemaChange, SchemaInfo, SchemaSnapshot, SequenceInfo, TableInfo, TableKind, ViewInfo,
+};
 pub use server::{
     DatabaseStat, InstanceInfo, Replica, Replication, ReplicationSlot, ServerRole, Setting, WalReceiver,
 };

@@ -1,6 +1,6 @@
 use super::{
-    ActivitySnapshot, DatabaseStat, InstanceInfo, Metric, QueryStatsSnapshot, Replication, Setting,
-    TargetHealth, TargetId, Timestamp,
+    ActivitySnapshot, DatabaseStat, HealthReport, InstanceInfo, Metric, QueryStatsSnapshot, Replication,
+    SchemaChange, SchemaSnapshot, Setting, TargetHealth, TargetId, Timestamp,
 };
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +49,15 @@ pub enum SampleBody {
     Databases(Vec<DatabaseStat>),
     Replication(Replication),
     Settings(Vec<Setting>),
+    /// Schema inventory (schema tier).
+    Schema(SchemaSnapshot),
+    /// Structural changes found between the previous schema snapshot and this one.
+    SchemaChanges(Vec<SchemaChange>),
+    /// Facts for health checks that are neither settings nor metrics (roles, HBA rules,
+    /// privileges, wraparound ages…): engine-defined names, string values.
+    Posture(Vec<PostureFact>),
+    /// A computed health report.
+    Health(HealthReport),
     /// Numeric points for charts and alerts; names come from `model::metric`.
     Metrics(Vec<Metric>),
     Status(TargetHealth),
@@ -65,7 +74,20 @@ impl SampleBody {
             SampleBody::Replication(_) => "replication",
             SampleBody::Settings(_) => "settings",
             SampleBody::Metrics(_) => "metrics",
+            SampleBody::Schema(_) => "schema",
+            SampleBody::SchemaChanges(_) => "schema_changes",
+            SampleBody::Posture(_) => "posture",
+            SampleBody::Health(_) => "health",
             SampleBody::Status(_) => "status",
         }
     }
+}
+
+/// One health-relevant fact, e.g. `role.superuser` / `postgres` / `true`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostureFact {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
+    pub value: String,
 }

@@ -132,7 +132,12 @@ impl Dashboard {
                         }
                         SampleBody::Databases(d) => view.databases = d.clone(),
                         SampleBody::Replication(r) => view.replication = Some(r.clone()),
-                        SampleBody::Settings(_) => {}
+                        // Shown by the Schema and Health tabs once they are built on them.
+                        SampleBody::Settings(_)
+                        | SampleBody::Schema(_)
+                        | SampleBody::SchemaChanges(_)
+                        | SampleBody::Posture(_)
+                        | SampleBody::Health(_) => {}
                         SampleBody::Status(h) => view.health = Some(h.clone()),
                         SampleBody::Metrics(points) => {
                             for p in points {
