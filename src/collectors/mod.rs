@@ -8,6 +8,7 @@ pub mod discover;
 pub mod postgres;
 pub mod registry;
 pub mod scheduler;
+pub mod schema_diff;
 
 use crate::model::{SampleBody, Tier};
 use std::future::Future;

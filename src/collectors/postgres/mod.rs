@@ -5,17 +5,22 @@
 //! - `parse.rs`: pure row → model mapping.
 //! - `statements.rs`: pg_stat_statements deltas and the text cache.
 //! - `high.rs`, `medium.rs`: what each tier reads; the low tier is small enough to live here.
+//! - `schema.rs`, `schema_queries.rs`, `schema_parse.rs`: the schema tier (per-database
+//!   connections); change detection against the previous snapshot is `collectors::schema_diff`.
 
 mod connect;
 mod high;
 mod medium;
 pub mod parse;
 pub mod queries;
+mod schema;
+pub mod schema_parse;
+pub mod schema_queries;
 mod statements;
 
 use crate::collectors::{CollectError, Collected, Collector};
 use crate::config::TargetConfig;
-use crate::model::{SampleBody, Setting, Tier};
+use crate::model::{SampleBody, SchemaSnapshot, Setting, Tier, Timestamp};
 use connect::{Conn, ViewFailure};
 use std::collections::HashMap;
 use tokio_postgres::Row;
@@ -40,6 +45,9 @@ pub struct PostgresCollector {
     /// pg_roles / pg_database names by oid: the activity and statement reads return ids.
     role_names: HashMap<i64, String>,
     database_names: HashMap<i64, String>,
+    /// The last schema snapshot, for change detection. Empty after start until
+    /// `set_previous_schema` is given the newest stored one.
+    previous_schema: Option<SchemaSnapshot>,
 }
 
 impl PostgresCollector {
@@ -54,7 +62,42 @@ impl PostgresCollector {
             sizes: HashMap::new(),
             role_names: HashMap::new(),
             database_names: HashMap::new(),
+            previous_schema: None,
         }
+    }
+
+    /// Seeds change detection with the newest stored schema snapshot
+    /// (`Store::latest_schema`), so changes made while Logstag was stopped are reported
+    /// by the first schema round. Without it that round reports no changes.
+    pub fn set_previous_schema(&mut self, snapshot: SchemaSnapshot) {
+        self.previous_schema = Some(snapshot);
+    }
+
+    /// Lists the databases on the main connection, reads each on its own connection,
+    /// and compares with the previous snapshot (kept across reconnects: it is structure,
+    /// not counters).
+    async fn collect_schema(&mut self) -> Result<Collected, CollectError> {
+        let mut problems = Vec::new();
+        let Some(rows) = self.rows("pg_database", schema_queries::DATABASES, &[], &mut problems).await?
+        else {
+            return Ok(Collected { bodies: Vec::new(), problems });
+        };
+        let list = map_rows(&rows, "pg_database", &mut problems, |r| {
+            Ok(schema::DatabaseEntry { name: r.try_get("name")?, can_connect: r.try_get("can_connect")? })
+        });
+        let (databases, notes) = schema::read_all(&self.target, list).await;
+        problems.extend(notes);
+        let snapshot = SchemaSnapshot { databases };
+        let changes = match &self.previous_schema {
+            Some(previous) => super::schema_diff::diff(previous, &snapshot, Timestamp::now()),
+            None => Vec::new(),
+        };
+        let mut bodies = vec![SampleBody::Schema(snapshot.clone())];
+        if !changes.is_empty() {
+            bodies.push(SampleBody::SchemaChanges(changes));
+        }
+        self.previous_schema = Some(snapshot);
+        Ok(Collected { bodies, problems })
     }
 
     fn lost(&self, message: &str) -> CollectError {
@@ -232,8 +275,7 @@ impl Collector for PostgresCollector {
             Tier::High => self.collect_high().await,
             Tier::Medium => self.collect_medium().await,
             Tier::Low => self.collect_low().await,
-            // The schema tier is built by a later issue.
-            Tier::Schema => Ok(Collected::default()),
+            Tier::Schema => self.collect_schema().await,
         }
     }
 
