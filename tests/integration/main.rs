@@ -6,5 +6,6 @@ mod config_check;
 mod discovery;
 mod pipeline_live;
 mod postgres_live;
+mod schema_live;
 mod support;
 mod tui_e2e;
