@@ -87,7 +87,7 @@ async fn a_v1_file_is_upgraded_and_keeps_its_samples() {
         c.pragma_update(None, "user_version", 1).unwrap();
     }
     let store = Store::open(&path, DAY).unwrap();
-    assert_eq!(store.stats().await.unwrap().schema_version, 2);
+    assert_eq!(store.stats().await.unwrap().schema_version, migrate::LATEST);
     let tps = store.series(&t(), "tps", None, Timestamp(0), Timestamp(5_000)).await.unwrap();
     assert_eq!(tps, vec![(Timestamp(1_000), 7.0)]);
     store.record_alerts(vec![event("prod", "pg.a", AlertEventKind::Fired, 1_000)]).await.unwrap();

@@ -8,6 +8,7 @@ mod history;
 mod migrate;
 mod record;
 mod retention;
+mod schema_changes;
 mod writer;
 
 #[cfg(test)]
@@ -17,9 +18,11 @@ mod costs;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
+mod schema_tests;
+#[cfg(test)]
 mod tests;
 
-use crate::model::{AlertEvent, QueryStat, Sample, TargetId, Timestamp};
+use crate::model::{AlertEvent, QueryStat, Sample, SchemaChange, SchemaSnapshot, TargetId, Timestamp};
 use rusqlite::{Connection, MAIN_DB};
 use std::path::Path;
 use std::sync::mpsc;
@@ -58,6 +61,7 @@ pub struct PruneStats {
     /// Statement texts left without statistics.
     pub query_texts: u64,
     pub alert_events: u64,
+    pub schema_changes: u64,
 }
 
 /// Size of the history file, for status lines and `--once` reports.
@@ -202,6 +206,26 @@ impl Store {
     ) -> Result<Vec<(Timestamp, QueryStat)>, StoreError> {
         let (target, query_id) = (target.0.clone(), query_id.to_owned());
         self.call(|reply| Command::QueryHistory { target, query_id, from, to, reply }).await
+    }
+
+    /// Schema changes of `target` with `at` in `[from, to]`, newest first, at most `limit`.
+    pub async fn schema_changes(
+        &self,
+        target: &TargetId,
+        from: Timestamp,
+        to: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<SchemaChange>, StoreError> {
+        let target = target.0.clone();
+        self.call(|reply| Command::SchemaChanges { target, from, to, limit, reply }).await
+    }
+
+    /// The newest schema snapshot of `target`, kept whatever the retention: give it to
+    /// `PostgresCollector::set_previous_schema` at start so that changes made while
+    /// Logstag was stopped are detected by the first schema round.
+    pub async fn latest_schema(&self, target: &TargetId) -> Result<Option<SchemaSnapshot>, StoreError> {
+        let target = target.0.clone();
+        self.call(|reply| Command::LatestSchema { target, reply }).await
     }
 
     /// Deletes what is older than the retention, measured from `now`.

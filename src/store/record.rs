@@ -41,6 +41,8 @@ pub fn record_round(
                 }
                 insert_snapshot(&tx, encoder, target, tier, taken_at, &SampleBody::Queries(snap))?;
             }
+            // Rows, not a snapshot: the Changes tab filters and counts them by window.
+            SampleBody::SchemaChanges(changes) => super::schema_changes::insert(&tx, target, &changes)?,
             other => insert_snapshot(&tx, encoder, target, tier, taken_at, &other)?,
         }
     }

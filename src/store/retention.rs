@@ -28,8 +28,13 @@ pub fn prune(conn: &Connection, cutoff: Timestamp) -> Result<PruneStats, StoreEr
         stats.points += repeat(|| delete_points.execute(params![id, cutoff.0, BATCH]))?;
     }
 
+    // The newest schema snapshot of each target survives any age: change detection
+    // after a restart compares against it (schema rounds may be days apart or stopped).
     let mut delete_snapshots = conn.prepare_cached(
-        "DELETE FROM snapshots WHERE id IN (SELECT id FROM snapshots WHERE at < ?1 ORDER BY at LIMIT ?2)",
+        "DELETE FROM snapshots WHERE id IN (SELECT id FROM snapshots WHERE at < ?1
+             AND id NOT IN (SELECT k.id FROM snapshots k WHERE k.kind = 'schema' AND k.at =
+                 (SELECT max(m.at) FROM snapshots m WHERE m.target = k.target AND m.kind = 'schema'))
+             ORDER BY at LIMIT ?2)",
     )?;
     stats.snapshots = repeat(|| delete_snapshots.execute(params![cutoff.0, BATCH]))?;
 
@@ -43,6 +48,12 @@ pub fn prune(conn: &Connection, cutoff: Timestamp) -> Result<PruneStats, StoreEr
         "DELETE FROM alert_events WHERE id IN (SELECT id FROM alert_events WHERE at < ?1 ORDER BY at LIMIT ?2)",
     )?;
     stats.alert_events = repeat(|| delete_alerts.execute(params![cutoff.0, BATCH]))?;
+
+    let mut delete_changes = conn.prepare_cached(
+        "DELETE FROM schema_changes WHERE id IN
+             (SELECT id FROM schema_changes WHERE at < ?1 ORDER BY at LIMIT ?2)",
+    )?;
+    stats.schema_changes = repeat(|| delete_changes.execute(params![cutoff.0, BATCH]))?;
 
     stats.series = count(conn.execute(
         "DELETE FROM series WHERE NOT EXISTS (SELECT 1 FROM points WHERE points.series_id = series.id)",

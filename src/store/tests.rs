@@ -132,7 +132,15 @@ async fn prune_keeps_the_window_and_drops_orphans() {
     let stats = store.prune(Timestamp(now)).await.unwrap();
     assert_eq!(
         stats,
-        PruneStats { points: 4, snapshots: 4, query_stats: 3, series: 1, query_texts: 1, alert_events: 0 }
+        PruneStats {
+            points: 4,
+            snapshots: 4,
+            query_stats: 3,
+            series: 1,
+            query_texts: 1,
+            alert_events: 0,
+            schema_changes: 0
+        }
     );
     assert_eq!(count(&path, "points"), 6);
     assert_eq!(count(&path, "snapshots"), 6);

@@ -3,8 +3,10 @@
 //! worker on disk I/O. The thread ends when the last `Store` (sender) is dropped.
 
 use super::codec::Encoder;
-use super::{PruneStats, StoreError, StoreStats, alerts, history, migrate, record, retention};
-use crate::model::{AlertEvent, QueryStat, Sample, Timestamp};
+use super::{
+    PruneStats, StoreError, StoreStats, alerts, history, migrate, record, retention, schema_changes,
+};
+use crate::model::{AlertEvent, QueryStat, Sample, SchemaChange, SchemaSnapshot, Timestamp};
 use rusqlite::Connection;
 use std::collections::HashMap;
 use std::sync::mpsc;
@@ -52,6 +54,17 @@ pub enum Command {
         from: Timestamp,
         to: Timestamp,
         reply: Reply<Vec<(Timestamp, QueryStat)>>,
+    },
+    SchemaChanges {
+        target: String,
+        from: Timestamp,
+        to: Timestamp,
+        limit: usize,
+        reply: Reply<Vec<SchemaChange>>,
+    },
+    LatestSchema {
+        target: String,
+        reply: Reply<Option<SchemaSnapshot>>,
     },
     Prune {
         now: Timestamp,
@@ -129,6 +142,12 @@ impl Writer {
             }
             Command::AlertHistory { target, from, to, limit, reply } => {
                 let _ = reply.send(alerts::history(&self.conn, target.as_deref(), from, to, limit));
+            }
+            Command::SchemaChanges { target, from, to, limit, reply } => {
+                let _ = reply.send(schema_changes::history(&self.conn, &target, from, to, limit));
+            }
+            Command::LatestSchema { target, reply } => {
+                let _ = reply.send(schema_changes::latest(&self.conn, &target));
             }
             Command::Series { target, metric, key, from, to, reply } => {
                 let _ = reply.send(history::series(&self.conn, &target, &metric, &key, from, to));
