@@ -4,8 +4,11 @@
 use crate::support::postgres::TestCluster;
 use logstag::collectors::postgres::PostgresCollector;
 use logstag::collectors::{Collected, Collector};
-use logstag::model::{ChangeKind, DatabaseSchema, SampleBody, SchemaChange, SchemaSnapshot, TableInfo, Tier};
-use std::time::Instant;
+use logstag::model::{
+    ChangeKind, DatabaseSchema, Sample, SampleBody, SchemaChange, SchemaSnapshot, TableInfo, TargetId, Tier, Timestamp,
+};
+use logstag::store::Store;
+use std::time::{Duration, Instant};
 
 const SETUP: &[&str] = &[
     "CREATE SCHEMA shop",
@@ -156,4 +159,22 @@ async fn schema_tier_flags_sizes_errors_and_changes() {
     assert!(changes.iter().all(|c| c.object_type != "table"), "{changes:#?}");
     let fourth = collector.collect(Tier::Schema).await.expect("round 4");
     assert!(changes_of(&fourth).is_empty());
+
+    // After a restart: the collector is seeded from the newest stored snapshot, so the
+    // first round reports what changed while it was not running.
+    let store = Store::open_in_memory(Duration::from_secs(86_400)).unwrap();
+    let target = TargetId("pg".into());
+    let stored = Sample {
+        target: target.clone(),
+        tier: Tier::Schema,
+        taken_at: Timestamp::now(),
+        body: SampleBody::Schema(schema_of(&first).clone()),
+    };
+    store.record(vec![stored]).await.unwrap();
+    let mut restarted = PostgresCollector::new(&cluster.target_config("monitor", "postgres"));
+    restarted.set_previous_schema(store.latest_schema(&target).await.unwrap().expect("stored schema"));
+    let changes = changes_of(&restarted.collect(Tier::Schema).await.expect("round after restart"));
+    let mut objects: Vec<(&str, ChangeKind)> = changes.iter().map(|c| (c.object.as_str(), c.change)).collect();
+    objects.sort_by_key(|o| o.0);
+    assert_eq!(objects, [("orders.orders_note", ChangeKind::Removed), ("orders.total", ChangeKind::Modified)]);
 }
