@@ -5,7 +5,8 @@ use crate::support::postgres::TestCluster;
 use logstag::collectors::postgres::PostgresCollector;
 use logstag::collectors::{Collected, Collector};
 use logstag::model::{
-    ChangeKind, DatabaseSchema, Sample, SampleBody, SchemaChange, SchemaSnapshot, TableInfo, TargetId, Tier, Timestamp,
+    ChangeKind, DatabaseSchema, Sample, SampleBody, SchemaChange, SchemaSnapshot, TableInfo, TargetId, Tier,
+    Timestamp,
 };
 use logstag::store::Store;
 use std::time::{Duration, Instant};
@@ -174,7 +175,84 @@ async fn schema_tier_flags_sizes_errors_and_changes() {
     let mut restarted = PostgresCollector::new(&cluster.target_config("monitor", "postgres"));
     restarted.set_previous_schema(store.latest_schema(&target).await.unwrap().expect("stored schema"));
     let changes = changes_of(&restarted.collect(Tier::Schema).await.expect("round after restart"));
-    let mut objects: Vec<(&str, ChangeKind)> = changes.iter().map(|c| (c.object.as_str(), c.change)).collect();
+    let mut objects: Vec<(&str, ChangeKind)> =
+        changes.iter().map(|c| (c.object.as_str(), c.change)).collect();
     objects.sort_by_key(|o| o.0);
-    assert_eq!(objects, [("orders.orders_note", ChangeKind::Removed), ("orders.total", ChangeKind::Modified)]);
+    assert_eq!(
+        objects,
+        [("orders.orders_note", ChangeKind::Removed), ("orders.total", ChangeKind::Modified)]
+    );
+}
+
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes into the struct we pass.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
+/// 2,000 tables (20 schemas × 100, each with a PK, an FK to the previous one, an index
+/// and a comment). Run alone: `cargo test --test integration schema_benchmark -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: creates 2,000 tables"]
+async fn schema_benchmark_2000_tables() {
+    let cluster = TestCluster::start();
+    cluster.psql("postgres", "CREATE DATABASE bench");
+    cluster.psql(
+        "bench",
+        "DO $$ BEGIN
+           FOR s IN 1..20 LOOP
+             EXECUTE format('CREATE SCHEMA s%s', s);
+             FOR t IN 1..100 LOOP
+               EXECUTE format('CREATE TABLE s%s.t%s (id bigint PRIMARY KEY, prev bigint %s, v text)', s, t,
+                 CASE WHEN t > 1 THEN format('REFERENCES s%s.t%s (id)', s, t - 1) ELSE '' END);
+               EXECUTE format('CREATE INDEX ON s%s.t%s (v)', s, t);
+               EXECUTE format('COMMENT ON TABLE s%s.t%s IS %L', s, t, 'table ' || t);
+             END LOOP;
+           END LOOP;
+         END $$",
+    );
+    cluster.psql("bench", "ANALYZE");
+    cluster.psql("postgres", "SELECT pg_stat_statements_reset()");
+
+    let mut collector = PostgresCollector::new(&cluster.target_config("monitor", "postgres"));
+    collector.ensure_connected().await.unwrap();
+    let (cpu, wall) = (cpu_seconds(), Instant::now());
+    let round = collector.collect(Tier::Schema).await.expect("schema round");
+    let (wall, cpu) = (wall.elapsed(), cpu_seconds() - cpu);
+    let snap = schema_of(&round);
+    let bench = db(snap, "bench");
+    let tables: usize = bench.schemas.iter().map(|s| s.tables.len()).sum();
+    assert_eq!(tables, 2000, "{:?} {:?}", bench.error, round.problems);
+
+    let json = serde_json::to_vec(&SampleBody::Schema(snap.clone())).unwrap();
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::new(3));
+    std::io::Write::write_all(&mut enc, &json).unwrap();
+    let compressed = enc.finish().unwrap();
+
+    let client = cluster.client("postgres").await;
+    let rows = client
+        .query(
+            "SELECT d.datname::text, s.calls, s.total_exec_time, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 60)
+             FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+             JOIN pg_database d ON d.oid = s.dbid
+             WHERE r.rolname = 'monitor' ORDER BY s.total_exec_time DESC",
+            &[],
+        )
+        .await
+        .unwrap();
+    let server_ms: f64 = rows.iter().map(|r| r.get::<_, f64>(2)).sum();
+    eprintln!("schema round over {} databases, {tables} tables in bench:", snap.databases.len());
+    eprintln!("  wall {:.3} s, client CPU {:.3} s, server exec {server_ms:.1} ms", wall.as_secs_f64(), cpu);
+    eprintln!("  snapshot JSON {} bytes, deflated {} bytes", json.len(), compressed.len());
+    for r in rows.iter().take(8) {
+        eprintln!(
+            "  {:>8.1} ms {:>3} calls [{}] {}",
+            r.get::<_, f64>(2),
+            r.get::<_, i64>(1),
+            r.get::<_, String>(0),
+            r.get::<_, String>(3)
+        );
+    }
 }
