@@ -246,6 +246,30 @@ async fn schema_benchmark_2000_tables() {
     eprintln!("schema round over {} databases, {tables} tables in bench:", snap.databases.len());
     eprintln!("  wall {:.3} s, client CPU {:.3} s, server exec {server_ms:.1} ms", wall.as_secs_f64(), cpu);
     eprintln!("  snapshot JSON {} bytes, deflated {} bytes", json.len(), compressed.len());
+    // What the size functions cost against relpages (the choice documented in schema_queries.rs).
+    let bench_client = cluster.client("bench").await;
+    for (what, sql) in [
+        (
+            "relpages * block_size",
+            "SELECT sum(relpages)::int8 FROM pg_class WHERE relkind IN ('r', 'i', 't')",
+        ),
+        (
+            "pg_relation_size (tables, indexes, TOAST)",
+            "SELECT sum(pg_relation_size(oid))::int8 FROM pg_class WHERE relkind IN ('r', 'i', 't')",
+        ),
+        (
+            "pg_table_size + TOAST total (tables)",
+            "SELECT sum(pg_table_size(oid) + coalesce(pg_total_relation_size(nullif(reltoastrelid, 0)), 0))::int8 FROM pg_class WHERE relkind = 'r'",
+        ),
+        (
+            "pg_stats widths by table",
+            "SELECT count(*) FROM (SELECT schemaname, tablename, sum(avg_width) FROM pg_stats GROUP BY 1, 2) x",
+        ),
+    ] {
+        let started = Instant::now();
+        bench_client.query_one(sql, &[]).await.unwrap();
+        eprintln!("  {what}: {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
+    }
     for r in rows.iter().take(8) {
         eprintln!(
             "  {:>8.1} ms {:>3} calls [{}] {}",
