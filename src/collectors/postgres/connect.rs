@@ -306,7 +306,7 @@ impl Conn {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::collectors::registry::Engine;
     use crate::config::{Intervals, Secret, TlsConfig};

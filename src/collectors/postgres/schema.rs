@@ -14,6 +14,7 @@ use crate::model::{
 use futures_util::StreamExt;
 use std::collections::HashMap;
 use std::time::Duration;
+use tokio::time::Instant;
 use tokio_postgres::Row;
 use tokio_postgres::types::{FromSql, ToSql};
 
@@ -36,10 +37,19 @@ pub fn database_timeout(target: &TargetConfig) -> Duration {
     (target.query_timeout * 8).max(Duration::from_secs(30))
 }
 
+/// Time for the whole round. The scheduler cancels a round after `round_timeout`
+/// (app.rs: 3 × query_timeout, at least 5 s) and then treats the target as down, so the
+/// round stops a fifth earlier: databases not reached get an error entry (unknown, so no
+/// false removals) and the round still succeeds. Raise both together.
+pub fn round_budget(target: &TargetConfig) -> Duration {
+    target.query_timeout.saturating_mul(3).max(Duration::from_secs(5)) * 4 / 5
+}
+
 /// Reads every database, in list order. Returns the databases and notes (caps reached).
 pub async fn read_all(target: &TargetConfig, list: Vec<DatabaseEntry>) -> (Vec<DatabaseSchema>, Vec<String>) {
+    let deadline = Instant::now() + round_budget(target);
     let results: Vec<(DatabaseSchema, Vec<String>)> =
-        futures_util::stream::iter(list.into_iter().map(|entry| read_one(target, entry)))
+        futures_util::stream::iter(list.into_iter().map(|entry| read_one(target, entry, deadline)))
             .buffered(PARALLEL)
             .collect()
             .await;
@@ -54,7 +64,11 @@ pub async fn read_all(target: &TargetConfig, list: Vec<DatabaseEntry>) -> (Vec<D
     (databases, notes)
 }
 
-async fn read_one(target: &TargetConfig, entry: DatabaseEntry) -> (DatabaseSchema, Vec<String>) {
+async fn read_one(
+    target: &TargetConfig,
+    entry: DatabaseEntry,
+    deadline: Instant,
+) -> (DatabaseSchema, Vec<String>) {
     let failed =
         |name: String, error: String| DatabaseSchema { name, error: Some(error), ..Default::default() };
     if !entry.can_connect {
@@ -63,7 +77,14 @@ async fn read_one(target: &TargetConfig, entry: DatabaseEntry) -> (DatabaseSchem
     }
     let mut db_target = target.clone();
     db_target.database = entry.name.clone();
-    let limit = database_timeout(target);
+    // Streams start lazily, so a database reached after the budget is spent is not connected to.
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        let error =
+            format!("not read: the schema round ran out of time ({} s)", round_budget(target).as_secs());
+        return (failed(entry.name, error), Vec::new());
+    }
+    let limit = database_timeout(target).min(left);
     let mut notes = Vec::new();
     match tokio::time::timeout(limit, read(&db_target, &mut notes)).await {
         Ok(Ok(db)) => (db, notes),
@@ -317,4 +338,28 @@ async fn read_others(
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collectors::postgres::connect::tests::target;
+    use crate::config::TlsMode;
+
+    #[tokio::test]
+    async fn databases_out_of_budget_or_privilege_are_errors_not_failures() {
+        let mut t = target("127.0.0.1", TlsMode::Disable);
+        t.port = 1;
+        t.query_timeout = Duration::from_secs(5);
+        assert!(round_budget(&t) < t.query_timeout * 3);
+        let entry = |name: &str, can_connect| DatabaseEntry { name: name.into(), can_connect };
+        let (db, _) = read_one(&t, entry("locked", false), Instant::now() + Duration::from_secs(5)).await;
+        assert!(db.error.is_some_and(|e| e.contains("permission denied for database \"locked\"")));
+        let (db, _) = read_one(&t, entry("late", true), Instant::now()).await;
+        assert!(db.error.is_some_and(|e| e.contains("ran out of time")));
+        // Nothing listens on port 1: the connection error is the database's error.
+        let (dbs, notes) = read_all(&t, vec![entry("a", true), entry("b", false)]).await;
+        assert_eq!(dbs.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert!(dbs.iter().all(|d| d.error.is_some() && d.schemas.is_empty()) && notes.is_empty());
+    }
 }
