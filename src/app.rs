@@ -7,7 +7,7 @@ use crate::collectors::discover::{self, Found};
 use crate::collectors::registry::{self, RunMode};
 use crate::collectors::scheduler::SchedulerHandles;
 use crate::config::{self, Config, TargetConfig};
-use crate::model::{Sample, Timestamp};
+use crate::model::{Sample, SampleBody, Timestamp};
 use crate::notify::{self, NotifyConfig};
 use crate::store::Store;
 use crate::ui::alerts::{AlertCatalogInfo, RuleInfo};
@@ -193,9 +193,9 @@ pub struct Running {
     pub pruner: JoinHandle<()>,
 }
 
-/// Starts collectors, pipeline and pruning. `ui` receives every round when given;
-/// `alerts` evaluates every round when given.
-pub fn start(
+/// Starts collectors, pipeline and pruning. `ui` receives every round when given (and,
+/// first, each target's last stored schema inventory); `alerts` evaluates every round.
+pub async fn start(
     cfg: &Config,
     store: Store,
     ui: Option<mpsc::Sender<ui::UiUpdate>>,
@@ -205,16 +205,35 @@ pub fn start(
     let notify = alerts.is_some().then(|| notifier(cfg)).flatten();
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (samples_tx, samples_rx) = mpsc::channel::<Vec<Sample>>(1024);
-    let collectors = cfg
-        .targets
-        .iter()
-        .map(|t| registry::spawn(t, mode, handles_for(t, cfg, samples_tx.clone(), shutdown_rx.clone())))
-        .collect();
+    let mut collectors = Vec::new();
+    for t in &cfg.targets {
+        let mut handles = handles_for(t, cfg, samples_tx.clone(), shutdown_rx.clone());
+        if let Some(stored) = stored_schema(&store, t).await {
+            if let (Some(ui), SampleBody::Schema(snapshot)) = (&ui, &stored.body) {
+                handles.previous_schema = Some(snapshot.clone());
+                let _ = ui.send(ui::UiUpdate::Round(std::sync::Arc::new(vec![stored.clone()]))).await;
+            } else if let SampleBody::Schema(snapshot) = stored.body {
+                handles.previous_schema = Some(snapshot);
+            }
+        }
+        collectors.push(registry::spawn(t, mode, handles));
+    }
     drop(samples_tx);
     let outputs = pipeline::Outputs { store: store.clone(), alerts, ui, notify };
     let pipeline = tokio::spawn(pipeline::run(samples_rx, outputs));
     let pruner = tokio::spawn(prune_loop(store, cfg.history.prune_interval, shutdown_rx));
     Running { shutdown, collectors, pipeline, pruner }
+}
+
+/// The newest stored schema inventory of a target, if the history has one.
+async fn stored_schema(store: &Store, t: &TargetConfig) -> Option<Sample> {
+    match store.snapshot_at(&t.id(), "schema", Timestamp::now()).await {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::warn!("cannot read the stored schema of {}: {e}", t.name);
+            None
+        }
+    }
 }
 
 pub fn handles_for(
@@ -228,9 +247,9 @@ pub fn handles_for(
         samples,
         shutdown,
         connect_timeout: t.connect_timeout,
-        // A round is a handful of queries, each bounded by statement_timeout on the server.
-        round_timeout: t.query_timeout.saturating_mul(3).max(Duration::from_secs(5)),
+        round_timeout: crate::collectors::scheduler::default_round_timeout(t.query_timeout),
         warmup: cfg.agent.startup_warmup_delay,
+        previous_schema: None,
         backoff_base: Duration::from_secs(1),
         backoff_cap: Duration::from_secs(60),
     }
@@ -287,7 +306,7 @@ async fn run_tui(cfg: Config) -> anyhow::Result<ExitCode> {
     let store = open_store(&cfg)?;
     let (ui_tx, ui_rx) = mpsc::channel(256);
     let (engine, alert_catalog) = alert_engine(&cfg);
-    let running = start(&cfg, store.clone(), Some(ui_tx), Some(engine), RunMode::Continuous);
+    let running = start(&cfg, store.clone(), Some(ui_tx), Some(engine), RunMode::Continuous).await;
     let signals = tokio::spawn(crate::logging::shutdown_on_signal(running.shutdown.clone()));
     let ctx = ui::UiContext {
         targets: cfg.targets.iter().map(TargetConfig::info).collect(),

@@ -52,7 +52,7 @@ pub async fn print_json(cfg: &Config) -> anyhow::Result<ExitCode> {
 pub async fn collect_once(cfg: &Config) -> anyhow::Result<Vec<Sample>> {
     let store = Store::open_in_memory(cfg.history.retention)?;
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
-    let running = app::start(cfg, store, Some(tx), None, RunMode::Once);
+    let running = app::start(cfg, store, Some(tx), None, RunMode::Once).await;
     let mut samples = Vec::new();
     // The pipeline forwards every round; the channel closes when every collector is done.
     while let Some(update) = rx.recv().await {

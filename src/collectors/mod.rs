@@ -10,7 +10,7 @@ pub mod registry;
 pub mod scheduler;
 pub mod schema_diff;
 
-use crate::model::{SampleBody, Tier};
+use crate::model::{SampleBody, SchemaSnapshot, Tier};
 use std::future::Future;
 
 /// What one tier's collection produced. `problems` are partial failures (a view the
@@ -65,4 +65,8 @@ pub trait Collector: Send + 'static {
 
     /// Drops the connection (after a timeout: a half-read reply cannot be trusted).
     fn disconnect(&mut self);
+
+    /// Hands over the last stored schema inventory, so that the first schema round after
+    /// a restart can report what changed meanwhile. Engines without a schema tier ignore it.
+    fn seed_previous_schema(&mut self, _snapshot: SchemaSnapshot) {}
 }

@@ -11,7 +11,7 @@ use super::registry::RunMode;
 use super::{CollectError, Collected, Collector};
 use crate::config::Intervals;
 use crate::model::{
-    Metric, Sample, SampleBody, TargetHealth, TargetId, TargetStatus, Tier, Timestamp, metric,
+    Metric, Sample, SampleBody, SchemaSnapshot, TargetHealth, TargetId, TargetStatus, Tier, Timestamp, metric,
 };
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -30,15 +30,50 @@ pub struct SchedulerHandles {
     pub round_timeout: Duration,
     /// Delay before the first collection (`startup_warmup_delay`).
     pub warmup: Duration,
+    /// The last stored schema inventory of this target, for change detection across restarts.
+    pub previous_schema: Option<SchemaSnapshot>,
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
 }
 
+/// How long after start the schema tier first runs (at most its own interval).
+pub const SCHEMA_FIRST_RUN_DELAY: Duration = Duration::from_secs(120);
+
+/// Our deadline for one round of the fast tiers: a handful of queries, each bounded by
+/// `statement_timeout` on the server.
+pub fn default_round_timeout(query_timeout: Duration) -> Duration {
+    query_timeout.saturating_mul(3).max(Duration::from_secs(5))
+}
+
+/// The schema tier reads every database's catalogues on their own connections: it gets a
+/// much longer deadline than the fast tiers, so a big server is not mistaken for a down one.
+pub fn schema_round_timeout(round_timeout: Duration) -> Duration {
+    round_timeout.saturating_mul(8).max(Duration::from_secs(120))
+}
+
+impl SchedulerHandles {
+    fn deadline(&self, tier: Tier) -> Duration {
+        if tier == Tier::Schema { schema_round_timeout(self.round_timeout) } else { self.round_timeout }
+    }
+}
+
 /// Runs until shutdown.
 pub async fn run<C: Collector>(mut collector: C, intervals: Intervals, mut h: SchedulerHandles) {
+    if let Some(previous) = h.previous_schema.take() {
+        collector.seed_previous_schema(previous);
+    }
     let start = Instant::now() + h.warmup;
-    let mut due: Vec<(Tier, Duration, Instant)> =
-        Tier::ALL.iter().filter_map(|&t| intervals.get(t).map(|every| (t, every, start))).collect();
+    let first_run = |tier: Tier, every: Duration| match tier {
+        // Catalogue reads of every database are the heaviest thing we do: they should not
+        // compete with the first look at a server in trouble. The last stored inventory
+        // is shown meanwhile.
+        Tier::Schema => start + every.min(SCHEMA_FIRST_RUN_DELAY),
+        _ => start,
+    };
+    let mut due: Vec<(Tier, Duration, Instant)> = Tier::ALL
+        .iter()
+        .filter_map(|&t| intervals.get(t).map(|every| (t, every, first_run(t, every))))
+        .collect();
     if due.is_empty() {
         // Every tier is off: say so once, then idle until shutdown.
         emit_status(
@@ -103,12 +138,12 @@ pub async fn run<C: Collector>(mut collector: C, intervals: Intervals, mut h: Sc
                 break;
             }
             let started = Instant::now();
-            let result = match timeout(h.round_timeout, collector.collect(tier)).await {
+            let result = match timeout(h.deadline(tier), collector.collect(tier)).await {
                 Ok(r) => r,
                 Err(_) => Err(CollectError::Timeout {
                     endpoint: collector.endpoint().to_owned(),
                     tier: tier.name(),
-                    secs: h.round_timeout.as_secs(),
+                    secs: h.deadline(tier).as_secs(),
                 }),
             };
             let latency = started.elapsed();
@@ -142,7 +177,10 @@ pub async fn run<C: Collector>(mut collector: C, intervals: Intervals, mut h: Sc
 
 /// Connects once and runs every enabled tier once, in tier order, then returns
 /// (`logstag snapshot`). Failures are reported as Status samples like in `run`.
-pub async fn run_once<C: Collector>(mut collector: C, intervals: Intervals, h: SchedulerHandles) {
+pub async fn run_once<C: Collector>(mut collector: C, intervals: Intervals, mut h: SchedulerHandles) {
+    if let Some(previous) = h.previous_schema.take() {
+        collector.seed_previous_schema(previous);
+    }
     let version = match timeout(h.connect_timeout, collector.ensure_connected()).await {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => {
@@ -162,15 +200,17 @@ pub async fn run_once<C: Collector>(mut collector: C, intervals: Intervals, h: S
     let mut problems = Vec::new();
     for tier in Tier::ALL.into_iter().filter(|t| intervals.get(*t).is_some()) {
         let started = Instant::now();
-        match timeout(h.round_timeout, collector.collect(tier)).await {
+        match timeout(h.deadline(tier), collector.collect(tier)).await {
             Ok(Ok(collected)) => {
                 problems.extend(collected.problems.iter().cloned());
                 send_round(&h, tier, collected, started.elapsed()).await;
             }
             Ok(Err(e)) => problems.push(e.to_string()),
-            Err(_) => {
-                problems.push(format!("{} tier timed out after {} s", tier.name(), h.round_timeout.as_secs()))
-            }
+            Err(_) => problems.push(format!(
+                "{} tier timed out after {} s",
+                tier.name(),
+                h.deadline(tier).as_secs()
+            )),
         }
     }
     collector.disconnect();

@@ -44,6 +44,7 @@ fn handles(tx: mpsc::Sender<Vec<Sample>>, shutdown: watch::Receiver<bool>) -> Sc
         connect_timeout: Duration::from_secs(1),
         round_timeout: Duration::from_secs(1),
         warmup: Duration::ZERO,
+        previous_schema: None,
         backoff_base: Duration::from_millis(10),
         backoff_cap: Duration::from_millis(40),
     }

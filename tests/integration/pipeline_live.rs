@@ -71,7 +71,7 @@ async fn every_round_lands_in_the_history() {
     let started = Timestamp::now();
     {
         let store = Store::open(&path, Duration::from_secs(3600)).unwrap();
-        let running = app::start(&cfg, store, None, None, RunMode::Continuous);
+        let running = app::start(&cfg, store, None, None, RunMode::Continuous).await;
         tokio::time::sleep(Duration::from_millis(3500)).await;
         running.stop().await;
     }
@@ -126,7 +126,8 @@ async fn idle_in_transaction_alert_fires_is_stored_and_resolves() {
         None,
         Some(AlertEngine::for_config(rules, &cfg)),
         RunMode::Continuous,
-    );
+    )
+    .await;
 
     let idle_alerts = |events: Vec<logstag::model::AlertEvent>| -> Vec<logstag::model::AlertEvent> {
         events

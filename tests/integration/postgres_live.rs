@@ -230,6 +230,7 @@ async fn server_stopped_mid_run_goes_down_and_comes_back() {
         connect_timeout: Duration::from_secs(10),
         round_timeout: Duration::from_secs(10),
         warmup: Duration::ZERO,
+        previous_schema: None,
         backoff_base: Duration::from_millis(100),
         backoff_cap: Duration::from_millis(500),
     };

@@ -285,6 +285,10 @@ impl Collector for PostgresCollector {
         self.high.forget();
         self.medium.forget();
     }
+
+    fn seed_previous_schema(&mut self, snapshot: SchemaSnapshot) {
+        self.set_previous_schema(snapshot);
+    }
 }
 
 #[cfg(test)]

@@ -37,12 +37,13 @@ pub fn database_timeout(target: &TargetConfig) -> Duration {
     (target.query_timeout * 8).max(Duration::from_secs(30))
 }
 
-/// Time for the whole round. The scheduler cancels a round after `round_timeout`
-/// (app.rs: 3 × query_timeout, at least 5 s) and then treats the target as down, so the
-/// round stops a fifth earlier: databases not reached get an error entry (unknown, so no
-/// false removals) and the round still succeeds. Raise both together.
+/// Time for the whole round. The scheduler cancels a schema round after
+/// `scheduler::schema_round_timeout` and then treats the target as down, so the round
+/// stops a fifth earlier: databases not reached get an error entry (unknown, so no false
+/// removals) and the round still succeeds.
 pub fn round_budget(target: &TargetConfig) -> Duration {
-    target.query_timeout.saturating_mul(3).max(Duration::from_secs(5)) * 4 / 5
+    use crate::collectors::scheduler::{default_round_timeout, schema_round_timeout};
+    schema_round_timeout(default_round_timeout(target.query_timeout)) * 4 / 5
 }
 
 /// Reads every database, in list order. Returns the databases and notes (caps reached).
@@ -351,7 +352,9 @@ mod tests {
         let mut t = target("127.0.0.1", TlsMode::Disable);
         t.port = 1;
         t.query_timeout = Duration::from_secs(5);
-        assert!(round_budget(&t) < t.query_timeout * 3);
+        // The round stops a fifth before the scheduler's schema deadline.
+        let deadline = crate::collectors::scheduler::schema_round_timeout(t.query_timeout * 3);
+        assert_eq!(round_budget(&t), deadline * 4 / 5);
         let entry = |name: &str, can_connect| DatabaseEntry { name: name.into(), can_connect };
         let (db, _) = read_one(&t, entry("locked", false), Instant::now() + Duration::from_secs(5)).await;
         assert!(db.error.is_some_and(|e| e.contains("permission denied for database \"locked\"")));
