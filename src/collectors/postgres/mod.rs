@@ -7,9 +7,11 @@
 //! - `high.rs`, `medium.rs`: what each tier reads; the low tier is small enough to live here.
 
 mod connect;
+pub mod health_checks;
 mod high;
 mod medium;
 pub mod parse;
+pub mod posture;
 pub mod queries;
 mod statements;
 
@@ -159,7 +161,10 @@ impl PostgresCollector {
         }
         let mut metrics = Vec::new();
         self.read_sizes(&mut problems, &mut metrics).await?;
-        Ok(Collected { bodies: vec![SampleBody::Settings(settings), SampleBody::Metrics(metrics)], problems })
+        let posture = self.read_posture(&mut problems).await?;
+        let bodies =
+            vec![SampleBody::Settings(settings), SampleBody::Posture(posture), SampleBody::Metrics(metrics)];
+        Ok(Collected { bodies, problems })
     }
 }
 
