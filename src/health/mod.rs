@@ -9,6 +9,7 @@
 //! registers it in `catalogue` below; nothing else changes to add an engine or a check.
 
 mod check;
+pub mod command;
 mod input;
 pub mod report;
 pub mod score;
