@@ -51,10 +51,15 @@ pub fn grade(value: f64, attention: f64, critical: f64) -> CheckStatus {
     }
 }
 
-/// "a, b, c (+4 more)": offenders named in evidence without flooding it.
+/// "— a, b, c (+4 more)", empty without names: offenders named in evidence without
+/// flooding it.
 pub fn some_of(names: &[String]) -> String {
     const SHOWN: usize = 3;
-    let mut text = names.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    if names.is_empty() {
+        return String::new();
+    }
+    let mut text = "— ".to_owned();
+    text += &names.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
     if names.len() > SHOWN {
         text.push_str(&format!(" (+{} more)", names.len() - SHOWN));
     }
@@ -83,7 +88,8 @@ mod tests {
         assert_eq!(grade(4.9, 5.0, 10.0), CheckStatus::Healthy);
         assert_eq!(grade(10.0, 5.0, 10.0), CheckStatus::Critical);
         let names: Vec<String> = (1..=5).map(|i| format!("t{i}")).collect();
-        assert_eq!(some_of(&names), "t1, t2, t3 (+2 more)");
+        assert_eq!(some_of(&names), "— t1, t2, t3 (+2 more)");
+        assert_eq!(some_of(&[]), "");
         assert_eq!(bytes(1536.0), "1.5 KiB");
         assert_eq!(bytes(12.0), "12 B");
         assert!(matches!(not_evaluated("x").0, CheckStatus::NotEvaluated(r) if r == "x"));

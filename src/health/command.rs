@@ -2,12 +2,14 @@
 //!
 //! Exit code 1 when any area of any target is Critical, i.e. holds at least one Critical
 //! check (a score can be low from attention findings alone; that is not an emergency);
-//! 0 otherwise, including when checks could not be evaluated.
+//! also 1 when a target could not be reached (its checks would all read "not evaluated",
+//! which must not pass for healthy in a script); 0 otherwise, including when some checks
+//! could not be evaluated.
 
 use super::{HealthInput, catalogue, evaluate_with, report, score};
 use crate::cli::HealthFormat;
 use crate::config::Config;
-use crate::model::HealthReport;
+use crate::model::{HealthReport, SampleBody, TargetStatus};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -33,6 +35,18 @@ pub async fn run(cfg: &Config, format: HealthFormat) -> anyhow::Result<ExitCode>
             }
         }
     }
+    let mut unreachable = false;
+    for t in &cfg.targets {
+        let id = t.id();
+        let last = samples.iter().rev().find_map(|s| match &s.body {
+            SampleBody::Status(h) if s.target == id => Some(&h.status),
+            _ => None,
+        });
+        if let Some(TargetStatus::Down { error, .. }) = last {
+            eprintln!("logstag: {id} could not be reached: {error}; its checks are not evaluated");
+            unreachable = true;
+        }
+    }
     let critical = reports.iter().any(|r| score::any_critical_area(&r.areas));
-    Ok(if critical { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if critical || unreachable { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

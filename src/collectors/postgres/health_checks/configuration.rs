@@ -81,10 +81,22 @@ pub fn log_min_duration(i: &HealthInput) -> Outcome {
     flag(i, "log_min_duration_statement", |v| v != "-1", "attention when -1, disabled")
 }
 
+/// Logstag sets these two on its own connection (startup options), so pg_settings shows
+/// our value with source `client`, not the server's: that is a gap, not evidence.
+fn server_timeout(i: &HealthInput, name: &str) -> Outcome {
+    match i.setting(name) {
+        Some(s) if s.source == "client" => not_evaluated(format!(
+            "{name} in pg_settings is the monitoring connection's own value ({} {}); the server-wide value is not visible",
+            s.value, s.unit
+        )),
+        _ => flag(i, name, |v| v != "0", "attention when 0, unlimited"),
+    }
+}
+
 pub fn statement_timeout(i: &HealthInput) -> Outcome {
-    flag(i, "statement_timeout", |v| v != "0", "attention when 0, unlimited")
+    server_timeout(i, "statement_timeout")
 }
 
 pub fn idle_tx_timeout(i: &HealthInput) -> Outcome {
-    flag(i, "idle_in_transaction_session_timeout", |v| v != "0", "attention when 0, unlimited")
+    server_timeout(i, "idle_in_transaction_session_timeout")
 }

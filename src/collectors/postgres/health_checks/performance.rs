@@ -40,7 +40,7 @@ fn longest(label: &str, found: &[(i64, u64)], attention_s: u64, critical_s: u64)
         .collect();
     let worst = found.iter().map(|(_, ms)| *ms).max().unwrap_or(0) as f64 / 1000.0;
     let status = grade(worst, attention_s as f64, critical_s as f64);
-    let named = if over.is_empty() { String::new() } else { format!(": {}", some_of(&over)) };
+    let named = if over.is_empty() { String::new() } else { format!(" {}", some_of(&over)) };
     (
         status,
         format!(

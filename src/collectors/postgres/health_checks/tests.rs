@@ -252,6 +252,13 @@ fn thresholds_at_their_edges() {
     let (s, evidence) = status_of(&i, "pg.sequence_exhaustion");
     assert_eq!(s, CheckStatus::Critical);
     assert!(evidence.contains("95 %") && evidence.contains("app.public.s"), "{evidence}");
+    // Our own connection's timeouts are not the server's.
+    if let Some(s) = i.settings.as_mut().and_then(|s| s.iter_mut().find(|s| s.name == "statement_timeout")) {
+        s.source = "client".into();
+    }
+    assert!(
+        matches!(status_of(&i, "pg.statement_timeout").0, CheckStatus::NotEvaluated(r) if r.contains("monitoring connection"))
+    );
     // Wraparound: 500 M attention.
     i.posture = Some(vec![pf(fact::XID_AGE, "app", "600000000")]);
     assert_eq!(status_of(&i, "pg.wraparound").0, CheckStatus::Attention);
