@@ -137,8 +137,13 @@ pub fn public_create(i: &HealthInput) -> Outcome {
     let status = if open.is_empty() { CheckStatus::Healthy } else { CheckStatus::Attention };
     (
         status,
-        format!("PUBLIC may CREATE in schema public of {} database(s) {}", open.len(), some_of(&open))
-            .trim_end()
-            .to_owned(),
+        format!(
+            "PUBLIC may CREATE in schema public of {} of {} checked database(s), the connected one {}",
+            open.len(),
+            facts.len(),
+            some_of(&open)
+        )
+        .trim_end()
+        .to_owned(),
     )
 }
