@@ -28,7 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Templates { action: TemplatesAction::Check { dir } }) => {
             return Ok(check_templates(dir.as_deref()));
         }
-        Some(Command::Snapshot { .. }) | None => {}
+        Some(Command::Snapshot { .. } | Command::Health { .. }) | None => {}
     }
     if cli.check_config {
         return Ok(match &cli.targets.config {
@@ -49,7 +49,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 async fn async_main(cli: Cli) -> anyhow::Result<ExitCode> {
     let target_args = match &cli.command {
-        Some(Command::Snapshot { targets, .. }) => targets.clone(),
+        Some(Command::Snapshot { targets, .. } | Command::Health { targets, .. }) => targets.clone(),
         _ => cli.targets.clone(),
     };
     let mut cfg = match resolve_config(&target_args) {
@@ -65,6 +65,7 @@ async fn async_main(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     match cli.command {
         Some(Command::Snapshot { format: SnapshotFormat::Json, .. }) => snapshot::print_json(&cfg).await,
+        Some(Command::Health { format, .. }) => crate::health::command::run(&cfg, format).await,
         _ => run_tui(cfg).await,
     }
 }

@@ -71,6 +71,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = SnapshotFormat::Json)]
         format: SnapshotFormat,
     },
+    /// Run every collection tier once and print the health check report (five areas,
+    /// published scoring). Exit code 1 when any area has a Critical finding.
+    Health {
+        #[command(flatten)]
+        targets: TargetArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = HealthFormat::Text)]
+        format: HealthFormat,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +105,13 @@ pub enum SnapshotFormat {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HealthFormat {
+    Text,
+    Md,
+    Json,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +128,8 @@ mod tests {
         let cli =
             Cli::try_parse_from(["logstag", "snapshot", "postgresql://h/db", "--format", "json"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Snapshot { .. })));
+        let cli = Cli::try_parse_from(["logstag", "health", "postgresql://h/db", "--format", "md"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Health { format: HealthFormat::Md, .. })));
         let cli = Cli::try_parse_from(["logstag", "templates", "check", "dir"]).unwrap();
         assert!(matches!(
             cli.command,

@@ -19,10 +19,26 @@ pub const WINDOWS_MIN: [i64; 5] = [5, 15, 60, 360, 1440];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
-    Help { scroll: u16 },
-    Session { id: i64, scroll: u16 },
-    Query { id: String, scroll: u16 },
-    Alert { key: AlertKey, scroll: u16 },
+    Help {
+        scroll: u16,
+    },
+    Session {
+        id: i64,
+        scroll: u16,
+    },
+    Query {
+        id: String,
+        scroll: u16,
+    },
+    Alert {
+        key: AlertKey,
+        scroll: u16,
+    },
+    /// Why and what to do for one check of the current target's health report.
+    HealthCheck {
+        index: usize,
+        scroll: u16,
+    },
 }
 
 pub struct App {
@@ -45,6 +61,8 @@ pub struct App {
     pub now_ms: i64,
     seen_version: Option<(u64, usize, bool)>,
     pub alerts_list: ListState,
+    /// Selected check of the Health tab's report.
+    pub health_list: ListState,
     /// Alert notifications waiting to be read, oldest first (the one shown).
     pub alert_popups: VecDeque<AlertEvent>,
     /// A popup arrived since the UI loop last rang the bell.
@@ -74,6 +92,7 @@ impl App {
             now_ms: crate::model::Timestamp::now().millis(),
             seen_version: None,
             alerts_list: ListState::default(),
+            health_list: ListState::default(),
             alert_popups: VecDeque::new(),
             bell_pending: false,
             history: None,
@@ -223,6 +242,7 @@ impl App {
             self.history = None;
             self.activity.list.selected = 0;
             self.queries.list.selected = 0;
+            self.health_list.selected = 0;
             self.invalidate();
         }
     }
@@ -275,7 +295,8 @@ impl App {
                     Popup::Help { scroll }
                     | Popup::Session { scroll, .. }
                     | Popup::Query { scroll, .. }
-                    | Popup::Alert { scroll, .. },
+                    | Popup::Alert { scroll, .. }
+                    | Popup::HealthCheck { scroll, .. },
                 ),
                 _,
             ) => {
@@ -290,7 +311,11 @@ impl App {
             }
             (None, Tab::Queries) => self.queries.list.apply(action, self.queries.rows.len()),
             (None, Tab::Alerts) => self.alerts_list.apply(action, self.dashboard.alerts.active.len()),
-            (None, Tab::Overview | Tab::Health) => {
+            (None, Tab::Health) => {
+                let len = self.current().and_then(|t| t.health_report.as_ref()).map_or(0, |r| r.checks.len());
+                self.health_list.apply(action, len);
+            }
+            (None, Tab::Overview) => {
                 let len = self.dashboard.targets.len();
                 self.targets_list.apply(action, len);
                 let index = self.targets_list.selected;
@@ -306,6 +331,9 @@ impl App {
                 if let Some(key) = self.selected_alert() {
                     self.popup = Some(Popup::Alert { key, scroll: 0 });
                 }
+            }
+            Tab::Health if self.current().is_some_and(|t| t.health_report.is_some()) => {
+                self.popup = Some(Popup::HealthCheck { index: self.health_list.selected, scroll: 0 });
             }
             Tab::Activity => {
                 if let Some(s) = self.activity.selected_session(self.sessions()) {

@@ -15,7 +15,7 @@ impl App {
         let mut contexts = match &self.popup {
             Some(Popup::Help { .. }) => vec![Context::Help, Context::Global],
             Some(Popup::Session { .. }) => vec![Context::SessionDetail, Context::Detail, Context::Global],
-            Some(Popup::Query { .. }) => vec![Context::Detail, Context::Global],
+            Some(Popup::Query { .. } | Popup::HealthCheck { .. }) => vec![Context::Detail, Context::Global],
             Some(Popup::Alert { .. }) => vec![Context::AlertDetail, Context::Detail, Context::Global],
             None if !self.alert_popups.is_empty() => {
                 let mut c = vec![Context::AlertPopup];
@@ -38,6 +38,9 @@ impl App {
         }
         if self.tab == Tab::Alerts {
             contexts.push(Context::Alerts);
+        }
+        if self.tab == Tab::Health {
+            contexts.push(Context::Health);
         }
         if self.tab.has_table() {
             contexts.push(Context::Table);

@@ -31,12 +31,15 @@ pub struct TargetView {
     pub last_sample_at: BTreeMap<Tier, Timestamp>,
     /// Bumped when sessions or statements change, so views re-sort only then.
     pub rows_version: u64,
+    /// Latest sample of each kind (settings, posture and schema included) for the health
+    /// report, and the report computed from it after each round, never per frame.
+    pub health_input: crate::health::HealthInput,
+    pub health_report: Option<crate::model::HealthReport>,
 }
 
 impl TargetView {
     pub fn new(info: TargetInfo) -> Self {
         Self {
-            info,
             health: None,
             instance: None,
             activity: None,
@@ -47,6 +50,9 @@ impl TargetView {
             charts: BTreeMap::new(),
             last_sample_at: BTreeMap::new(),
             rows_version: 0,
+            health_input: crate::health::HealthInput { target: info.id.clone(), ..Default::default() },
+            health_report: None,
+            info,
         }
     }
 
@@ -113,9 +119,16 @@ impl Dashboard {
     pub fn apply(&mut self, update: UiUpdate) {
         match update {
             UiUpdate::Round(samples) => {
+                let mut touched: Vec<TargetId> = Vec::new();
                 for sample in samples.iter() {
                     let view = self.target_mut(&sample.target);
                     let at = sample.taken_at;
+                    if !matches!(sample.body, SampleBody::Status(_)) {
+                        view.health_input.apply(at, &sample.body);
+                        if !touched.contains(&sample.target) {
+                            touched.push(sample.target.clone());
+                        }
+                    }
                     // A status report is not data: "refreshed" must not look fresh while DOWN.
                     if !matches!(sample.body, SampleBody::Status(_)) {
                         view.last_sample_at.insert(sample.tier, at);
@@ -149,6 +162,10 @@ impl Dashboard {
                             }
                         }
                     }
+                }
+                for id in touched {
+                    let view = self.target_mut(&id);
+                    view.health_report = Some(crate::health::evaluate(&view.health_input));
                 }
             }
             UiUpdate::Series { target, metric, by_key } => {

@@ -26,6 +26,8 @@ pub enum Context {
     AlertPopup,
     /// The screen shows a past moment instead of live data.
     HistoryView,
+    /// The Health tab's check list.
+    Health,
 }
 
 impl Context {
@@ -43,6 +45,7 @@ impl Context {
             Context::AlertDetail => "Alert detail",
             Context::AlertPopup => "Alert popup",
             Context::HistoryView => "History view",
+            Context::Health => "Health",
         }
     }
 }
@@ -118,7 +121,7 @@ const fn bind(
 }
 
 use Context::{
-    Activity, AlertDetail, AlertPopup, Alerts, Detail, Filter, Global, Help, HistoryView, List,
+    Activity, AlertDetail, AlertPopup, Alerts, Detail, Filter, Global, Health, Help, HistoryView, List,
     SessionDetail, Table,
 };
 
@@ -196,6 +199,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Alerts, ch('J'), Action::JumpToAlert, "jump to the moment it fired", "jump"),
     bind(AlertDetail, ch('J'), Action::JumpToAlert, "jump to the moment it fired", "jump"),
     bind(HistoryView, ch('L'), Action::BackToLive, "back to live", "live"),
+    bind(Health, key(KeyCode::Enter), Action::Detail, "why and what to do for the check", "detail"),
 ];
 
 /// The first binding for `key` in the active contexts, most specific context first.

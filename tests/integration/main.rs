@@ -4,6 +4,7 @@
 mod alert_scenarios;
 mod config_check;
 mod discovery;
+mod health_live;
 mod pipeline_live;
 mod postgres_live;
 mod schema_live;

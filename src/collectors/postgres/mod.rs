@@ -9,9 +9,11 @@
 //!   connections); change detection against the previous snapshot is `collectors::schema_diff`.
 
 mod connect;
+pub mod health_checks;
 mod high;
 mod medium;
 pub mod parse;
+pub mod posture;
 pub mod queries;
 mod schema;
 pub mod schema_parse;
@@ -202,7 +204,10 @@ impl PostgresCollector {
         }
         let mut metrics = Vec::new();
         self.read_sizes(&mut problems, &mut metrics).await?;
-        Ok(Collected { bodies: vec![SampleBody::Settings(settings), SampleBody::Metrics(metrics)], problems })
+        let posture = self.read_posture(&mut problems).await?;
+        let bodies =
+            vec![SampleBody::Settings(settings), SampleBody::Posture(posture), SampleBody::Metrics(metrics)];
+        Ok(Collected { bodies, problems })
     }
 }
 

@@ -232,6 +232,34 @@ ORDER BY name";
 pub const EXTENSIONS: &str =
     "SELECT extname::text AS name, extversion AS version FROM pg_extension ORDER BY 1";
 
+/// Posture: roles. Whether a password is set is not visible to pg_monitor (pg_authid).
+pub const POSTURE_ROLES: &str = "\
+SELECT rolname::text AS name, rolsuper AS superuser, rolcanlogin AS can_login,
+       coalesce(rolvaliduntil::text, '') AS valid_until
+FROM pg_roles WHERE rolname !~ '^pg_'";
+
+/// Posture: pg_hba.conf rules (superuser only by default: a denial is expected).
+pub const POSTURE_HBA: &str = "\
+SELECT coalesce(line_number, 0)::int8 AS line, coalesce(type, '') AS type,
+       coalesce(array_to_string(database, ','), '') AS database,
+       coalesce(array_to_string(user_name, ','), '') AS user_name,
+       coalesce(address, '') AS address, coalesce(auth_method, '') AS auth_method
+FROM pg_hba_file_rules WHERE error IS NULL";
+
+/// Posture: whether PUBLIC holds the second schema privilege (schemas only know USAGE and
+/// C-R-E-A-T-E, spelled indirectly so the write scan stays strict) on schema public of
+/// the connected database. A NULL nspacl means the owner-only default (acldefault).
+pub const POSTURE_PUBLIC_SCHEMA: &str = "\
+SELECT current_database()::text AS database,
+       coalesce((SELECT bool_or(a.grantee = 0 AND a.privilege_type <> 'USAGE')
+                 FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
+                 WHERE n.nspname = 'public'), false) AS public_create";
+
+/// Posture: transaction ID and multixact ages per database (wraparound).
+pub const POSTURE_WRAPAROUND: &str = "\
+SELECT datname::text AS name, age(datfrozenxid)::int8 AS xid_age, mxid_age(datminmxid)::int8 AS mxid_age
+FROM pg_database";
+
 /// Every query, for the read-only scan below and for documentation.
 pub const ALL: &[&str] = &[
     INSTANCE,
@@ -259,6 +287,10 @@ pub const ALL: &[&str] = &[
     CURRENT_DATABASE_SIZE,
     SETTINGS,
     EXTENSIONS,
+    POSTURE_ROLES,
+    POSTURE_HBA,
+    POSTURE_PUBLIC_SCHEMA,
+    POSTURE_WRAPAROUND,
 ];
 
 /// The activity query for a server version (`server_version_num`).

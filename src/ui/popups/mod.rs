@@ -18,6 +18,10 @@ pub fn render(frame: &mut Frame, body: Rect, app: &App) {
         Some(Popup::Alert { key, scroll }) => {
             show(frame, body, &app.theme, " Alert detail ", alert::detail_lines(app, key), *scroll, 0);
         }
+        Some(Popup::HealthCheck { index, scroll }) => {
+            let lines = super::tabs::health::check_lines(app, *index);
+            show(frame, body, &app.theme, " Health check ", lines, *scroll, 0);
+        }
         Some(Popup::Help { scroll }) => {
             show(frame, body, &app.theme, " Help: keys of this view ", help::lines(app), *scroll, 0);
         }

@@ -1,5 +1,6 @@
-//! Health: is collection itself healthy? Per target status and problems, and per tier
-//! how long collection takes and when it last delivered.
+//! Health: is collection itself healthy (per target status and problems, per tier how
+//! long collection takes and when it last delivered), and the health check report of the
+//! selected target: overall and area scores, then every check grouped by area.
 
 use super::super::app::App;
 use super::super::dashboard::TargetView;
@@ -13,14 +14,18 @@ use ratatui::layout::{Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Wrap};
 
+use super::health_report as report;
+
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let targets = &app.dashboard.targets;
     let wanted = u16::try_from(targets.len()).unwrap_or(u16::MAX).saturating_add(3);
-    let [table_area, detail_area] =
-        Layout::vertical([Length(wanted.min(area.height / 2).max(4)), Fill(1)]).areas(area);
+    let [table_area, lower] =
+        Layout::vertical([Length(wanted.min(area.height / 3).max(4)), Fill(1)]).areas(area);
+    let [left, checks_area] = Layout::horizontal([Length(34.min(area.width / 2)), Fill(1)]).areas(lower);
+    let [scores_area, detail_area] = Layout::vertical([Length(8), Fill(1)]).areas(left);
     let theme = &app.theme;
     let table = DataTable {
-        title: Line::from(Span::styled(" Collection health (j/k select) ", theme.title())),
+        title: Line::from(Span::styled(" Collection health ([ ] target) ", theme.title())),
         header: ["Target", "Status", "Version", "Round", "High", "Medium", "Low", "Schema"]
             .map(str::to_owned)
             .to_vec(),
@@ -44,9 +49,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Row::new(cells)
     });
     if let Some(target) = app.current() {
+        report::render_scores(frame, scores_area, app, target);
+        report::render_checks(frame, checks_area, app, target);
         render_detail(frame, detail_area, app, target);
     }
 }
+
+pub use report::check_lines;
 
 fn collect_ms(t: &TargetView, tier: Tier) -> String {
     t.metric(metric::COLLECT_MS, tier.name()).map_or("-".into(), format::millis_f)

@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod alerts;
 pub mod health;
+mod health_report;
 pub mod overview;
 pub mod queries;
 pub mod schema;

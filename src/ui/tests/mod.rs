@@ -4,4 +4,5 @@
 mod alerts;
 mod behaviour;
 mod fixtures;
+mod health;
 mod render;

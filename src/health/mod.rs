@@ -1,0 +1,43 @@
+//! Health check report (spec §5).
+//!
+//! Flow: the latest samples of a target → `HealthInput` (newest of each kind) → every
+//! check of the target's engine catalogue → `CheckResult`s → area scores and the
+//! weighted overall (`score.rs`, the published formula) → `HealthReport`, rendered as
+//! text, Markdown or JSON (`report.rs`).
+//!
+//! Engines own their checks: each exposes a static `&[Check]` in its collector folder and
+//! registers it in `catalogue` below; nothing else changes to add an engine or a check.
+
+mod check;
+pub mod command;
+mod input;
+pub mod report;
+pub mod score;
+
+pub use check::{Check, Outcome, bytes, grade, not_evaluated, some_of};
+pub use input::HealthInput;
+
+use crate::collectors::registry::Engine;
+use crate::model::HealthReport;
+
+/// Engine → its check catalogue. Engines without one yet report no checks.
+pub fn catalogue(engine: Engine) -> &'static [Check] {
+    match engine {
+        Engine::Postgres => crate::collectors::postgres::health_checks::checks(),
+        Engine::SqlServer | Engine::MongoDb | Engine::Redis | Engine::Valkey | Engine::Oracle => &[],
+    }
+}
+
+/// Runs `checks` on `input` and scores the result. Pure: the UI calls it when a target's
+/// data changes, `logstag health` after one collection round.
+pub fn evaluate_with(checks: &[Check], input: &HealthInput) -> HealthReport {
+    let results: Vec<_> = checks.iter().map(|c| c.run(input)).collect();
+    let areas = score::areas(&results);
+    let overall = score::overall(&areas);
+    HealthReport { target: input.target.clone(), at: input.at, checks: results, areas, overall }
+}
+
+/// The PostgreSQL catalogue: the only engine collected today.
+pub fn evaluate(input: &HealthInput) -> HealthReport {
+    evaluate_with(catalogue(Engine::Postgres), input)
+}
