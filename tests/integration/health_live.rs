@@ -53,11 +53,13 @@ async fn health_report_flags_the_superuser_and_explains_gaps() {
     // pg_monitor may not read pg_hba_file_rules: a gap that says why, not a finding.
     let (s, _) = status(&report, "pg.trust_auth");
     assert!(matches!(s, CheckStatus::NotEvaluated(r) if r.contains("permission denied")), "{s:?}");
-    // No schema collector on this branch yet.
-    for id in ["pg.tables_without_pk", "pg.sequence_exhaustion"] {
-        let (s, _) = status(&report, id);
-        assert_eq!(s, &CheckStatus::NotEvaluated("schema tier has not run yet".into()), "{id}");
-    }
+    // The schema tier's findings: the table without a primary key is flagged by name.
+    let (s, evidence) = status(&report, "pg.tables_without_pk");
+    assert_eq!(s, &CheckStatus::Attention, "{evidence}");
+    assert!(evidence.contains("nopk"), "{evidence}");
+    // pg_monitor cannot see a sequence's last_value without USAGE: a gap, not a pass.
+    let (s, evidence) = status(&report, "pg.sequence_exhaustion");
+    assert!(!matches!(s, CheckStatus::Healthy), "{s:?} {evidence}");
     assert!(report.overall.is_some());
 
     let url = format!("postgresql://monitor@127.0.0.1:{}/app", cluster.port);
@@ -79,4 +81,48 @@ async fn health_report_flags_the_superuser_and_explains_gaps() {
 
 fn cluster_tmp() -> std::path::PathBuf {
     std::env::temp_dir()
+}
+
+/// As a superuser (who may read sequences and statistics), every planted schema problem
+/// is flagged with its status: no primary key, unused and duplicate indexes, a foreign key
+/// without an index, a sequence at 95 % of its range, a superuser role.
+#[tokio::test]
+async fn planted_schema_problems_are_each_flagged() {
+    let cluster = TestCluster::start();
+    for sql in [
+        "CREATE ROLE chief SUPERUSER LOGIN",
+        "CREATE TABLE parent (id int PRIMARY KEY, v int)",
+        "CREATE INDEX parent_v_unused ON parent (v)",
+        "CREATE INDEX parent_v_again ON parent (v)",
+        "CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent (id))",
+        "CREATE TABLE loose (v int)",
+        "CREATE SEQUENCE nearly MAXVALUE 100",
+        "SELECT setval('nearly', 95)",
+    ] {
+        cluster.psql("app", sql);
+    }
+    let target = cluster.target_config("postgres", "app");
+    let mut collector = PostgresCollector::new(&target);
+    let mut input = HealthInput { target: target.id(), ..HealthInput::default() };
+    for tier in [Tier::High, Tier::Medium, Tier::Low, Tier::Schema] {
+        for body in &collector.collect(tier).await.expect("collect").bodies {
+            input.apply(Timestamp::now(), body);
+        }
+    }
+    let report = evaluate(&input);
+    for (id, expected, mentions) in [
+        ("pg.tables_without_pk", CheckStatus::Attention, "loose"),
+        ("pg.unused_indexes", CheckStatus::Attention, "parent_v"),
+        ("pg.duplicate_indexes", CheckStatus::Attention, "parent_v"),
+        ("pg.fk_without_index", CheckStatus::Attention, "child"),
+        ("pg.sequence_exhaustion", CheckStatus::Critical, "nearly"),
+        ("pg.superusers", CheckStatus::Attention, "chief"),
+    ] {
+        let (s, evidence) = status(&report, id);
+        assert!(
+            s == &expected || (expected == CheckStatus::Attention && s == &CheckStatus::Critical),
+            "{id}: {s:?} {evidence}"
+        );
+        assert!(evidence.contains(mentions), "{id}: {evidence}");
+    }
 }

@@ -34,12 +34,13 @@ pub fn parse_indkey(text: &str, nkeys: usize) -> Vec<i16> {
 /// Share of a sequence's range consumed, 0–100; None before first use.
 pub fn sequence_pct_used(last: Option<i64>, min: i64, max: i64, increment: i64) -> Option<f64> {
     let last = last?;
-    let range = max as f64 - min as f64;
-    if range <= 0.0 {
+    // Values handed out over values available: a sequence 1..100 at 95 has used 95 of 100.
+    let available = max as f64 - min as f64 + 1.0;
+    if available <= 1.0 {
         return None;
     }
-    let used = if increment >= 0 { last as f64 - min as f64 } else { max as f64 - last as f64 };
-    Some((used / range * 100.0).clamp(0.0, 100.0))
+    let used = if increment >= 0 { last as f64 - min as f64 + 1.0 } else { max as f64 - last as f64 + 1.0 };
+    Some((used / available * 100.0).clamp(0.0, 100.0))
 }
 
 /// Heap bloat estimate: pages beyond what `reltuples` rows of the average statistics
@@ -192,11 +193,14 @@ mod tests {
 
     #[test]
     fn sequence_usage_both_directions() {
-        let pct = sequence_pct_used(Some(95), 1, 101, 1).unwrap_or_default();
-        assert!((pct - 94.0).abs() < 1e-9);
+        // 1..100 at 95: 95 of 100 values used.
+        let pct = sequence_pct_used(Some(95), 1, 100, 1).unwrap_or_default();
+        assert!((pct - 95.0).abs() < 1e-9, "{pct}");
+        assert!((sequence_pct_used(Some(1), 1, 100, 1).unwrap_or_default() - 1.0).abs() < 1e-9);
         assert_eq!(sequence_pct_used(None, 1, 10, 1), None);
+        // Descending -1..-100 at -50: 50 of 100 values used.
         let down = sequence_pct_used(Some(-50), -100, -1, -1).unwrap_or_default();
-        assert!((down - (49.0 / 99.0 * 100.0)).abs() < 1e-9);
+        assert!((down - 50.0).abs() < 1e-9, "{down}");
         assert!(sequence_pct_used(Some(i64::MAX), 1, i64::MAX, 1).is_some_and(|p| p > 99.9));
     }
 
