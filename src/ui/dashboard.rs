@@ -5,14 +5,17 @@ use super::UiUpdate;
 use super::series::Series;
 use crate::model::{
     ActivitySnapshot, DatabaseStat, InstanceInfo, QueryStat, QueryStatsSnapshot, Replication, SampleBody,
-    TargetHealth, TargetId, TargetInfo, TargetStatus, Tier, Timestamp, metric,
+    SchemaChange, SchemaSnapshot, TargetHealth, TargetId, TargetInfo, TargetStatus, Tier, Timestamp, metric,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 /// Metrics kept as chart history (others only keep their latest value).
 pub const CHARTED: [&str; 4] =
     [metric::TPS, metric::SESSIONS_BY_STATE, metric::WAITS_BY_CLASS, metric::CACHE_HIT_PCT];
+
+/// Schema changes kept per target for the Schema tab, newest first.
+pub const SCHEMA_CHANGES_CAP: usize = 1_000;
 
 /// (metric name, key)
 pub type SeriesKey = (String, String);
@@ -31,6 +34,11 @@ pub struct TargetView {
     pub last_sample_at: BTreeMap<Tier, Timestamp>,
     /// Bumped when sessions or statements change, so views re-sort only then.
     pub rows_version: u64,
+    pub schema: Option<(Timestamp, Arc<SchemaSnapshot>)>,
+    /// Newest first, at most `SCHEMA_CHANGES_CAP`.
+    pub schema_changes: VecDeque<SchemaChange>,
+    /// Bumped when the schema or its changes change, so the tree is rebuilt only then.
+    pub schema_version: u64,
 }
 
 impl TargetView {
@@ -47,6 +55,9 @@ impl TargetView {
             charts: BTreeMap::new(),
             last_sample_at: BTreeMap::new(),
             rows_version: 0,
+            schema: None,
+            schema_changes: VecDeque::new(),
+            schema_version: 0,
         }
     }
 
@@ -132,12 +143,23 @@ impl Dashboard {
                         }
                         SampleBody::Databases(d) => view.databases = d.clone(),
                         SampleBody::Replication(r) => view.replication = Some(r.clone()),
-                        // Shown by the Schema and Health tabs once they are built on them.
-                        SampleBody::Settings(_)
-                        | SampleBody::Schema(_)
-                        | SampleBody::SchemaChanges(_)
-                        | SampleBody::Posture(_)
-                        | SampleBody::Health(_) => {}
+                        SampleBody::Schema(s) => {
+                            view.schema = Some((at, Arc::new(s.clone())));
+                            view.schema_version += 1;
+                        }
+                        SampleBody::SchemaChanges(changes) => {
+                            let mut newest: Vec<&SchemaChange> = changes.iter().collect();
+                            newest.sort_by_key(|c| std::cmp::Reverse(c.at));
+                            for c in newest.into_iter().rev() {
+                                view.schema_changes.push_front(c.clone());
+                            }
+                            view.schema_changes.truncate(SCHEMA_CHANGES_CAP);
+                            // One slice lets the Schema view index changes without copying them.
+                            view.schema_changes.make_contiguous();
+                            view.schema_version += 1;
+                        }
+                        // Shown by the Health tab once it is built on them.
+                        SampleBody::Settings(_) | SampleBody::Posture(_) | SampleBody::Health(_) => {}
                         SampleBody::Status(h) => view.health = Some(h.clone()),
                         SampleBody::Metrics(points) => {
                             for p in points {

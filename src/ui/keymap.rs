@@ -26,6 +26,8 @@ pub enum Context {
     AlertPopup,
     /// The screen shows a past moment instead of live data.
     HistoryView,
+    /// The Schema tab's tree and changes list.
+    Schema,
 }
 
 impl Context {
@@ -43,6 +45,7 @@ impl Context {
             Context::AlertDetail => "Alert detail",
             Context::AlertPopup => "Alert popup",
             Context::HistoryView => "History view",
+            Context::Schema => "Schema",
         }
     }
 }
@@ -118,7 +121,7 @@ const fn bind(
 }
 
 use Context::{
-    Activity, AlertDetail, AlertPopup, Alerts, Detail, Filter, Global, Help, HistoryView, List,
+    Activity, AlertDetail, AlertPopup, Alerts, Detail, Filter, Global, Help, HistoryView, List, Schema,
     SessionDetail, Table,
 };
 
@@ -196,6 +199,14 @@ pub const BINDINGS: &[Binding] = &[
     bind(Alerts, ch('J'), Action::JumpToAlert, "jump to the moment it fired", "jump"),
     bind(AlertDetail, ch('J'), Action::JumpToAlert, "jump to the moment it fired", "jump"),
     bind(HistoryView, ch('L'), Action::BackToLive, "back to live", "live"),
+    bind(Schema, ch('l'), Action::Expand, "expand", ""),
+    bind(Schema, key(KeyCode::Right), Action::Expand, "expand", ""),
+    bind(Schema, key(KeyCode::Enter), Action::Expand, "expand / detail of a leaf", "open"),
+    bind(Schema, ch('h'), Action::Collapse, "collapse / go to parent", ""),
+    bind(Schema, key(KeyCode::Left), Action::Collapse, "collapse / go to parent", ""),
+    bind(Schema, ch('s'), Action::ToggleSchemaSort, "sort by size / by name", "sort"),
+    bind(Schema, ch('/'), Action::StartFilter, "filter by name", "filter"),
+    bind(Schema, ch('c'), Action::ToggleSchemaChanges, "schema tree / recent changes", "changes"),
 ];
 
 /// The first binding for `key` in the active contexts, most specific context first.
@@ -279,9 +290,19 @@ mod tests {
     #[test]
     fn ctrl_c_quits_in_every_context() {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        for ctx in
-            [Activity, List, Table, Help, Detail, SessionDetail, Alerts, AlertDetail, AlertPopup, HistoryView]
-        {
+        for ctx in [
+            Activity,
+            List,
+            Table,
+            Help,
+            Detail,
+            SessionDetail,
+            Alerts,
+            AlertDetail,
+            AlertPopup,
+            HistoryView,
+            Schema,
+        ] {
             assert_eq!(resolve(&[ctx, Global], ctrl_c), Some(Action::Quit), "{ctx:?}");
         }
     }

@@ -5,3 +5,4 @@ mod alerts;
 mod behaviour;
 mod fixtures;
 mod render;
+mod schema;

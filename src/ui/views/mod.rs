@@ -3,6 +3,8 @@
 
 pub mod activity;
 pub mod queries;
+pub mod schema;
+pub mod schema_tree;
 
 use std::cell::Cell;
 
