@@ -100,30 +100,6 @@ fn share(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-fn table_flags(t: &TableInfo, now_ms: i64) -> Vec<(String, Level)> {
-    let mut flags = Vec::new();
-    if !t.has_primary_key {
-        flags.push(("⚠ no PK".to_owned(), Level::Warn));
-    }
-    if t.indexes.iter().any(|i| !i.valid) {
-        flags.push(("invalid index".into(), Level::Critical));
-    }
-    let unused = t.indexes.iter().filter(|i| i.unused).count();
-    if unused > 0 {
-        flags.push((format!("{unused} unused"), Level::Warn));
-    }
-    if t.indexes.iter().any(|i| i.duplicate_of.is_some()) {
-        flags.push(("dup".into(), Level::Warn));
-    }
-    if t.foreign_keys.iter().any(|f| !f.has_index) {
-        flags.push(("FK no index".into(), Level::Warn));
-    }
-    if stale_stats(t, now_ms) {
-        flags.push(("stale stats".into(), Level::Warn));
-    }
-    flags
-}
-
 pub(super) struct Builder<'a> {
     pub open: &'a HashSet<String>,
     pub by_name: bool,
@@ -138,14 +114,14 @@ pub(super) struct Item {
     label: String,
     size: Option<u64>,
     share: Option<f64>,
-    flags: Vec<(String, Level)>,
+    pub flags: Vec<(String, Level)>,
 }
 
 impl Item {
     pub fn new(node: Node, key: String, label: String) -> Item {
         Item { node, key, label, size: None, share: None, flags: Vec::new() }
     }
-    fn sized(mut self, size: u64, whole: u64) -> Item {
+    pub fn sized(mut self, size: u64, whole: u64) -> Item {
         self.size = Some(size);
         self.share = share(size, whole);
         self
@@ -153,7 +129,7 @@ impl Item {
 }
 
 impl Builder<'_> {
-    fn is_open(&self, item: &Item) -> bool {
+    pub fn is_open(&self, item: &Item) -> bool {
         open_by_default(item.node) != self.open.contains(&item.key)
     }
 
@@ -189,7 +165,7 @@ impl Builder<'_> {
         true
     }
 
-    fn leaf(&mut self, depth: u8, item: Item) -> bool {
+    pub fn leaf(&mut self, depth: u8, item: Item) -> bool {
         if !self.needle.is_empty() && !item.label.to_lowercase().contains(&self.needle) {
             return false;
         }
@@ -308,102 +284,6 @@ impl Builder<'_> {
                             item.flags.push((format!("{p:.0}% used"), level));
                         }
                         any |= b.leaf(4, item);
-                    }
-                    any
-                });
-            }
-            any
-        })
-    }
-
-    fn table(&mut self, d: usize, s: usize, t: usize, table: &TableInfo, parent: &str, whole: u64) -> bool {
-        let key = format!("{parent}/{}", table.name);
-        let mut item =
-            Item::new(Node::Table(d, s, t), key.clone(), table.name.clone()).sized(table.total_bytes, whole);
-        item.flags = table_flags(table, self.now_ms);
-        self.push(3, item, |b| {
-            let group = |g: Group, n: usize| {
-                Item::new(
-                    Node::Group(d, s, Some(t), g),
-                    format!("{key}/#{}", g.label()),
-                    format!("{} ({n})", g.label()),
-                )
-            };
-            let mut any = false;
-            any |= b.push(4, group(Group::Columns, table.columns.len()), |b| {
-                let mut order: Vec<usize> = (0..table.columns.len()).collect();
-                if b.by_name {
-                    order.sort_by(|&x, &y| table.columns[x].name.cmp(&table.columns[y].name));
-                }
-                let mut any = false;
-                for c in order {
-                    let col = &table.columns[c];
-                    let label = format!(
-                        "{} {}{}",
-                        col.name,
-                        col.data_type,
-                        if col.nullable { "" } else { " not null" }
-                    );
-                    any |=
-                        b.leaf(5, Item::new(Node::Column(d, s, t, c), format!("{key}/{}", col.name), label));
-                }
-                any
-            });
-            if !table.indexes.is_empty() {
-                any |= b.push(4, group(Group::Indexes, table.indexes.len()), |b| {
-                    let mut any = false;
-                    for i in b.order(&table.indexes, |i| i.size_bytes, |i| &i.name) {
-                        let index = &table.indexes[i];
-                        let mut item = Item::new(
-                            Node::Index(d, s, t, i),
-                            format!("{key}/{}", index.name),
-                            index.name.clone(),
-                        )
-                        .sized(index.size_bytes, table.total_bytes);
-                        if !index.valid {
-                            item.flags.push(("INVALID".into(), Level::Critical));
-                        }
-                        if index.unused {
-                            item.flags.push(("unused".into(), Level::Warn));
-                        }
-                        if let Some(other) = &index.duplicate_of {
-                            item.flags.push((format!("dup of {other}"), Level::Warn));
-                        }
-                        if let Some(other) = &index.redundant_with {
-                            item.flags.push((format!("redundant with {other}"), Level::Warn));
-                        }
-                        any |= b.leaf(5, item);
-                    }
-                    any
-                });
-            }
-            if !table.constraints.is_empty() {
-                any |= b.push(4, group(Group::Constraints, table.constraints.len()), |b| {
-                    let mut any = false;
-                    for (c, con) in table.constraints.iter().enumerate() {
-                        let item = Item::new(
-                            Node::Constraint(d, s, t, c),
-                            format!("{key}/{}", con.name),
-                            con.name.clone(),
-                        );
-                        any |= b.leaf(5, item);
-                    }
-                    any
-                });
-            }
-            if !table.foreign_keys.is_empty() {
-                any |= b.push(4, group(Group::ForeignKeys, table.foreign_keys.len()), |b| {
-                    let mut any = false;
-                    for (f, fk) in table.foreign_keys.iter().enumerate() {
-                        let mut item = Item::new(
-                            Node::ForeignKey(d, s, t, f),
-                            format!("{key}/{}", fk.name),
-                            fk.name.clone(),
-                        );
-                        if !fk.has_index {
-                            item.flags.push(("FK no index".into(), Level::Warn));
-                        }
-                        any |= b.leaf(5, item);
                     }
                     any
                 });
