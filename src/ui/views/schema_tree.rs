@@ -129,6 +129,19 @@ impl Item {
 }
 
 impl Builder<'_> {
+    /// Whether the filter keeps an object: its name (the label up to its type or
+    /// arguments) contains the needle. Group headers never match by themselves.
+    pub fn wants(&self, node: Node, label: &str) -> bool {
+        if self.needle.is_empty() {
+            return true;
+        }
+        if matches!(node, Node::Group(..)) {
+            return false;
+        }
+        let name = label.split([' ', '(']).next().unwrap_or(label);
+        contains_ci(name, &self.needle)
+    }
+
     pub fn is_open(&self, item: &Item) -> bool {
         open_by_default(item.node) != self.open.contains(&item.key)
     }
@@ -138,7 +151,7 @@ impl Builder<'_> {
     pub fn push(&mut self, depth: u8, item: Item, children: impl FnOnce(&mut Self) -> bool) -> bool {
         let at = self.rows.len();
         let filtering = !self.needle.is_empty();
-        let self_match = !filtering || item.label.to_lowercase().contains(&self.needle);
+        let self_match = self.wants(item.node, &item.label);
         let user_open = self.is_open(&item);
         self.rows.push(TreeRow {
             depth,
@@ -166,7 +179,7 @@ impl Builder<'_> {
     }
 
     pub fn leaf(&mut self, depth: u8, item: Item) -> bool {
-        if !self.needle.is_empty() && !item.label.to_lowercase().contains(&self.needle) {
+        if !self.wants(item.node, &item.label) {
             return false;
         }
         self.rows.push(TreeRow {
@@ -291,6 +304,16 @@ impl Builder<'_> {
             any
         })
     }
+}
+
+/// Case-insensitive `contains` for a lower-case needle, without allocating for ASCII names.
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    if hay.is_ascii() && needle.is_ascii() {
+        let needle = needle.as_bytes();
+        return needle.is_empty()
+            || hay.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle));
+    }
+    hay.to_lowercase().contains(needle)
 }
 
 fn schema_bytes(s: &SchemaInfo) -> u64 {
