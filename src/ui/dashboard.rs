@@ -272,4 +272,35 @@ mod tests {
         assert_eq!(dashboard.targets[1].last_error().as_deref(), Some("refused (retry in 4.0s)"));
         assert_eq!(dashboard.targets[0].status_label(), "CONNECTING");
     }
+
+    #[test]
+    fn schema_samples_keep_the_latest_snapshot_and_changes_newest_first_capped() {
+        use crate::model::{ChangeKind, SchemaChange, SchemaSnapshot};
+        let mut dashboard = Dashboard::new(vec![info("a")]);
+        let change = |at: i64| SchemaChange {
+            at: Timestamp(at),
+            database: "shop".into(),
+            schema: "public".into(),
+            object_type: "table".into(),
+            object: format!("t{at}"),
+            change: ChangeKind::Added,
+            detail: String::new(),
+        };
+        let sample =
+            |body| Sample { target: TargetId("a".into()), tier: Tier::Schema, taken_at: Timestamp(9), body };
+        let first: Vec<SchemaChange> = (0..SCHEMA_CHANGES_CAP as i64).map(change).collect();
+        dashboard.apply(UiUpdate::Round(Arc::new(vec![
+            sample(SampleBody::Schema(SchemaSnapshot::default())),
+            sample(SampleBody::SchemaChanges(first)),
+        ])));
+        let later = vec![change(5_001), change(5_000)];
+        dashboard.apply(UiUpdate::Round(Arc::new(vec![sample(SampleBody::SchemaChanges(later))])));
+        let view = &dashboard.targets[0];
+        assert!(view.schema.is_some());
+        assert_eq!(view.schema_version, 3);
+        assert_eq!(view.schema_changes.len(), SCHEMA_CHANGES_CAP);
+        let newest: Vec<i64> = view.schema_changes.iter().take(3).map(|c| c.at.0).collect();
+        assert_eq!(newest, [5_001, 5_000, SCHEMA_CHANGES_CAP as i64 - 1]);
+        assert_eq!(view.schema_changes.as_slices().0.len(), SCHEMA_CHANGES_CAP, "kept contiguous");
+    }
 }
