@@ -302,7 +302,7 @@ fn filter_keeps_ancestors_and_selection_survives_new_snapshots() {
     send(&mut app, SampleBody::Schema(next));
     assert_eq!(
         app.schema.selected().map(|r| r.key.as_str()),
-        Some("shop/public/orders/orders_customer_id_idx")
+        Some("shop/public/orders/i:orders_customer_id_idx")
     );
 }
 
@@ -352,4 +352,19 @@ fn render_cost_of_ten_thousand_tables() {
     app.apply(Action::FilterInput('9'));
     println!("filter keystroke over 10,000 tables: {:?}", started.elapsed());
     assert!(app.schema.rows.len() > 1_000);
+}
+
+#[test]
+fn every_node_has_a_unique_path_when_all_is_open() {
+    let mut app = schema_app();
+    while let Some(pos) = app.schema.rows.iter().position(|r| r.has_children && !r.open) {
+        app.schema.list.selected = pos;
+        app.apply(Action::Expand);
+    }
+    let mut keys: Vec<&str> = app.schema.rows.iter().map(|r| r.key.as_str()).collect();
+    let all = keys.len();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(keys.len(), all, "selection by path needs unique paths");
+    assert!(labels(&app).contains(&"orders_id_seq") && labels(&app).contains(&"set_updated_at()"));
 }

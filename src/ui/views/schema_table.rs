@@ -69,8 +69,8 @@ impl Builder<'_> {
                         col.data_type,
                         if col.nullable { "" } else { " not null" }
                     );
-                    any |=
-                        b.leaf(5, Item::new(Node::Column(d, s, t, c), format!("{key}/{}", col.name), label));
+                    any |= b
+                        .leaf(5, Item::new(Node::Column(d, s, t, c), format!("{key}/c:{}", col.name), label));
                 }
                 any
             });
@@ -84,7 +84,7 @@ impl Builder<'_> {
                         }
                         let mut item = Item::new(
                             Node::Index(d, s, t, i),
-                            format!("{key}/{}", index.name),
+                            format!("{key}/i:{}", index.name),
                             index.name.clone(),
                         )
                         .sized(index.size_bytes, table.total_bytes);
@@ -111,7 +111,7 @@ impl Builder<'_> {
                     for (c, con) in table.constraints.iter().enumerate() {
                         let item = Item::new(
                             Node::Constraint(d, s, t, c),
-                            format!("{key}/{}", con.name),
+                            format!("{key}/k:{}", con.name),
                             con.name.clone(),
                         );
                         any |= b.leaf(5, item);
@@ -125,7 +125,7 @@ impl Builder<'_> {
                     for (f, fk) in table.foreign_keys.iter().enumerate() {
                         let mut item = Item::new(
                             Node::ForeignKey(d, s, t, f),
-                            format!("{key}/{}", fk.name),
+                            format!("{key}/f:{}", fk.name),
                             fk.name.clone(),
                         );
                         if !fk.has_index {

@@ -59,7 +59,8 @@ pub enum Level {
 #[derive(Debug, Clone)]
 pub struct TreeRow {
     pub depth: u8,
-    /// Stable path (`db/schema/table/#indexes/name`): selection and expansion survive new snapshots.
+    /// Stable path (`db/schema/table/i:name`; an index and its constraint share a name, hence
+    /// the kind prefix): selection and expansion survive new snapshots.
     pub key: String,
     pub node: Node,
     pub label: String,
