@@ -7,7 +7,7 @@ use super::super::theme::Theme;
 use super::super::views::schema::SchemaView;
 use super::super::views::schema_tree::{Node, STALE_MS, last_analyze};
 use super::schema::age;
-use crate::model::{IndexInfo, SchemaSnapshot, SequenceInfo, TableInfo};
+use crate::model::{ConstraintKind, IndexInfo, SchemaSnapshot, SequenceInfo, TableInfo};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
@@ -55,7 +55,27 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             kv("sequences", x.sequences.len().to_string(), theme.text());
         }
         Node::Group(..) => kv("group", row.label.clone(), theme.text()),
-        Node::Table(d, sc, t) | Node::Column(d, sc, t, _) | Node::Constraint(d, sc, t, _) => {
+        Node::Column(d, sc, t, c) => {
+            let Some(x) = table(d, sc, t).and_then(|x| x.columns.get(c)) else { return out };
+            kv("column", x.name.clone(), theme.title());
+            kv("type", x.data_type.clone(), theme.text());
+            kv("nullable", if x.nullable { "yes" } else { "no" }.into(), theme.text());
+            kv("default", x.default.clone().unwrap_or_else(|| "none".into()), theme.text());
+        }
+        Node::Constraint(d, sc, t, c) => {
+            let Some(x) = table(d, sc, t).and_then(|x| x.constraints.get(c)) else { return out };
+            kv("constraint", x.name.clone(), theme.title());
+            let kind = match x.kind {
+                ConstraintKind::PrimaryKey => "primary key",
+                ConstraintKind::Unique => "unique",
+                ConstraintKind::Check => "check",
+                ConstraintKind::Exclusion => "exclusion",
+                ConstraintKind::ForeignKey => "foreign key",
+            };
+            kv("kind", kind.into(), theme.text());
+            kv("definition", x.definition.clone(), theme.text());
+        }
+        Node::Table(d, sc, t) => {
             let Some(x) = table(d, sc, t) else { return out };
             table_lines(x, now, theme, &mut kv);
         }

@@ -367,4 +367,12 @@ fn every_node_has_a_unique_path_when_all_is_open() {
     keys.dedup();
     assert_eq!(keys.len(), all, "selection by path needs unique paths");
     assert!(labels(&app).contains(&"orders_id_seq") && labels(&app).contains(&"set_updated_at()"));
+    for (label, shown) in
+        [("orders_pkey", "PRIMARY KEY (id)"), ("total numeric(12,2) not null", "numeric(12,2)")]
+    {
+        let pos = app.schema.rows.iter().rposition(|r| r.label == label);
+        app.schema.list.selected = pos.unwrap_or_default();
+        let screen = screen_text(&app, 120, 40);
+        assert!(screen.contains(shown), "{label}: {screen}");
+    }
 }
