@@ -376,3 +376,14 @@ fn every_node_has_a_unique_path_when_all_is_open() {
         assert!(screen.contains(shown), "{label}: {screen}");
     }
 }
+
+#[test]
+fn help_lists_the_schema_keys_and_the_filter_input() {
+    let mut app = schema_app();
+    app.apply(Action::Help);
+    let screen = screen_text(&app, 200, 120);
+    for text in ["Schema", "expand / detail of a leaf", "collapse / go to parent", "sort by size / by name"] {
+        assert!(screen.contains(text), "help misses {text}");
+    }
+    assert!(screen.contains("schema tree / recent changes") && screen.contains("keep filter"), "{screen}");
+}
