@@ -168,7 +168,13 @@ fn changes(frame: &mut Frame, area: Rect, app: &App) {
     let (all, _) = target.schema_changes.as_slices();
     let view = &app.schema;
     let table = DataTable {
-        title: Line::from(Span::styled(" Recent schema changes (newest first) ", theme.title())),
+        title: Line::from(vec![
+            Span::styled(format!(" Schema changes: {} · ", view.changes_rows.len()), theme.title()),
+            Span::styled(format!("{} added", view.change_counts[0]), theme.ok()),
+            Span::styled(format!(" · {} modified", view.change_counts[1]), theme.warn()),
+            Span::styled(format!(" · {} removed", view.change_counts[2]), theme.critical()),
+            Span::styled(" · newest first ", theme.muted()),
+        ]),
         header: ["When", "Where", "Type", "Object", "Change", "Detail"].map(String::from).to_vec(),
         widths: vec![Length(11), Length(16), Length(10), Length(20), Length(8), Fill(1)],
         len: view.changes_rows.len(),

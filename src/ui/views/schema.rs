@@ -3,7 +3,7 @@
 
 use super::ListState;
 use super::schema_tree::{Builder, Counts, Item, Node, TreeRow, counts, open_by_default};
-use crate::model::{DatabaseSchema, SchemaChange, SchemaSnapshot, Timestamp};
+use crate::model::{ChangeKind, DatabaseSchema, SchemaChange, SchemaSnapshot, Timestamp};
 use std::collections::HashSet;
 
 #[derive(Debug, Default, Clone)]
@@ -19,6 +19,8 @@ pub struct SchemaView {
     pub changes_list: ListState,
     /// Indexes into the dashboard's change list (newest first) that pass the filter.
     pub changes_rows: Vec<usize>,
+    /// Added, Modified, Removed among `changes_rows`.
+    pub change_counts: [usize; 3],
     /// Enter on a leaf: the detail takes the whole body (narrow terminals).
     pub detail_full: bool,
     pub counts: Counts,
@@ -80,6 +82,15 @@ impl SchemaView {
                 super::matches(&needle, &[&c.database, &c.schema, &c.object, &c.object_type, &c.detail])
             })
             .collect();
+        self.change_counts = [0; 3];
+        for c in self.changes_rows.iter().filter_map(|&i| changes.get(i)) {
+            let slot = match c.change {
+                ChangeKind::Added => 0,
+                ChangeKind::Modified => 1,
+                ChangeKind::Removed => 2,
+            };
+            self.change_counts[slot] += 1;
+        }
         self.changes_list.clamp(self.changes_rows.len());
     }
 
