@@ -44,6 +44,11 @@ pub enum Action {
     /// Time travel to the moment the alert fired, and back.
     JumpToAlert,
     BackToLive,
+    /// Schema tree: open a node (or the detail of a leaf), close it or go to its parent.
+    Expand,
+    Collapse,
+    ToggleSchemaSort,
+    ToggleSchemaChanges,
 }
 
 /// What the UI loop must do outside the pure state: the only side effects there are.

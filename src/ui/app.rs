@@ -11,6 +11,7 @@ use super::theme::Theme;
 use super::views::ListState;
 use super::views::activity::{self, ActivityView};
 use super::views::queries::{self, QueriesView};
+use super::views::schema::SchemaView;
 use crate::model::{AlertEvent, QueryStat, Session, TargetInfo};
 use std::collections::VecDeque;
 
@@ -50,6 +51,7 @@ pub struct App {
     pub filter_editing: bool,
     pub activity: ActivityView,
     pub queries: QueriesView,
+    pub schema: SchemaView,
     pub targets_list: ListState,
     pub window_index: usize,
     /// Per target: the widest window whose history was requested from the store.
@@ -84,6 +86,7 @@ impl App {
             filter_editing: false,
             activity: ActivityView::default(),
             queries: QueriesView::default(),
+            schema: SchemaView::default(),
             targets_list: ListState::default(),
             window_index,
             loaded_window_ms: Vec::new(),
@@ -140,6 +143,7 @@ impl App {
 
     /// Re-sorts and re-filters only when this target's rows, the target or view settings changed.
     fn refresh_views(&mut self) {
+        self.refresh_schema();
         let rows_version = match &self.history {
             Some(h) => h.version,
             None => self.current().map_or(0, |t| t.rows_version),
@@ -230,6 +234,9 @@ impl App {
                 self.alert_action(action);
             }
             Action::JumpToAlert => effects.extend(self.jump_to_alert()),
+            Action::Expand | Action::Collapse | Action::ToggleSchemaSort | Action::ToggleSchemaChanges => {
+                self.schema_action(action);
+            }
         }
         // Whatever changed the target or the window, the charts get their history.
         effects.extend(self.history_requests());
@@ -252,8 +259,12 @@ impl App {
         if self.popup.take().is_some() {
             return;
         }
-        if !self.filter().is_empty() {
+        if self.tab == Tab::Schema && self.schema.detail_full {
+            self.schema.detail_full = false;
+        } else if !self.filter().is_empty() {
             self.set_filter(String::new());
+        } else if self.tab == Tab::Schema && self.schema.changes_mode {
+            self.schema_action(Action::ToggleSchemaChanges);
         } else if self.tab == Tab::Activity && self.activity.blocking {
             self.activity.blocking = false;
             self.invalidate();
@@ -263,6 +274,7 @@ impl App {
     fn filter(&self) -> &str {
         match self.tab {
             Tab::Queries => &self.queries.filter,
+            Tab::Schema => self.schema.active_filter(),
             _ => &self.activity.filter,
         }
     }
@@ -270,6 +282,7 @@ impl App {
     fn set_filter(&mut self, text: String) {
         match self.tab {
             Tab::Queries => self.queries.filter = text,
+            Tab::Schema => self.schema.set_filter(text),
             _ => self.activity.filter = text,
         }
         self.invalidate();
@@ -310,6 +323,7 @@ impl App {
                 self.activity.list.apply(action, len);
             }
             (None, Tab::Queries) => self.queries.list.apply(action, self.queries.rows.len()),
+            (None, Tab::Schema) => self.schema.navigate(action),
             (None, Tab::Alerts) => self.alerts_list.apply(action, self.dashboard.alerts.active.len()),
             (None, Tab::Health) => {
                 let len = self.current().and_then(|t| t.health_report.as_ref()).map_or(0, |r| r.checks.len());
@@ -321,7 +335,6 @@ impl App {
                 let index = self.targets_list.selected;
                 self.select_target(index);
             }
-            (None, _) => {}
         }
     }
 

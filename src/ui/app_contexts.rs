@@ -36,6 +36,9 @@ impl App {
         if self.tab == Tab::Activity {
             contexts.push(Context::Activity);
         }
+        if self.tab == Tab::Schema {
+            contexts.push(Context::Schema);
+        }
         if self.tab == Tab::Alerts {
             contexts.push(Context::Alerts);
         }

@@ -75,3 +75,73 @@ pub fn render_frame(width: u16, height: u16, app: &App) -> Duration {
     let _ = super::draw(&mut terminal, app);
     start.elapsed()
 }
+
+/// A plausible schema of `n_tables` tables over two databases, with indexes, columns and flags.
+pub fn schema_snapshot(n_tables: usize) -> crate::model::SchemaSnapshot {
+    use crate::model::{ColumnInfo, DatabaseSchema, IndexInfo, SchemaInfo, SchemaSnapshot, TableInfo};
+    let table = |i: usize| TableInfo {
+        name: format!("table_{i:05}"),
+        row_estimate: Some((i * 1_000) as f64),
+        total_bytes: (i as u64 % 997 + 1) * 81_920,
+        table_bytes: (i as u64 % 997 + 1) * 57_344,
+        index_bytes: (i as u64 % 997 + 1) * 24_576,
+        live_tuples: Some(i as u64 * 1_000),
+        dead_tuples: Some(i as u64 * 30),
+        last_autoanalyze_ms: Some(1_700_000_000_000 - (i as i64 % 200) * 86_400_000),
+        has_primary_key: !i.is_multiple_of(41),
+        columns: (0..6)
+            .map(|c| ColumnInfo {
+                name: format!("col_{c}"),
+                data_type: "bigint".into(),
+                ..Default::default()
+            })
+            .collect(),
+        indexes: (0..3)
+            .map(|x| IndexInfo {
+                name: format!("table_{i:05}_idx{x}"),
+                columns: vec![format!("col_{x}")],
+                definition: format!("CREATE INDEX table_{i:05}_idx{x} ON table_{i:05} (col_{x})"),
+                size_bytes: 8_192 * (x + 1),
+                valid: true,
+                unused: x == 2 && i.is_multiple_of(7),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let databases = (0..2)
+        .map(|d| DatabaseSchema {
+            name: format!("db{d}"),
+            size_bytes: Some(1 << 33),
+            schemas: vec![SchemaInfo {
+                name: "public".into(),
+                owner: "app".into(),
+                tables: (0..n_tables).filter(|i| i % 2 == d).map(table).collect(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+        .collect();
+    SchemaSnapshot { databases }
+}
+
+/// An app on the Schema tab showing a snapshot of `n_tables` tables.
+pub fn schema_app(n_tables: usize) -> App {
+    let target = TargetId("bench".into());
+    let info = TargetInfo {
+        id: target.clone(),
+        engine: "PostgreSQL".into(),
+        endpoint: "bench".into(),
+        tags: Vec::new(),
+    };
+    let mut app = App::new(vec![info], Theme::default(), Duration::from_secs(900));
+    let sample = Sample {
+        target,
+        tier: Tier::Schema,
+        taken_at: Timestamp(1_700_000_000_000),
+        body: SampleBody::Schema(schema_snapshot(n_tables)),
+    };
+    app.update(UiUpdate::Round(Arc::new(vec![sample])));
+    app.tab = Tab::Schema;
+    app
+}

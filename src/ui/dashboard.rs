@@ -5,14 +5,17 @@ use super::UiUpdate;
 use super::series::Series;
 use crate::model::{
     ActivitySnapshot, DatabaseStat, InstanceInfo, QueryStat, QueryStatsSnapshot, Replication, SampleBody,
-    TargetHealth, TargetId, TargetInfo, TargetStatus, Tier, Timestamp, metric,
+    SchemaChange, SchemaSnapshot, TargetHealth, TargetId, TargetInfo, TargetStatus, Tier, Timestamp, metric,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 /// Metrics kept as chart history (others only keep their latest value).
 pub const CHARTED: [&str; 4] =
     [metric::TPS, metric::SESSIONS_BY_STATE, metric::WAITS_BY_CLASS, metric::CACHE_HIT_PCT];
+
+/// Schema changes kept per target for the Schema tab, newest first.
+pub const SCHEMA_CHANGES_CAP: usize = 1_000;
 
 /// (metric name, key)
 pub type SeriesKey = (String, String);
@@ -35,6 +38,11 @@ pub struct TargetView {
     /// report, and the report computed from it after each round, never per frame.
     pub health_input: crate::health::HealthInput,
     pub health_report: Option<crate::model::HealthReport>,
+    pub schema: Option<(Timestamp, Arc<SchemaSnapshot>)>,
+    /// Newest first, at most `SCHEMA_CHANGES_CAP`.
+    pub schema_changes: VecDeque<SchemaChange>,
+    /// Bumped when the schema or its changes change, so the tree is rebuilt only then.
+    pub schema_version: u64,
 }
 
 impl TargetView {
@@ -50,6 +58,9 @@ impl TargetView {
             charts: BTreeMap::new(),
             last_sample_at: BTreeMap::new(),
             rows_version: 0,
+            schema: None,
+            schema_changes: VecDeque::new(),
+            schema_version: 0,
             health_input: crate::health::HealthInput { target: info.id.clone(), ..Default::default() },
             health_report: None,
             info,
@@ -145,12 +156,23 @@ impl Dashboard {
                         }
                         SampleBody::Databases(d) => view.databases = d.clone(),
                         SampleBody::Replication(r) => view.replication = Some(r.clone()),
-                        // Shown by the Schema and Health tabs once they are built on them.
-                        SampleBody::Settings(_)
-                        | SampleBody::Schema(_)
-                        | SampleBody::SchemaChanges(_)
-                        | SampleBody::Posture(_)
-                        | SampleBody::Health(_) => {}
+                        SampleBody::Schema(s) => {
+                            view.schema = Some((at, Arc::new(s.clone())));
+                            view.schema_version += 1;
+                        }
+                        SampleBody::SchemaChanges(changes) => {
+                            let mut newest: Vec<&SchemaChange> = changes.iter().collect();
+                            newest.sort_by_key(|c| std::cmp::Reverse(c.at));
+                            for c in newest.into_iter().rev() {
+                                view.schema_changes.push_front(c.clone());
+                            }
+                            view.schema_changes.truncate(SCHEMA_CHANGES_CAP);
+                            // One slice lets the Schema view index changes without copying them.
+                            view.schema_changes.make_contiguous();
+                            view.schema_version += 1;
+                        }
+                        // Shown by the Health tab once it is built on them.
+                        SampleBody::Settings(_) | SampleBody::Posture(_) | SampleBody::Health(_) => {}
                         SampleBody::Status(h) => view.health = Some(h.clone()),
                         SampleBody::Metrics(points) => {
                             for p in points {
@@ -266,5 +288,36 @@ mod tests {
         assert_eq!(dashboard.targets[1].status_label(), "DOWN");
         assert_eq!(dashboard.targets[1].last_error().as_deref(), Some("refused (retry in 4.0s)"));
         assert_eq!(dashboard.targets[0].status_label(), "CONNECTING");
+    }
+
+    #[test]
+    fn schema_samples_keep_the_latest_snapshot_and_changes_newest_first_capped() {
+        use crate::model::{ChangeKind, SchemaChange, SchemaSnapshot};
+        let mut dashboard = Dashboard::new(vec![info("a")]);
+        let change = |at: i64| SchemaChange {
+            at: Timestamp(at),
+            database: "shop".into(),
+            schema: "public".into(),
+            object_type: "table".into(),
+            object: format!("t{at}"),
+            change: ChangeKind::Added,
+            detail: String::new(),
+        };
+        let sample =
+            |body| Sample { target: TargetId("a".into()), tier: Tier::Schema, taken_at: Timestamp(9), body };
+        let first: Vec<SchemaChange> = (0..SCHEMA_CHANGES_CAP as i64).map(change).collect();
+        dashboard.apply(UiUpdate::Round(Arc::new(vec![
+            sample(SampleBody::Schema(SchemaSnapshot::default())),
+            sample(SampleBody::SchemaChanges(first)),
+        ])));
+        let later = vec![change(5_001), change(5_000)];
+        dashboard.apply(UiUpdate::Round(Arc::new(vec![sample(SampleBody::SchemaChanges(later))])));
+        let view = &dashboard.targets[0];
+        assert!(view.schema.is_some());
+        assert_eq!(view.schema_version, 3);
+        assert_eq!(view.schema_changes.len(), SCHEMA_CHANGES_CAP);
+        let newest: Vec<i64> = view.schema_changes.iter().take(3).map(|c| c.at.0).collect();
+        assert_eq!(newest, [5_001, 5_000, SCHEMA_CHANGES_CAP as i64 - 1]);
+        assert_eq!(view.schema_changes.as_slices().0.len(), SCHEMA_CHANGES_CAP, "kept contiguous");
     }
 }

@@ -28,6 +28,8 @@ pub enum Context {
     HistoryView,
     /// The Health tab's check list.
     Health,
+    /// The Schema tab's tree and changes list.
+    Schema,
 }
 
 impl Context {
@@ -46,6 +48,7 @@ impl Context {
             Context::AlertPopup => "Alert popup",
             Context::HistoryView => "History view",
             Context::Health => "Health",
+            Context::Schema => "Schema",
         }
     }
 }
@@ -122,7 +125,7 @@ const fn bind(
 
 use Context::{
     Activity, AlertDetail, AlertPopup, Alerts, Detail, Filter, Global, Health, Help, HistoryView, List,
-    SessionDetail, Table,
+    Schema, SessionDetail, Table,
 };
 
 pub const BINDINGS: &[Binding] = &[
@@ -200,6 +203,14 @@ pub const BINDINGS: &[Binding] = &[
     bind(AlertDetail, ch('J'), Action::JumpToAlert, "jump to the moment it fired", "jump"),
     bind(HistoryView, ch('L'), Action::BackToLive, "back to live", "live"),
     bind(Health, key(KeyCode::Enter), Action::Detail, "why and what to do for the check", "detail"),
+    bind(Schema, ch('l'), Action::Expand, "expand", ""),
+    bind(Schema, key(KeyCode::Right), Action::Expand, "expand", ""),
+    bind(Schema, key(KeyCode::Enter), Action::Expand, "expand / detail of a leaf", "open"),
+    bind(Schema, ch('h'), Action::Collapse, "collapse / go to parent", ""),
+    bind(Schema, key(KeyCode::Left), Action::Collapse, "collapse / go to parent", ""),
+    bind(Schema, ch('s'), Action::ToggleSchemaSort, "sort by size / by name", "sort"),
+    bind(Schema, ch('/'), Action::StartFilter, "filter by name", "filter"),
+    bind(Schema, ch('c'), Action::ToggleSchemaChanges, "schema tree / recent changes", "changes"),
 ];
 
 /// The first binding for `key` in the active contexts, most specific context first.
@@ -283,9 +294,19 @@ mod tests {
     #[test]
     fn ctrl_c_quits_in_every_context() {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        for ctx in
-            [Activity, List, Table, Help, Detail, SessionDetail, Alerts, AlertDetail, AlertPopup, HistoryView]
-        {
+        for ctx in [
+            Activity,
+            List,
+            Table,
+            Help,
+            Detail,
+            SessionDetail,
+            Alerts,
+            AlertDetail,
+            AlertPopup,
+            HistoryView,
+            Schema,
+        ] {
             assert_eq!(resolve(&[ctx, Global], ctrl_c), Some(Action::Quit), "{ctx:?}");
         }
     }

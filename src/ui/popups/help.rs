@@ -32,6 +32,9 @@ pub fn help_contexts(app: &App) -> Vec<Context> {
         contexts.push(Context::Filter);
         contexts.push(Context::Detail);
     }
+    if contexts.contains(&Context::Schema) {
+        contexts.push(Context::Filter);
+    }
     if contexts.contains(&Context::Activity) {
         contexts.push(Context::SessionDetail);
     }

@@ -7,6 +7,7 @@ mod health_report;
 pub mod overview;
 pub mod queries;
 pub mod schema;
+mod schema_detail;
 
 use super::app::App;
 use ratatui::Frame;
@@ -51,7 +52,7 @@ impl Tab {
 
     /// Whether the tab shows a selectable list (enables the List keys).
     pub fn has_list(self) -> bool {
-        matches!(self, Tab::Overview | Tab::Activity | Tab::Queries | Tab::Alerts | Tab::Health)
+        matches!(self, Tab::Overview | Tab::Activity | Tab::Queries | Tab::Schema | Tab::Alerts | Tab::Health)
     }
 
     /// Whether the list can be sorted, filtered and opened (enables the Table keys).
@@ -69,17 +70,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Tab::Alerts => alerts::render(frame, area, app),
         Tab::Health => health::render(frame, area, app),
     }
-}
-
-/// The body of a tab that is not built yet: its purpose, no fake data.
-fn placeholder(frame: &mut Frame, area: Rect, app: &App, title: &str, lines: &[&str]) {
-    use ratatui::text::{Line, Span};
-    use ratatui::widgets::{Block, Paragraph, Wrap};
-    let text: Vec<Line> = lines.iter().map(|l| Line::from(Span::styled(*l, app.theme.text()))).collect();
-    let block = Block::bordered()
-        .title(Span::styled(format!(" {title} "), app.theme.title()))
-        .border_style(app.theme.border(false));
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), area);
 }
 
 /// Why a tab is empty: the history view has no sample of that moment, the target is

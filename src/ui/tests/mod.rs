@@ -6,3 +6,4 @@ mod behaviour;
 mod fixtures;
 mod health;
 mod render;
+mod schema;

@@ -3,6 +3,9 @@
 
 pub mod activity;
 pub mod queries;
+pub mod schema;
+pub mod schema_table;
+pub mod schema_tree;
 
 use std::cell::Cell;
 

@@ -1,0 +1,37 @@
+//! The Schema tab's part of the state machine: keeping its tree in step with the
+//! dashboard, and its keys.
+
+use super::action::Action;
+use super::app::App;
+
+impl App {
+    /// Cheap when nothing changed: the view compares versions before rebuilding.
+    pub(super) fn refresh_schema(&mut self) {
+        let target = self.target;
+        let Some(view) = self.dashboard.targets.get(target) else {
+            self.schema.refresh(None, &[], 0, target, "");
+            return;
+        };
+        let snapshot = view.schema.as_ref().map(|(at, s)| (*at, s.as_ref()));
+        // The dashboard keeps the deque contiguous, so the first slice holds every change.
+        let (changes, _) = view.schema_changes.as_slices();
+        self.schema.refresh(snapshot, changes, view.schema_version, target, &view.info.id.0);
+    }
+
+    pub(super) fn schema_action(&mut self, action: Action) {
+        match action {
+            Action::Expand if !self.schema.changes_mode => self.schema.expand(),
+            Action::Collapse if !self.schema.changes_mode => self.schema.collapse(),
+            Action::ToggleSchemaSort => {
+                self.schema.by_name = !self.schema.by_name;
+                self.schema.mark_dirty();
+            }
+            Action::ToggleSchemaChanges => {
+                self.schema.changes_mode = !self.schema.changes_mode;
+                self.schema.detail_full = false;
+            }
+            _ => {}
+        }
+        self.refresh_schema();
+    }
+}
