@@ -4,7 +4,8 @@
 //!   blocking forest → one SQLite transaction) with 100, 1,000 and 10,000 sessions;
 //! - with `LOGSTAG_BENCH_URL=postgresql://…` also the real collector's high tier against
 //!   that server (CPU here, wall time, per round);
-//! - CPU of rendering one Activity frame with 1,000 and 10,000 sessions.
+//! - CPU of rendering one Activity frame with 1,000 and 10,000 sessions, and one Schema
+//!   frame with 2,000 and 10,000 tables.
 //!
 //! Run: `cargo bench --bench costs` (release profile).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -160,6 +161,27 @@ fn bench_render() {
     }
 }
 
+fn bench_schema_render() {
+    println!("render one Schema frame (200x50, TestBackend):");
+    for n in [2_000usize, 10_000] {
+        let cpu0 = process_cpu();
+        // Applying the inventory builds the flattened tree once; frames only draw visible rows.
+        let app = logstag::ui::bench::schema_app(n);
+        let build = process_cpu() - cpu0;
+        let frames = 50u32;
+        let cpu0 = process_cpu();
+        for _ in 0..frames {
+            std::hint::black_box(logstag::ui::bench::render_frame(200, 50, &app));
+        }
+        let cpu = (process_cpu() - cpu0) / frames;
+        println!(
+            "  {n:>6} tables: {:>8.3} ms CPU per frame (building the app and the tree: {:.1} ms, once per inventory)",
+            cpu.as_secs_f64() * 1e3,
+            build.as_secs_f64() * 1e3
+        );
+    }
+}
+
 fn main() {
     // `cargo test` runs bench targets with --bench absent only when asked; be quick then.
     if std::env::args().any(|a| a == "--list") {
@@ -169,4 +191,5 @@ fn main() {
     bench_collection_rounds(&rt);
     bench_live_collector(&rt);
     bench_render();
+    bench_schema_render();
 }
