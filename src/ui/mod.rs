@@ -186,6 +186,22 @@ async fn event_loop(
     Ok(())
 }
 
+/// Ctrl-L: wipe the screen and repaint every cell. Not `Terminal::clear`, which asks the
+/// terminal for its cursor position and fails (ending the program) when the answer is slow,
+/// as over a laggy SSH link, or never comes, as in terminals that ignore the query.
+fn force_full_redraw<B: ratatui::backend::Backend>(terminal: &mut ratatui::Terminal<B>)
+where
+    B::Error: std::fmt::Display,
+{
+    if let Err(e) = terminal.backend_mut().clear_region(ratatui::backend::ClearType::All) {
+        tracing::warn!("clearing the screen: {e}");
+    }
+    // Each swap resets the buffer it leaves behind: after two, the next draw diffs against
+    // an empty screen and so writes everything.
+    terminal.swap_buffers();
+    terminal.swap_buffers();
+}
+
 pub fn draw<B: ratatui::backend::Backend>(
     terminal: &mut ratatui::Terminal<B>,
     app: &App,
@@ -213,7 +229,7 @@ fn perform(
                 tracing::warn!("copy to clipboard: {e}");
             }
         }
-        Effect::ClearScreen => terminal.clear()?,
+        Effect::ClearScreen => force_full_redraw(terminal),
         Effect::LoadSeries { target, window_ms } => {
             tokio::spawn(history::load_series(store.clone(), history_tx.clone(), target, window_ms));
         }

@@ -64,10 +64,14 @@ fn tiny_terminal_and_resizes_do_not_crash() {
         term.resize(cols, rows);
         std::thread::sleep(Duration::from_millis(200));
     }
+    // The app repaints only what changed; a screen model resized under bursts of output can
+    // lose content, so ask for a full redraw (Ctrl-L) before reading it.
+    std::thread::sleep(Duration::from_millis(500));
+    term.send("\x0c");
     term.wait_for("Activity", PATIENCE);
     assert_eq!(term.wait_exit(Duration::from_millis(10)), None, "logstag exited during resizes");
     term.send("q");
-    assert_eq!(term.wait_exit(PATIENCE), Some(true));
+    assert_eq!(term.wait_exit(PATIENCE), Some(true), "screen at exit:\n{}", term.screen());
 }
 
 /// The harness must be able to fail: waiting for text that never appears panics.
