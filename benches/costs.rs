@@ -140,43 +140,37 @@ fn bench_live_collector(rt: &tokio::runtime::Runtime) {
     });
 }
 
+/// CPU to build an app (once per sample or inventory) and to draw one frame of it.
+fn time_app(build: impl FnOnce() -> logstag::ui::app::App) -> (Duration, Duration) {
+    let cpu0 = process_cpu();
+    let app = build();
+    let built = process_cpu() - cpu0;
+    let frames = 50u32;
+    let cpu0 = process_cpu();
+    for _ in 0..frames {
+        std::hint::black_box(logstag::ui::bench::render_frame(200, 50, &app));
+    }
+    (built, (process_cpu() - cpu0) / frames)
+}
+
 fn bench_render() {
     println!("render one Activity frame (200x50, TestBackend):");
     for n in [1_000usize, 10_000] {
-        let cpu0 = process_cpu();
-        // Building the app applies one round: sorting and filtering happen here, once per sample.
-        let app = logstag::ui::bench::activity_app(sessions(n));
-        let apply = process_cpu() - cpu0;
-        let frames = 50u32;
-        let cpu0 = process_cpu();
-        for _ in 0..frames {
-            std::hint::black_box(logstag::ui::bench::render_frame(200, 50, &app));
-        }
-        let cpu = (process_cpu() - cpu0) / frames;
+        // Building the app applies one round: sorting and filtering happen there, once per sample.
+        let (apply, frame) = time_app(|| logstag::ui::bench::activity_app(sessions(n)));
         println!(
             "  {n:>6} sessions: {:>8.3} ms CPU per frame (applying the round: {:.3} ms, once per sample)",
-            cpu.as_secs_f64() * 1e3,
+            frame.as_secs_f64() * 1e3,
             apply.as_secs_f64() * 1e3
         );
     }
-}
-
-fn bench_schema_render() {
     println!("render one Schema frame (200x50, TestBackend):");
     for n in [2_000usize, 10_000] {
-        let cpu0 = process_cpu();
         // Applying the inventory builds the flattened tree once; frames only draw visible rows.
-        let app = logstag::ui::bench::schema_app(n);
-        let build = process_cpu() - cpu0;
-        let frames = 50u32;
-        let cpu0 = process_cpu();
-        for _ in 0..frames {
-            std::hint::black_box(logstag::ui::bench::render_frame(200, 50, &app));
-        }
-        let cpu = (process_cpu() - cpu0) / frames;
+        let (build, frame) = time_app(|| logstag::ui::bench::schema_app(n));
         println!(
             "  {n:>6} tables: {:>8.3} ms CPU per frame (building the app and the tree: {:.1} ms, once per inventory)",
-            cpu.as_secs_f64() * 1e3,
+            frame.as_secs_f64() * 1e3,
             build.as_secs_f64() * 1e3
         );
     }
@@ -191,5 +185,4 @@ fn main() {
     bench_collection_rounds(&rt);
     bench_live_collector(&rt);
     bench_render();
-    bench_schema_render();
 }
