@@ -192,6 +192,8 @@ pub struct Running {
     pub collectors: Vec<JoinHandle<()>>,
     pub pipeline: JoinHandle<()>,
     pub pruner: JoinHandle<()>,
+    /// Per target: bump to run its schema tier now.
+    pub schema_refresh: std::collections::BTreeMap<crate::model::TargetId, watch::Sender<u64>>,
 }
 
 /// Starts collectors, pipeline and pruning. `ui` receives every round when given (and,
@@ -207,8 +209,12 @@ pub async fn start(
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (samples_tx, samples_rx) = mpsc::channel::<Vec<Sample>>(1024);
     let mut collectors = Vec::new();
+    let mut schema_refresh = std::collections::BTreeMap::new();
     for t in &cfg.targets {
         let mut handles = handles_for(t, cfg, samples_tx.clone(), shutdown_rx.clone());
+        let (refresh_tx, refresh_rx) = watch::channel(0u64);
+        handles.schema_now = Some(refresh_rx);
+        schema_refresh.insert(t.id(), refresh_tx);
         if let Some(stored) = stored_schema(&store, t).await {
             if let (Some(ui), SampleBody::Schema(snapshot)) = (&ui, &stored.body) {
                 handles.previous_schema = Some(snapshot.clone());
@@ -223,7 +229,7 @@ pub async fn start(
     let outputs = pipeline::Outputs { store: store.clone(), alerts, ui, notify };
     let pipeline = tokio::spawn(pipeline::run(samples_rx, outputs));
     let pruner = tokio::spawn(prune_loop(store, cfg.history.prune_interval, shutdown_rx));
-    Running { shutdown, collectors, pipeline, pruner }
+    Running { shutdown, collectors, pipeline, pruner, schema_refresh }
 }
 
 /// The newest stored schema inventory of a target, if the history has one.
@@ -251,6 +257,7 @@ pub fn handles_for(
         round_timeout: crate::collectors::scheduler::default_round_timeout(t.query_timeout),
         warmup: cfg.agent.startup_warmup_delay,
         previous_schema: None,
+        schema_now: None,
         backoff_base: Duration::from_secs(1),
         backoff_cap: Duration::from_secs(60),
     }
@@ -319,6 +326,7 @@ async fn run_tui(cfg: Config) -> anyhow::Result<ExitCode> {
         shutdown: running.shutdown.clone(),
         alert_catalog,
         bell: cfg.alerts.bell,
+        schema_refresh: running.schema_refresh.clone(),
     };
     let result = ui::run(ctx).await;
     signals.abort();

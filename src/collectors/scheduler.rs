@@ -32,6 +32,8 @@ pub struct SchedulerHandles {
     pub warmup: Duration,
     /// The last stored schema inventory of this target, for change detection across restarts.
     pub previous_schema: Option<SchemaSnapshot>,
+    /// Bumped by the UI's "refresh schema now" key: the schema tier runs at the next chance.
+    pub schema_now: Option<watch::Receiver<u64>>,
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
 }
@@ -101,6 +103,12 @@ pub async fn run<C: Collector>(mut collector: C, intervals: Intervals, mut h: Sc
         tokio::select! {
             _ = sleep_until(wake) => {}
             _ = wait_shutdown(&mut h.shutdown) => return,
+            requested = schema_requested(&mut h.schema_now) => {
+                if requested && let Some(schema) = due.iter_mut().find(|d| d.0 == Tier::Schema) {
+                    schema.2 = Instant::now();
+                }
+                continue;
+            }
         }
         if *h.shutdown.borrow() {
             return;
@@ -303,6 +311,21 @@ async fn emit_status(h: &SchedulerHandles, status: TargetStatus, latency: Option
         body: SampleBody::Status(health),
     };
     let _ = h.samples.send(vec![sample]).await;
+}
+
+/// Resolves when the UI asks for a schema round (true), or when nobody can ask any more
+/// (false, and then never again); pending forever without a request channel.
+async fn schema_requested(rx: &mut Option<watch::Receiver<u64>>) -> bool {
+    match rx {
+        Some(r) => {
+            if r.changed().await.is_ok() {
+                return true;
+            }
+            *rx = None;
+            false
+        }
+        None => std::future::pending().await,
+    }
 }
 
 async fn wait_shutdown(rx: &mut watch::Receiver<bool>) {

@@ -45,6 +45,7 @@ fn handles(tx: mpsc::Sender<Vec<Sample>>, shutdown: watch::Receiver<bool>) -> Sc
         round_timeout: Duration::from_secs(1),
         warmup: Duration::ZERO,
         previous_schema: None,
+        schema_now: None,
         backoff_base: Duration::from_millis(10),
         backoff_cap: Duration::from_millis(40),
     }
@@ -144,4 +145,56 @@ async fn all_tiers_off_reports_and_stops_on_shutdown() {
     assert_eq!(statuses(&[first]), vec!["DOWN"]);
     let _ = stop_tx.send(true);
     assert!(timeout(Duration::from_secs(2), task).await.is_ok());
+}
+
+/// Counts schema rounds.
+struct SchemaCounter(Arc<AtomicU32>);
+
+impl Collector for SchemaCounter {
+    fn endpoint(&self) -> &str {
+        "x"
+    }
+
+    async fn ensure_connected(&mut self) -> Result<String, CollectError> {
+        Ok("1.0".into())
+    }
+
+    async fn collect(&mut self, tier: Tier) -> Result<Collected, CollectError> {
+        if tier == Tier::Schema {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+        Ok(Collected::default())
+    }
+
+    fn disconnect(&mut self) {}
+}
+
+#[tokio::test]
+async fn a_schema_refresh_request_runs_the_schema_tier_at_once() {
+    let (tx, mut rx) = mpsc::channel(256);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let (refresh_tx, refresh_rx) = watch::channel(0u64);
+    let rounds = Arc::new(AtomicU32::new(0));
+    let intervals = Intervals {
+        high: Some(Duration::from_millis(50)),
+        medium: None,
+        low: None,
+        schema: Some(Duration::from_secs(3600)),
+    };
+    let mut h = handles(tx, stop_rx);
+    h.schema_now = Some(refresh_rx);
+    let task = tokio::spawn(run(SchemaCounter(rounds.clone()), intervals, h));
+    let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The first schema run waits (SCHEMA_FIRST_RUN_DELAY): nothing yet.
+    assert_eq!(rounds.load(Ordering::SeqCst), 0);
+    refresh_tx.send_modify(|n| *n += 1);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while rounds.load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(rounds.load(Ordering::SeqCst), 1, "one schema round on request");
+    let _ = stop_tx.send(true);
+    let _ = timeout(Duration::from_secs(2), task).await;
+    drain.abort();
 }

@@ -49,12 +49,16 @@ pub enum Action {
     Collapse,
     ToggleSchemaSort,
     ToggleSchemaChanges,
+    /// Ask the current target's collector for a schema round now.
+    RefreshSchema,
 }
 
 /// What the UI loop must do outside the pure state: the only side effects there are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Quit,
+    /// Run the schema tier of this target now.
+    RefreshSchema(crate::model::TargetId),
     /// Put text on the user's clipboard (OSC 52, works over SSH).
     Copy(String),
     /// Preload chart history of the current target for the current window.

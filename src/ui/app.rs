@@ -237,6 +237,7 @@ impl App {
             Action::Expand | Action::Collapse | Action::ToggleSchemaSort | Action::ToggleSchemaChanges => {
                 self.schema_action(action);
             }
+            Action::RefreshSchema => effects.extend(self.refresh_schema_now()),
         }
         // Whatever changed the target or the window, the charts get their history.
         effects.extend(self.history_requests());

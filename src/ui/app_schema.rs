@@ -1,7 +1,7 @@
 //! The Schema tab's part of the state machine: keeping its tree in step with the
 //! dashboard, and its keys.
 
-use super::action::Action;
+use super::action::{Action, Effect};
 use super::app::App;
 
 impl App {
@@ -33,5 +33,12 @@ impl App {
             _ => {}
         }
         self.refresh_schema();
+    }
+
+    /// The schema tier of the current target, now; the notice says it was asked for.
+    pub(super) fn refresh_schema_now(&mut self) -> Option<Effect> {
+        let id = self.current()?.info.id.clone();
+        self.notice = Some(format!("schema refresh requested for {id}: results after the round"));
+        Some(Effect::RefreshSchema(id))
     }
 }

@@ -211,6 +211,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Schema, ch('s'), Action::ToggleSchemaSort, "sort by size / by name", "sort"),
     bind(Schema, ch('/'), Action::StartFilter, "filter by name", "filter"),
     bind(Schema, ch('c'), Action::ToggleSchemaChanges, "schema tree / recent changes", "changes"),
+    bind(Schema, ch('r'), Action::RefreshSchema, "refresh the schema now (runs the schema tier)", "refresh"),
 ];
 
 /// The first binding for `key` in the active contexts, most specific context first.

@@ -73,6 +73,8 @@ pub struct UiContext {
     pub alert_catalog: alerts::AlertCatalogInfo,
     /// Ring the terminal bell when an alert pops up.
     pub bell: bool,
+    /// Per target: bump to run its schema tier now (the Schema tab's refresh key).
+    pub schema_refresh: std::collections::BTreeMap<crate::model::TargetId, watch::Sender<u64>>,
 }
 
 /// NO_COLOR (https://no-color.org): set and non-empty disables colours.
@@ -127,7 +129,7 @@ async fn event_loop(
     let (mut data_dirty, mut updates_open) = (false, true);
     let startup = app.history_requests().into_iter().chain([Effect::LoadAlertHistory]);
     for effect in startup {
-        perform(effect, terminal, &ctx.store, &history_tx)?;
+        perform(effect, terminal, ctx, &history_tx)?;
     }
     if *shutdown.borrow() {
         return Ok(());
@@ -142,7 +144,7 @@ async fn event_loop(
                             if effect == Effect::Quit {
                                 break 'ui;
                             }
-                            perform(effect, terminal, &ctx.store, &history_tx)?;
+                            perform(effect, terminal, ctx, &history_tx)?;
                         }
                     }
                     draw(terminal, app)?;
@@ -218,11 +220,17 @@ where
 fn perform(
     effect: Effect,
     terminal: &mut ratatui::DefaultTerminal,
-    store: &Store,
+    ctx: &UiContext,
     history_tx: &mpsc::Sender<UiUpdate>,
 ) -> anyhow::Result<()> {
+    let store = &ctx.store;
     match effect {
         Effect::Quit => {}
+        Effect::RefreshSchema(target) => {
+            if let Some(tx) = ctx.schema_refresh.get(&target) {
+                tx.send_modify(|n| *n = n.wrapping_add(1));
+            }
+        }
         Effect::Copy(text) => {
             // A terminal that rejects OSC 52 is no reason to stop monitoring.
             if let Err(e) = clipboard::copy(&mut std::io::stdout(), &text) {

@@ -231,6 +231,7 @@ async fn server_stopped_mid_run_goes_down_and_comes_back() {
         round_timeout: Duration::from_secs(10),
         warmup: Duration::ZERO,
         previous_schema: None,
+        schema_now: None,
         backoff_base: Duration::from_millis(100),
         backoff_cap: Duration::from_millis(500),
     };

@@ -43,10 +43,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     if target.schema.is_none() {
-        let mut text = vec![Line::from(Span::styled(
-            " The schema tier runs every 240 min (schema_frequency_interval); first results after the first run.",
-            theme.muted(),
-        ))];
+        let mut text = vec![
+            Line::from(Span::styled(
+                " The schema tier runs every 240 min (schema_frequency_interval), first 2 min after start.",
+                theme.muted(),
+            )),
+            Line::from(Span::styled(" Press r to run it now.", theme.muted())),
+        ];
         if !target.schema_changes.is_empty() {
             text.push(Line::from(Span::styled(
                 format!(" {} recent schema changes recorded: c shows them.", target.schema_changes.len()),
