@@ -131,6 +131,27 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Rewrites serde's "invalid type: string \"x\", expected i64" for people.
+pub(crate) fn friendly(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("invalid type: ") else {
+        return message.to_owned();
+    };
+    let Some((found, expected)) = rest.rsplit_once(", expected ") else {
+        return message.to_owned();
+    };
+    let expected = match expected {
+        "i64" => "an integer",
+        "a sequence" => "an array of strings",
+        other => other,
+    };
+    format!("expected {expected}, found {found}")
+}
+
+pub(crate) fn article(type_name: &str) -> String {
+    let a = if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{a} {type_name}")
+}
+
 /// The closest candidate within a small edit distance, for "did you mean" hints.
 pub(crate) fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let limit = (word.chars().count() / 3).max(2);

@@ -5,7 +5,7 @@
 //! key and every wrong type in the file is reported, not only the first.
 
 use super::Secret;
-use super::error::{Sink, closest};
+use super::error::{Sink, article, closest, friendly};
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer, Visitor};
 use std::collections::BTreeMap;
@@ -326,27 +326,6 @@ fn tables_holding(key: &str) -> Vec<&'static str> {
         ("[targets.<name>.alerts]", field_names::<RawTargetAlerts>()),
     ];
     tables.iter().filter(|(_, keys)| keys.contains(&key)).map(|(table, _)| *table).collect()
-}
-
-/// Rewrites serde's "invalid type: string \"x\", expected i64" for people.
-fn friendly(message: &str) -> String {
-    let Some(rest) = message.strip_prefix("invalid type: ") else {
-        return message.to_owned();
-    };
-    let Some((found, expected)) = rest.rsplit_once(", expected ") else {
-        return message.to_owned();
-    };
-    let expected = match expected {
-        "i64" => "an integer",
-        "a sequence" => "an array of strings",
-        other => other,
-    };
-    format!("expected {expected}, found {found}")
-}
-
-fn article(type_name: &str) -> String {
-    let a = if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
-    format!("{a} {type_name}")
 }
 
 /// The field names serde derived for `T`, read by asking `T` to deserialize itself

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod app;
 mod app_alerts;
 mod app_contexts;
+mod app_copy;
 mod app_schema;
 pub mod bench;
 pub mod clipboard;

@@ -1,7 +1,8 @@
 //! Session and statement details: everything the row had to cut, plus the statements
 //! a DBA may want to run (copied, never executed by Logstag).
 
-use super::super::app::{App, cancel_statement, terminate_statement};
+use super::super::app::App;
+use super::super::app_copy::{cancel_statement, terminate_statement};
 use super::super::dashboard::QueryHistory;
 use super::super::format;
 use super::super::tabs::activity::blockers;
