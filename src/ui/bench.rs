@@ -42,8 +42,8 @@ pub fn sessions(count: usize) -> Vec<Session> {
         .collect()
 }
 
-/// An app on the Activity tab showing `sessions` of one target.
-pub fn activity_app(sessions: Vec<Session>) -> App {
+/// An app of one target "bench" on `tab`, fed with one sample of `body`.
+fn app_with(tier: Tier, body: SampleBody, tab: Tab) -> App {
     let target = TargetId("bench".into());
     let info = TargetInfo {
         id: target.clone(),
@@ -52,15 +52,19 @@ pub fn activity_app(sessions: Vec<Session>) -> App {
         tags: Vec::new(),
     };
     let mut app = App::new(vec![info], Theme::default(), Duration::from_secs(900));
-    let sample = Sample {
-        target,
-        tier: Tier::High,
-        taken_at: Timestamp(1_700_000_000_000),
-        body: SampleBody::Activity(ActivitySnapshot { sessions, locks: Vec::new() }),
-    };
+    let sample = Sample { target, tier, taken_at: Timestamp(1_700_000_000_000), body };
     app.update(UiUpdate::Round(Arc::new(vec![sample])));
-    app.tab = Tab::Activity;
+    app.tab = tab;
     app
+}
+
+/// An app on the Activity tab showing `sessions` of one target.
+pub fn activity_app(sessions: Vec<Session>) -> App {
+    app_with(
+        Tier::High,
+        SampleBody::Activity(ActivitySnapshot { sessions, locks: Vec::new() }),
+        Tab::Activity,
+    )
 }
 
 /// Time to draw one Activity frame of `width`×`height` (sorting excluded: it happens on data arrival).
@@ -127,21 +131,5 @@ pub fn schema_snapshot(n_tables: usize) -> crate::model::SchemaSnapshot {
 
 /// An app on the Schema tab showing a snapshot of `n_tables` tables.
 pub fn schema_app(n_tables: usize) -> App {
-    let target = TargetId("bench".into());
-    let info = TargetInfo {
-        id: target.clone(),
-        engine: "PostgreSQL".into(),
-        endpoint: "bench".into(),
-        tags: Vec::new(),
-    };
-    let mut app = App::new(vec![info], Theme::default(), Duration::from_secs(900));
-    let sample = Sample {
-        target,
-        tier: Tier::Schema,
-        taken_at: Timestamp(1_700_000_000_000),
-        body: SampleBody::Schema(schema_snapshot(n_tables)),
-    };
-    app.update(UiUpdate::Round(Arc::new(vec![sample])));
-    app.tab = Tab::Schema;
-    app
+    app_with(Tier::Schema, SampleBody::Schema(schema_snapshot(n_tables)), Tab::Schema)
 }

@@ -33,7 +33,11 @@ SELECT current_setting('server_version') AS version,
 /// date_part() (float8): extract() returns numeric since PG 14, which is slower. Ages
 /// are by the server clock, in ms. pg_blocking_pids() is evaluated only for sessions
 /// waiting on a heavyweight lock: it takes every lock-manager partition lock.
-pub const ACTIVITY_13: &str = "\
+/// The session read, with the only column that differs by version spliced in.
+macro_rules! activity_sql {
+    ($leader_pid:literal) => {
+        concat!(
+            "\
 SELECT s.pid::int8 AS pid,
        s.usesysid::int8 AS user_id,
        s.datid::int8 AS database_id,
@@ -50,31 +54,19 @@ SELECT s.pid::int8 AS pid,
        CASE WHEN s.wait_event_type = 'Lock' THEN pg_blocking_pids(s.pid) END AS blocked_by,
        s.backend_type,
        s.backend_xmin::text AS backend_xmin,
-       s.leader_pid::int8 AS leader_pid
+",
+            $leader_pid,
+            "
 FROM pg_stat_get_activity(NULL::integer) s
-WHERE s.backend_type = 'client backend' AND s.pid <> pg_backend_pid()";
+WHERE s.backend_type = 'client backend' AND s.pid <> pg_backend_pid()"
+        )
+    };
+}
+
+pub const ACTIVITY_13: &str = activity_sql!("       s.leader_pid::int8 AS leader_pid");
 
 /// Same for PG 12, which has no leader_pid.
-pub const ACTIVITY_12: &str = "\
-SELECT s.pid::int8 AS pid,
-       s.usesysid::int8 AS user_id,
-       s.datid::int8 AS database_id,
-       coalesce(s.application_name, '') AS application_name,
-       coalesce(host(s.client_addr), '') AS client_addr,
-       coalesce(s.state, '') AS state,
-       s.wait_event_type,
-       s.wait_event,
-       coalesce(s.query, '') AS query,
-       date_part('epoch', now() - s.query_start) * 1000 AS query_ms,
-       date_part('epoch', now() - s.xact_start) * 1000 AS xact_ms,
-       date_part('epoch', now() - s.backend_start) * 1000 AS backend_ms,
-       date_part('epoch', now() - s.state_change) * 1000 AS state_ms,
-       CASE WHEN s.wait_event_type = 'Lock' THEN pg_blocking_pids(s.pid) END AS blocked_by,
-       s.backend_type,
-       s.backend_xmin::text AS backend_xmin,
-       NULL::int8 AS leader_pid
-FROM pg_stat_get_activity(NULL::integer) s
-WHERE s.backend_type = 'client backend' AND s.pid <> pg_backend_pid()";
+pub const ACTIVITY_12: &str = activity_sql!("       NULL::int8 AS leader_pid");
 
 /// Lock summary. Reading pg_locks takes all lock-manager partition locks, so the
 /// collector runs it only when a session waits on a lock, or every few rounds. Our own
