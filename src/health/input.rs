@@ -1,8 +1,8 @@
 //! What the checks read: the latest sample of each kind for one target.
 
 use crate::model::{
-    ActivitySnapshot, DatabaseStat, InstanceInfo, PostureFact, QueryStatsSnapshot, Replication, Sample,
-    SampleBody, SchemaSnapshot, Setting, TargetId, Timestamp,
+    ActivitySnapshot, DatabaseStat, InstanceInfo, KeyspaceSnapshot, PostureFact, QueryStatsSnapshot,
+    Replication, Sample, SampleBody, SchemaSnapshot, Setting, SlowLogSnapshot, TargetId, Timestamp,
 };
 use std::collections::BTreeMap;
 
@@ -19,6 +19,9 @@ pub struct HealthInput {
     pub queries: Option<QueryStatsSnapshot>,
     pub schema: Option<SchemaSnapshot>,
     pub posture: Option<Vec<PostureFact>>,
+    pub keyspace: Option<KeyspaceSnapshot>,
+    /// The newest slow-log read (its new entries only).
+    pub slowlog: Option<SlowLogSnapshot>,
     /// Latest value of every (metric, key): each tier emits its own metrics body, so
     /// they are merged point by point rather than replaced body by body.
     pub metrics: BTreeMap<(String, String), f64>,
@@ -37,6 +40,8 @@ impl Default for HealthInput {
             queries: None,
             schema: None,
             posture: None,
+            keyspace: None,
+            slowlog: None,
             metrics: BTreeMap::new(),
         }
     }
@@ -66,6 +71,8 @@ impl HealthInput {
             SampleBody::Queries(q) => self.queries = Some(q.clone()),
             SampleBody::Schema(s) => self.schema = Some(s.clone()),
             SampleBody::Posture(p) => self.posture = Some(p.clone()),
+            SampleBody::Keyspace(k) => self.keyspace = Some(k.clone()),
+            SampleBody::SlowLog(l) => self.slowlog = Some(l.clone()),
             SampleBody::Metrics(points) => {
                 for p in points {
                     self.metrics.insert((p.name.clone(), p.key.clone()), p.value);

@@ -56,6 +56,41 @@ pub mod metric {
     /// Statements: total execution time per second of wall time (ms/s) over the interval.
     pub const QUERY_TIME_MS_PER_S: &str = "query_time_ms_per_s";
     pub const QUERY_CALLS_PER_S: &str = "query_calls_per_s";
+    /// Memory the server uses for data, bytes (Redis `used_memory`).
+    pub const MEMORY_USED_BYTES: &str = "memory_used_bytes";
+    /// Configured memory limit, bytes; absent when unlimited (Redis `maxmemory` 0).
+    pub const MEMORY_LIMIT_BYTES: &str = "memory_limit_bytes";
+    /// memory_used / limit, 0–100; absent when unlimited.
+    pub const MEMORY_USED_PCT: &str = "memory_used_pct";
+    /// Resident / used memory (Redis `mem_fragmentation_ratio`).
+    pub const MEMORY_FRAGMENTATION_RATIO: &str = "memory_fragmentation_ratio";
+    /// Keys across all logical databases.
+    pub const KEYS_TOTAL: &str = "keys_total";
+    pub const EVICTED_KEYS_PER_S: &str = "evicted_keys_per_s";
+    pub const EXPIRED_KEYS_PER_S: &str = "expired_keys_per_s";
+    pub const NET_IN_BYTES_PER_S: &str = "net_in_bytes_per_s";
+    pub const NET_OUT_BYTES_PER_S: &str = "net_out_bytes_per_s";
+    /// Server CPU (user + sys, main process and children) over the interval, % of one core.
+    pub const CPU_PCT: &str = "cpu_pct";
+    pub const REJECTED_CONNECTIONS_PER_S: &str = "rejected_connections_per_s";
+    /// Per-command calls / time / failures over the interval; key = command name.
+    pub const COMMAND_CALLS_PER_S: &str = "command_calls_per_s";
+    pub const COMMAND_USEC_PER_CALL: &str = "command_usec_per_call";
+    pub const COMMAND_FAILED_PER_S: &str = "command_failed_per_s";
+    /// Writes since the last successful snapshot (Redis `rdb_changes_since_last_save`).
+    pub const UNSAVED_CHANGES: &str = "unsaved_changes";
+    /// 1 when the last background save / AOF write succeeded, 0 when it failed.
+    pub const PERSISTENCE_OK: &str = "persistence_ok";
+    /// Seconds since the last successful snapshot.
+    pub const LAST_SAVE_AGE_S: &str = "last_save_age_s";
+    /// 1 when a replica's link to its primary is up, 0 when down (replicas only).
+    pub const REPLICATION_LINK_UP: &str = "replication_link_up";
+    /// Replicas connected to this primary.
+    pub const CONNECTED_REPLICAS: &str = "connected_replicas";
+    /// Latest latency spike per event (LATENCY LATEST), ms; key = event name.
+    pub const LATENCY_SPIKE_MS: &str = "latency_spike_ms";
+    /// New slow-log entries per minute over the interval.
+    pub const SLOW_ENTRIES_PER_MIN: &str = "slow_entries_per_min";
     /// Time the collection round of a tier took on our side, milliseconds; key = tier.
     pub const COLLECT_MS: &str = "collect_ms";
 }

@@ -5,11 +5,13 @@
 mod activity;
 mod alert;
 mod health;
+mod keyspace;
 mod metrics;
 mod queries;
 mod sample;
 mod schema;
 mod server;
+mod slowlog;
 mod target;
 mod time;
 
@@ -19,6 +21,7 @@ pub use activity::{
 };
 pub use alert::{AlertCategory, AlertEvent, AlertEventKind, Severity};
 pub use health::{AreaScore, CheckResult, CheckStatus, HealthArea, HealthReport};
+pub use keyspace::{BigKey, KeyspaceDb, KeyspaceSnapshot, SamplerRun};
 pub use metrics::{Metric, metric};
 pub use queries::{QueryStat, QueryStatsSnapshot, StatsAvailability};
 pub use sample::{PostureFact, Sample, SampleBody, Tier};
@@ -29,5 +32,6 @@ pub use schema::{
 pub use server::{
     DatabaseStat, InstanceInfo, Replica, Replication, ReplicationSlot, ServerRole, Setting, WalReceiver,
 };
+pub use slowlog::{SlowEntry, SlowLogSnapshot};
 pub use target::{TargetHealth, TargetId, TargetInfo, TargetStatus};
 pub use time::Timestamp;

@@ -1,6 +1,6 @@
 use super::{
-    ActivitySnapshot, DatabaseStat, HealthReport, InstanceInfo, Metric, QueryStatsSnapshot, Replication,
-    SchemaChange, SchemaSnapshot, Setting, TargetHealth, TargetId, Timestamp,
+    ActivitySnapshot, DatabaseStat, HealthReport, InstanceInfo, KeyspaceSnapshot, Metric, QueryStatsSnapshot,
+    Replication, SchemaChange, SchemaSnapshot, Setting, SlowLogSnapshot, TargetHealth, TargetId, Timestamp,
 };
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +51,10 @@ pub enum SampleBody {
     Settings(Vec<Setting>),
     /// Schema inventory (schema tier).
     Schema(SchemaSnapshot),
+    /// Key-value engines' inventory: logical databases, key counts, sampled big keys.
+    Keyspace(KeyspaceSnapshot),
+    /// Slow-log entries not seen before (Redis/Valkey SLOWLOG).
+    SlowLog(SlowLogSnapshot),
     /// Structural changes found between the previous schema snapshot and this one.
     SchemaChanges(Vec<SchemaChange>),
     /// Facts for health checks that are neither settings nor metrics (roles, HBA rules,
@@ -76,6 +80,8 @@ impl SampleBody {
             SampleBody::Metrics(_) => "metrics",
             SampleBody::Schema(_) => "schema",
             SampleBody::SchemaChanges(_) => "schema_changes",
+            SampleBody::Keyspace(_) => "keyspace",
+            SampleBody::SlowLog(_) => "slowlog",
             SampleBody::Posture(_) => "posture",
             SampleBody::Health(_) => "health",
             SampleBody::Status(_) => "status",

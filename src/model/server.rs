@@ -15,6 +15,10 @@ pub struct InstanceInfo {
     pub database: String,
     /// Sessions connected right now (all states, client backends only).
     pub connections: u64,
+    /// The product as the server names itself, when that refines the configured engine
+    /// (a `redis` target that answers as Valkey says "Valkey"); empty otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub product: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

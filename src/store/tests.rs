@@ -289,6 +289,7 @@ async fn every_snapshot_kind_round_trips() {
             role: ServerRole::Standby,
             database: "app".into(),
             connections: 12,
+            product: String::new(),
         }),
         SampleBody::Databases(vec![DatabaseStat {
             name: "app".into(),

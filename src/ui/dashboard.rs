@@ -4,8 +4,9 @@
 use super::UiUpdate;
 use super::series::Series;
 use crate::model::{
-    ActivitySnapshot, DatabaseStat, InstanceInfo, QueryStat, QueryStatsSnapshot, Replication, SampleBody,
-    SchemaChange, SchemaSnapshot, TargetHealth, TargetId, TargetInfo, TargetStatus, Tier, Timestamp, metric,
+    ActivitySnapshot, DatabaseStat, InstanceInfo, KeyspaceSnapshot, QueryStat, QueryStatsSnapshot,
+    Replication, SampleBody, SchemaChange, SchemaSnapshot, SlowEntry, TargetHealth, TargetId, TargetInfo,
+    TargetStatus, Tier, Timestamp, metric,
 };
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -16,6 +17,9 @@ pub const CHARTED: [&str; 4] =
 
 /// Schema changes kept per target for the Schema tab, newest first.
 pub const SCHEMA_CHANGES_CAP: usize = 1_000;
+
+/// Slow-log entries kept per target for the Queries tab, newest first.
+pub const SLOWLOG_CAP: usize = 1_000;
 
 /// (metric name, key)
 pub type SeriesKey = (String, String);
@@ -43,6 +47,10 @@ pub struct TargetView {
     pub schema_changes: VecDeque<SchemaChange>,
     /// Bumped when the schema or its changes change, so the tree is rebuilt only then.
     pub schema_version: u64,
+    /// Key-value engines' inventory (Redis/Valkey), shown by the Schema tab.
+    pub keyspace: Option<(Timestamp, Arc<KeyspaceSnapshot>)>,
+    /// Slow-log entries (Redis/Valkey), newest first, at most `SLOWLOG_CAP`.
+    pub slowlog: VecDeque<SlowEntry>,
 }
 
 impl TargetView {
@@ -61,6 +69,8 @@ impl TargetView {
             schema: None,
             schema_changes: VecDeque::new(),
             schema_version: 0,
+            keyspace: None,
+            slowlog: VecDeque::new(),
             health_input: crate::health::HealthInput { target: info.id.clone(), ..Default::default() },
             health_report: None,
             info,
@@ -170,6 +180,18 @@ impl Dashboard {
                             // One slice lets the Schema view index changes without copying them.
                             view.schema_changes.make_contiguous();
                             view.schema_version += 1;
+                        }
+                        SampleBody::Keyspace(k) => {
+                            view.keyspace = Some((at, Arc::new(k.clone())));
+                            view.schema_version += 1;
+                        }
+                        SampleBody::SlowLog(log) => {
+                            // Entries arrive newest first; push the oldest first so the front stays newest.
+                            for e in log.entries.iter().rev() {
+                                view.slowlog.push_front(e.clone());
+                            }
+                            view.slowlog.truncate(SLOWLOG_CAP);
+                            view.rows_version += 1;
                         }
                         // Shown by the Health tab once it is built on them.
                         SampleBody::Settings(_) | SampleBody::Posture(_) | SampleBody::Health(_) => {}

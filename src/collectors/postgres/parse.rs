@@ -169,6 +169,7 @@ pub fn instance(row: InstanceRow, connections: u64) -> InstanceInfo {
         role: if row.in_recovery { ServerRole::Standby } else { ServerRole::Primary },
         database: row.database,
         connections,
+        product: String::new(),
     }
 }
 

@@ -218,6 +218,7 @@ pub fn updates() -> Vec<UiUpdate> {
         role: ServerRole::Primary,
         database: "shop".into(),
         connections: 8,
+        product: String::new(),
     };
     let up = TargetHealth {
         status: TargetStatus::Up { version: "16.2".into() },

@@ -168,6 +168,7 @@ fn input(good: bool) -> HealthInput {
         schema: Some(schema),
         posture: Some(posture),
         metrics: Default::default(),
+        ..Default::default()
     }
 }
 
