@@ -25,4 +25,5 @@ pub mod notify;
 pub mod pipeline;
 pub mod snapshot;
 pub mod store;
+pub mod telemetry;
 pub mod ui;
