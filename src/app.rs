@@ -28,6 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Templates { action: TemplatesAction::Check { dir } }) => {
             return Ok(check_templates(dir.as_deref()));
         }
+        Some(Command::Encrypt { value }) => return Ok(crate::encrypt::run(value.as_deref())),
         Some(Command::Snapshot { .. } | Command::Health { .. }) | None => {}
     }
     if cli.check_config {
@@ -63,6 +64,12 @@ async fn async_main(cli: Cli) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     }
+    if matches!(cli.command, Some(Command::Snapshot { .. } | Command::Health { .. })) {
+        // One-shot commands have no log file; the TUI logs these instead.
+        for warning in &cfg.warnings {
+            eprintln!("warning: {warning}");
+        }
+    }
     match cli.command {
         Some(Command::Snapshot { format: SnapshotFormat::Json, .. }) => snapshot::print_json(&cfg).await,
         Some(Command::Health { format, .. }) => crate::health::command::run(&cfg, format).await,
@@ -87,6 +94,9 @@ fn check_config(file: &Path) -> ExitCode {
             let names: Vec<String> =
                 cfg.targets.iter().map(|t| format!("{} ({})", t.name, t.engine.name())).collect();
             println!("{}: OK, {} target(s): {}", file.display(), names.len(), names.join(", "));
+            for warning in &cfg.warnings {
+                eprintln!("warning: {warning}");
+            }
             ExitCode::SUCCESS
         }
         Err(errors) => {
@@ -311,6 +321,9 @@ fn open_store(cfg: &Config) -> anyhow::Result<Store> {
 
 async fn run_tui(cfg: Config) -> anyhow::Result<ExitCode> {
     let _log_guard = crate::logging::to_file(history_path(&cfg).as_deref(), &cfg.agent.log_level);
+    for warning in &cfg.warnings {
+        tracing::warn!("{warning}");
+    }
     let store = open_store(&cfg)?;
     let (ui_tx, ui_rx) = mpsc::channel(256);
     let (engine, alert_catalog) = alert_engine(&cfg);

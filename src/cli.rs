@@ -63,6 +63,21 @@ pub enum Command {
         #[command(subcommand)]
         action: TemplatesAction,
     },
+    /// Encrypt a secret for this host's config file; prints `enc:v1:…` on stdout.
+    #[command(long_about = "Encrypt a secret (api_key, db_password, cloud_secret_key, slack_webhook) \
+        for a configuration file on this host; prints `enc:v1:…` on stdout, to paste in place of the \
+        plain value.\n\n\
+        Leave VALUE out (or give `-`) to type it at a hidden prompt or pipe it in on stdin \
+        (one line): a value on the command line ends up in the shell history and is visible to \
+        other users in the process list.\n\n\
+        The value is bound to this host (its machine id, or a generated key file when there is \
+        none; LOGSTAG_HOST_KEY_FILE names another key file): it does not decrypt on another \
+        machine. See docs/secrets.md.")]
+    Encrypt {
+        /// The value to encrypt; omit it (or `-`) to read it from stdin without echo.
+        #[arg(value_name = "VALUE")]
+        value: Option<String>,
+    },
     /// Run one round of every collection tier and print it (for scripts and bug reports).
     Snapshot {
         #[command(flatten)]
@@ -130,6 +145,10 @@ mod tests {
         assert!(matches!(cli.command, Some(Command::Snapshot { .. })));
         let cli = Cli::try_parse_from(["logstag", "health", "postgresql://h/db", "--format", "md"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Health { format: HealthFormat::Md, .. })));
+        let cli = Cli::try_parse_from(["logstag", "encrypt", "-"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Encrypt { value: Some(v) }) if v == "-"));
+        let cli = Cli::try_parse_from(["logstag", "encrypt"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Encrypt { value: None })));
         let cli = Cli::try_parse_from(["logstag", "templates", "check", "dir"]).unwrap();
         assert!(matches!(
             cli.command,

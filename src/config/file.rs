@@ -103,7 +103,7 @@ pub(crate) struct RawAlerts {
     pub templates_dir: Value<String>,
     pub bell: Value<bool>,
     pub hook_command: Value<Vec<String>>,
-    pub slack_webhook: Value<String>,
+    pub slack_webhook: Value<Secret>,
 }
 
 #[derive(Deserialize, Default)]

@@ -9,15 +9,23 @@
 //! - [`target_from_url`] / [`Config::targets_from_urls`]: command-line connection URLs.
 //! - [`default_history_path`]: where the history goes when `[history] path` is unset.
 
+mod decrypt;
+mod encrypted;
 mod error;
 mod file;
+mod host_key;
+mod permissions;
 mod secret;
+#[cfg(test)]
+mod secrets_tests;
 #[cfg(test)]
 mod tests;
 mod url;
 mod validate;
 
+pub use encrypted::{DecryptError, decrypt, encrypt, is_encrypted};
 pub use error::{ConfigError, ConfigErrors};
+pub use host_key::{HOST_KEY_ENV, HostKey, HostKeyError, HostKeySource};
 pub use secret::Secret;
 pub use url::target_from_url;
 
@@ -29,25 +37,38 @@ use std::time::Duration;
 
 /// Reads and resolves a configuration file. Every problem in the file is reported, each
 /// as `path:line:column: key: message`; a missing or unreadable file is one error.
+/// `enc:v1:` values are decrypted with this host's key (see [`HostKeySource::from_env`]).
 pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => parse_str(&text, path),
-        Err(e) => Err(ConfigError {
-            path: path.to_path_buf(),
-            line: 1,
-            column: 1,
-            key: String::new(),
-            message: format!("cannot read the configuration file: {e}"),
-        }
-        .into()),
-    }
+    load_with(path, &HostKeySource::from_env())
+}
+
+/// [`load`] with an explicit host-key source. Also fills `Config::warnings` (a file
+/// holding secrets that others may read).
+pub fn load_with(path: &Path, keys: &HostKeySource) -> Result<Config, ConfigErrors> {
+    let unreadable = |e: std::io::Error| ConfigError {
+        path: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        key: String::new(),
+        message: format!("cannot read the configuration file: {e}"),
+    };
+    let text = std::fs::read_to_string(path).map_err(unreadable)?;
+    let mut config = parse_str_with(&text, path, keys)?;
+    config.warnings.extend(permissions::warning(path, &config));
+    Ok(config)
 }
 
 /// Parses configuration text; `path` is only used to name the source in errors and in
 /// `Config::source`.
 pub fn parse_str(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
+    parse_str_with(text, path, &HostKeySource::from_env())
+}
+
+/// [`parse_str`] with an explicit host-key source for `enc:v1:` values.
+pub fn parse_str_with(text: &str, path: &Path, keys: &HostKeySource) -> Result<Config, ConfigErrors> {
     let mut sink = error::Sink::new(path, text);
-    let raw = file::read(text, &mut sink);
+    let mut raw = file::read(text, &mut sink);
+    decrypt::decrypt_secrets(&mut raw, keys, &mut sink);
     let mut config = validate::resolve(raw, &mut sink);
     if !sink.is_empty() {
         return Err(sink.finish());
@@ -152,6 +173,9 @@ pub struct Config {
     pub ui: UiConfig,
     pub collect: CollectConfig,
     pub alerts: AlertsConfig,
+    /// Problems worth telling but not fatal (e.g. a config with secrets readable by
+    /// others). Printed by `config check`, logged by normal runs.
+    pub warnings: Vec<String>,
 }
 
 /// `[alerts]` plus every `[targets.<name>.alerts]`.

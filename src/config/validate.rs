@@ -17,8 +17,6 @@ pub(crate) const PLATFORMS: &[&str] =
     &["self-hosted", "aws-rds", "huawei-rds", "aws", "gcp", "azure", "onprem"];
 pub(crate) const LOG_LEVELS: &[&str] = &["error", "warn", "info", "debug", "trace"];
 pub(crate) const TLS_MODES: &[&str] = &["disable", "prefer", "require", "verify-full"];
-/// Prefix of secrets encrypted by `logstag encrypt` (spec §1.6).
-pub(crate) const ENCRYPTED_PREFIX: &str = "enc:v1:";
 
 pub(crate) fn resolve(raw: RawFile, sink: &mut Sink<'_>) -> Config {
     let agent = agent(&raw.agent, sink);
@@ -32,6 +30,7 @@ pub(crate) fn resolve(raw: RawFile, sink: &mut Sink<'_>) -> Config {
         ui: ui(&raw.ui, sink),
         collect,
         alerts: alerts(&raw, sink),
+        warnings: Vec::new(),
     }
 }
 
@@ -85,11 +84,11 @@ fn alerts(raw: &RawFile, sink: &mut Sink<'_>) -> AlertsConfig {
         Some(argv.iter().map(|a| expand_home(a).to_string_lossy().into_owned()).collect())
     });
     let slack_webhook = raw.alerts.slack_webhook.as_ref().and_then(|v| {
-        let url = v.get_ref();
+        let url = v.get_ref().expose();
         let loopback =
             ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|p| url.starts_with(p));
         if url.starts_with("https://") || loopback {
-            Some(Secret::new(url.clone()))
+            Some(v.get_ref().clone())
         } else {
             // Never echo the URL: it carries the webhook's token.
             sink.push(
@@ -126,7 +125,7 @@ fn agent(raw: &RawAgent, sink: &mut Sink<'_>) -> AgentConfig {
     let k = |key: &str| format!("agent.{key}");
     AgentConfig {
         api_base_url: raw.api_base_url.as_ref().map(|v| v.get_ref().clone()),
-        api_key: secret(&raw.api_key, &k("api_key"), sink),
+        api_key: secret(&raw.api_key),
         log_level: one_of(&raw.log_level, &k("log_level"), LOG_LEVELS, &d.log_level, sink),
         intervals: Intervals {
             high: tier(&raw.high_frequency_interval, &k("high_frequency_interval"), d.intervals.high, sink),
@@ -250,12 +249,12 @@ fn target(
         }
     }
     let platform = one_of(&raw.platform, &k("platform"), PLATFORMS, "self-hosted", sink);
-    let password = secret(&raw.db_password, &k("db_password"), sink).unwrap_or_default();
+    let password = secret(&raw.db_password).unwrap_or_default();
     let cloud = CloudConfig {
         region: text(&raw.cloud_region),
         instance_id: text(&raw.cloud_instance_id),
         access_key: text(&raw.cloud_access_key),
-        secret_key: secret(&raw.cloud_secret_key, &k("cloud_secret_key"), sink),
+        secret_key: secret(&raw.cloud_secret_key),
         project_id: text(&raw.cloud_project_id),
     };
     let tls = raw.tls.as_ref().map(|t| TlsConfig {
@@ -363,16 +362,9 @@ fn tls_mode(v: &Value<String>, key: &str, sink: &mut Sink<'_>) -> TlsMode {
     }
 }
 
-/// Moves the value into a `Secret`; encrypted values are refused until decryption lands.
-fn secret(v: &Value<Secret>, key: &str, sink: &mut Sink<'_>) -> Option<Secret> {
-    let v = v.as_ref()?;
-    if v.get_ref().expose().starts_with(ENCRYPTED_PREFIX) {
-        let message = "encrypted values (enc:v1:…) cannot be decrypted by this build yet; \
-                       put the plain value or run a newer logstag";
-        sink.push(v.span(), key, message);
-        return None;
-    }
-    Some(v.get_ref().clone())
+/// The value as a `Secret` (`enc:v1:` values were decrypted before validation).
+fn secret(v: &Value<Secret>) -> Option<Secret> {
+    v.as_ref().map(|v| v.get_ref().clone())
 }
 
 /// `~/x` → `$HOME/x`, as people write in config files.

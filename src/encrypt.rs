@@ -1,0 +1,116 @@
+//! `logstag encrypt [VALUE]`: prints an `enc:v1:` value bound to this host (docs/secrets.md).
+//! The value is best typed at the hidden prompt or piped in, so it stays out of shell
+//! history and the process list.
+
+use crate::config::{self, HostKeySource};
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+/// Exit codes: 0 printed, 1 no host key or no randomness, 2 nothing (or nothing new) to encrypt.
+pub fn run(value: Option<&str>) -> ExitCode {
+    let plain = match value {
+        Some(v) if v != "-" => v.to_owned(),
+        _ => match read_value() {
+            Ok(v) => v,
+            Err(e) => return fail(2, &format!("cannot read the value from stdin: {e}")),
+        },
+    };
+    if plain.is_empty() {
+        return fail(2, "nothing to encrypt: the value is empty");
+    }
+    if config::is_encrypted(&plain) {
+        return fail(2, "this value is already encrypted (it starts with enc:v…:)");
+    }
+    let key = match HostKeySource::from_env().load(true) {
+        Ok(key) => key,
+        Err(e) => return fail(1, &e.to_string()),
+    };
+    match config::encrypt(&plain, &key) {
+        Ok(sealed) => {
+            println!("{sealed}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(1, &e),
+    }
+}
+
+fn fail(code: u8, message: &str) -> ExitCode {
+    eprintln!("logstag encrypt: {message}");
+    ExitCode::from(code)
+}
+
+/// One line from stdin without its line ending; at a terminal, asked for with echo off.
+fn read_value() -> std::io::Result<String> {
+    let stdin = std::io::stdin();
+    let at_terminal = stdin.is_terminal();
+    let mut line = String::new();
+    let read = if at_terminal {
+        eprint!("Value to encrypt (input hidden): ");
+        std::io::stderr().flush()?;
+        let echo_off = EchoOff::new();
+        let read = stdin.lock().read_line(&mut line);
+        drop(echo_off);
+        eprintln!();
+        read?
+    } else {
+        stdin.lock().read_line(&mut line)?
+    };
+    if read == 0 {
+        return Err(std::io::Error::other("no input (end of file)"));
+    }
+    Ok(strip_line_ending(&line).to_owned())
+}
+
+fn strip_line_ending(line: &str) -> &str {
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    line.strip_suffix('\r').unwrap_or(line)
+}
+
+/// Terminal echo switched off for stdin until dropped. When the terminal cannot be
+/// configured the value is read with echo on rather than not at all.
+struct EchoOff {
+    saved: Option<libc::termios>,
+}
+
+impl EchoOff {
+    fn new() -> Self {
+        // SAFETY: termios is plain data; tcgetattr fills it or fails without touching
+        // anything else, and tcsetattr only reads it. fd 0 stays open for the process.
+        unsafe {
+            let mut saved: libc::termios = std::mem::zeroed();
+            if libc::tcgetattr(libc::STDIN_FILENO, &mut saved) != 0 {
+                return Self { saved: None };
+            }
+            let mut quiet = saved;
+            quiet.c_lflag &= !libc::ECHO;
+            if libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &quiet) != 0 {
+                return Self { saved: None };
+            }
+            Self { saved: Some(saved) }
+        }
+    }
+}
+
+impl Drop for EchoOff {
+    fn drop(&mut self) {
+        if let Some(saved) = &self.saved {
+            // SAFETY: restores the settings read in `new` on the same open descriptor.
+            unsafe {
+                libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, saved);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_line_ending_is_stripped() {
+        assert_eq!(strip_line_ending("pa ss \n"), "pa ss ");
+        assert_eq!(strip_line_ending("pass\r\n"), "pass");
+        assert_eq!(strip_line_ending("pass"), "pass");
+        assert_eq!(strip_line_ending("\n"), "");
+    }
+}
