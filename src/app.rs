@@ -381,7 +381,7 @@ fn alert_engine(cfg: &Config) -> (AlertEngine, AlertCatalogInfo) {
 fn notifier(cfg: &Config) -> Option<mpsc::Sender<crate::model::AlertEvent>> {
     let hooks = NotifyConfig {
         command: cfg.alerts.hook_command.clone(),
-        slack_webhook: cfg.alerts.slack_webhook.as_ref().map(|s| s.expose().to_owned()),
+        slack_webhook: cfg.alerts.slack_webhook.clone(),
     };
     if hooks.command.is_none() && hooks.slack_webhook.is_none() {
         return None;

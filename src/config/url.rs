@@ -46,6 +46,16 @@ pub(crate) fn target_from_url_with_env(
         fail(format!("unknown URL scheme `{scheme}`; accepted: {}", schemes.join(", ")))
     })?;
     let is_postgres = engine == Engine::Postgres;
+    // `u:pa?ss@h`: an unencoded `?` or `/` in the password would push the rest of it into
+    // the query or path, where later errors would quote it. (`?user=a@b` is fine.)
+    if let Some(at) = rest.rfind('@') {
+        let before = &rest[..at];
+        if before.contains(['?', '/']) && !before.contains('=') {
+            return Err(fail(
+                "the user name or password contains `/` or `?`: percent-encode them as %2F and %3F",
+            ));
+        }
+    }
     let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
     let (authority, path) = before_query.split_once('/').unwrap_or((before_query, ""));
     let (userinfo, hostport) = match authority.rsplit_once('@') {

@@ -124,13 +124,16 @@ fn bad_urls_are_explained_without_the_password() {
         ("postgresql://u:hunter2@a,b/d", "several hosts"),
         ("postgresql://u:hunter2@[::1/d", "unclosed"),
         ("postgresql://u:hunter2/x@h/d", "percent-encode"),
+        ("postgresql://u:hun?ter2@h/d", "%3F"),
+        ("redis://:hun?ter2@h:6379", "%3F"),
+        ("postgresql://u:x@h/hun/ter2@d", "%2F"),
     ];
     for (url, phrase) in cases {
         let e = parse_with(url, &[]).unwrap_err();
         let text = e.to_string();
         assert!(text.starts_with("<command line>: url: "), "{text}");
         assert!(text.contains(phrase), "{url}: {text}");
-        assert!(!text.contains("hunter2") && !text.contains("hunt%2"), "{text}");
+        assert!(!["hunter2", "hunt%2", "ter2"].iter().any(|p| text.contains(p)), "{text}");
         assert_eq!(e.line, 0);
     }
 }

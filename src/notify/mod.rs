@@ -8,6 +8,7 @@ mod webhook;
 #[cfg(test)]
 mod tests;
 
+use crate::config::Secret;
 use crate::model::AlertEvent;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -20,8 +21,8 @@ use tokio::task::JoinHandle;
 pub struct NotifyConfig {
     /// Program and arguments (no shell unless the user writes `sh -c …`).
     pub command: Option<Vec<String>>,
-    /// https URL; plain http only to a loopback address.
-    pub slack_webhook: Option<String>,
+    /// https URL; plain http only to a loopback address. Its path is the token.
+    pub slack_webhook: Option<Secret>,
 }
 
 /// Events waiting for delivery; beyond this the oldest are dropped.
@@ -68,13 +69,14 @@ fn spawn_with(
             queue.close();
         })
     };
-    let webhook = cfg.slack_webhook.as_deref().and_then(|url| match webhook::Webhook::new(url, timing) {
-        Ok(hook) => Some(hook),
-        Err(e) => {
-            tracing::error!("alert webhook disabled: {e}");
-            None
-        }
-    });
+    let webhook =
+        cfg.slack_webhook.as_ref().and_then(|url| match webhook::Webhook::new(url.expose(), timing) {
+            Ok(hook) => Some(hook),
+            Err(e) => {
+                tracing::error!("alert webhook disabled: {e}");
+                None
+            }
+        });
     let command = cfg.command.filter(|argv| !argv.is_empty());
     tokio::spawn(async move {
         while let Some(event) = queue.pop().await {

@@ -72,6 +72,17 @@ fn a_full_queue_drops_the_oldest_and_counts() {
     assert_eq!(rules, ["b", "c"]);
 }
 
+#[tokio::test]
+async fn webhook_delivery_errors_do_not_name_the_url() {
+    // A port that was free a moment ago: the connection is refused.
+    let port = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap().port();
+    let hook = webhook::Webhook::new(&format!("http://127.0.0.1:{port}/services/T0/B0/tok3n"), FAST).unwrap();
+    let err = hook.post(&event("x")).await.unwrap_err();
+    assert!(err.contains("attempts") && !err.contains("tok3n") && !err.contains("/services"), "{err}");
+    let cfg = NotifyConfig { command: None, slack_webhook: Some(Secret::new("https://h/T/tok3n")) };
+    assert!(!format!("{cfg:?}").contains("tok3n"));
+}
+
 #[test]
 fn webhook_refuses_plain_http_off_loopback() {
     assert!(webhook::Webhook::new("http://hooks.example.com/x", FAST).is_err());
@@ -122,7 +133,7 @@ async fn server(statuses: Vec<u16>) -> (String, tokio::task::JoinHandle<Vec<Stri
 #[tokio::test]
 async fn webhook_posts_text_and_retries_after_a_server_error() {
     let (url, server) = server(vec![200, 500, 200]).await;
-    let cfg = NotifyConfig { command: None, slack_webhook: Some(url) };
+    let cfg = NotifyConfig { command: None, slack_webhook: Some(Secret::new(url)) };
     let (tx, rx) = mpsc::channel(4);
     let handle = spawn_with(cfg, rx, FAST, 8);
     tx.try_send(event("first")).unwrap();

@@ -37,7 +37,8 @@ impl Webhook {
             match self.client.post(self.url.clone()).json(&body).send().await {
                 Ok(resp) if resp.status().is_success() => return Ok(()),
                 Ok(resp) => last_error = format!("HTTP {}", resp.status()),
-                Err(e) => last_error = e.to_string(),
+                // reqwest names the URL in its errors, and the URL's path is the webhook's token.
+                Err(e) => last_error = e.without_url().to_string(),
             }
             if attempt < WEBHOOK_ATTEMPTS {
                 tokio::time::sleep(backoff.next_delay()).await;
