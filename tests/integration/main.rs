@@ -8,5 +8,6 @@ mod health_live;
 mod pipeline_live;
 mod postgres_live;
 mod schema_live;
+mod secrets;
 mod support;
 mod tui_e2e;
