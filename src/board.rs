@@ -156,8 +156,10 @@ fn log_transition(target: &TargetId, status: &TargetStatus) {
         TargetStatus::Degraded { version, problems } => {
             tracing::warn!("target {target}: DEGRADED (server {version}): {}", problems.join("; "));
         }
+        TargetStatus::Down { error, retry_in_ms: 0 } => tracing::info!("target {target}: DOWN: {error}"),
         TargetStatus::Down { error, retry_in_ms } => {
-            tracing::info!("target {target}: DOWN, next attempt in {} s: {error}", retry_in_ms / 1000);
+            let secs = *retry_in_ms as f64 / 1000.0;
+            tracing::info!("target {target}: DOWN, next attempt in {secs:.1} s: {error}");
         }
         TargetStatus::Connecting => tracing::info!("target {target}: connecting"),
     }

@@ -2,6 +2,7 @@
 
 use super::{RotatingFile, filter};
 use crate::config::{AgentConfig, LogOutput};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use tracing_appender::non_blocking::WorkerGuard;
 
@@ -48,6 +49,7 @@ pub fn for_agent(agent: &AgentConfig, foreground: bool) -> AgentLog {
     }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter(&agent.log_level))
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .try_init();
     AgentLog { destination: "standard error".to_owned(), problems, guard: None }
