@@ -1,7 +1,9 @@
 //! Turns the command line into a configuration and a mode, and runs it: the TUI, a
 //! one-shot snapshot, or a config check. Owns start-up and orderly shutdown of every task.
 
+use crate::agent;
 use crate::alerts::{self, AlertEngine};
+use crate::board::Board;
 use crate::cli::{Cli, Command, ConfigAction, SnapshotFormat, TargetArgs, TemplatesAction};
 use crate::collectors::discover::{self, Found};
 use crate::collectors::registry::{self, RunMode};
@@ -29,23 +31,30 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return Ok(check_templates(dir.as_deref()));
         }
         Some(Command::Encrypt { value }) => return Ok(crate::encrypt::run(value.as_deref())),
+        Some(Command::Agent { config, check_config: check, foreground }) => {
+            let (path, source) = agent::config_path(config.as_deref(), |v| std::env::var_os(v));
+            if *check {
+                return Ok(check_config(&path));
+            }
+            let (path, source, foreground) = (path, source, *foreground);
+            return runtime()?.block_on(agent::run(path, source, foreground));
+        }
         Some(Command::Snapshot { .. } | Command::Health { .. }) | None => {}
     }
     if cli.check_config {
-        return Ok(match &cli.targets.config {
-            Some(file) => check_config(file),
-            None => {
-                eprintln!("logstag: --check-config needs --config FILE (or LOGSTAG_CONFIG)");
-                ExitCode::from(EXIT_CONFIG)
-            }
-        });
+        // --config and $LOGSTAG_CONFIG arrive through clap; then the agent's defaults.
+        let (path, _) = agent::config_path(cli.targets.config.as_deref(), |v| std::env::var_os(v));
+        return Ok(check_config(&path));
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    runtime()?.block_on(async_main(cli))
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(async_main(cli))
+        .context("cannot start the async runtime")
 }
 
 async fn async_main(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -204,6 +213,8 @@ pub struct Running {
     pub pruner: JoinHandle<()>,
     /// Per target: bump to run its schema tier now.
     pub schema_refresh: std::collections::BTreeMap<crate::model::TargetId, watch::Sender<u64>>,
+    /// Latest values of every target, for the Prometheus endpoint and status lines.
+    pub board: Board,
 }
 
 /// Starts collectors, pipeline and pruning. `ui` receives every round when given (and,
@@ -236,10 +247,11 @@ pub async fn start(
         collectors.push(registry::spawn(t, mode, handles));
     }
     drop(samples_tx);
-    let outputs = pipeline::Outputs { store: store.clone(), alerts, ui, notify };
+    let board = Board::new(&cfg.targets, std::sync::Arc::default());
+    let outputs = pipeline::Outputs { store: store.clone(), alerts, ui, notify, board: Some(board.clone()) };
     let pipeline = tokio::spawn(pipeline::run(samples_rx, outputs));
     let pruner = tokio::spawn(prune_loop(store, cfg.history.prune_interval, shutdown_rx));
-    Running { shutdown, collectors, pipeline, pruner, schema_refresh }
+    Running { shutdown, collectors, pipeline, pruner, schema_refresh, board }
 }
 
 /// The newest stored schema inventory of a target, if the history has one.
@@ -275,12 +287,16 @@ pub fn handles_for(
 
 impl Running {
     /// Signals shutdown and waits (bounded) for every task, so the last round is recorded.
+    /// A collector stuck in a connect is aborted after the wait: that drops its sender,
+    /// so the pipeline can drain what was sent and end.
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);
         let wait = Duration::from_secs(3);
-        for c in self.collectors {
-            if tokio::time::timeout(wait, c).await.is_err() {
-                tracing::warn!("a collector did not stop within {} s", wait.as_secs());
+        let deadline = tokio::time::Instant::now() + wait;
+        for mut c in self.collectors {
+            if tokio::time::timeout_at(deadline, &mut c).await.is_err() {
+                tracing::warn!("a collector did not stop within {} s; aborted", wait.as_secs());
+                c.abort();
             }
         }
         let _ = tokio::time::timeout(wait, self.pipeline).await;
@@ -304,11 +320,11 @@ async fn prune_loop(store: Store, every: Duration, mut shutdown: watch::Receiver
     }
 }
 
-fn history_path(cfg: &Config) -> Option<PathBuf> {
+pub fn history_path(cfg: &Config) -> Option<PathBuf> {
     cfg.history.path.clone().or_else(config::default_history_path)
 }
 
-fn open_store(cfg: &Config) -> anyhow::Result<Store> {
+pub fn open_store(cfg: &Config) -> anyhow::Result<Store> {
     match history_path(cfg) {
         Some(path) => Store::open(&path, cfg.history.retention)
             .with_context(|| format!("cannot open the history at {} (use --history PATH)", path.display())),
@@ -327,7 +343,9 @@ async fn run_tui(cfg: Config) -> anyhow::Result<ExitCode> {
     let store = open_store(&cfg)?;
     let (ui_tx, ui_rx) = mpsc::channel(256);
     let (engine, alert_catalog) = alert_engine(&cfg);
+    let listener = crate::prometheus::bind(&cfg.prometheus).await?;
     let running = start(&cfg, store.clone(), Some(ui_tx), Some(engine), RunMode::Continuous).await;
+    let exporter = listener.map(|l| crate::prometheus::serve(l, running.board.clone()));
     let signals = tokio::spawn(crate::logging::shutdown_on_signal(running.shutdown.clone()));
     let ctx = ui::UiContext {
         targets: cfg.targets.iter().map(TargetConfig::info).collect(),
@@ -343,6 +361,7 @@ async fn run_tui(cfg: Config) -> anyhow::Result<ExitCode> {
     };
     let result = ui::run(ctx).await;
     signals.abort();
+    exporter.iter().for_each(JoinHandle::abort);
     running.stop().await;
     result.map(|()| ExitCode::SUCCESS)
 }
@@ -350,7 +369,7 @@ async fn run_tui(cfg: Config) -> anyhow::Result<ExitCode> {
 /// The rule catalogue with the user's templates and per-target overrides, and what the
 /// UI shows of it. Bad templates and unknown rule codes are logged and listed in the UI;
 /// they never stop start-up.
-fn alert_engine(cfg: &Config) -> (AlertEngine, AlertCatalogInfo) {
+pub fn alert_engine(cfg: &Config) -> (AlertEngine, AlertCatalogInfo) {
     let (rules, errors) = alerts::load_rules(cfg.alerts.templates_dir.as_deref());
     let mut invalid_templates: Vec<String> = errors.iter().map(ToString::to_string).collect();
     for e in &invalid_templates {

@@ -34,7 +34,8 @@ pub struct Cli {
     #[arg(long, value_name = "NAME")]
     pub theme: Option<String>,
 
-    /// Validate the configuration file given with --config and exit (agent compatibility).
+    /// Validate the configuration file and exit (agent compatibility): --config, else
+    /// $LOGSTAG_CONFIG, else $CONFIG_FILE, else /etc/logstag-agent.toml.
     #[arg(long)]
     pub check_config: bool,
 }
@@ -53,6 +54,21 @@ pub struct TargetArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run headless as the monitoring agent: collectors, history, alerts and hooks,
+    /// forwarding, the optional Prometheus endpoint; no terminal UI. Logs go to
+    /// /var/log/logstag-agent/agent.log (see docs/agent.md). Stops cleanly on SIGTERM/SIGINT.
+    Agent {
+        /// Configuration file (default: $LOGSTAG_CONFIG, else $CONFIG_FILE, else
+        /// /etc/logstag-agent.toml).
+        #[arg(long, short = 'c', value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Validate the configuration and exit.
+        #[arg(long)]
+        check_config: bool,
+        /// Log to standard error instead of the log file (as `log_file = "-"`).
+        #[arg(long)]
+        foreground: bool,
+    },
     /// Configuration tools.
     Config {
         #[command(subcommand)]
@@ -149,6 +165,10 @@ mod tests {
         assert!(matches!(cli.command, Some(Command::Encrypt { value: Some(v) }) if v == "-"));
         let cli = Cli::try_parse_from(["logstag", "encrypt"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Encrypt { value: None })));
+        let cli = Cli::try_parse_from(["logstag", "agent", "--config", "a.toml", "--foreground"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Agent { config: Some(_), foreground: true, .. })));
+        let cli = Cli::try_parse_from(["logstag", "agent", "--check-config"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Agent { config: None, check_config: true, .. })));
         let cli = Cli::try_parse_from(["logstag", "templates", "check", "dir"]).unwrap();
         assert!(matches!(
             cli.command,

@@ -7,14 +7,17 @@
 //!        │  Vec<Sample> per collection round (bounded mpsc)
 //!        ▼
 //!  pipeline ──► store (SQLite writer thread: history, retention)
+//!        ├────► board (latest values; read by the Prometheus endpoint, agent status)
 //!        └────► ui (TUI task: Dashboard read model, tabs, charts)
 //! ```
 //!
 //! `model` holds the engine-neutral types every stage speaks.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod agent;
 pub mod alerts;
 pub mod app;
+pub mod board;
 pub mod cli;
 pub mod collectors;
 pub mod config;
@@ -24,6 +27,7 @@ pub mod logging;
 pub mod model;
 pub mod notify;
 pub mod pipeline;
+pub mod prometheus;
 pub mod snapshot;
 pub mod store;
 pub mod telemetry;

@@ -2,6 +2,7 @@
 //! Owned by one task, so the alert engine's state has exactly one writer.
 
 use crate::alerts::AlertEngine;
+use crate::board::Board;
 use crate::model::{AlertEvent, Sample};
 use crate::store::Store;
 use crate::ui::UiUpdate;
@@ -16,13 +17,23 @@ pub struct Outputs {
     pub ui: Option<mpsc::Sender<UiUpdate>>,
     /// Notification hooks; fed with `try_send` so a slow hook never holds up collection.
     pub notify: Option<mpsc::Sender<AlertEvent>>,
+    /// Latest values for the Prometheus endpoint and the agent's status line.
+    pub board: Option<Board>,
 }
 
 /// Runs until every collector has dropped its sender.
 pub async fn run(mut rounds: mpsc::Receiver<Vec<Sample>>, mut out: Outputs) {
     while let Some(round) = rounds.recv().await {
-        if let Err(e) = out.store.record(round.clone()).await {
-            tracing::error!("could not record samples: {e}");
+        if let Some(board) = &out.board {
+            board.observe(&round);
+        }
+        let count = round.len();
+        match out.store.record(round.clone()).await {
+            Ok(()) => out.board.iter().for_each(|b| b.recorded(count)),
+            Err(e) => {
+                out.board.iter().for_each(Board::record_failed);
+                tracing::error!("could not record samples: {e}");
+            }
         }
         let events = match out.alerts.as_mut() {
             Some(engine) => engine.observe(&round),

@@ -34,6 +34,9 @@ pub(crate) struct RawAgent {
     pub export_to_file: Value<bool>,
     pub export_path: Value<String>,
     pub mock_mode: Value<bool>,
+    pub log_file: Value<String>,
+    pub log_max_bytes: Value<i64>,
+    pub log_retention_hours: Value<i64>,
 }
 
 /// `[targets.<name>]`. The sub-tables are decoded separately (see [`read`]), so a typo
@@ -124,6 +127,12 @@ pub(crate) struct RawUi {
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
+pub(crate) struct RawPrometheus {
+    pub listen: Value<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct RawCollect {
     pub connect_timeout: Value<i64>,
     pub query_timeout: Value<i64>,
@@ -147,9 +156,10 @@ pub(crate) struct RawFile {
     pub ui: RawUi,
     pub collect: RawCollect,
     pub alerts: RawAlerts,
+    pub prometheus: RawPrometheus,
 }
 
-const TOP_LEVEL: [&str; 6] = ["agent", "targets", "history", "ui", "collect", "alerts"];
+const TOP_LEVEL: [&str; 7] = ["agent", "targets", "history", "ui", "collect", "alerts", "prometheus"];
 
 /// Parses `text`; syntax errors, unknown keys and wrong types go to `sink`. Whatever
 /// could be decoded is returned so that validation can report its problems too.
@@ -177,6 +187,9 @@ pub(crate) fn read(text: &str, sink: &mut Sink<'_>) -> RawFile {
             "ui" => file.ui = decode(value, "ui", &[], sink).map(|d| d.0).unwrap_or_default(),
             "collect" => file.collect = decode(value, "collect", &[], sink).map(|d| d.0).unwrap_or_default(),
             "alerts" => file.alerts = decode(value, "alerts", &[], sink).map(|d| d.0).unwrap_or_default(),
+            "prometheus" => {
+                file.prometheus = decode(value, "prometheus", &[], sink).map(|d| d.0).unwrap_or_default();
+            }
             "targets" => file.targets = read_targets(value, sink),
             other => unknown_key(sink, key.span(), "", other, &TOP_LEVEL),
         }
@@ -312,7 +325,7 @@ fn unknown_key(sink: &mut Sink<'_>, span: Range<usize>, prefix: &str, key: &str,
 
 /// The tables where `key` is valid, for keys written in the wrong table.
 fn tables_holding(key: &str) -> Vec<&'static str> {
-    let tables: [(&str, &[&str]); 11] = [
+    let tables: [(&str, &[&str]); 12] = [
         ("the top level", &TOP_LEVEL),
         ("[agent]", field_names::<RawAgent>()),
         ("[history]", field_names::<RawHistory>()),
@@ -324,6 +337,7 @@ fn tables_holding(key: &str) -> Vec<&'static str> {
         ("[targets.<name>.meta]", field_names::<RawMeta>()),
         ("[alerts]", field_names::<RawAlerts>()),
         ("[targets.<name>.alerts]", field_names::<RawTargetAlerts>()),
+        ("[prometheus]", field_names::<RawPrometheus>()),
     ];
     tables.iter().filter(|(_, keys)| keys.contains(&key)).map(|(table, _)| *table).collect()
 }

@@ -128,6 +128,9 @@ impl Default for AgentConfig {
             export_to_file: false,
             export_path: None,
             mock_mode: false,
+            log_file: LogOutput::Standard,
+            log_max_bytes: 50 * 1024 * 1024,
+            log_retention: Duration::from_secs(72 * 3600),
         }
     }
 }
@@ -176,6 +179,14 @@ pub struct Config {
     /// Problems worth telling but not fatal (e.g. a config with secrets readable by
     /// others). Printed by `config check`, logged by normal runs.
     pub warnings: Vec<String>,
+    pub prometheus: PrometheusConfig,
+}
+
+/// `[prometheus]`: the optional `/metrics` endpoint.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PrometheusConfig {
+    /// Address to serve `GET /metrics` on; None = no endpoint (the default).
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 /// `[alerts]` plus every `[targets.<name>.alerts]`.
@@ -218,6 +229,22 @@ pub struct AgentConfig {
     pub export_to_file: bool,
     pub export_path: Option<PathBuf>,
     pub mock_mode: bool,
+    /// Where `logstag agent` writes its log (our key `log_file`).
+    pub log_file: LogOutput,
+    /// The agent log is rotated when it would grow past this size.
+    pub log_max_bytes: u64,
+    /// Rotated agent logs older than this are deleted.
+    pub log_retention: Duration,
+}
+
+/// The agent's log destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogOutput {
+    /// `/var/log/logstag-agent/agent.log`, else `/tmp/logstag-agent/agent.log` (spec §1.5).
+    Standard,
+    /// Standard error (`log_file = "-"`): foreground runs, containers, systemd's journal.
+    Stderr,
+    File(PathBuf),
 }
 
 /// How often each tier runs; `None` = tier off (`0` in the file).

@@ -1,8 +1,8 @@
 //! Whole-file tests: the fixtures under `tests/configs/` and `config.example.toml`.
 
 use super::file::{
-    RawAgent, RawAlerts, RawCollect, RawHistory, RawIntervals, RawMeta, RawTarget, RawTargetAlerts, RawTls,
-    RawUi, field_names,
+    RawAgent, RawAlerts, RawCollect, RawHistory, RawIntervals, RawMeta, RawPrometheus, RawTarget,
+    RawTargetAlerts, RawTls, RawUi, field_names,
 };
 use super::*;
 use std::path::PathBuf;
@@ -39,6 +39,8 @@ const INVALID: &[(&str, usize, usize, &str, &str)] = &[
     ("negative_interval.toml", 7, 29, "targets.prod.intervals.medium_frequency_interval", "at least 0"),
     ("unknown_table.toml", 1, 2, "agnet", "did you mean `agent`?"),
     ("bad_refresh.toml", 2, 20, "ui.refresh_interval", "at least 1"),
+    ("bad_prometheus_listen.toml", 3, 10, "prometheus.listen", "write IP:PORT"),
+    ("bad_log_max_bytes.toml", 2, 17, "agent.log_max_bytes", "at least 4096"),
 ];
 
 #[test]
@@ -148,6 +150,7 @@ fn example_config_documents_the_defaults() {
     assert_eq!(config.ui, defaults.ui);
     assert_eq!(config.collect, defaults.collect);
     assert_eq!(config.alerts, defaults.alerts);
+    assert_eq!(config.prometheus, defaults.prometheus);
     let target = &config.targets[0];
     assert_eq!(
         (target.name.as_str(), target.engine, target.port),
@@ -170,6 +173,8 @@ fn example_config_still_parses_with_every_commented_key_enabled() {
     assert!(uncommented.contains("\ncloud_project_id = "));
     let config = parse_str(&uncommented, Path::new("x.toml")).unwrap();
     assert!(config.agent.api_key.is_some() && config.targets[0].cloud.secret_key.is_some());
+    assert_eq!(config.agent.log_file, LogOutput::File("/var/log/logstag-agent/agent.log".into()));
+    assert_eq!(config.prometheus.listen, Some(std::net::SocketAddr::from(([127, 0, 0, 1], 9187))));
     let overrides = &config.alerts.targets["production-postgres"];
     assert_eq!(overrides.disable, ["pg.deadlocks", "pg.statements_unavailable"]);
     assert_eq!(overrides.thresholds["pg.idle_in_transaction"][&crate::model::Severity::High], 120.0);
@@ -189,6 +194,7 @@ fn example_config_mentions_every_key() {
         field_names::<RawCollect>(),
         field_names::<RawAlerts>(),
         field_names::<RawTargetAlerts>(),
+        field_names::<RawPrometheus>(),
     ];
     for key in tables.iter().flat_map(|t| t.iter()) {
         assert!(text.contains(&format!("{key} = ")), "config.example.toml does not document `{key}`");
@@ -277,4 +283,23 @@ fn alert_overrides_are_read_and_bad_severities_reported() {
     assert!(
         parse_str(&typo, Path::new("a.toml")).unwrap_err().to_string().contains("did you mean `disable`")
     );
+}
+
+#[test]
+fn agent_log_keys_are_read() {
+    let text = "[agent]\nlog_file = \"-\"\nlog_max_bytes = 1048576\nlog_retention_hours = 24\n";
+    let config = parse_str(text, Path::new("l.toml")).unwrap();
+    assert_eq!(config.agent.log_file, LogOutput::Stderr);
+    assert_eq!(config.agent.log_max_bytes, 1_048_576);
+    assert_eq!(config.agent.log_retention, std::time::Duration::from_secs(24 * 3600));
+    let empty = parse_str("[agent]\nlog_file = \"\"\n", Path::new("l.toml")).unwrap_err();
+    assert!(empty.to_string().contains("agent.log_file: must not be empty"), "{empty}");
+}
+
+#[test]
+fn prometheus_listen_takes_ipv4_and_ipv6_addresses() {
+    let v6 = parse_str("[prometheus]\nlisten = \"[::1]:9187\"\n", Path::new("p.toml")).unwrap();
+    assert_eq!(v6.prometheus.listen.map(|a| a.port()), Some(9187));
+    let host = parse_str("[prometheus]\nlisten = \"localhost:9187\"\n", Path::new("p.toml")).unwrap_err();
+    assert!(host.to_string().starts_with("p.toml:2:10: prometheus.listen:"), "{host}");
 }

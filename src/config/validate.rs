@@ -2,10 +2,12 @@
 //! overrides merged. Every problem is reported with the span of the offending value.
 
 use super::error::Sink;
-use super::file::{RawAgent, RawCollect, RawFile, RawHistory, RawTarget, RawTargetEntry, RawUi, Value};
+use super::file::{
+    RawAgent, RawCollect, RawFile, RawHistory, RawPrometheus, RawTarget, RawTargetEntry, RawUi, Value,
+};
 use super::{
     AgentConfig, AlertOverrides, AlertsConfig, CloudConfig, CollectConfig, Config, HistoryConfig, Intervals,
-    Secret, TargetConfig, TlsConfig, TlsMode, UiConfig,
+    LogOutput, PrometheusConfig, Secret, TargetConfig, TlsConfig, TlsMode, UiConfig,
 };
 use crate::collectors::registry::{ENGINES, Engine};
 use crate::model::Severity;
@@ -31,6 +33,38 @@ pub(crate) fn resolve(raw: RawFile, sink: &mut Sink<'_>) -> Config {
         collect,
         alerts: alerts(&raw, sink),
         warnings: Vec::new(),
+        prometheus: prometheus(&raw.prometheus, sink),
+    }
+}
+
+fn prometheus(raw: &RawPrometheus, sink: &mut Sink<'_>) -> PrometheusConfig {
+    let listen = raw.listen.as_ref().and_then(|v| match v.get_ref().trim().parse() {
+        Ok(addr) => Some(addr),
+        Err(_) => {
+            let message = format!(
+                "`{}` is not an address to listen on; write IP:PORT, e.g. \"127.0.0.1:9187\" or \"[::1]:9187\"",
+                v.get_ref()
+            );
+            sink.push(v.span(), "prometheus.listen", message);
+            None
+        }
+    });
+    PrometheusConfig { listen }
+}
+
+fn log_output(v: &Value<String>, sink: &mut Sink<'_>) -> LogOutput {
+    match v.as_ref().map(|v| (v, v.get_ref().trim())) {
+        None => LogOutput::Standard,
+        Some((_, "-")) => LogOutput::Stderr,
+        Some((v, "")) => {
+            sink.push(
+                v.span(),
+                "agent.log_file",
+                "must not be empty; leave it out for the standard location",
+            );
+            LogOutput::Standard
+        }
+        Some((_, path)) => LogOutput::File(expand_home(path)),
     }
 }
 
@@ -154,6 +188,24 @@ fn agent(raw: &RawAgent, sink: &mut Sink<'_>) -> AgentConfig {
         export_to_file: flag(&raw.export_to_file, d.export_to_file),
         export_path: raw.export_path.as_ref().map(|v| expand_home(v.get_ref())),
         mock_mode: flag(&raw.mock_mode, d.mock_mode),
+        log_file: log_output(&raw.log_file, sink),
+        log_max_bytes: raw
+            .log_max_bytes
+            .as_ref()
+            .and_then(|v| match u64::try_from(*v.get_ref()) {
+                Ok(n) if n >= 4096 => Some(n),
+                _ => {
+                    sink.push(
+                        v.span(),
+                        &k("log_max_bytes"),
+                        format!("must be at least 4096, found {}", v.get_ref()),
+                    );
+                    None
+                }
+            })
+            .unwrap_or(d.log_max_bytes),
+        log_retention: seconds(&raw.log_retention_hours, &k("log_retention_hours"), 1, 3600, sink)
+            .unwrap_or(d.log_retention),
     }
 }
 

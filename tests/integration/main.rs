@@ -1,12 +1,14 @@
 //! End-to-end tests: one test binary, real servers started by the harness.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod agent_live;
 mod alert_scenarios;
 mod config_check;
 mod discovery;
 mod health_live;
 mod pipeline_live;
 mod postgres_live;
+mod prometheus_live;
 mod schema_live;
 mod secrets;
 mod support;

@@ -1,4 +1,6 @@
 //! Test harness: real servers started and stopped by the tests themselves.
 
+pub mod agent;
+pub mod openmetrics;
 pub mod postgres;
 pub mod terminal;

@@ -1,9 +1,24 @@
 //! Logging and process signals. The TUI owns the terminal, so its logs go to a file
-//! next to the history; headless commands log to stderr.
+//! next to the history; headless commands log to stderr; the agent logs to a
+//! size-rotated file in the documented place (`agent.rs`).
+
+mod agent;
+mod rotate;
+
+pub use agent::{AgentLog, FALLBACK_LOG, STANDARD_LOG, for_agent};
+pub use rotate::RotatingFile;
 
 use std::path::Path;
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
+
+/// The configured level, unless `LOGSTAG_LOG` or `RUST_LOG` says otherwise (full
+/// `EnvFilter` syntax, e.g. `info,logstag::collectors=debug`).
+fn filter(level: &str) -> EnvFilter {
+    EnvFilter::try_from_env("LOGSTAG_LOG")
+        .or_else(|_| EnvFilter::try_from_env("RUST_LOG"))
+        .unwrap_or_else(|_| EnvFilter::new(level))
+}
 
 /// Logs to `logstag.log` in the history's directory. Returns the guard that flushes the
 /// non-blocking writer; keep it alive for the whole run. No directory → no logs.
@@ -12,16 +27,17 @@ pub fn to_file(history: Option<&Path>, level: &str) -> Option<tracing_appender::
     std::fs::create_dir_all(dir).ok()?;
     let appender = tracing_appender::rolling::never(dir, "logstag.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = EnvFilter::try_from_env("LOGSTAG_LOG").unwrap_or_else(|_| EnvFilter::new(level));
-    let installed =
-        tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(writer).try_init();
+    let installed = tracing_subscriber::fmt()
+        .with_env_filter(filter(level))
+        .with_ansi(false)
+        .with_writer(writer)
+        .try_init();
     installed.ok().map(|()| guard)
 }
 
 /// Headless commands: warnings and errors to stderr.
 pub fn to_stderr(level: &str) {
-    let filter = EnvFilter::try_from_env("LOGSTAG_LOG").unwrap_or_else(|_| EnvFilter::new(level));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt().with_env_filter(filter(level)).with_writer(std::io::stderr).try_init();
 }
 
 /// Sets `shutdown` on SIGTERM or SIGINT.

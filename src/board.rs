@@ -1,0 +1,241 @@
+//! The latest state of every target as the pipeline last saw it: status, the newest
+//! metric values of each tier, how long each tier's round took, and counters of what
+//! was recorded. The pipeline writes it once per round (a short lock, no I/O); the
+//! Prometheus endpoint and the agent's status line copy it out to read it.
+
+use crate::config::TargetConfig;
+use crate::model::{Metric, Sample, SampleBody, TargetId, TargetStatus, Tier, metric};
+use crate::telemetry::Telemetry;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct Board {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    targets: Mutex<BTreeMap<TargetId, TargetBoard>>,
+    samples_recorded: AtomicU64,
+    record_failures: AtomicU64,
+    telemetry: Arc<Telemetry>,
+}
+
+/// One target's latest state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetBoard {
+    /// Canonical `db_engine` name, e.g. `postgresql`.
+    pub engine: &'static str,
+    pub status: TargetStatus,
+    /// Each tier's metrics from its last round (the round's own timing left out). A new
+    /// round replaces its tier's set, so a series that stopped being reported goes away.
+    pub metrics: BTreeMap<Tier, Vec<Metric>>,
+    /// How long each tier's last round took on our side.
+    pub collect_duration: BTreeMap<Tier, Duration>,
+}
+
+/// A copy of the board, taken in one go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoardView {
+    pub targets: BTreeMap<TargetId, TargetBoard>,
+    /// Samples the history accepted since start.
+    pub samples_recorded: u64,
+    /// Rounds the history failed to record.
+    pub record_failures: u64,
+}
+
+impl Board {
+    pub fn new(targets: &[TargetConfig], telemetry: Arc<Telemetry>) -> Board {
+        let targets = targets
+            .iter()
+            .map(|t| {
+                let engine = t.engine.spec().config_names.first().copied().unwrap_or("unknown");
+                (t.id(), TargetBoard::new(engine))
+            })
+            .collect();
+        Board {
+            inner: Arc::new(Inner {
+                targets: Mutex::new(targets),
+                samples_recorded: AtomicU64::new(0),
+                record_failures: AtomicU64::new(0),
+                telemetry,
+            }),
+        }
+    }
+
+    /// Takes in one collection round (or status change). Status transitions are logged.
+    pub fn observe(&self, round: &[Sample]) {
+        let mut fresh: BTreeMap<(&TargetId, Tier), Vec<Metric>> = BTreeMap::new();
+        let Ok(mut targets) = self.inner.targets.lock() else {
+            return;
+        };
+        for sample in round {
+            let board = targets.entry(sample.target.clone()).or_insert_with(|| TargetBoard::new("unknown"));
+            match &sample.body {
+                SampleBody::Status(health) => {
+                    if board.status.label() != health.status.label() {
+                        log_transition(&sample.target, &health.status);
+                    }
+                    board.status = health.status.clone();
+                    if matches!(board.status, TargetStatus::Down { .. }) {
+                        // A down target's last values are not its current ones.
+                        board.metrics.clear();
+                        board.collect_duration.clear();
+                    }
+                }
+                SampleBody::Metrics(points) => {
+                    let set = fresh.entry((&sample.target, sample.tier)).or_default();
+                    for m in points {
+                        if m.name == metric::COLLECT_MS {
+                            let secs = (m.value / 1000.0).max(0.0);
+                            if secs.is_finite() {
+                                board.collect_duration.insert(sample.tier, Duration::from_secs_f64(secs));
+                            }
+                        } else {
+                            set.push(m.clone());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for ((target, tier), metrics) in fresh {
+            if let Some(board) = targets.get_mut(target) {
+                board.metrics.insert(tier, metrics);
+            }
+        }
+    }
+
+    /// `n` samples were recorded in the history.
+    pub fn recorded(&self, n: usize) {
+        let n = u64::try_from(n).unwrap_or(u64::MAX);
+        self.inner.samples_recorded.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub fn record_failed(&self) {
+        self.inner.record_failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn view(&self) -> BoardView {
+        let targets = self.inner.targets.lock().map(|t| t.clone()).unwrap_or_default();
+        BoardView {
+            targets,
+            samples_recorded: self.inner.samples_recorded.load(Ordering::Relaxed),
+            record_failures: self.inner.record_failures.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Forwarding and outbox counters, filled by the forwarder.
+    pub fn telemetry(&self) -> &Arc<Telemetry> {
+        &self.inner.telemetry
+    }
+}
+
+impl TargetBoard {
+    fn new(engine: &'static str) -> TargetBoard {
+        TargetBoard {
+            engine,
+            status: TargetStatus::Connecting,
+            metrics: BTreeMap::new(),
+            collect_duration: BTreeMap::new(),
+        }
+    }
+
+    /// Connected (up or degraded).
+    pub fn is_up(&self) -> bool {
+        matches!(self.status, TargetStatus::Up { .. } | TargetStatus::Degraded { .. })
+    }
+}
+
+fn log_transition(target: &TargetId, status: &TargetStatus) {
+    match status {
+        TargetStatus::Up { version } => tracing::info!("target {target}: UP (server {version})"),
+        TargetStatus::Degraded { version, problems } => {
+            tracing::warn!("target {target}: DEGRADED (server {version}): {}", problems.join("; "));
+        }
+        TargetStatus::Down { error, retry_in_ms: 0 } => tracing::info!("target {target}: DOWN: {error}"),
+        TargetStatus::Down { error, retry_in_ms } => {
+            let secs = *retry_in_ms as f64 / 1000.0;
+            tracing::info!("target {target}: DOWN, next attempt in {secs:.1} s: {error}");
+        }
+        TargetStatus::Connecting => tracing::info!("target {target}: connecting"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{TargetHealth, Timestamp};
+
+    fn sample(target: &str, tier: Tier, body: SampleBody) -> Sample {
+        Sample { target: TargetId(target.into()), tier, taken_at: Timestamp(1), body }
+    }
+
+    fn status(target: &str, status: TargetStatus) -> Sample {
+        let health = TargetHealth { status, at: Timestamp(1), last_latency_ms: None };
+        sample(target, Tier::High, SampleBody::Status(health))
+    }
+
+    fn board() -> Board {
+        let t = TargetConfig { name: "pg".into(), ..TargetConfig::default() };
+        Board::new(&[t], Arc::default())
+    }
+
+    #[test]
+    fn a_round_replaces_its_tiers_metrics_and_keeps_the_others() {
+        let board = board();
+        let high = |tps: f64, keys: &[&str]| {
+            let mut points = vec![Metric::new(metric::TPS, tps)];
+            points.extend(keys.iter().map(|k| Metric::keyed(metric::SESSIONS_BY_STATE, *k, 1.0)));
+            vec![
+                sample("pg", Tier::High, SampleBody::Metrics(points)),
+                sample(
+                    "pg",
+                    Tier::High,
+                    SampleBody::Metrics(vec![Metric::keyed(metric::COLLECT_MS, "high", 250.0)]),
+                ),
+            ]
+        };
+        board.observe(&high(5.0, &["Active", "Idle"]));
+        board.observe(&[sample(
+            "pg",
+            Tier::Medium,
+            SampleBody::Metrics(vec![Metric::new(metric::DATABASE_SIZE_BYTES, 9.0)]),
+        )]);
+        board.observe(&high(7.0, &["Active"]));
+        let view = board.view();
+        let pg = &view.targets[&TargetId("pg".into())];
+        assert_eq!(pg.engine, "postgresql");
+        let high = &pg.metrics[&Tier::High];
+        assert_eq!(high.len(), 2, "the Idle series is gone: {high:?}");
+        assert_eq!(high[0].value, 7.0);
+        assert_eq!(pg.metrics[&Tier::Medium][0].name, metric::DATABASE_SIZE_BYTES);
+        assert_eq!(pg.collect_duration[&Tier::High], Duration::from_millis(250));
+        assert!(high.iter().all(|m| m.name != metric::COLLECT_MS));
+    }
+
+    #[test]
+    fn a_down_target_drops_its_values_and_counts_as_not_up() {
+        let board = board();
+        board.observe(&[status("pg", TargetStatus::Up { version: "16".into() })]);
+        board.observe(&[sample("pg", Tier::High, SampleBody::Metrics(vec![Metric::new(metric::TPS, 1.0)]))]);
+        assert!(board.view().targets[&TargetId("pg".into())].is_up());
+        board.observe(&[status("pg", TargetStatus::down("refused", Duration::from_secs(2)))]);
+        let view = board.view();
+        let pg = &view.targets[&TargetId("pg".into())];
+        assert!(!pg.is_up() && pg.metrics.is_empty());
+    }
+
+    #[test]
+    fn recorded_samples_add_up() {
+        let board = board();
+        board.recorded(3);
+        board.recorded(4);
+        board.record_failed();
+        let view = board.view();
+        assert_eq!((view.samples_recorded, view.record_failures), (7, 1));
+    }
+}
