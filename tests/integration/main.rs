@@ -7,6 +7,8 @@ mod discovery;
 mod health_live;
 mod pipeline_live;
 mod postgres_live;
+mod redis_live;
+mod redis_scheduler_live;
 mod schema_live;
 mod support;
 mod tui_e2e;

@@ -194,13 +194,19 @@ impl Conn {
             cmd.arg(*arg);
         }
         match self.conn.send_packed_command(&cmd).await {
-            Ok(Value::ServerError(e)) => Ok(Err(self.refused(command, e.to_string()))),
+            Ok(Value::ServerError(e)) => {
+                let reason = server_words(Some(e.code()), e.details(), &e.to_string());
+                Ok(Err(self.refused(command, reason)))
+            }
             Ok(value) => {
                 *self.sent.entry(command.stat).or_insert(0) += 1;
                 self.sent_total += 1;
                 Ok(Ok(value))
             }
-            Err(e) if e.code().is_some() => Ok(Err(self.refused(command, e.to_string()))),
+            Err(e) if e.code().is_some() => {
+                let reason = server_words(e.code(), e.detail(), &e.to_string());
+                Ok(Err(self.refused(command, reason)))
+            }
             Err(e) => {
                 Err(CollectError::ConnectionLost { endpoint: self.endpoint.clone(), message: e.to_string() })
             }
@@ -218,6 +224,16 @@ impl Conn {
     /// What we have sent so far (commands the server ran).
     pub fn mark(&self) -> SentMark {
         SentMark { total: self.sent_total, by_stat: self.sent.clone() }
+    }
+}
+
+/// The server's error as it sent it (`NOPERM this user has no permissions…`); the
+/// driver's own rendering (`NoPerm: …`) only when the parts are missing.
+fn server_words(code: Option<&str>, detail: Option<&str>, fallback: &str) -> String {
+    match (code, detail) {
+        (Some(code), Some(detail)) => format!("{code} {detail}"),
+        (Some(code), None) => code.to_owned(),
+        _ => fallback.to_owned(),
     }
 }
 
