@@ -169,9 +169,7 @@ async fn discover_targets(cfg: &mut Config) -> bool {
         match f {
             Found::PostgresSocket { dir, port } => push_local_postgres(cfg, &dir.to_string_lossy(), *port),
             Found::PostgresTcp { host, port } => push_local_postgres(cfg, host, *port),
-            Found::RedisTcp { host, port } => {
-                tracing::info!("Redis answers at {host}:{port}; Redis monitoring is not in this build yet");
-            }
+            Found::RedisTcp { host, port } => push_local_redis(cfg, host, *port),
         }
     }
     if cfg.targets.is_empty() {
@@ -201,6 +199,16 @@ fn push_local_postgres(cfg: &mut Config, host: &str, port: u16) {
                 cfg.targets.push(t);
             }
         }
+        Err(e) => eprintln!("logstag: {e}"),
+    }
+}
+
+/// A local Redis (or Valkey: INFO tells, the target keeps the Redis engine) without a
+/// password; if it wants one, the target says so.
+fn push_local_redis(cfg: &mut Config, host: &str, port: u16) {
+    match config::target_from_url(&format!("redis://{host}:{port}"), cfg) {
+        Ok(t) if !cfg.targets.iter().any(|o| o.name == t.name) => cfg.targets.push(t),
+        Ok(_) => {}
         Err(e) => eprintln!("logstag: {e}"),
     }
 }

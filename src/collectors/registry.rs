@@ -59,7 +59,7 @@ pub const ENGINES: &[EngineSpec] = &[
         config_names: &["redis"],
         url_schemes: &["redis", "rediss"],
         default_port: 6379,
-        supported: false,
+        supported: true,
     },
     EngineSpec {
         engine: Engine::Valkey,
@@ -67,7 +67,7 @@ pub const ENGINES: &[EngineSpec] = &[
         config_names: &["valkey"],
         url_schemes: &["valkey", "valkeys"],
         default_port: 6379,
-        supported: false,
+        supported: true,
     },
     EngineSpec {
         engine: Engine::Oracle,
@@ -113,6 +113,9 @@ pub enum RunMode {
 pub fn spawn(target: &TargetConfig, mode: RunMode, handles: SchedulerHandles) -> tokio::task::JoinHandle<()> {
     match target.engine {
         Engine::Postgres => start(super::postgres::PostgresCollector::new(target), target, mode, handles),
+        Engine::Redis | Engine::Valkey => {
+            start(super::redis::RedisCollector::new(target), target, mode, handles)
+        }
         other => tokio::spawn(scheduler::unsupported(target.id(), other.name(), mode, handles)),
     }
 }

@@ -64,10 +64,22 @@ pub(crate) struct RawTarget {
     pub meta: Option<RawMeta>,
     #[serde(skip)]
     pub alerts: Option<RawTargetAlerts>,
+    #[serde(skip)]
+    pub keyspace: Option<RawKeyspace>,
 }
 
 /// Sub-tables of a target, in the order they are decoded.
-const TARGET_SUBTABLES: [&str; 4] = ["tls", "intervals", "meta", "alerts"];
+const TARGET_SUBTABLES: [&str; 5] = ["tls", "intervals", "meta", "alerts", "keyspace"];
+
+/// `[targets.<name>.keyspace]`: the Redis/Valkey big-key sampler.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawKeyspace {
+    pub big_keys: Value<bool>,
+    pub scan_limit: Value<i64>,
+    pub keys_per_second: Value<i64>,
+    pub top: Value<i64>,
+}
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -213,11 +225,12 @@ fn read_targets(value: &Spanned<DeValue<'_>>, sink: &mut Sink<'_>) -> Vec<RawTar
         let Some((mut raw, broken)) = decode::<RawTarget>(&rest, &prefix, &TARGET_SUBTABLES, sink) else {
             continue;
         };
-        if let [tls, intervals, meta, alerts] = subtables.as_slice() {
+        if let [tls, intervals, meta, alerts, keyspace] = subtables.as_slice() {
             raw.tls = decode_subtable(tls, &prefix, "tls", sink);
             raw.intervals = decode_subtable(intervals, &prefix, "intervals", sink);
             raw.meta = decode_subtable(meta, &prefix, "meta", sink);
             raw.alerts = decode_subtable(alerts, &prefix, "alerts", sink);
+            raw.keyspace = decode_subtable(keyspace, &prefix, "keyspace", sink);
         }
         entries.push(RawTargetEntry {
             name: name.get_ref().to_string(),
@@ -325,7 +338,7 @@ fn unknown_key(sink: &mut Sink<'_>, span: Range<usize>, prefix: &str, key: &str,
 
 /// The tables where `key` is valid, for keys written in the wrong table.
 fn tables_holding(key: &str) -> Vec<&'static str> {
-    let tables: [(&str, &[&str]); 12] = [
+    let tables: [(&str, &[&str]); 13] = [
         ("the top level", &TOP_LEVEL),
         ("[agent]", field_names::<RawAgent>()),
         ("[history]", field_names::<RawHistory>()),
@@ -338,6 +351,7 @@ fn tables_holding(key: &str) -> Vec<&'static str> {
         ("[alerts]", field_names::<RawAlerts>()),
         ("[targets.<name>.alerts]", field_names::<RawTargetAlerts>()),
         ("[prometheus]", field_names::<RawPrometheus>()),
+        ("[targets.<name>.keyspace]", field_names::<RawKeyspace>()),
     ];
     tables.iter().filter(|(_, keys)| keys.contains(&key)).map(|(table, _)| *table).collect()
 }

@@ -15,6 +15,7 @@ mod error;
 mod file;
 mod host_key;
 mod permissions;
+mod sampler;
 mod secret;
 #[cfg(test)]
 mod secrets_tests;
@@ -299,6 +300,27 @@ pub struct TargetConfig {
     pub lock_timeout: Duration,
     /// Managed-instance credentials (`cloud_*` keys); all `None` for self-hosted targets.
     pub cloud: CloudConfig,
+    /// `[targets.<name>.keyspace]`: the Redis/Valkey big-key sampler (off by default).
+    pub keyspace: KeyspaceSampling,
+}
+
+/// The optional big-key sampler of Redis/Valkey targets (schema tier).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyspaceSampling {
+    /// Run SCAN + TYPE + MEMORY USAGE over the monitored database.
+    pub big_keys: bool,
+    /// Keys looked at per pass.
+    pub scan_limit: u64,
+    /// Rate limit of the pass.
+    pub keys_per_second: u64,
+    /// Biggest keys kept.
+    pub top: usize,
+}
+
+impl Default for KeyspaceSampling {
+    fn default() -> Self {
+        Self { big_keys: false, scan_limit: 10_000, keys_per_second: 500, top: 20 }
+    }
 }
 
 /// The `cloud_*` keys of a managed target, used only to pull provider-side metrics.
@@ -332,6 +354,7 @@ impl Default for TargetConfig {
             query_timeout: collect.query_timeout,
             lock_timeout: collect.lock_timeout,
             cloud: CloudConfig::default(),
+            keyspace: KeyspaceSampling::default(),
         }
     }
 }

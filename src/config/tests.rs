@@ -1,8 +1,8 @@
 //! Whole-file tests: the fixtures under `tests/configs/` and `config.example.toml`.
 
 use super::file::{
-    RawAgent, RawAlerts, RawCollect, RawHistory, RawIntervals, RawMeta, RawPrometheus, RawTarget,
-    RawTargetAlerts, RawTls, RawUi, field_names,
+    RawAgent, RawAlerts, RawCollect, RawHistory, RawIntervals, RawKeyspace, RawMeta, RawPrometheus,
+    RawTarget, RawTargetAlerts, RawTls, RawUi, field_names,
 };
 use super::*;
 use std::path::PathBuf;
@@ -158,6 +158,9 @@ fn example_config_documents_the_defaults() {
     );
     assert_eq!(target.tls, TlsConfig::default());
     assert_eq!(target.intervals, Intervals::default());
+    let cache = &config.targets[1];
+    assert_eq!((cache.name.as_str(), cache.engine, cache.port), ("cache", Engine::Redis, 6379));
+    assert_eq!(cache.keyspace, crate::config::KeyspaceSampling::default());
 }
 
 #[test]
@@ -195,6 +198,7 @@ fn example_config_mentions_every_key() {
         field_names::<RawAlerts>(),
         field_names::<RawTargetAlerts>(),
         field_names::<RawPrometheus>(),
+        field_names::<RawKeyspace>(),
     ];
     for key in tables.iter().flat_map(|t| t.iter()) {
         assert!(text.contains(&format!("{key} = ")), "config.example.toml does not document `{key}`");

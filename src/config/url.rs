@@ -171,6 +171,7 @@ pub(crate) fn target_from_url_with_env(
         query_timeout: base.collect.query_timeout,
         lock_timeout: base.collect.lock_timeout,
         cloud: CloudConfig::default(),
+        keyspace: Default::default(),
     })
 }
 

@@ -94,6 +94,10 @@ fn other_engines_use_registry_ports() {
     let t = parse("rediss://cache");
     assert_eq!((t.port, t.tls.mode, t.database.as_str()), (6379, TlsMode::VerifyFull, ""));
     assert_eq!(parse("valkey://v").engine, Engine::Valkey);
+    let t = parse("valkeys://monitor:p%40ss@v:6390/15");
+    assert_eq!((t.engine, t.port, t.tls.mode), (Engine::Valkey, 6390, TlsMode::VerifyFull));
+    assert_eq!((t.username.as_str(), t.password.expose(), t.name.as_str()), ("monitor", "p@ss", "v:6390/15"));
+    assert!(!format!("{t:?} {}", t.endpoint()).contains("p@ss"));
     let t = parse("mssql://sa:pw@sql/master");
     assert_eq!((t.engine, t.port, t.username.as_str()), (Engine::SqlServer, 1433, "sa"));
     let t = parse("mongodb://m/admin?authSource=admin&tls=true");

@@ -342,6 +342,7 @@ fn target(
         query_timeout: collect.query_timeout,
         lock_timeout: collect.lock_timeout,
         cloud,
+        keyspace: super::sampler::keyspace(raw.keyspace.as_ref(), engine, &k("keyspace"), sink),
     })
 }
 

@@ -10,13 +10,16 @@ fn local_postgres_present() -> bool {
             })
             .unwrap_or(false)
     });
-    sockets || std::net::TcpStream::connect(("127.0.0.1", 5432)).is_ok()
+    // A local Redis is discovered too (and then monitored rather than reported missing).
+    sockets
+        || std::net::TcpStream::connect(("127.0.0.1", 5432)).is_ok()
+        || std::net::TcpStream::connect(("127.0.0.1", 6379)).is_ok()
 }
 
 #[test]
 fn nothing_found_explains_what_was_tried_and_exits_1() {
     if local_postgres_present() {
-        eprintln!("skipped: a local PostgreSQL answers on this machine");
+        eprintln!("skipped: a local PostgreSQL or Redis answers on this machine");
         return;
     }
     let out = Command::new(env!("CARGO_BIN_EXE_logstag"))

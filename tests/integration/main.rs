@@ -9,6 +9,8 @@ mod health_live;
 mod pipeline_live;
 mod postgres_live;
 mod prometheus_live;
+mod redis_live;
+mod redis_scheduler_live;
 mod schema_live;
 mod secrets;
 mod support;

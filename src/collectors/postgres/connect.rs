@@ -328,6 +328,7 @@ pub(crate) mod tests {
             query_timeout: Duration::from_secs(5),
             lock_timeout: Duration::from_millis(500),
             cloud: Default::default(),
+            keyspace: Default::default(),
         }
     }
 

@@ -29,7 +29,7 @@ use tokio_postgres::Row;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 
-pub use connect::{describe_connect_error, driver_config, startup_options};
+pub use connect::{describe_connect_error, driver_config, startup_options, tls_config};
 
 /// Oldest server whose views our queries know.
 const MIN_VERSION_NUM: i32 = 120_000;
@@ -322,6 +322,7 @@ mod tests {
             query_timeout: Duration::from_secs(5),
             lock_timeout: Duration::from_secs(1),
             cloud: Default::default(),
+            keyspace: Default::default(),
         };
         let mut c = PostgresCollector::new(&target);
         let err = c.ensure_connected().await.err().map(|e| e.to_string()).unwrap_or_default();

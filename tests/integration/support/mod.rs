@@ -3,4 +3,5 @@
 pub mod agent;
 pub mod openmetrics;
 pub mod postgres;
+pub mod redis;
 pub mod terminal;

@@ -261,6 +261,7 @@ impl TestCluster {
             query_timeout: Duration::from_secs(10),
             lock_timeout: Duration::from_secs(1),
             cloud: Default::default(),
+            keyspace: Default::default(),
         }
     }
 

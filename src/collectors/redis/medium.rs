@@ -1,0 +1,343 @@
+//! Medium tier: per-command statistics (deltas, our own calls taken out), slow log
+//! (deduplicated by id), replication, persistence, keyspace, latency spikes and
+//! MEMORY STATS.
+
+use super::connect::SentMark;
+use super::parse::info::CommandStat;
+use super::parse::replies::{self, Role};
+use super::parse::{Info, slowlog};
+use super::{RedisCollector, commands};
+use crate::collectors::delta::counter_delta;
+use crate::collectors::{CollectError, Collected};
+use crate::model::{
+    Metric, QueryStat, QueryStatsSnapshot, Replica, Replication, SampleBody, ServerRole, SlowLogSnapshot,
+    StatsAvailability, Timestamp, WalReceiver, metric,
+};
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// Redis-only metric: MEMORY STATS fields, key = field name, in the unit Redis gives
+/// (bytes, ratios, percentages).
+pub const MEMORY_STATS: &str = "memory_stats";
+/// Redis-only metric: p99 latency of a command since the server started (latencystats), µs.
+pub const COMMAND_P99_USEC: &str = "command_p99_usec";
+
+/// The MEMORY STATS fields worth a series; the rest (per-db tables…) is detail.
+const MEMORY_FIELDS: &[&str] = &[
+    "peak.allocated",
+    "total.allocated",
+    "startup.allocated",
+    "replication.backlog",
+    "clients.slaves",
+    "clients.normal",
+    "aof.buffer",
+    "lua.caches",
+    "functions.caches",
+    "overhead.total",
+    "keys.count",
+    "keys.bytes-per-key",
+    "dataset.bytes",
+    "dataset.percentage",
+    "peak.percentage",
+    "allocator-fragmentation.ratio",
+    "allocator-rss.ratio",
+    "rss-overhead.ratio",
+    "fragmentation",
+    "fragmentation.bytes",
+];
+
+#[derive(Debug, Default)]
+pub struct MediumState {
+    previous: Option<Previous>,
+    /// Highest slow-log id seen; kept across reconnects (a restart shows as ids going back).
+    slowlog_last_id: Option<u64>,
+    slowlog_read_at: Option<Instant>,
+    /// Time of the newest spike seen per latency event; None before the first read.
+    latency_seen: Option<BTreeMap<String, i64>>,
+}
+
+#[derive(Debug)]
+struct Previous {
+    at: Instant,
+    taken: Timestamp,
+    stats: BTreeMap<String, CommandStat>,
+    mark: SentMark,
+}
+
+impl MediumState {
+    pub fn forget(&mut self) {
+        self.previous = None;
+    }
+}
+
+impl RedisCollector {
+    pub(super) async fn collect_medium(&mut self) -> Result<Collected, CollectError> {
+        let mut problems = Vec::new();
+        let mut bodies = Vec::new();
+        let mut metrics = Vec::new();
+        let mark = self.conn.as_ref().map(|c| c.mark()).unwrap_or_default();
+        let (read_at, taken) = (Instant::now(), Timestamp::now());
+        let info = self.call_text(&commands::INFO_MEDIUM, &mut problems).await?.map(|t| Info::parse(&t));
+        let role = match self.call(&commands::ROLE, &[], &mut problems).await? {
+            Some(reply) => replies::role(&reply),
+            None => None,
+        };
+        if let Some(info) = &info {
+            let stats = info.commandstats();
+            let previous = self.medium.previous.take();
+            let (snapshot, command_metrics) = query_stats(previous.as_ref(), &stats, &mark, read_at);
+            bodies.push(SampleBody::Queries(snapshot));
+            metrics.extend(command_metrics);
+            metrics.extend(latency_percentiles(info, &stats, previous.as_ref()));
+            self.medium.previous = Some(Previous { at: read_at, taken, stats, mark });
+            let (replication, replication_metrics) = replication(info, role.as_ref());
+            bodies.push(SampleBody::Replication(replication));
+            metrics.extend(replication_metrics);
+            metrics.extend(persistence_metrics(info, taken));
+            self.persistence = persistence_facts(info);
+            let keyspace = self.keyspace(info);
+            metrics.push(Metric::new(
+                metric::KEYS_TOTAL,
+                keyspace.databases.iter().map(|d| d.keys as f64).sum(),
+            ));
+            bodies.push(SampleBody::Keyspace(keyspace));
+        }
+        let (slow, slow_metrics) = self.read_slowlog(&mut problems).await?;
+        bodies.push(SampleBody::SlowLog(slow));
+        metrics.extend(slow_metrics);
+        if let Some(reply) = self.call(&commands::LATENCY_LATEST, &[], &mut problems).await? {
+            let events = replies::latency_latest(&reply);
+            metrics.extend(new_spikes(&mut self.medium.latency_seen, &events));
+        }
+        if let Some(reply) = self.call(&commands::MEMORY_STATS, &[], &mut problems).await? {
+            metrics.extend(
+                replies::memory_stats(&reply)
+                    .into_iter()
+                    .filter(|(name, _)| MEMORY_FIELDS.contains(&name.as_str()))
+                    .map(|(name, v)| Metric::keyed(MEMORY_STATS, name, v)),
+            );
+        }
+        bodies.push(SampleBody::Metrics(metrics));
+        Ok(Collected { bodies, problems })
+    }
+
+    async fn read_slowlog(
+        &mut self,
+        problems: &mut Vec<String>,
+    ) -> Result<(SlowLogSnapshot, Vec<Metric>), CollectError> {
+        let length = match self.call(&commands::SLOWLOG_LEN, &[], problems).await? {
+            Some(reply) => super::parse::value::int(&reply).and_then(|n| u64::try_from(n).ok()),
+            None => None,
+        };
+        let reply = match self.call_raw(&commands::SLOWLOG_GET, &[]).await? {
+            Ok(reply) => reply,
+            Err(refusal) => {
+                problems.push(super::refusal_problem(&commands::SLOWLOG_GET, &refusal));
+                let availability = StatsAvailability::Unavailable(format!("SLOWLOG GET: {}", refusal.reason));
+                return Ok((
+                    SlowLogSnapshot { availability, entries: Vec::new(), length, missed: 0 },
+                    Vec::new(),
+                ));
+            }
+        };
+        let fresh = slowlog::fresh(slowlog::entries(&reply), self.medium.slowlog_last_id);
+        self.medium.slowlog_last_id = fresh.last_id;
+        // Our own monitoring commands are logged too when the threshold is low; they are
+        // not the application's slow queries.
+        let entries: Vec<_> = fresh.entries.into_iter().filter(|e| e.client_name != "logstag").collect();
+        let now = Instant::now();
+        let mut metrics = Vec::new();
+        if let Some(before) = self.medium.slowlog_read_at {
+            let minutes = now.duration_since(before).as_secs_f64() / 60.0;
+            if minutes > 0.0 {
+                metrics.push(Metric::new(metric::SLOW_ENTRIES_PER_MIN, entries.len() as f64 / minutes));
+            }
+        }
+        self.medium.slowlog_read_at = Some(now);
+        let snapshot = SlowLogSnapshot {
+            availability: StatsAvailability::Available,
+            entries,
+            length,
+            missed: fresh.missed,
+        };
+        Ok((snapshot, metrics))
+    }
+}
+
+/// Per-command deltas since the previous read, our own calls subtracted (their time
+/// in proportion). The first read is the baseline: no rows, `since: None`.
+fn query_stats(
+    previous: Option<&Previous>,
+    stats: &BTreeMap<String, CommandStat>,
+    mark: &SentMark,
+    now: Instant,
+) -> (QueryStatsSnapshot, Vec<Metric>) {
+    let mut snapshot = QueryStatsSnapshot {
+        availability: StatsAvailability::Available,
+        since: previous.map(|p| p.taken),
+        stats: Vec::new(),
+        tracked: stats.len() as u64,
+        reset_detected: false,
+        evicted: None,
+    };
+    let mut metrics = Vec::new();
+    let Some(prev) = previous else {
+        return (snapshot, metrics);
+    };
+    let secs = now.duration_since(prev.at).as_secs_f64();
+    let (_, ours) = mark.since(&prev.mark);
+    snapshot.reset_detected = prev.stats.keys().any(|name| !stats.contains_key(name));
+    for (name, current) in stats {
+        let before = prev.stats.get(name).copied().unwrap_or_default();
+        let (calls_all, reset) = counter_delta(before.calls, current.calls);
+        let (usec_all, _) = counter_delta(before.usec, current.usec);
+        let failed = counter_delta(before.failed_calls, current.failed_calls).0
+            + counter_delta(before.rejected_calls, current.rejected_calls).0;
+        snapshot.reset_detected |= reset;
+        let calls = calls_all.saturating_sub(ours.get(name.as_str()).copied().unwrap_or(0));
+        let usec = if calls_all == 0 { 0.0 } else { usec_all as f64 * calls as f64 / calls_all as f64 };
+        if calls == 0 && failed == 0 {
+            continue;
+        }
+        let total_time_ms = usec / 1000.0;
+        snapshot.stats.push(QueryStat {
+            id: format!("cmd:{name}"),
+            text: name.clone(),
+            calls,
+            total_time_ms,
+            mean_time_ms: if calls > 0 { total_time_ms / calls as f64 } else { 0.0 },
+            ..QueryStat::default()
+        });
+        if secs > 0.0 {
+            metrics.push(Metric::keyed(metric::COMMAND_CALLS_PER_S, name.clone(), calls as f64 / secs));
+            metrics.push(Metric::keyed(metric::COMMAND_FAILED_PER_S, name.clone(), failed as f64 / secs));
+        }
+        if calls > 0 {
+            metrics.push(Metric::keyed(metric::COMMAND_USEC_PER_CALL, name.clone(), usec / calls as f64));
+        }
+    }
+    snapshot.stats.sort_by(|a, b| b.total_time_ms.total_cmp(&a.total_time_ms).then(a.text.cmp(&b.text)));
+    (snapshot, metrics)
+}
+
+/// p99 of the commands that ran since the previous read.
+fn latency_percentiles(
+    info: &Info,
+    stats: &BTreeMap<String, CommandStat>,
+    previous: Option<&Previous>,
+) -> Vec<Metric> {
+    let Some(prev) = previous else { return Vec::new() };
+    info.latencystats()
+        .into_iter()
+        .filter(|(name, _)| {
+            let before = prev.stats.get(name).map_or(0, |s| s.calls);
+            stats.get(name).is_some_and(|s| s.calls != before)
+        })
+        .filter_map(|(name, p)| Some(Metric::keyed(COMMAND_P99_USEC, name, *p.get("p99")?)))
+        .collect()
+}
+
+/// The replication picture from INFO replication, refined by ROLE when permitted.
+pub fn replication(info: &Info, role: Option<&Role>) -> (Replication, Vec<Metric>) {
+    let is_replica = match role {
+        Some(Role::Replica { .. }) => true,
+        Some(_) => false,
+        None => matches!(info.get("role"), Some("slave" | "replica")),
+    };
+    let mut metrics = Vec::new();
+    let mut out = Replication::default();
+    if is_replica {
+        out.role = ServerRole::Standby;
+        let sender = match (info.get("master_host"), info.get("master_port"), role) {
+            (Some(h), Some(p), _) => format!("{h}:{p}"),
+            (_, _, Some(Role::Replica { primary, .. })) => primary.clone(),
+            _ => String::new(),
+        };
+        let status = info.get("master_link_status").unwrap_or_default().to_owned();
+        let io_age = info.i64("master_last_io_seconds_ago").filter(|s| *s >= 0).map(|s| s as f64);
+        metrics.push(Metric::new(metric::REPLICATION_LINK_UP, if status == "up" { 1.0 } else { 0.0 }));
+        if let Some(age) = io_age.filter(|_| status == "up") {
+            metrics.push(Metric::new(metric::REPLICATION_LAG_S, age));
+        }
+        out.receiver = Some(WalReceiver { status, sender, last_msg_age_s: io_age, replay_delay_s: None });
+        return (out, metrics);
+    }
+    let primary_offset = info.u64("master_repl_offset");
+    out.replicas = info
+        .replicas()
+        .into_iter()
+        .map(|r| {
+            let name = match r.port {
+                Some(port) => format!("{}:{port}", r.ip),
+                None => r.ip.clone(),
+            };
+            Replica {
+                name,
+                client: r.ip,
+                state: r.state,
+                sync_state: String::new(),
+                write_lag_ms: None,
+                flush_lag_ms: None,
+                replay_lag_ms: r.lag_s.map(|s| s as f64 * 1000.0),
+                replay_lag_bytes: primary_offset.zip(r.offset).map(|(p, o)| p.saturating_sub(o)),
+            }
+        })
+        .collect();
+    if let Some(n) = info.u64("connected_slaves") {
+        metrics.push(Metric::new(metric::CONNECTED_REPLICAS, n as f64));
+    }
+    if let Some(worst) = out.replicas.iter().filter_map(|r| r.replay_lag_ms).reduce(f64::max) {
+        metrics.push(Metric::new(metric::REPLICATION_LAG_S, worst / 1000.0));
+    }
+    (out, metrics)
+}
+
+fn persistence_ok(info: &Info) -> Option<bool> {
+    let rdb = info.get("rdb_last_bgsave_status")?;
+    let aof = info.get("aof_last_write_status").unwrap_or("ok");
+    Some(rdb == "ok" && aof == "ok")
+}
+
+pub fn persistence_metrics(info: &Info, now: Timestamp) -> Vec<Metric> {
+    let mut out = Vec::new();
+    if let Some(n) = info.u64("rdb_changes_since_last_save") {
+        out.push(Metric::new(metric::UNSAVED_CHANGES, n as f64));
+    }
+    if let Some(ok) = persistence_ok(info) {
+        out.push(Metric::new(metric::PERSISTENCE_OK, if ok { 1.0 } else { 0.0 }));
+    }
+    if let Some(at) = info.i64("rdb_last_save_time").filter(|t| *t > 0) {
+        out.push(Metric::new(metric::LAST_SAVE_AGE_S, (now.millis() / 1000 - at).max(0) as f64));
+    }
+    out
+}
+
+/// Persistence status words for the low tier's posture facts.
+fn persistence_facts(info: &Info) -> Vec<(String, String)> {
+    ["rdb_last_bgsave_status", "aof_last_write_status"]
+        .iter()
+        .filter_map(|k| Some((format!("persistence.{k}"), info.get(k)?.to_owned())))
+        .collect()
+}
+
+/// Spikes newer than the last seen of their event. The first read only sets the
+/// baseline: LATENCY LATEST keeps spikes for ever, and an old one is not news.
+fn new_spikes(seen: &mut Option<BTreeMap<String, i64>>, events: &[replies::LatencyEvent]) -> Vec<Metric> {
+    let first = seen.is_none();
+    let seen = seen.get_or_insert_with(BTreeMap::new);
+    let mut out = Vec::new();
+    for e in events {
+        let newer = seen.get(&e.event).is_none_or(|t| e.at_s > *t);
+        if newer && !first {
+            out.push(Metric::keyed(metric::LATENCY_SPIKE_MS, e.event.clone(), e.latest_ms as f64));
+        }
+        if newer {
+            seen.insert(e.event.clone(), e.at_s);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "medium_tests.rs"]
+mod tests;

@@ -1,0 +1,227 @@
+//! The Redis collector against a real `redis-server` started by the test: slow log,
+//! blocked clients, rates with our own load taken out, authentication, TLS, sampler.
+
+use crate::support::redis::TestRedis;
+use logstag::collectors::redis::RedisCollector;
+use logstag::collectors::{Collected, Collector};
+use logstag::config::{Secret, TlsMode};
+use logstag::model::{
+    ActivitySnapshot, KeyspaceSnapshot, Metric, QueryStatsSnapshot, SampleBody, SessionState,
+    SlowLogSnapshot, Tier, WaitCategory, metric,
+};
+use std::time::Duration;
+
+async fn connected(server: &TestRedis) -> RedisCollector {
+    let mut c = RedisCollector::new(&server.target("r"));
+    let version = c.ensure_connected().await.unwrap();
+    assert!(version.starts_with("Redis 7."), "{version}");
+    c
+}
+
+fn slowlog(c: &Collected) -> &SlowLogSnapshot {
+    c.bodies.iter().find_map(|b| if let SampleBody::SlowLog(s) = b { Some(s) } else { None }).unwrap()
+}
+
+fn activity(c: &Collected) -> &ActivitySnapshot {
+    c.bodies.iter().find_map(|b| if let SampleBody::Activity(a) = b { Some(a) } else { None }).unwrap()
+}
+
+fn queries(c: &Collected) -> &QueryStatsSnapshot {
+    c.bodies.iter().find_map(|b| if let SampleBody::Queries(q) = b { Some(q) } else { None }).unwrap()
+}
+
+fn metrics(c: &Collected) -> Vec<Metric> {
+    c.bodies
+        .iter()
+        .filter_map(|b| if let SampleBody::Metrics(m) = b { Some(m.clone()) } else { None })
+        .flatten()
+        .collect()
+}
+
+fn gauge(c: &Collected, name: &str) -> Option<f64> {
+    metrics(c).iter().find(|m| m.name == name && m.key.is_empty()).map(|m| m.value)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_entries_appear_with_their_command_names_once() {
+    let server = TestRedis::start();
+    let mut admin = server.admin();
+    // The DBA's setting, not ours: log every command.
+    redis::cmd("CONFIG").arg("SET").arg("slowlog-log-slower-than").arg("0").exec(&mut admin).unwrap();
+    redis::cmd("SET").arg("greeting").arg("hello").exec(&mut admin).unwrap();
+    redis::cmd("LPUSH").arg("queue").arg("job").exec(&mut admin).unwrap();
+    let mut c = connected(&server).await;
+
+    let first = c.collect(Tier::Medium).await.unwrap();
+    assert!(first.problems.is_empty(), "{:?}", first.problems);
+    let log = slowlog(&first);
+    let commands: Vec<&str> = log.entries.iter().map(|e| e.command.as_str()).collect();
+    assert!(commands.contains(&"SET") && commands.contains(&"LPUSH"), "{commands:?}");
+    assert!(commands.contains(&"CONFIG SET"), "{commands:?}");
+    let set = log.entries.iter().find(|e| e.command == "SET").unwrap();
+    assert_eq!(set.args, ["greeting", "hello"]);
+    assert!(set.client.starts_with("127.0.0.1:"), "{set:?}");
+    assert!(log.entries.iter().all(|e| e.client_name != "logstag"), "our own commands are left out");
+    assert!(log.length.is_some_and(|n| n >= 3));
+
+    redis::cmd("GET").arg("greeting").exec(&mut admin).unwrap();
+    let second = c.collect(Tier::Medium).await.unwrap();
+    let again = slowlog(&second);
+    let first_ids: Vec<u64> = log.entries.iter().map(|e| e.id).collect();
+    assert!(again.entries.iter().all(|e| !first_ids.contains(&e.id)), "no entry twice");
+    let commands: Vec<&str> = again.entries.iter().map(|e| e.command.as_str()).collect();
+    assert_eq!(commands, ["GET"], "only what ran since the first read");
+    assert!(metrics(&second).iter().any(|m| m.name == metric::SLOW_ENTRIES_PER_MIN && m.value > 0.0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_blocked_in_blpop_shows_as_blocked() {
+    let server = TestRedis::start();
+    let mut waiter = server.admin();
+    redis::cmd("CLIENT").arg("SETNAME").arg("waiter").exec(&mut waiter).unwrap();
+    let blocked = std::thread::spawn(move || {
+        let popped: Option<(String, String)> =
+            redis::cmd("BLPOP").arg("jobs").arg(20).query(&mut waiter).unwrap();
+        popped
+    });
+    let mut c = connected(&server).await;
+    let mut found = None;
+    for _ in 0..50 {
+        let round = c.collect(Tier::High).await.unwrap();
+        // INFO is read just before CLIENT LIST: the BLPOP may land in between.
+        let counted = gauge(&round, metric::BLOCKED_SESSIONS) == Some(1.0);
+        if let Some(s) =
+            activity(&round).sessions.iter().find(|s| s.application == "waiter" && s.wait.is_some())
+            && counted
+        {
+            found = Some(s.clone());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let session = found.expect("the BLPOP client is listed as blocked");
+    assert_eq!(session.state, SessionState::Active);
+    assert_eq!(session.native_state, "blocked");
+    let wait = session.wait.unwrap();
+    assert_eq!((wait.category, wait.event.as_str()), (WaitCategory::Client, "blocked in blpop"));
+    redis::cmd("RPUSH").arg("jobs").arg("one").exec(&mut server.admin()).unwrap();
+    assert_eq!(blocked.join().unwrap(), Some(("jobs".to_owned(), "one".to_owned())));
+    // Our own connection is never in the list.
+    let round = c.collect(Tier::High).await.unwrap();
+    assert!(activity(&round).sessions.iter().all(|s| s.application != "logstag"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ops_per_second_is_zero_when_idle_and_counts_real_load() {
+    let server = TestRedis::start();
+    let mut c = connected(&server).await;
+    c.collect(Tier::High).await.unwrap();
+    c.collect(Tier::Medium).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Only our own commands ran in between (the medium round's included).
+    let idle = c.collect(Tier::High).await.unwrap();
+    assert_eq!(gauge(&idle, metric::TPS), Some(0.0));
+    let idle_queries = c.collect(Tier::Medium).await.unwrap();
+    assert!(queries(&idle_queries).since.is_some());
+    assert!(queries(&idle_queries).stats.is_empty(), "{:?}", queries(&idle_queries).stats);
+
+    let mut admin = server.admin();
+    for i in 0..2000 {
+        redis::cmd("SET").arg(format!("k{i}")).arg(i).exec(&mut admin).unwrap();
+    }
+    let busy = c.collect(Tier::High).await.unwrap();
+    let tps = gauge(&busy, metric::TPS).unwrap();
+    assert!(tps > 0.0, "{tps}");
+    let busy_queries = c.collect(Tier::Medium).await.unwrap();
+    let set = queries(&busy_queries).stats.iter().find(|s| s.text == "set").expect("set in the statistics");
+    assert_eq!(set.calls, 2000);
+    assert!(queries(&busy_queries).stats.iter().all(|s| s.text != "info"), "our INFO calls are not load");
+    assert!(metrics(&busy_queries).iter().any(|m| m.name == metric::KEYS_TOTAL && m.value == 2000.0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_protected_server_is_read_with_the_configured_password() {
+    let server = TestRedis::start_with_password("s3cret-redis-pw");
+    let mut c = connected(&server).await;
+    let round = c.collect(Tier::High).await.unwrap();
+    assert!(round.problems.is_empty(), "{:?}", round.problems);
+    assert!(gauge(&round, metric::CONNECTIONS).is_some_and(|n| n >= 1.0));
+    let low = c.collect(Tier::Low).await.unwrap();
+    let settings =
+        low.bodies.iter().find_map(|b| if let SampleBody::Settings(s) = b { Some(s) } else { None });
+    let requirepass = settings.unwrap().iter().find(|s| s.name == "requirepass").unwrap();
+    assert_eq!(requirepass.value, "(set)");
+    assert!(!format!("{:?}", low.bodies).contains("s3cret-redis-pw"), "the password never leaves CONFIG GET");
+
+    let mut wrong = server.target("r");
+    wrong.password = Secret::new("not-the-password");
+    let err = RedisCollector::new(&wrong).ensure_connected().await.unwrap_err().to_string();
+    assert!(err.contains("authentication failed"), "{err}");
+    assert!(err.contains("127.0.0.1"), "{err}");
+    assert!(!err.contains("not-the-password") && !err.contains("s3cret-redis-pw"), "{err}");
+    let mut none = server.target("r");
+    none.password = Secret::new("");
+    let err = RedisCollector::new(&none).ensure_connected().await.unwrap_err().to_string();
+    assert!(err.contains("asks for a password and none is configured"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_with_verification_and_a_wrong_ca_is_refused_clearly() {
+    let server = TestRedis::start_tls();
+    let mut target = server.target("tls");
+    target.tls.mode = TlsMode::VerifyFull;
+    target.tls.ca_file = Some(server.ca_cert());
+    let mut c = RedisCollector::new(&target);
+    assert!(c.ensure_connected().await.unwrap().starts_with("Redis 7."));
+    let round = c.collect(Tier::High).await.unwrap();
+    assert!(round.problems.is_empty(), "{:?}", round.problems);
+
+    let other = TestRedis::start_tls();
+    target.tls.ca_file = Some(other.ca_cert());
+    let err = RedisCollector::new(&target).ensure_connected().await.unwrap_err().to_string();
+    assert!(err.contains("TLS failure") && err.to_lowercase().contains("certificate"), "{err}");
+    assert!(err.contains("tls.ca_file"), "the message says what to do: {err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_big_key_sampler_finds_the_biggest_key() {
+    let server = TestRedis::start();
+    let mut admin = server.admin();
+    for i in 0..300 {
+        redis::cmd("SET").arg(format!("small:{i}")).arg("x").exec(&mut admin).unwrap();
+    }
+    redis::cmd("SET").arg("big:blob").arg("y".repeat(100_000)).exec(&mut admin).unwrap();
+    redis::cmd("RPUSH").arg("big:list").arg(vec!["z".repeat(1000); 20]).exec(&mut admin).unwrap();
+    let mut target = server.target("sampler");
+    target.keyspace.big_keys = true;
+    target.keyspace.keys_per_second = 5_000;
+    target.keyspace.top = 3;
+    let mut c = RedisCollector::new(&target);
+    c.ensure_connected().await.unwrap();
+    let round = c.collect(Tier::Schema).await.unwrap();
+    let keyspace: &KeyspaceSnapshot = round
+        .bodies
+        .iter()
+        .find_map(|b| if let SampleBody::Keyspace(k) = b { Some(k) } else { None })
+        .unwrap();
+    assert_eq!(keyspace.databases[0].keys, 302);
+    let top: Vec<(&str, &str)> =
+        keyspace.big_keys.iter().map(|k| (k.key.as_str(), k.key_type.as_str())).collect();
+    assert_eq!(top[..2], [("big:blob", "string"), ("big:list", "list")]);
+    assert_eq!(top.len(), 3);
+    let run = keyspace.sampler.as_ref().unwrap();
+    assert_eq!((run.keys_sampled, run.stopped.as_deref()), (302, None));
+
+    // A small scan_limit stops the pass and says why.
+    target.keyspace.scan_limit = 50;
+    let mut c = RedisCollector::new(&target);
+    c.ensure_connected().await.unwrap();
+    let round = c.collect(Tier::Schema).await.unwrap();
+    let run = round
+        .bodies
+        .iter()
+        .find_map(|b| if let SampleBody::Keyspace(k) = b { k.sampler.clone() } else { None })
+        .unwrap();
+    assert_eq!(run.keys_sampled, 50);
+    assert!(run.stopped.is_some_and(|s| s.contains("scan_limit")));
+}

@@ -1,0 +1,169 @@
+//! A throwaway `redis-server` per test on a free loopback port: no persistence, its own
+//! temp directory, killed on drop. Optionally password-protected or TLS-only (a test CA
+//! made with rcgen signs a certificate for 127.0.0.1 and localhost).
+
+use logstag::collectors::registry::Engine;
+use logstag::config::{Intervals, Secret, TargetConfig, TlsConfig, TlsMode};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+pub struct TestRedis {
+    dir: TempDir,
+    child: Option<Child>,
+    pub port: u16,
+    pub password: Option<String>,
+    tls: bool,
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("local addr").port()
+}
+
+impl TestRedis {
+    pub fn start() -> TestRedis {
+        Self::launch(None, false)
+    }
+
+    /// `requirepass` set: the default user needs this password.
+    pub fn start_with_password(password: &str) -> TestRedis {
+        Self::launch(Some(password.to_owned()), false)
+    }
+
+    /// TLS only (`--port 0 --tls-port N`), server certificate from `ca_cert()`.
+    pub fn start_tls() -> TestRedis {
+        Self::launch(None, true)
+    }
+
+    fn launch(password: Option<String>, tls: bool) -> TestRedis {
+        let dir = tempfile::Builder::new().prefix("logstag-redis-").tempdir().expect("tempdir");
+        let mut server = TestRedis { dir, child: None, port: free_port(), password, tls };
+        if tls {
+            server.make_certificates();
+        }
+        server.start_again();
+        server
+    }
+
+    /// Starts (or restarts, on the same port) and waits until it answers.
+    pub fn start_again(&mut self) {
+        let d = self.dir.path();
+        let port = self.port.to_string();
+        let mut cmd = Command::new("redis-server");
+        cmd.args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir"]).arg(d);
+        if self.tls {
+            cmd.args(["--port", "0", "--tls-port", &port, "--tls-auth-clients", "no"])
+                .arg("--tls-cert-file")
+                .arg(d.join("server.crt"))
+                .arg("--tls-key-file")
+                .arg(d.join("server.key"))
+                .arg("--tls-ca-cert-file")
+                .arg(self.ca_cert());
+        } else {
+            cmd.args(["--port", &port]);
+        }
+        if let Some(pw) = &self.password {
+            cmd.args(["--requirepass", pw]);
+        }
+        let log = std::fs::File::create(d.join("server.log")).expect("log file");
+        cmd.stdin(Stdio::null()).stdout(log.try_clone().expect("log")).stderr(log);
+        self.child = Some(cmd.spawn().expect("run redis-server (is it installed?)"));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.answers() {
+            if Instant::now() > deadline {
+                let log = std::fs::read_to_string(d.join("server.log")).unwrap_or_default();
+                panic!("redis-server did not start on port {}:\n{log}", self.port);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Kills the server (the collector then sees its connection drop).
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn answers(&self) -> bool {
+        let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) else { return false };
+        if self.tls {
+            // The handshake is the client's business; an open port is enough here.
+            return true;
+        }
+        let _ = s.set_read_timeout(Some(Duration::from_millis(500)));
+        let mut buf = [0u8; 64];
+        // +PONG, or -NOAUTH from a password-protected server: either way it is up.
+        s.write_all(b"PING\r\n").is_ok() && s.read(&mut buf).is_ok_and(|n| n > 0)
+    }
+
+    pub fn ca_cert(&self) -> PathBuf {
+        self.dir.path().join("ca.crt")
+    }
+
+    fn make_certificates(&self) {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+        let ca_key = KeyPair::generate().expect("CA key");
+        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.distinguished_name.push(DnType::CommonName, "logstag-test-ca");
+        ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let ca_cert = ca.self_signed(&ca_key).expect("CA certificate");
+        let issuer = Issuer::new(ca, ca_key);
+        let server_key = KeyPair::generate().expect("server key");
+        let mut server =
+            CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()]).expect("params");
+        server.distinguished_name.push(DnType::CommonName, "localhost");
+        let server_cert = server.signed_by(&server_key, &issuer).expect("server certificate");
+        let d = self.dir.path();
+        std::fs::write(d.join("ca.crt"), ca_cert.pem()).expect("write ca");
+        std::fs::write(d.join("server.crt"), server_cert.pem()).expect("write cert");
+        std::fs::write(d.join("server.key"), server_key.serialize_pem()).expect("write key");
+    }
+
+    /// A synchronous admin connection for the test's own setup (CONFIG SET, ACL SETUSER,
+    /// load). Logstag never sends such commands; the tests do, as the DBA would.
+    pub fn admin(&self) -> redis::Connection {
+        let auth = self.password.as_ref().map(|p| format!(":{p}@")).unwrap_or_default();
+        let url = format!("redis://{auth}127.0.0.1:{}/0", self.port);
+        redis::Client::open(url).expect("client").get_connection().expect("admin connection")
+    }
+
+    /// A target as the config would give it: password from the server, db 0, fast tiers.
+    pub fn target(&self, name: &str) -> TargetConfig {
+        TargetConfig {
+            name: name.to_owned(),
+            engine: Engine::Redis,
+            platform: "self-hosted".to_owned(),
+            host: "127.0.0.1".to_owned(),
+            port: self.port,
+            username: String::new(),
+            password: Secret::new(self.password.clone().unwrap_or_default()),
+            database: "0".to_owned(),
+            tls: TlsConfig { mode: TlsMode::Disable, ca_file: None },
+            intervals: Intervals {
+                high: Some(Duration::from_secs(1)),
+                medium: Some(Duration::from_secs(1)),
+                low: Some(Duration::from_secs(1)),
+                schema: None,
+            },
+            tags: vec![],
+            connect_timeout: Duration::from_secs(3),
+            query_timeout: Duration::from_secs(3),
+            lock_timeout: Duration::from_secs(1),
+            cloud: Default::default(),
+            keyspace: Default::default(),
+        }
+    }
+}
+
+impl Drop for TestRedis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
