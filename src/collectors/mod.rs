@@ -6,6 +6,7 @@ pub mod backoff;
 pub mod delta;
 pub mod discover;
 pub mod postgres;
+pub mod redis;
 pub mod registry;
 pub mod scheduler;
 pub mod schema_diff;

@@ -209,7 +209,8 @@ impl Dashboard {
                 }
                 for id in touched {
                     let view = self.target_mut(&id);
-                    view.health_report = Some(crate::health::evaluate(&view.health_input));
+                    view.health_report =
+                        Some(crate::health::evaluate_for(&view.info.engine, &view.health_input));
                 }
             }
             UiUpdate::Series { target, metric, by_key } => {
