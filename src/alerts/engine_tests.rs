@@ -31,8 +31,14 @@ fn rule(condition: Condition, thresholds: &[(Severity, f64)], for_s: u64) -> Rul
 }
 
 fn metric_rule(thresholds: &[(Severity, f64)], for_s: u64) -> Rule {
-    let condition =
-        Condition::Metric { name: "m".into(), key: None, per_key: false, ratio_to: None, ratio_min: 0.0 };
+    let condition = Condition::Metric {
+        name: "m".into(),
+        key: None,
+        per_key: false,
+        ratio_to: None,
+        ratio_min: 0.0,
+        requires: None,
+    };
     rule(condition, thresholds, for_s)
 }
 
@@ -178,5 +184,46 @@ fn non_finite_values_change_nothing() {
     let mut engine = AlertEngine::new(vec![metric_rule(&[(Severity::High, 10.0)], 0)], BTreeMap::new());
     assert_eq!(engine.observe(&metric_at(0, 20.0)).len(), 1);
     assert!(engine.observe(&metric_at(1, f64::NAN)).is_empty());
+    assert_eq!(engine.active().len(), 1);
+}
+
+#[test]
+fn redis_rules_reach_valkey_targets_and_no_one_else() {
+    let mut redis_rule = metric_rule(&[(Severity::High, 10.0)], 0);
+    redis_rule.engine = "redis".into();
+    for (target_engine, fires) in [(Engine::Redis, true), (Engine::Valkey, true), (Engine::Postgres, false)] {
+        let engines = [(TargetId("db".into()), target_engine)].into();
+        let mut engine =
+            AlertEngine::new(vec![redis_rule.clone()], BTreeMap::new()).with_target_engines(engines);
+        assert_eq!(engine.observe(&metric_at(0, 20.0)).len(), usize::from(fires), "{target_engine:?}");
+    }
+}
+
+#[test]
+fn a_rule_with_requires_is_judged_only_past_its_gate() {
+    let condition = Condition::Metric {
+        name: "m".into(),
+        key: None,
+        per_key: false,
+        ratio_to: None,
+        ratio_min: 0.0,
+        requires: Some(("size".into(), 100.0)),
+    };
+    let mut engine = AlertEngine::new(vec![rule(condition, &[(Severity::High, 10.0)], 0)], BTreeMap::new());
+    let at = |secs: i64, value: f64, size: Option<f64>| {
+        let mut points = vec![Metric::new("m", value)];
+        points.extend(size.map(|s| Metric::new("size", s)));
+        vec![Sample {
+            target: TargetId("db".into()),
+            tier: Tier::High,
+            taken_at: Timestamp(secs * 1000),
+            body: SampleBody::Metrics(points),
+        }]
+    };
+    assert!(engine.observe(&at(0, 20.0, None)).is_empty(), "gate metric missing");
+    assert!(engine.observe(&at(10, 20.0, Some(99.0))).is_empty(), "below the gate");
+    assert_eq!(kinds(&engine.observe(&at(20, 20.0, Some(100.0)))), vec![(Kind::Fired, Severity::High)]);
+    // Below the gate again concludes nothing: the alert keeps its state.
+    assert!(engine.observe(&at(30, 1.0, Some(5.0))).is_empty());
     assert_eq!(engine.active().len(), 1);
 }

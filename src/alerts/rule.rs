@@ -71,6 +71,9 @@ pub enum Condition {
         ratio_to: Option<String>,
         /// The ratio is not judged while the denominator is below this (too little traffic).
         ratio_min: f64,
+        /// Not judged unless this other (unkeyed) metric of the same sample is at least
+        /// the given value, e.g. fragmentation only on datasets big enough to matter.
+        requires: Option<(String, f64)>,
     },
     /// One alert per session (key = session id) from `Activity` samples.
     Sessions { state: Option<SessionState>, field: SessionField },
@@ -137,8 +140,13 @@ pub struct Rule {
 
 impl Rule {
     /// Whether the rule is meant for targets of `engine` (`engine: any` fits every engine).
+    /// Valkey reuses the Redis model, so `redis` rules fit Valkey targets too.
     pub fn applies_to(&self, engine: Engine) -> bool {
-        self.engine == "any" || Engine::from_config_name(&self.engine) == Some(engine)
+        match Engine::from_config_name(&self.engine) {
+            None => self.engine == "any",
+            Some(Engine::Redis) => engine.is_key_value(),
+            Some(own) => own == engine,
+        }
     }
 
     /// The worst severity whose threshold `value` crosses, with that threshold.

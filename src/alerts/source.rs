@@ -21,7 +21,7 @@ pub struct Observation {
 pub fn observe(rule: &Rule, samples: &[&Sample]) -> Option<Observation> {
     let feeding = samples.iter().filter(|s| s.tier == rule.tier);
     match &rule.condition {
-        Condition::Metric { name, key, per_key, ratio_to, ratio_min } => {
+        Condition::Metric { name, key, per_key, ratio_to, ratio_min, requires } => {
             let metrics: Vec<(&Metric, Timestamp)> = feeding
                 .filter_map(|s| match &s.body {
                     SampleBody::Metrics(m) => Some(m.iter().map(move |p| (p, s.taken_at))),
@@ -39,6 +39,13 @@ pub fn observe(rule: &Rule, samples: &[&Sample]) -> Option<Observation> {
                 }
                 None => None,
             };
+            if let Some((gate, min)) = requires {
+                let v = metrics.iter().find(|(m, _)| &m.name == gate && m.key.is_empty())?.0.value;
+                // NaN never passes the gate.
+                if v.is_nan() || v < *min {
+                    return None;
+                }
+            }
             let scale = |v: f64| denominator.map_or(v, |d| 100.0 * v / d);
             let wanted = key.as_deref().unwrap_or("");
             let mut values = BTreeMap::new();

@@ -42,6 +42,7 @@ struct RawTemplate {
     per_key: bool,
     ratio_to: Option<String>,
     ratio_min: Option<f64>,
+    requires: Option<RawRequires>,
     sessions: Option<RawSessions>,
     blocking: Option<BlockingSelector>,
     slots: Option<SlotsSelector>,
@@ -65,6 +66,13 @@ struct RawTemplate {
 struct RawSessions {
     state: Option<SessionState>,
     field: SessionField,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRequires {
+    metric: String,
+    min: f64,
 }
 
 #[derive(Deserialize)]
@@ -180,8 +188,12 @@ fn condition(raw: &RawTemplate) -> Result<Condition, FieldProblem> {
                 .to_owned(),
         ));
     }
-    let metric_only =
-        [("key", raw.key.is_some()), ("per_key", raw.per_key), ("ratio_to", raw.ratio_to.is_some())];
+    let metric_only = [
+        ("key", raw.key.is_some()),
+        ("per_key", raw.per_key),
+        ("ratio_to", raw.ratio_to.is_some()),
+        ("requires", raw.requires.is_some()),
+    ];
     if raw.metric.is_none()
         && let Some((field, _)) = metric_only.iter().find(|(_, set)| *set)
     {
@@ -202,12 +214,16 @@ fn condition(raw: &RawTemplate) -> Result<Condition, FieldProblem> {
         if !ratio_min.is_finite() {
             return Err(("ratio_min", "must be a finite number".to_owned()));
         }
+        if raw.requires.as_ref().is_some_and(|r| !r.min.is_finite() || r.metric.trim().is_empty()) {
+            return Err(("requires", "give a metric name and a finite `min`".to_owned()));
+        }
         return Ok(Condition::Metric {
             name: name.clone(),
             key: raw.key.clone(),
             per_key: raw.per_key,
             ratio_to: raw.ratio_to.clone(),
             ratio_min,
+            requires: raw.requires.as_ref().map(|r| (r.metric.clone(), r.min)),
         });
     }
     if let Some(sessions) = &raw.sessions {

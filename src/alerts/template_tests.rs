@@ -78,3 +78,20 @@ fn garbage_never_panics() {
         assert!(e.line >= 1 && e.column >= 1, "{e}");
     }
 }
+
+#[test]
+fn requires_is_a_metric_option_with_a_finite_minimum() {
+    let gated = valid().replace("direction: above", "direction: above\nrequires: { metric: tps, min: 10 }");
+    let rule = parse("x.yaml", &gated).unwrap();
+    assert!(matches!(rule.condition, Condition::Metric { requires: Some((ref m, 10.0)), .. } if m == "tps"));
+    let e = parse(
+        "x.yaml",
+        &valid().replace("direction: above", "direction: above\nrequires: { metric: tps, min: .nan }"),
+    )
+    .unwrap_err();
+    assert_eq!(e.field, "requires", "{e}");
+    let e =
+        parse("x.yaml", &valid().replace("direction: above", "direction: above\nrequires: { metric: tps }"))
+            .unwrap_err();
+    assert!(e.to_string().contains("min"), "{e}");
+}

@@ -94,6 +94,16 @@ impl Engine {
         ENGINES.iter().find(|s| s.config_names.contains(&lower.as_str())).map(|s| s.engine)
     }
 
+    /// Back from `TargetInfo.engine` (the display name) to the engine.
+    pub fn from_display_name(name: &str) -> Option<Engine> {
+        ENGINES.iter().find(|s| s.name.eq_ignore_ascii_case(name)).map(|s| s.engine)
+    }
+
+    /// Redis and Valkey share one model, one check catalogue and one set of alert rules.
+    pub fn is_key_value(self) -> bool {
+        matches!(self, Engine::Redis | Engine::Valkey)
+    }
+
     pub fn from_url_scheme(scheme: &str) -> Option<Engine> {
         let lower = scheme.to_ascii_lowercase();
         ENGINES.iter().find(|s| s.url_schemes.contains(&lower.as_str())).map(|s| s.engine)
@@ -157,5 +167,10 @@ mod tests {
         assert_eq!(Engine::from_config_name("PostgreSQL"), Some(Engine::Postgres));
         assert_eq!(Engine::from_url_scheme("postgres"), Some(Engine::Postgres));
         assert_eq!(Engine::from_config_name("mysql"), None);
+        for spec in ENGINES {
+            assert_eq!(Engine::from_display_name(spec.name), Some(spec.engine));
+        }
+        assert_eq!(Engine::from_display_name(""), None);
+        assert!(Engine::Valkey.is_key_value() && !Engine::Postgres.is_key_value());
     }
 }

@@ -24,7 +24,8 @@ use crate::model::HealthReport;
 pub fn catalogue(engine: Engine) -> &'static [Check] {
     match engine {
         Engine::Postgres => crate::collectors::postgres::health_checks::checks(),
-        Engine::SqlServer | Engine::MongoDb | Engine::Redis | Engine::Valkey | Engine::Oracle => &[],
+        Engine::Redis | Engine::Valkey => crate::collectors::redis::health_checks::checks(),
+        Engine::SqlServer | Engine::MongoDb | Engine::Oracle => &[],
     }
 }
 
@@ -37,7 +38,14 @@ pub fn evaluate_with(checks: &[Check], input: &HealthInput) -> HealthReport {
     HealthReport { target: input.target.clone(), at: input.at, checks: results, areas, overall }
 }
 
-/// The PostgreSQL catalogue: the only engine collected today.
+/// The catalogue of the engine a target shows as (`TargetInfo.engine`, a display name);
+/// an unknown name (a target the UI learnt of from its samples only) gets PostgreSQL's.
+pub fn evaluate_for(engine_name: &str, input: &HealthInput) -> HealthReport {
+    let engine = Engine::from_display_name(engine_name).unwrap_or(Engine::Postgres);
+    evaluate_with(catalogue(engine), input)
+}
+
+/// The PostgreSQL catalogue (its tests and live checks call this).
 pub fn evaluate(input: &HealthInput) -> HealthReport {
     evaluate_with(catalogue(Engine::Postgres), input)
 }

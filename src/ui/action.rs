@@ -51,6 +51,8 @@ pub enum Action {
     ToggleSchemaChanges,
     /// Ask the current target's collector for a schema round now.
     RefreshSchema,
+    /// Queries tab of a Redis/Valkey target: slow-log entries or per-command statistics.
+    ToggleSlowLog,
 }
 
 /// What the UI loop must do outside the pure state: the only side effects there are.

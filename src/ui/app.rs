@@ -9,8 +9,9 @@ use super::dashboard::{Dashboard, TargetView};
 use super::tabs::Tab;
 use super::theme::Theme;
 use super::views::ListState;
-use super::views::activity::{self, ActivityView};
-use super::views::queries::{self, QueriesView};
+use super::views::activity::ActivityView;
+use super::views::keyvalue::KeyValueView;
+use super::views::queries::QueriesView;
 use super::views::schema::SchemaView;
 use crate::model::{AlertEvent, QueryStat, Session, TargetInfo};
 use std::collections::VecDeque;
@@ -35,6 +36,11 @@ pub enum Popup {
         key: AlertKey,
         scroll: u16,
     },
+    /// One Redis/Valkey slow-log entry, by its server id.
+    SlowEntry {
+        id: u64,
+        scroll: u16,
+    },
     /// Why and what to do for one check of the current target's health report.
     HealthCheck {
         index: usize,
@@ -52,6 +58,8 @@ pub struct App {
     pub activity: ActivityView,
     pub queries: QueriesView,
     pub schema: SchemaView,
+    /// Redis/Valkey only: the slow-log list and the big keys.
+    pub key_value: KeyValueView,
     pub targets_list: ListState,
     pub window_index: usize,
     /// Per target: the widest window whose history was requested from the store.
@@ -87,6 +95,7 @@ impl App {
             activity: ActivityView::default(),
             queries: QueriesView::default(),
             schema: SchemaView::default(),
+            key_value: KeyValueView::default(),
             targets_list: ListState::default(),
             window_index,
             loaded_window_ms: Vec::new(),
@@ -153,9 +162,11 @@ impl App {
             return;
         }
         self.seen_version = Some(key);
+        self.set_key_value(self.current().is_some_and(TargetView::is_key_value));
         let (activity, queries) = rows_of(&self.dashboard, self.history.as_ref(), self.target);
         self.activity.refresh(activity.map_or(&[][..], |(_, a)| a.sessions.as_slice()));
         self.queries.refresh(queries.map_or(&[][..], |(_, q)| q.stats.as_slice()));
+        self.refresh_slowlog();
         self.targets_list.selected = self.target;
     }
 
@@ -238,6 +249,10 @@ impl App {
                 self.schema_action(action);
             }
             Action::RefreshSchema => effects.extend(self.refresh_schema_now()),
+            Action::ToggleSlowLog => {
+                self.toggle_slowlog();
+                self.invalidate();
+            }
         }
         // Whatever changed the target or the window, the charts get their history.
         effects.extend(self.history_requests());
@@ -291,8 +306,16 @@ impl App {
 
     fn sort(&mut self, action: Action) {
         let (sort, columns) = match self.tab {
-            Tab::Activity => (&mut self.activity.sort, &activity::COLUMNS[..]),
-            Tab::Queries => (&mut self.queries.sort, &queries::COLUMNS[..]),
+            // Slow-log entries stay newest first.
+            Tab::Queries if self.key_value.slowlog_mode => return,
+            Tab::Activity => {
+                let columns = self.activity.columns();
+                (&mut self.activity.sort, columns)
+            }
+            Tab::Queries => {
+                let columns = self.queries.columns();
+                (&mut self.queries.sort, columns)
+            }
             _ => return,
         };
         match action {
@@ -303,12 +326,19 @@ impl App {
     }
 
     fn navigate(&mut self, action: Action) {
+        if self.popup.is_none()
+            && let Some((list, len)) = self.key_value_list()
+        {
+            list.apply(action, len);
+            return;
+        }
         match (&mut self.popup, self.tab) {
             (
                 Some(
                     Popup::Help { scroll }
                     | Popup::Session { scroll, .. }
                     | Popup::Query { scroll, .. }
+                    | Popup::SlowEntry { scroll, .. }
                     | Popup::Alert { scroll, .. }
                     | Popup::HealthCheck { scroll, .. },
                 ),
@@ -354,6 +384,7 @@ impl App {
                     self.popup = Some(Popup::Session { id: s.id, scroll: 0 });
                 }
             }
+            Tab::Queries if self.key_value.slowlog_mode => self.open_slow_entry(),
             Tab::Queries => {
                 let selected = self.queries.selected(self.query_stats()).map(|q| q.id.clone());
                 if let (Some(id), Some(target)) = (selected, self.current().map(|t| t.info.id.clone())) {

@@ -15,7 +15,9 @@ impl App {
         let mut contexts = match &self.popup {
             Some(Popup::Help { .. }) => vec![Context::Help, Context::Global],
             Some(Popup::Session { .. }) => vec![Context::SessionDetail, Context::Detail, Context::Global],
-            Some(Popup::Query { .. } | Popup::HealthCheck { .. }) => vec![Context::Detail, Context::Global],
+            Some(Popup::Query { .. } | Popup::SlowEntry { .. } | Popup::HealthCheck { .. }) => {
+                vec![Context::Detail, Context::Global]
+            }
             Some(Popup::Alert { .. }) => vec![Context::AlertDetail, Context::Detail, Context::Global],
             None if !self.alert_popups.is_empty() => {
                 let mut c = vec![Context::AlertPopup];
@@ -36,8 +38,11 @@ impl App {
         if self.tab == Tab::Activity {
             contexts.push(Context::Activity);
         }
+        if self.tab == Tab::Queries && self.is_key_value() {
+            contexts.push(Context::SlowLog);
+        }
         if self.tab == Tab::Schema {
-            contexts.push(Context::Schema);
+            contexts.push(if self.is_key_value() { Context::Keyspace } else { Context::Schema });
         }
         if self.tab == Tab::Alerts {
             contexts.push(Context::Alerts);

@@ -24,11 +24,14 @@ impl App {
 
     pub(super) fn copy(&mut self, action: Action, effects: &mut Vec<Effect>) {
         let text = match (self.tab, action) {
+            (Tab::Queries, Action::Copy) if self.key_value.slowlog_mode => self.slow_entry_text(),
             (Tab::Queries, Action::Copy) => self.focused_query().map(|q| q.text.clone()),
             (Tab::Activity, Action::Copy) => self.focused_session().map(|s| s.query.clone()),
-            (Tab::Activity, Action::CopyCancel) => self.focused_session().map(|s| cancel_statement(s.id)),
+            (Tab::Activity, Action::CopyCancel) => {
+                self.focused_session().map(|s| cancel_statement(self.activity.key_value, s.id))
+            }
             (Tab::Activity, Action::CopyTerminate) => {
-                self.focused_session().map(|s| terminate_statement(s.id))
+                self.focused_session().map(|s| terminate_statement(self.activity.key_value, s.id))
             }
             _ => None,
         };
@@ -43,11 +46,12 @@ impl App {
     }
 }
 
-/// Logstag never runs these: the DBA copies them and decides.
-pub fn cancel_statement(pid: i64) -> String {
-    format!("SELECT pg_cancel_backend({pid});")
+/// Logstag never runs these: the DBA copies them and decides. On Redis/Valkey, cancelling
+/// means unblocking a client stuck in BLPOP & co. (it gets a timeout reply).
+pub fn cancel_statement(key_value: bool, id: i64) -> String {
+    if key_value { format!("CLIENT UNBLOCK {id}") } else { format!("SELECT pg_cancel_backend({id});") }
 }
 
-pub fn terminate_statement(pid: i64) -> String {
-    format!("SELECT pg_terminate_backend({pid});")
+pub fn terminate_statement(key_value: bool, id: i64) -> String {
+    if key_value { format!("CLIENT KILL ID {id}") } else { format!("SELECT pg_terminate_backend({id});") }
 }

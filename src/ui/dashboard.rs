@@ -12,8 +12,13 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 /// Metrics kept as chart history (others only keep their latest value).
-pub const CHARTED: [&str; 4] =
-    [metric::TPS, metric::SESSIONS_BY_STATE, metric::WAITS_BY_CLASS, metric::CACHE_HIT_PCT];
+pub const CHARTED: [&str; 5] = [
+    metric::TPS,
+    metric::SESSIONS_BY_STATE,
+    metric::WAITS_BY_CLASS,
+    metric::CACHE_HIT_PCT,
+    metric::MEMORY_USED_BYTES,
+];
 
 /// Schema changes kept per target for the Schema tab, newest first.
 pub const SCHEMA_CHANGES_CAP: usize = 1_000;
@@ -75,6 +80,22 @@ impl TargetView {
             health_report: None,
             info,
         }
+    }
+
+    /// Redis or Valkey: key-value views replace the relational ones.
+    pub fn is_key_value(&self) -> bool {
+        crate::collectors::registry::Engine::from_display_name(&self.info.engine)
+            .is_some_and(|e| e.is_key_value())
+    }
+
+    /// The product as the server names itself ("Valkey" for a target configured as redis),
+    /// else the configured engine.
+    pub fn product(&self) -> &str {
+        self.instance
+            .as_ref()
+            .map(|i| i.product.as_str())
+            .filter(|p| !p.is_empty())
+            .unwrap_or(&self.info.engine)
     }
 
     pub fn status_label(&self) -> &'static str {
@@ -209,7 +230,8 @@ impl Dashboard {
                 }
                 for id in touched {
                     let view = self.target_mut(&id);
-                    view.health_report = Some(crate::health::evaluate(&view.health_input));
+                    view.health_report =
+                        Some(crate::health::evaluate_for(&view.info.engine, &view.health_input));
                 }
             }
             UiUpdate::Series { target, metric, by_key } => {

@@ -37,6 +37,12 @@ pub fn millis_f(ms: f64) -> String {
     }
 }
 
+/// Like `millis_f`, but sub-millisecond times in microseconds ("4.5µs"): Redis commands
+/// take microseconds, which "0.00ms" would hide.
+pub fn micros_f(ms: f64) -> String {
+    if ms.is_finite() && ms < 1.0 { format!("{:.1}µs", ms * 1000.0) } else { millis_f(ms) }
+}
+
 pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
     let mut value = n as f64;

@@ -30,6 +30,10 @@ pub enum Context {
     Health,
     /// The Schema tab's tree and changes list.
     Schema,
+    /// The Queries tab of a Redis/Valkey target.
+    SlowLog,
+    /// The Schema tab of a Redis/Valkey target (keyspace and big keys).
+    Keyspace,
 }
 
 impl Context {
@@ -49,6 +53,8 @@ impl Context {
             Context::HistoryView => "History view",
             Context::Health => "Health",
             Context::Schema => "Schema",
+            Context::SlowLog => "Queries (Redis, Valkey)",
+            Context::Keyspace => "Keyspace (Redis, Valkey)",
         }
     }
 }
@@ -124,8 +130,8 @@ const fn bind(
 }
 
 use Context::{
-    Activity, AlertDetail, AlertPopup, Alerts, Detail, Filter, Global, Health, Help, HistoryView, List,
-    Schema, SessionDetail, Table,
+    Activity, AlertDetail, AlertPopup, Alerts, Detail, Filter, Global, Health, Help, HistoryView, Keyspace,
+    List, Schema, SessionDetail, SlowLog, Table,
 };
 
 pub const BINDINGS: &[Binding] = &[
@@ -187,12 +193,18 @@ pub const BINDINGS: &[Binding] = &[
     bind(Detail, ch('k'), Action::Up, "scroll up", ""),
     bind(Detail, key(KeyCode::Up), Action::Up, "scroll up", ""),
     bind(Detail, ch('y'), Action::Copy, "copy query text", "copy query"),
-    bind(SessionDetail, ch('c'), Action::CopyCancel, "copy pg_cancel_backend statement", "copy cancel"),
+    bind(
+        SessionDetail,
+        ch('c'),
+        Action::CopyCancel,
+        "copy the cancel statement (pg_cancel_backend / CLIENT UNBLOCK)",
+        "copy cancel",
+    ),
     bind(
         SessionDetail,
         ch('t'),
         Action::CopyTerminate,
-        "copy pg_terminate_backend statement",
+        "copy the terminate statement (pg_terminate_backend / CLIENT KILL)",
         "copy terminate",
     ),
     bind(AlertPopup, key(KeyCode::Esc), Action::DismissAlertPopup, "dismiss alert popup", "dismiss"),
@@ -212,6 +224,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(Schema, ch('/'), Action::StartFilter, "filter by name", "filter"),
     bind(Schema, ch('c'), Action::ToggleSchemaChanges, "schema tree / recent changes", "changes"),
     bind(Schema, ch('r'), Action::RefreshSchema, "refresh the schema now (runs the schema tier)", "refresh"),
+    bind(SlowLog, ch('s'), Action::ToggleSlowLog, "slow-log entries / per-command statistics", "slow log"),
+    bind(Keyspace, ch('r'), Action::RefreshSchema, "run the big-key sampler now (schema tier)", "sample"),
 ];
 
 /// The first binding for `key` in the active contexts, most specific context first.
@@ -307,6 +321,8 @@ mod tests {
             AlertPopup,
             HistoryView,
             Schema,
+            SlowLog,
+            Keyspace,
         ] {
             assert_eq!(resolve(&[ctx, Global], ctrl_c), Some(Action::Quit), "{ctx:?}");
         }

@@ -65,7 +65,7 @@ fn render_header(frame: &mut Frame, area: Rect, app: &App) {
     }
     match app.current() {
         Some(target) => {
-            let engine = if target.info.engine.is_empty() { "?" } else { target.info.engine.as_str() };
+            let engine = if target.product().is_empty() { "?" } else { target.product() };
             spans.push(Span::styled(target.info.id.to_string(), theme.header()));
             spans.push(Span::styled(format!(" ({engine}"), theme.text()));
             if let Some(version) = target.version() {

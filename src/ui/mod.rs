@@ -8,6 +8,7 @@ pub mod app;
 mod app_alerts;
 mod app_contexts;
 mod app_copy;
+mod app_keyvalue;
 mod app_schema;
 pub mod bench;
 pub mod clipboard;

@@ -2,6 +2,7 @@
 //! exact events the engine must emit (see `tests/scenarios/README.md`).
 
 use logstag::alerts::{AlertEngine, EMBEDDED, load_rules, parse_duration, parse_template};
+use logstag::collectors::registry::Engine;
 use logstag::config::AlertOverrides;
 use logstag::model::{
     ActivitySnapshot, AlertEventKind, Metric, QueryStatsSnapshot, Replication, ReplicationSlot, Sample,
@@ -19,6 +20,9 @@ const EPOCH_MS: i64 = 1_800_000_000_000;
 struct Scenario {
     #[allow(dead_code)]
     description: String,
+    /// The target's engine (`postgresql` when absent): it gets that engine's rules only.
+    #[serde(default)]
+    engine: Option<String>,
     #[serde(default)]
     overrides: Option<RawOverrides>,
     steps: Vec<Step>,
@@ -195,7 +199,9 @@ fn run(scenario: &Scenario) -> Vec<Expected> {
         let policy = AlertOverrides { disable: o.disable.clone(), thresholds: o.thresholds.clone() };
         overrides.insert(target.clone(), policy);
     }
-    let mut engine = AlertEngine::new(rules, overrides);
+    let kind = scenario.engine.as_deref().unwrap_or("postgresql");
+    let Some(kind) = Engine::from_config_name(kind) else { panic!("unknown engine {kind}") };
+    let mut engine = AlertEngine::new(rules, overrides).with_target_engines([(target.clone(), kind)].into());
     let mut got = Vec::new();
     for step in &scenario.steps {
         for event in engine.observe(&round(step, &target)) {

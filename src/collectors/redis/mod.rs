@@ -12,6 +12,7 @@
 
 pub mod commands;
 mod connect;
+pub mod health_checks;
 mod high;
 mod low;
 mod medium;

@@ -15,6 +15,9 @@ fn field(name: &str, value: String, name_style: Style, value_style: Style) -> Li
 }
 
 pub fn session_lines(app: &App, id: i64) -> Vec<Line<'static>> {
+    if app.activity.key_value {
+        return super::key_value::client_lines(app, id);
+    }
     let theme = &app.theme;
     let (key, text) = (theme.muted(), theme.text());
     let Some(s) = app.sessions().iter().find(|s| s.id == id) else {
@@ -80,11 +83,11 @@ pub fn session_lines(app: &App, id: i64) -> Vec<Line<'static>> {
     )));
     lines.push(Line::from(vec![
         Span::styled(" c  ", theme.title()),
-        Span::styled(cancel_statement(s.id), theme.warn()),
+        Span::styled(cancel_statement(false, s.id), theme.warn()),
     ]));
     lines.push(Line::from(vec![
         Span::styled(" t  ", theme.title()),
-        Span::styled(terminate_statement(s.id), theme.critical()),
+        Span::styled(terminate_statement(false, s.id), theme.critical()),
     ]));
     lines
 }
@@ -98,6 +101,9 @@ pub fn query_lines(app: &App, id: &str) -> Vec<Line<'static>> {
             theme.warn(),
         ))];
     };
+    if app.queries.key_value {
+        return super::key_value::command_lines(app, q);
+    }
     let mut lines = vec![
         field("id", q.id.clone(), key, text),
         field("database", q.database.clone(), key, text),
@@ -157,7 +163,7 @@ pub fn history_of<'a>(app: &'a App, id: &str) -> Option<&'a QueryHistory> {
         .filter(|h| h.query_id == id && app.current().is_some_and(|t| t.info.id == h.target))
 }
 
-fn history_lines(app: &App, q: &QueryStat) -> Vec<Line<'static>> {
+pub fn history_lines(app: &App, q: &QueryStat) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let Some(history) = history_of(app, &q.id) else {
         return vec![Line::from(Span::styled("History: loading from the local store…", theme.muted()))];

@@ -3,6 +3,7 @@
 pub mod alert;
 pub mod detail;
 pub mod help;
+pub mod key_value;
 
 use super::app::{App, Popup};
 use super::theme::Theme;
@@ -25,8 +26,13 @@ pub fn render(frame: &mut Frame, body: Rect, app: &App) {
         Some(Popup::Help { scroll }) => {
             show(frame, body, &app.theme, " Help: keys of this view ", help::lines(app), *scroll, 0);
         }
+        Some(Popup::SlowEntry { id, scroll }) => {
+            let lines = key_value::slow_entry_lines(app, *id);
+            show(frame, body, &app.theme, " Slow-log entry ", lines, *scroll, 0);
+        }
         Some(Popup::Session { id, scroll }) => {
-            show(frame, body, &app.theme, " Session detail ", detail::session_lines(app, *id), *scroll, 0);
+            let title = if app.activity.key_value { " Client detail " } else { " Session detail " };
+            show(frame, body, &app.theme, title, detail::session_lines(app, *id), *scroll, 0);
         }
         Some(Popup::Query { id, scroll }) => {
             let has_history = detail::history_of(app, id).is_some_and(|h| !h.points.is_empty());

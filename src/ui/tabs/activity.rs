@@ -3,7 +3,7 @@
 
 use super::super::app::App;
 use super::super::format;
-use super::super::views::activity::{COLUMNS, short_state, visible_columns};
+use super::super::views::activity::{is_blocked_client, short_state};
 use super::super::widgets::data_table::{DataTable, headers};
 use super::super::widgets::filter_input;
 use crate::model::{BlockingRole, Session};
@@ -52,25 +52,37 @@ fn counts_line(app: &App) -> Line<'static> {
     }
     let c = app.activity.counts;
     let total = app.sessions().len();
-    let sort = &COLUMNS[app.activity.sort.column.min(COLUMNS.len() - 1)];
+    let columns = app.activity.columns();
+    let sort = &columns[app.activity.sort.column.min(columns.len() - 1)];
     let arrow = if app.activity.sort.descending { "▼" } else { "▲" };
-    let mut spans = vec![Span::styled(format!(" {total} sessions: "), theme.header())];
-    let parts = [
-        ("Active", c.active, theme.state(crate::model::SessionState::Active)),
-        ("Idle", c.idle, theme.state(crate::model::SessionState::Idle)),
-        ("Idle in tx", c.idle_in_tx, theme.state(crate::model::SessionState::IdleInTransaction)),
-        ("Waiting", c.waiting, theme.state(crate::model::SessionState::WaitingForLock)),
-        ("Other", c.other, theme.state(crate::model::SessionState::Other)),
-    ];
+    let kv = app.activity.key_value;
+    let noun = if kv { "clients" } else { "sessions" };
+    let mut spans = vec![Span::styled(format!(" {total} {noun}: "), theme.header())];
+    use crate::model::SessionState as S;
+    let mut parts =
+        vec![("Active", c.active, theme.state(S::Active)), ("Idle", c.idle, theme.state(S::Idle))];
+    if !kv {
+        parts.push(("Idle in tx", c.idle_in_tx, theme.state(S::IdleInTransaction)));
+        parts.push(("Waiting", c.waiting, theme.state(S::WaitingForLock)));
+    }
+    parts.push(("Other", c.other, theme.state(S::Other)));
     for (i, (label, n, style)) in parts.into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" · ", theme.muted()));
         }
         spans.push(Span::styled(format!("{label} {n}"), style));
     }
-    let blocked_style = if c.blocked > 0 { theme.critical() } else { theme.muted() };
+    // Redis clients block in BLPOP & co. by design: shown like lock waiters, not as critical.
+    let (blocked, blocked_style) = if kv {
+        (
+            c.blocked_clients,
+            if c.blocked_clients > 0 { theme.state(S::WaitingForLock) } else { theme.muted() },
+        )
+    } else {
+        (c.blocked, if c.blocked > 0 { theme.critical() } else { theme.muted() })
+    };
     spans.push(Span::styled(" │ ", theme.muted()));
-    spans.push(Span::styled(format!("Blocked {}", c.blocked), blocked_style));
+    spans.push(Span::styled(format!("Blocked {blocked}"), blocked_style));
     spans.push(Span::styled(format!(" │ sort {}{arrow}", sort.title), theme.muted()));
     if app.activity.hide_idle {
         spans.push(Span::styled(" │ idle hidden", theme.warn()));
@@ -99,13 +111,15 @@ fn waits_line(app: &App) -> Line<'static> {
 fn render_sessions(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let sessions = app.sessions();
-    let visible = visible_columns(area.width.saturating_sub(2));
-    let all_headers = headers(&COLUMNS, app.activity.sort);
-    let title = format!(" Sessions {} shown of {} ", app.activity.rows.len(), sessions.len());
+    let columns = app.activity.columns();
+    let visible = app.activity.visible_columns(area.width.saturating_sub(2));
+    let all_headers = headers(columns, app.activity.sort);
+    let noun = if app.activity.key_value { "Clients" } else { "Sessions" };
+    let title = format!(" {noun} {} shown of {} ", app.activity.rows.len(), sessions.len());
     let table = DataTable {
         title: Line::from(Span::styled(title, theme.title())),
         header: visible.iter().filter_map(|&i| all_headers.get(i).cloned()).collect(),
-        widths: visible.iter().filter_map(|&i| COLUMNS.get(i).map(|c| c.width)).collect(),
+        widths: visible.iter().filter_map(|&i| columns.get(i).map(|c| c.width)).collect(),
         len: app.activity.rows.len(),
         list: &app.activity.list,
         empty_message: if app.activity.filter.is_empty() {
@@ -118,8 +132,31 @@ fn render_sessions(frame: &mut Frame, area: Rect, app: &App) {
         let Some(s) = app.activity.rows.get(row).and_then(|&i| sessions.get(i)) else {
             return Row::default();
         };
-        Row::new(visible.iter().map(|&column| session_cell(s, column, app)))
+        if app.activity.key_value {
+            Row::new(visible.iter().map(|&column| client_cell(s, column, app)))
+        } else {
+            Row::new(visible.iter().map(|&column| session_cell(s, column, app)))
+        }
     });
+}
+
+/// A Redis/Valkey client row; a blocked client is styled like a lock waiter.
+fn client_cell<'a>(s: &'a Session, column: usize, app: &App) -> Cell<'a> {
+    let theme = &app.theme;
+    match column {
+        0 => Cell::from(s.id.to_string()),
+        1 => Cell::from(s.client.as_str()),
+        2 => Cell::from(s.application.as_str()),
+        3 => Cell::from(s.database.as_str()),
+        4 => Cell::from(format::opt_duration_ms(s.backend_ms)),
+        5 if is_blocked_client(s) => {
+            Cell::from(Span::styled("blocked", theme.state(crate::model::SessionState::WaitingForLock)))
+        }
+        5 => Cell::from(Span::styled(short_state(s.state), theme.state(s.state))),
+        6 => Cell::from(format::opt_duration_ms(s.state_ms)),
+        7 => Cell::from(s.native_state.as_str()),
+        _ => Cell::from(format::one_line(&s.query)),
+    }
 }
 
 fn session_cell<'a>(s: &'a Session, column: usize, app: &App) -> Cell<'a> {

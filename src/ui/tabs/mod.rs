@@ -4,10 +4,12 @@ pub mod activity;
 pub mod alerts;
 pub mod health;
 mod health_report;
+mod keyspace;
 pub mod overview;
 pub mod queries;
 pub mod schema;
 mod schema_detail;
+mod slowlog;
 
 use super::app::App;
 use ratatui::Frame;

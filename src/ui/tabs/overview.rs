@@ -90,8 +90,12 @@ fn target_row<'a>(t: &'a TargetView, app: &App, visible: &[usize]) -> Row<'a> {
         .as_ref()
         .and_then(|i| i.max_connections)
         .or(t.metric(metric::MAX_CONNECTIONS, "").map(|v| v as u64));
+    // Redis' default maxclients is 10000: "44/10k" fits the column where "44/10000" would not.
+    let limit = |m: u64| {
+        if m >= 10_000 && m.is_multiple_of(1_000) { format!("{}k", m / 1_000) } else { m.to_string() }
+    };
     let conns = match (connections, max_connections) {
-        (Some(c), Some(m)) => format!("{c}/{m}"),
+        (Some(c), Some(m)) => format!("{c}/{}", limit(m)),
         (Some(c), None) => c.to_string(),
         _ => "-".into(),
     };
@@ -101,7 +105,7 @@ fn target_row<'a>(t: &'a TargetView, app: &App, visible: &[usize]) -> Row<'a> {
     let cells = [
         Cell::from(t.info.id.to_string()),
         Cell::from(Span::styled(label, status_badge::style(label, theme))),
-        Cell::from(t.info.engine.as_str()),
+        Cell::from(t.product().to_owned()),
         Cell::from(t.version().unwrap_or("-").to_owned()),
         Cell::from(uptime),
         Cell::from(conns),
@@ -128,6 +132,12 @@ fn short_error<'a>(error: &'a str, endpoint: &str) -> &'a str {
 
 fn render_charts(frame: &mut Frame, area: Rect, app: &App) {
     let Some(target) = app.current() else { return };
+    if target.is_key_value() {
+        let [tiles_area, charts_area] = Layout::vertical([Length(1), Fill(1)]).areas(area);
+        frame.render_widget(ratatui::widgets::Paragraph::new(key_value_tiles(target, app)), tiles_area);
+        render_key_value_charts(frame, charts_area, app, target);
+        return;
+    }
     let [top, bottom] = Layout::vertical([Percentage(50), Percentage(50)]).areas(area);
     let [tps_area, sessions_area] = Layout::horizontal([Percentage(50), Percentage(50)]).areas(top);
     let [waits_area, hit_area] = Layout::horizontal([Percentage(50), Percentage(50)]).areas(bottom);
@@ -139,6 +149,59 @@ fn render_charts(frame: &mut Frame, area: Rect, app: &App) {
     chart(app, "Waits by class", waits, |v| format!("{v:.0}")).render(frame, waits_area, theme);
     let hit = single(target, metric::CACHE_HIT_PCT);
     chart(app, "Cache hit %", hit, |v| format!("{:.0}%", v.min(100.0))).render(frame, hit_area, theme);
+}
+
+/// The figures a Redis/Valkey user looks for first, for the selected target.
+fn key_value_tiles(t: &TargetView, app: &App) -> Line<'static> {
+    let theme = &app.theme;
+    let value = |name: &str| t.metric(name, "");
+    let memory = match (value(metric::MEMORY_USED_BYTES), value(metric::MEMORY_LIMIT_BYTES)) {
+        (Some(used), Some(limit)) => format!(
+            "{} / {} ({})",
+            format::bytes(used as u64),
+            format::bytes(limit as u64),
+            format::percent(value(metric::MEMORY_USED_PCT))
+        ),
+        (Some(used), None) => format!("{} (no limit)", format::bytes(used as u64)),
+        _ => "-".to_owned(),
+    };
+    let clients = match (value(metric::CONNECTIONS), value(metric::MAX_CONNECTIONS)) {
+        (Some(c), Some(m)) => format!("{c:.0}/{m:.0}"),
+        (Some(c), None) => format!("{c:.0}"),
+        _ => "-".to_owned(),
+    };
+    let tiles = [
+        ("Memory", memory),
+        ("Keys", value(metric::KEYS_TOTAL).map_or("-".to_owned(), |k| format::count(k as u64))),
+        ("Ops/s", value(metric::TPS).map_or("-".to_owned(), |v| format!("{v:.0}"))),
+        ("Hit", format::percent(value(metric::CACHE_HIT_PCT))),
+        ("Clients", clients),
+        ("Evicted", value(metric::EVICTED_KEYS_PER_S).map_or("-".to_owned(), format::rate)),
+    ];
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (label, text)) in tiles.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.muted()));
+        }
+        spans.push(Span::styled(format!("{label} "), theme.muted()));
+        spans.push(Span::styled(text, theme.text()));
+    }
+    Line::from(spans)
+}
+
+/// Same places as PostgreSQL's charts; memory takes the place of waits (Redis has none).
+fn render_key_value_charts(frame: &mut Frame, area: Rect, app: &App, target: &TargetView) {
+    let [top, bottom] = Layout::vertical([Percentage(50), Percentage(50)]).areas(area);
+    let [ops_area, clients_area] = Layout::horizontal([Percentage(50), Percentage(50)]).areas(top);
+    let [memory_area, hit_area] = Layout::horizontal([Percentage(50), Percentage(50)]).areas(bottom);
+    let theme = &app.theme;
+    chart(app, "Ops/s", single(target, metric::TPS), |v| format!("{v:.0}")).render(frame, ops_area, theme);
+    let states = ordered(target, metric::SESSIONS_BY_STATE, &SessionState::ALL.map(SessionState::label));
+    chart(app, "Clients by state", states, |v| format!("{v:.0}")).render(frame, clients_area, theme);
+    let memory = single(target, metric::MEMORY_USED_BYTES);
+    chart(app, "Memory used", memory, |v| format::bytes(v as u64)).render(frame, memory_area, theme);
+    let hit = single(target, metric::CACHE_HIT_PCT);
+    chart(app, "Keyspace hit %", hit, |v| format!("{:.0}%", v.min(100.0))).render(frame, hit_area, theme);
 }
 
 fn chart<'a>(

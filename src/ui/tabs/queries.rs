@@ -3,7 +3,7 @@
 
 use super::super::app::App;
 use super::super::format;
-use super::super::views::queries::COLUMNS;
+use super::super::views::queries::{COLUMNS, KEY_VALUE_COLUMNS};
 use super::super::widgets::data_table::{DataTable, headers};
 use super::super::widgets::filter_input;
 use crate::model::{QueryStat, StatsAvailability};
@@ -18,6 +18,10 @@ const DROP_ORDER: [usize; 5] = [7, 6, 5, 4, 3];
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
+    if app.key_value.slowlog_mode {
+        super::slowlog::render(frame, area, app);
+        return;
+    }
     let Some((_, snapshot)) = app.queries_data() else {
         if let Some(target) = app.current() {
             frame.render_widget(
@@ -59,11 +63,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             let taken = app.queries_data().map_or(since, |(at, _)| *at);
             let mut spans = vec![Span::styled(
                 format!(
-                    " interval {}–{} UTC ({}) · {} statements ran · {} tracked",
+                    " interval {}–{} UTC ({}) · {} {} ran · {} tracked",
                     format::clock(since.millis()),
                     format::clock(taken.millis()),
                     format::duration(taken.since(since)),
                     snapshot.stats.len(),
+                    if app.queries.key_value { "commands" } else { "statements" },
                     snapshot.tracked
                 ),
                 theme.text(),
@@ -82,24 +87,39 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(line) = filter {
         frame.render_widget(Paragraph::new(line), filter_area);
     }
-    let visible = visible_columns(table_area.width.saturating_sub(2));
-    let all_headers = headers(&COLUMNS, app.queries.sort);
+    let kv = app.queries.key_value;
+    let columns = app.queries.columns();
+    let visible = if kv {
+        (0..KEY_VALUE_COLUMNS.len()).collect()
+    } else {
+        visible_columns(table_area.width.saturating_sub(2))
+    };
+    let all_headers = headers(columns, app.queries.sort);
     let stats = &snapshot.stats;
+    let title =
+        if kv { " Commands over the interval · s: slow log " } else { " Top statements over the interval " };
     let table = DataTable {
-        title: Line::from(Span::styled(" Top statements over the interval ", theme.title())),
+        title: Line::from(Span::styled(title, theme.title())),
         header: visible.iter().filter_map(|&i| all_headers.get(i).cloned()).collect(),
-        widths: visible.iter().filter_map(|&i| COLUMNS.get(i).map(|c| c.width)).collect(),
+        widths: visible.iter().filter_map(|&i| columns.get(i).map(|c| c.width)).collect(),
         len: app.queries.rows.len(),
         list: &app.queries.list,
         empty_message: if snapshot.since.is_none() {
             " (baseline read: no deltas yet)"
+        } else if kv {
+            " no command ran"
         } else {
             " no statement ran"
         },
     };
     table.render(frame, table_area, theme, |row| {
         let Some(q) = app.queries.rows.get(row).and_then(|&i| stats.get(i)) else { return Row::default() };
-        Row::new(visible.iter().map(|&column| query_cell(q, column)))
+        // The key-value table's fourth column is the command (the text).
+        Row::new(visible.iter().map(|&column| match (kv, column) {
+            (true, 2) => Cell::from(format::micros_f(q.mean_time_ms)),
+            (true, 3) => query_cell(q, COLUMNS.len() - 1),
+            _ => query_cell(q, column),
+        }))
     });
 }
 

@@ -24,6 +24,10 @@ const BAR_CELLS: usize = 6;
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let Some(target) = app.current() else { return };
+    if target.is_key_value() {
+        super::keyspace::render(frame, area, app);
+        return;
+    }
     let view = &app.schema;
     let filter_text = if view.changes_mode { &view.changes_filter } else { &view.filter };
     let (matched, total) = if view.changes_mode {

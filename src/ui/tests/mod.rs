@@ -4,6 +4,8 @@
 mod alerts;
 mod behaviour;
 mod fixtures;
+mod fixtures_redis;
 mod health;
+mod redis;
 mod render;
 mod schema;

@@ -20,17 +20,32 @@ pub const COLUMNS: [ColumnSpec; 11] = [
     ColumnSpec { title: "Query", width: Fill(1), descending: false },
 ];
 
+/// Redis/Valkey clients (CLIENT LIST): no transactions or lock waits, but an address,
+/// a name, idle time and flags. State stays at `STATE_COLUMN` so the default sort holds.
+pub const KEY_VALUE_COLUMNS: [ColumnSpec; 9] = [
+    ColumnSpec { title: "ID", width: Length(7), descending: false },
+    ColumnSpec { title: "Client", width: Length(21), descending: false },
+    ColumnSpec { title: "Name", width: Length(12), descending: false },
+    ColumnSpec { title: "DB", width: Length(3), descending: false },
+    ColumnSpec { title: "Age", width: Length(7), descending: true },
+    ColumnSpec { title: "State", width: Length(7), descending: false },
+    ColumnSpec { title: "Idle", width: Length(7), descending: true },
+    ColumnSpec { title: "Flags", width: Length(12), descending: false },
+    ColumnSpec { title: "Last command", width: Fill(1), descending: false },
+];
+
 /// Lower = kept longer as the terminal narrows; the query always keeps some room.
 const PRIORITY: [u8; 11] = [0, 1, 3, 5, 6, 0, 1, 0, 4, 2, 0];
+const KEY_VALUE_PRIORITY: [u8; 9] = [0, 1, 2, 4, 3, 0, 1, 5, 0];
 const MIN_QUERY_WIDTH: u16 = 16;
 
-/// Columns that fit in `width`, in table order.
-pub fn visible_columns(width: u16) -> Vec<usize> {
+/// Columns of `columns` (ranked by `priority`) that fit in `width`, in table order.
+fn fitting(columns: &[ColumnSpec], priority: &[u8], width: u16) -> Vec<usize> {
     let mut budget = width.saturating_sub(MIN_QUERY_WIDTH);
     let mut chosen: Vec<usize> = Vec::new();
     for level in 0..=6 {
-        for (i, column) in COLUMNS.iter().enumerate() {
-            if PRIORITY[i] != level {
+        for (i, column) in columns.iter().enumerate() {
+            if priority.get(i) != Some(&level) {
                 continue;
             }
             let need = match column.width {
@@ -71,6 +86,33 @@ pub fn short_state(state: SessionState) -> &'static str {
     }
 }
 
+/// Columns that fit in `width`, in table order (PostgreSQL sessions).
+pub fn visible_columns(width: u16) -> Vec<usize> {
+    fitting(&COLUMNS, &PRIORITY, width)
+}
+
+/// Whether a key-value client sits in a blocking command (BLPOP, XREAD BLOCK, WAIT…).
+pub fn is_blocked_client(s: &Session) -> bool {
+    s.wait.as_ref().is_some_and(|w| w.event.starts_with("blocked"))
+}
+
+fn compare_key_value(a: &Session, b: &Session, column: usize) -> Ordering {
+    match column {
+        0 => a.id.cmp(&b.id),
+        1 => a.client.cmp(&b.client),
+        2 => a.application.to_lowercase().cmp(&b.application.to_lowercase()),
+        3 => a.database.len().cmp(&b.database.len()).then(a.database.cmp(&b.database)),
+        4 => a.backend_ms.cmp(&b.backend_ms),
+        5 => is_blocked_client(b)
+            .cmp(&is_blocked_client(a))
+            .then(state_rank(a.state).cmp(&state_rank(b.state)))
+            .then(a.state_ms.cmp(&b.state_ms)),
+        6 => a.state_ms.cmp(&b.state_ms),
+        7 => a.native_state.cmp(&b.native_state),
+        _ => a.query.cmp(&b.query),
+    }
+}
+
 fn compare(a: &Session, b: &Session, column: usize) -> Ordering {
     let text = |x: &str, y: &str| x.to_lowercase().cmp(&y.to_lowercase());
     match column {
@@ -99,6 +141,8 @@ pub struct StateCounts {
     pub waiting: usize,
     pub other: usize,
     pub blocked: usize,
+    /// Key-value clients in a blocking command.
+    pub blocked_clients: usize,
 }
 
 /// Tiles of the blocking view (spec §3.3 4).
@@ -123,6 +167,8 @@ pub struct ActivityView {
     pub chains: ChainSummary,
     /// Current waits of non-idle sessions: (wait, sessions), most common first.
     pub top_waits: Vec<(crate::model::Wait, usize)>,
+    /// The target is Redis/Valkey: client columns instead of backend columns.
+    pub key_value: bool,
 }
 
 impl Default for ActivityView {
@@ -138,11 +184,24 @@ impl Default for ActivityView {
             counts: StateCounts::default(),
             chains: ChainSummary::default(),
             top_waits: Vec::new(),
+            key_value: false,
         }
     }
 }
 
 impl ActivityView {
+    pub fn columns(&self) -> &'static [ColumnSpec] {
+        if self.key_value { &KEY_VALUE_COLUMNS } else { &COLUMNS }
+    }
+
+    pub fn visible_columns(&self, width: u16) -> Vec<usize> {
+        if self.key_value {
+            fitting(&KEY_VALUE_COLUMNS, &KEY_VALUE_PRIORITY, width)
+        } else {
+            visible_columns(width)
+        }
+    }
+
     /// Rebuilds rows, counts and the tree; keeps the selected session selected.
     pub fn refresh(&mut self, sessions: &[Session]) {
         let selected_id = self.selected_session(sessions).map(|s| s.id);
@@ -150,14 +209,24 @@ impl ActivityView {
         let mut rows: Vec<usize> = (0..sessions.len())
             .filter(|&i| {
                 let s = &sessions[i];
+                let client = if self.key_value { s.client.as_str() } else { "" };
                 !(self.hide_idle && s.state == SessionState::Idle)
                     && matches(
                         &needle,
-                        &[&s.user, &s.database, &s.application, s.state.label(), &s.native_state, &s.query],
+                        &[
+                            &s.user,
+                            &s.database,
+                            &s.application,
+                            s.state.label(),
+                            &s.native_state,
+                            &s.query,
+                            client,
+                        ],
                     )
             })
             .collect();
         let Sort { column, descending } = self.sort;
+        let compare = if self.key_value { compare_key_value } else { compare };
         rows.sort_by(|&x, &y| {
             let order = compare(&sessions[x], &sessions[y], column);
             let order = if descending { order.reverse() } else { order };
@@ -212,6 +281,9 @@ fn count_states(sessions: &[Session]) -> StateCounts {
         }
         if !s.blocked_by.is_empty() {
             c.blocked += 1;
+        }
+        if is_blocked_client(s) {
+            c.blocked_clients += 1;
         }
     }
     c

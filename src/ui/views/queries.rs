@@ -18,6 +18,14 @@ pub const COLUMNS: [ColumnSpec; 9] = [
     ColumnSpec { title: "Query", width: Fill(1), descending: false },
 ];
 
+/// Redis/Valkey per-command statistics (INFO commandstats): no rows, blocks or users.
+pub const KEY_VALUE_COLUMNS: [ColumnSpec; 4] = [
+    ColumnSpec { title: "Total", width: Length(8), descending: true },
+    ColumnSpec { title: "Calls", width: Length(7), descending: true },
+    ColumnSpec { title: "Mean", width: Length(8), descending: true },
+    ColumnSpec { title: "Command", width: Fill(1), descending: false },
+];
+
 fn compare(a: &QueryStat, b: &QueryStat, column: usize) -> Ordering {
     let float = |x: f64, y: f64| x.total_cmp(&y);
     match column {
@@ -39,6 +47,8 @@ pub struct QueriesView {
     pub sort: Sort,
     pub filter: String,
     pub rows: Vec<usize>,
+    /// The target is Redis/Valkey: per-command columns.
+    pub key_value: bool,
 }
 
 impl Default for QueriesView {
@@ -48,11 +58,16 @@ impl Default for QueriesView {
             sort: Sort { column: 0, descending: true },
             filter: String::new(),
             rows: Vec::new(),
+            key_value: false,
         }
     }
 }
 
 impl QueriesView {
+    pub fn columns(&self) -> &'static [ColumnSpec] {
+        if self.key_value { &KEY_VALUE_COLUMNS } else { &COLUMNS }
+    }
+
     pub fn refresh(&mut self, stats: &[QueryStat]) {
         let selected_id = self.selected(stats).map(|q| q.id.clone());
         let needle = self.filter.to_lowercase();
@@ -60,6 +75,9 @@ impl QueriesView {
             .filter(|&i| matches(&needle, &[&stats[i].text, &stats[i].database, &stats[i].user]))
             .collect();
         let Sort { column, descending } = self.sort;
+        // The key-value table's last column is the command: compare it as the text.
+        let column =
+            if self.key_value && column >= KEY_VALUE_COLUMNS.len() - 1 { COLUMNS.len() - 1 } else { column };
         rows.sort_by(|&x, &y| {
             // Positive percentages order like their bit patterns, so `to_bits` above is exact.
             let order = compare(&stats[x], &stats[y], column);
