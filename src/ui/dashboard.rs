@@ -102,15 +102,18 @@ impl TargetView {
         self.health.as_ref().map_or("CONNECTING", |h| h.status.label())
     }
 
+    /// The version alone: key-value collectors report "Valkey 8.0.1" as their status
+    /// version, and the product is shown next to it already.
     pub fn version(&self) -> Option<&str> {
-        match self.health.as_ref().map(|h| &h.status) {
+        let version = match self.health.as_ref().map(|h| &h.status) {
             Some(TargetStatus::Up { version } | TargetStatus::Degraded { version, .. })
                 if !version.is_empty() =>
             {
-                Some(version)
+                Some(version.as_str())
             }
             _ => self.instance.as_ref().map(|i| i.version.as_str()).filter(|v| !v.is_empty()),
-        }
+        }?;
+        Some(version.strip_prefix(self.product()).map_or(version, str::trim_start))
     }
 
     /// What the DBA must read first when the target misbehaves.

@@ -109,7 +109,7 @@ fn target_row<'a>(t: &'a TargetView, app: &App, visible: &[usize]) -> Row<'a> {
         Cell::from(t.version().unwrap_or("-").to_owned()),
         Cell::from(uptime),
         Cell::from(conns),
-        Cell::from(t.metric(metric::TPS, "").map_or("-".to_owned(), |v| format!("{v:.1}"))),
+        Cell::from(t.metric(metric::TPS, "").map_or("-".to_owned(), tps)),
         Cell::from(format::percent(t.metric(metric::CACHE_HIT_PCT, ""))),
         Cell::from(lag),
         Cell::from(Span::styled(
@@ -118,6 +118,17 @@ fn target_row<'a>(t: &'a TargetView, app: &App, visible: &[usize]) -> Row<'a> {
         )),
     ];
     Row::new(visible.iter().filter_map(|&i| cells.get(i).cloned()).collect::<Vec<_>>())
+}
+
+/// Fits the narrow column: 12.5, 950, 66.2k.
+fn tps(v: f64) -> String {
+    if !v.is_finite() || v < 0.0 {
+        "-".to_owned()
+    } else if v < 100.0 {
+        format!("{v:.1}")
+    } else {
+        format::count(v.round() as u64)
+    }
 }
 
 /// The row already names the target: drop the endpoint from the error so the cause fits,
@@ -238,7 +249,15 @@ fn ordered<'a>(target: &'a TargetView, name: &'a str, order: &[&str]) -> Vec<(St
 
 #[cfg(test)]
 mod tests {
-    use super::short_error;
+    use super::{short_error, tps};
+
+    #[test]
+    fn tps_fits_its_column() {
+        assert_eq!(tps(12.46), "12.5");
+        assert_eq!(tps(950.4), "950");
+        assert_eq!(tps(66_200.0), "66.2k");
+        assert_eq!(tps(f64::NAN), "-");
+    }
 
     #[test]
     fn errors_drop_the_endpoint_the_row_already_shows() {
