@@ -108,6 +108,21 @@ pub(crate) struct RawAlerts {
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
+pub(crate) struct RawForwarding {
+    pub outbox_max_rows: Value<i64>,
+    pub outbox_max_mb: Value<i64>,
+    pub outbox_max_age_hours: Value<i64>,
+    pub batch_max_samples: Value<i64>,
+    pub batch_max_kb: Value<i64>,
+    pub request_timeout: Value<i64>,
+    pub heartbeat_interval: Value<i64>,
+    pub max_backoff: Value<i64>,
+    pub ca_file: Value<String>,
+    pub normalize_query_text: Value<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct RawHistory {
     pub path: Value<String>,
     pub retention_hours: Value<i64>,
@@ -147,9 +162,10 @@ pub(crate) struct RawFile {
     pub ui: RawUi,
     pub collect: RawCollect,
     pub alerts: RawAlerts,
+    pub forwarding: RawForwarding,
 }
 
-const TOP_LEVEL: [&str; 6] = ["agent", "targets", "history", "ui", "collect", "alerts"];
+const TOP_LEVEL: [&str; 7] = ["agent", "targets", "history", "ui", "collect", "alerts", "forwarding"];
 
 /// Parses `text`; syntax errors, unknown keys and wrong types go to `sink`. Whatever
 /// could be decoded is returned so that validation can report its problems too.
@@ -177,6 +193,9 @@ pub(crate) fn read(text: &str, sink: &mut Sink<'_>) -> RawFile {
             "ui" => file.ui = decode(value, "ui", &[], sink).map(|d| d.0).unwrap_or_default(),
             "collect" => file.collect = decode(value, "collect", &[], sink).map(|d| d.0).unwrap_or_default(),
             "alerts" => file.alerts = decode(value, "alerts", &[], sink).map(|d| d.0).unwrap_or_default(),
+            "forwarding" => {
+                file.forwarding = decode(value, "forwarding", &[], sink).map(|d| d.0).unwrap_or_default();
+            }
             "targets" => file.targets = read_targets(value, sink),
             other => unknown_key(sink, key.span(), "", other, &TOP_LEVEL),
         }
@@ -312,7 +331,7 @@ fn unknown_key(sink: &mut Sink<'_>, span: Range<usize>, prefix: &str, key: &str,
 
 /// The tables where `key` is valid, for keys written in the wrong table.
 fn tables_holding(key: &str) -> Vec<&'static str> {
-    let tables: [(&str, &[&str]); 11] = [
+    let tables: [(&str, &[&str]); 12] = [
         ("the top level", &TOP_LEVEL),
         ("[agent]", field_names::<RawAgent>()),
         ("[history]", field_names::<RawHistory>()),
@@ -324,6 +343,7 @@ fn tables_holding(key: &str) -> Vec<&'static str> {
         ("[targets.<name>.meta]", field_names::<RawMeta>()),
         ("[alerts]", field_names::<RawAlerts>()),
         ("[targets.<name>.alerts]", field_names::<RawTargetAlerts>()),
+        ("[forwarding]", field_names::<RawForwarding>()),
     ];
     tables.iter().filter(|(_, keys)| keys.contains(&key)).map(|(table, _)| *table).collect()
 }

@@ -1,7 +1,7 @@
 //! Configuration: the documented Logstag agent format (`[agent]`, `[targets.<name>]`)
 //! plus our own tables (`[history]`, `[ui]`, `[collect]`, per-target `tls`, `intervals`,
-//! `meta`, `alerts`; `[alerts]`). `file.rs` holds the raw TOML shapes; this module holds the resolved,
-//! validated `Config` the rest of the program uses. `config.example.toml` at the repo
+//! `meta`, `alerts`; `[alerts]`, `[forwarding]`). `file.rs` holds the raw TOML shapes;
+//! this module holds the resolved, validated `Config` the rest of the program uses. `config.example.toml` at the repo
 //! root documents every key (a test keeps it equal to the defaults).
 //!
 //! - [`load`] / [`parse_str`]: a file → `Config`, or [`ConfigErrors`] listing every
@@ -11,6 +11,7 @@
 
 mod error;
 mod file;
+mod forwarding;
 mod secret;
 #[cfg(test)]
 mod tests;
@@ -18,6 +19,7 @@ mod url;
 mod validate;
 
 pub use error::{ConfigError, ConfigErrors};
+pub use forwarding::{ForwardingConfig, check_base_url, is_loopback};
 pub use secret::Secret;
 pub use url::target_from_url;
 
@@ -152,6 +154,7 @@ pub struct Config {
     pub ui: UiConfig,
     pub collect: CollectConfig,
     pub alerts: AlertsConfig,
+    pub forwarding: ForwardingConfig,
 }
 
 /// `[alerts]` plus every `[targets.<name>.alerts]`.

@@ -1,8 +1,8 @@
 //! Whole-file tests: the fixtures under `tests/configs/` and `config.example.toml`.
 
 use super::file::{
-    RawAgent, RawAlerts, RawCollect, RawHistory, RawIntervals, RawMeta, RawTarget, RawTargetAlerts, RawTls,
-    RawUi, field_names,
+    RawAgent, RawAlerts, RawCollect, RawForwarding, RawHistory, RawIntervals, RawMeta, RawTarget,
+    RawTargetAlerts, RawTls, RawUi, field_names,
 };
 use super::*;
 use std::path::PathBuf;
@@ -148,6 +148,7 @@ fn example_config_documents_the_defaults() {
     assert_eq!(config.ui, defaults.ui);
     assert_eq!(config.collect, defaults.collect);
     assert_eq!(config.alerts, defaults.alerts);
+    assert_eq!(config.forwarding, defaults.forwarding);
     let target = &config.targets[0];
     assert_eq!(
         (target.name.as_str(), target.engine, target.port),
@@ -189,6 +190,7 @@ fn example_config_mentions_every_key() {
         field_names::<RawCollect>(),
         field_names::<RawAlerts>(),
         field_names::<RawTargetAlerts>(),
+        field_names::<RawForwarding>(),
     ];
     for key in tables.iter().flat_map(|t| t.iter()) {
         assert!(text.contains(&format!("{key} = ")), "config.example.toml does not document `{key}`");

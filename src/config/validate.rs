@@ -32,6 +32,7 @@ pub(crate) fn resolve(raw: RawFile, sink: &mut Sink<'_>) -> Config {
         ui: ui(&raw.ui, sink),
         collect,
         alerts: alerts(&raw, sink),
+        forwarding: super::forwarding::resolve(&raw.forwarding, sink),
     }
 }
 
@@ -125,7 +126,7 @@ fn agent(raw: &RawAgent, sink: &mut Sink<'_>) -> AgentConfig {
     let d = AgentConfig::default();
     let k = |key: &str| format!("agent.{key}");
     AgentConfig {
-        api_base_url: raw.api_base_url.as_ref().map(|v| v.get_ref().clone()),
+        api_base_url: super::forwarding::base_url(raw, sink),
         api_key: secret(&raw.api_key, &k("api_key"), sink),
         log_level: one_of(&raw.log_level, &k("log_level"), LOG_LEVELS, &d.log_level, sink),
         intervals: Intervals {
@@ -298,7 +299,7 @@ fn text(v: &Value<String>) -> Option<String> {
     v.as_ref().map(|v| v.get_ref().clone())
 }
 
-fn flag(v: &Value<bool>, default: bool) -> bool {
+pub(crate) fn flag(v: &Value<bool>, default: bool) -> bool {
     v.as_ref().map_or(default, |v| *v.get_ref())
 }
 
@@ -376,7 +377,7 @@ fn secret(v: &Value<Secret>, key: &str, sink: &mut Sink<'_>) -> Option<Secret> {
 }
 
 /// `~/x` → `$HOME/x`, as people write in config files.
-fn expand_home(path: &str) -> PathBuf {
+pub(crate) fn expand_home(path: &str) -> PathBuf {
     match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ => PathBuf::from(path),
