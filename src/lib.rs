@@ -18,6 +18,7 @@ pub mod app;
 pub mod cli;
 pub mod collectors;
 pub mod config;
+pub mod forward;
 pub mod health;
 pub mod logging;
 pub mod model;
