@@ -113,6 +113,35 @@ pub async fn start(
     Ok(ForwardHandle { sender, presence, status })
 }
 
+/// `start` when the configuration has an `api_base_url`; problems are logged (the
+/// monitor runs on without forwarding) and give None.
+pub async fn start_if_configured(
+    cfg: &crate::config::Config,
+    store: &Store,
+    telemetry: &Arc<Telemetry>,
+    shutdown: watch::Receiver<bool>,
+) -> Option<ForwardHandle> {
+    let settings = match ForwardSettings::from_config(cfg) {
+        Ok(Some(settings)) => settings,
+        Ok(None) => return None,
+        Err(e) => {
+            tracing::error!("{e}; samples are not forwarded");
+            return None;
+        }
+    };
+    let base = settings.base_url.clone();
+    match start(settings, store.clone(), telemetry.clone(), shutdown).await {
+        Ok(handle) => {
+            tracing::info!("forwarding to {base}");
+            Some(handle)
+        }
+        Err(e) => {
+            tracing::error!("{e}; samples are kept in the outbox but not sent");
+            None
+        }
+    }
+}
+
 /// Sleeps `d`; true when shutdown came first.
 async fn pause(d: Duration, shutdown: &mut watch::Receiver<bool>) -> bool {
     if *shutdown.borrow() {

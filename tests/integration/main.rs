@@ -4,6 +4,9 @@
 mod alert_scenarios;
 mod config_check;
 mod discovery;
+mod forward_delivery;
+mod forward_failures;
+mod forward_restart;
 mod health_live;
 mod pipeline_live;
 mod postgres_live;
