@@ -223,6 +223,10 @@ pub struct Running {
     pub schema_refresh: std::collections::BTreeMap<crate::model::TargetId, watch::Sender<u64>>,
     /// Latest values of every target, for the Prometheus endpoint and status lines.
     pub board: Board,
+    /// Logstag's own counters (outbox, forwarding), for /metrics and the UI.
+    pub telemetry: std::sync::Arc<crate::telemetry::Telemetry>,
+    /// Present when `api_base_url` is set (continuous mode only); `status` feeds the UI.
+    pub forward: Option<crate::forward::ForwardHandle>,
 }
 
 /// Starts collectors, pipeline and pruning. `ui` receives every round when given (and,
@@ -237,6 +241,14 @@ pub async fn start(
     let notify = alerts.is_some().then(|| notifier(cfg)).flatten();
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (samples_tx, samples_rx) = mpsc::channel::<Vec<Sample>>(1024);
+    let telemetry = std::sync::Arc::new(crate::telemetry::Telemetry::default());
+    // Before any collector runs, so that the very first round is queued for the backend.
+    let forward = match mode {
+        RunMode::Continuous => {
+            crate::forward::start_if_configured(cfg, &store, &telemetry, shutdown_rx.clone()).await
+        }
+        RunMode::Once => None,
+    };
     let mut collectors = Vec::new();
     let mut schema_refresh = std::collections::BTreeMap::new();
     for t in &cfg.targets {
@@ -255,11 +267,12 @@ pub async fn start(
         collectors.push(registry::spawn(t, mode, handles));
     }
     drop(samples_tx);
-    let board = Board::new(&cfg.targets, std::sync::Arc::default());
+    // One set of counters: the forwarder fills them, /metrics and the status line read them.
+    let board = Board::new(&cfg.targets, telemetry.clone());
     let outputs = pipeline::Outputs { store: store.clone(), alerts, ui, notify, board: Some(board.clone()) };
     let pipeline = tokio::spawn(pipeline::run(samples_rx, outputs));
     let pruner = tokio::spawn(prune_loop(store, cfg.history.prune_interval, shutdown_rx));
-    Running { shutdown, collectors, pipeline, pruner, schema_refresh, board }
+    Running { shutdown, collectors, pipeline, pruner, schema_refresh, board, telemetry, forward }
 }
 
 /// The newest stored schema inventory of a target, if the history has one.
@@ -309,6 +322,10 @@ impl Running {
         }
         let _ = tokio::time::timeout(wait, self.pipeline).await;
         self.pruner.abort();
+        // A batch in flight is abandoned; it is resent next time under the same key.
+        if let Some(forward) = self.forward {
+            forward.join(wait).await;
+        }
     }
 }
 

@@ -123,6 +123,21 @@ pub(crate) struct RawAlerts {
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
+pub(crate) struct RawForwarding {
+    pub outbox_max_rows: Value<i64>,
+    pub outbox_max_mb: Value<i64>,
+    pub outbox_max_age_hours: Value<i64>,
+    pub batch_max_samples: Value<i64>,
+    pub batch_max_kb: Value<i64>,
+    pub request_timeout: Value<i64>,
+    pub heartbeat_interval: Value<i64>,
+    pub max_backoff: Value<i64>,
+    pub ca_file: Value<String>,
+    pub normalize_query_text: Value<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct RawHistory {
     pub path: Value<String>,
     pub retention_hours: Value<i64>,
@@ -169,9 +184,11 @@ pub(crate) struct RawFile {
     pub collect: RawCollect,
     pub alerts: RawAlerts,
     pub prometheus: RawPrometheus,
+    pub forwarding: RawForwarding,
 }
 
-const TOP_LEVEL: [&str; 7] = ["agent", "targets", "history", "ui", "collect", "alerts", "prometheus"];
+const TOP_LEVEL: [&str; 8] =
+    ["agent", "targets", "history", "ui", "collect", "alerts", "prometheus", "forwarding"];
 
 /// Parses `text`; syntax errors, unknown keys and wrong types go to `sink`. Whatever
 /// could be decoded is returned so that validation can report its problems too.
@@ -201,6 +218,9 @@ pub(crate) fn read(text: &str, sink: &mut Sink<'_>) -> RawFile {
             "alerts" => file.alerts = decode(value, "alerts", &[], sink).map(|d| d.0).unwrap_or_default(),
             "prometheus" => {
                 file.prometheus = decode(value, "prometheus", &[], sink).map(|d| d.0).unwrap_or_default();
+            }
+            "forwarding" => {
+                file.forwarding = decode(value, "forwarding", &[], sink).map(|d| d.0).unwrap_or_default();
             }
             "targets" => file.targets = read_targets(value, sink),
             other => unknown_key(sink, key.span(), "", other, &TOP_LEVEL),
@@ -338,7 +358,7 @@ fn unknown_key(sink: &mut Sink<'_>, span: Range<usize>, prefix: &str, key: &str,
 
 /// The tables where `key` is valid, for keys written in the wrong table.
 fn tables_holding(key: &str) -> Vec<&'static str> {
-    let tables: [(&str, &[&str]); 13] = [
+    let tables: [(&str, &[&str]); 14] = [
         ("the top level", &TOP_LEVEL),
         ("[agent]", field_names::<RawAgent>()),
         ("[history]", field_names::<RawHistory>()),
@@ -352,6 +372,7 @@ fn tables_holding(key: &str) -> Vec<&'static str> {
         ("[targets.<name>.alerts]", field_names::<RawTargetAlerts>()),
         ("[prometheus]", field_names::<RawPrometheus>()),
         ("[targets.<name>.keyspace]", field_names::<RawKeyspace>()),
+        ("[forwarding]", field_names::<RawForwarding>()),
     ];
     tables.iter().filter(|(_, keys)| keys.contains(&key)).map(|(table, _)| *table).collect()
 }

@@ -1,7 +1,7 @@
 //! Configuration: the documented Logstag agent format (`[agent]`, `[targets.<name>]`)
 //! plus our own tables (`[history]`, `[ui]`, `[collect]`, per-target `tls`, `intervals`,
-//! `meta`, `alerts`; `[alerts]`). `file.rs` holds the raw TOML shapes; this module holds the resolved,
-//! validated `Config` the rest of the program uses. `config.example.toml` at the repo
+//! `meta`, `alerts`; `[alerts]`, `[forwarding]`). `file.rs` holds the raw TOML shapes;
+//! this module holds the resolved, validated `Config` the rest of the program uses. `config.example.toml` at the repo
 //! root documents every key (a test keeps it equal to the defaults).
 //!
 //! - [`load`] / [`parse_str`]: a file → `Config`, or [`ConfigErrors`] listing every
@@ -13,6 +13,7 @@ mod decrypt;
 mod encrypted;
 mod error;
 mod file;
+mod forwarding;
 mod host_key;
 mod permissions;
 mod sampler;
@@ -26,6 +27,7 @@ mod validate;
 
 pub use encrypted::{DecryptError, decrypt, encrypt, is_encrypted};
 pub use error::{ConfigError, ConfigErrors};
+pub use forwarding::{ForwardingConfig, check_base_url, is_loopback};
 pub use host_key::{HOST_KEY_ENV, HostKey, HostKeyError, HostKeySource};
 pub use secret::Secret;
 pub use url::target_from_url;
@@ -181,6 +183,7 @@ pub struct Config {
     /// others). Printed by `config check`, logged by normal runs.
     pub warnings: Vec<String>,
     pub prometheus: PrometheusConfig,
+    pub forwarding: ForwardingConfig,
 }
 
 /// `[prometheus]`: the optional `/metrics` endpoint.

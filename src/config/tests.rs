@@ -1,8 +1,8 @@
 //! Whole-file tests: the fixtures under `tests/configs/` and `config.example.toml`.
 
 use super::file::{
-    RawAgent, RawAlerts, RawCollect, RawHistory, RawIntervals, RawKeyspace, RawMeta, RawPrometheus,
-    RawTarget, RawTargetAlerts, RawTls, RawUi, field_names,
+    RawAgent, RawAlerts, RawCollect, RawForwarding, RawHistory, RawIntervals, RawKeyspace, RawMeta,
+    RawPrometheus, RawTarget, RawTargetAlerts, RawTls, RawUi, field_names,
 };
 use super::*;
 use std::path::PathBuf;
@@ -151,6 +151,7 @@ fn example_config_documents_the_defaults() {
     assert_eq!(config.collect, defaults.collect);
     assert_eq!(config.alerts, defaults.alerts);
     assert_eq!(config.prometheus, defaults.prometheus);
+    assert_eq!(config.forwarding, defaults.forwarding);
     let target = &config.targets[0];
     assert_eq!(
         (target.name.as_str(), target.engine, target.port),
@@ -199,6 +200,7 @@ fn example_config_mentions_every_key() {
         field_names::<RawTargetAlerts>(),
         field_names::<RawPrometheus>(),
         field_names::<RawKeyspace>(),
+        field_names::<RawForwarding>(),
     ];
     for key in tables.iter().flat_map(|t| t.iter()) {
         assert!(text.contains(&format!("{key} = ")), "config.example.toml does not document `{key}`");

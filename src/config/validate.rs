@@ -34,6 +34,7 @@ pub(crate) fn resolve(raw: RawFile, sink: &mut Sink<'_>) -> Config {
         alerts: alerts(&raw, sink),
         warnings: Vec::new(),
         prometheus: prometheus(&raw.prometheus, sink),
+        forwarding: super::forwarding::resolve(&raw.forwarding, sink),
     }
 }
 
@@ -158,7 +159,7 @@ fn agent(raw: &RawAgent, sink: &mut Sink<'_>) -> AgentConfig {
     let d = AgentConfig::default();
     let k = |key: &str| format!("agent.{key}");
     AgentConfig {
-        api_base_url: raw.api_base_url.as_ref().map(|v| v.get_ref().clone()),
+        api_base_url: super::forwarding::base_url(raw, sink),
         api_key: secret(&raw.api_key),
         log_level: one_of(&raw.log_level, &k("log_level"), LOG_LEVELS, &d.log_level, sink),
         intervals: Intervals {
@@ -350,7 +351,7 @@ fn text(v: &Value<String>) -> Option<String> {
     v.as_ref().map(|v| v.get_ref().clone())
 }
 
-fn flag(v: &Value<bool>, default: bool) -> bool {
+pub(crate) fn flag(v: &Value<bool>, default: bool) -> bool {
     v.as_ref().map_or(default, |v| *v.get_ref())
 }
 
@@ -421,7 +422,7 @@ fn secret(v: &Value<Secret>) -> Option<Secret> {
 }
 
 /// `~/x` → `$HOME/x`, as people write in config files.
-fn expand_home(path: &str) -> PathBuf {
+pub(crate) fn expand_home(path: &str) -> PathBuf {
     match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ => PathBuf::from(path),

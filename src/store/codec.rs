@@ -6,6 +6,8 @@ use crate::model::SampleBody;
 use flate2::Compression;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::io::{Read, Write};
 
 /// Value of `snapshots.encoding` for what `Encoder` writes.
@@ -39,7 +41,7 @@ impl Encoder {
     /// Compresses `body` and hands the bytes to `use_bytes` (which binds them into SQL).
     pub fn encode<T>(
         &mut self,
-        body: &SampleBody,
+        body: &impl Serialize,
         use_bytes: impl FnOnce(&[u8]) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         self.json.clear();
@@ -64,6 +66,11 @@ impl Encoder {
 }
 
 pub fn decode(encoding: i64, bytes: &[u8]) -> Result<SampleBody, StoreError> {
+    decode_as(encoding, bytes)
+}
+
+/// `decode` for any type `Encoder` wrote (the outbox keeps whole samples).
+pub fn decode_as<T: DeserializeOwned>(encoding: i64, bytes: &[u8]) -> Result<T, StoreError> {
     if encoding != DEFLATE_JSON {
         return Err(StoreError::Sqlite(format!("unknown snapshot encoding {encoding}")));
     }

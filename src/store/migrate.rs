@@ -3,8 +3,12 @@
 use rusqlite::Connection;
 
 /// Migration `i` brings the file from version `i` to `i + 1`. Append only.
-const MIGRATIONS: &[&str] =
-    &[include_str!("schema.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema.sql"),
+    include_str!("schema_v2.sql"),
+    include_str!("schema_v3.sql"),
+    include_str!("schema_v4.sql"),
+];
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -6,6 +6,7 @@ mod alerts;
 mod codec;
 mod history;
 mod migrate;
+mod outbox;
 mod record;
 mod retention;
 mod schema_changes;
@@ -17,6 +18,8 @@ mod alert_tests;
 mod costs;
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod outbox_tests;
 #[cfg(test)]
 mod schema_tests;
 #[cfg(test)]
@@ -33,6 +36,7 @@ use writer::{Command, Reply};
 
 pub use codec::sizes as snapshot_sizes;
 pub use migrate::LATEST as SCHEMA_VERSION;
+pub use outbox::{OutboxBatch, OutboxBounds, OutboxStats};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -231,6 +235,41 @@ impl Store {
     /// Deletes what is older than the retention, measured from `now`.
     pub async fn prune(&self, now: Timestamp) -> Result<PruneStats, StoreError> {
         self.call(|reply| Command::Prune { now, reply }).await
+    }
+
+    /// Turns on the forwarding outbox: from now on every recorded sample is also queued
+    /// (same transaction), within `bounds`. Returns this history file's agent id.
+    pub async fn enable_outbox(
+        &self,
+        bounds: OutboxBounds,
+        telemetry: std::sync::Arc<crate::telemetry::Telemetry>,
+    ) -> Result<String, StoreError> {
+        self.call(|reply| Command::EnableOutbox { bounds, telemetry, reply }).await
+    }
+
+    /// The next batch to forward (see `OutboxBatch`); None when nothing is pending.
+    pub async fn outbox_next(
+        &self,
+        max_samples: usize,
+        max_bytes: u64,
+    ) -> Result<Option<OutboxBatch>, StoreError> {
+        self.call(|reply| Command::OutboxNext { max_samples, max_bytes, reply }).await
+    }
+
+    /// Removes an acknowledged batch; returns how many samples it held.
+    pub async fn outbox_ack(&self, key: &str) -> Result<u64, StoreError> {
+        let key = key.to_owned();
+        self.call(|reply| Command::OutboxAck { key, reply }).await
+    }
+
+    /// Keeps a refused batch aside with the reason; later batches go on.
+    pub async fn outbox_park(&self, key: &str, reason: &str) -> Result<u64, StoreError> {
+        let (key, reason) = (key.to_owned(), reason.to_owned());
+        self.call(|reply| Command::OutboxPark { key, reason, reply }).await
+    }
+
+    pub async fn outbox_stats(&self) -> Result<OutboxStats, StoreError> {
+        self.call(Command::OutboxStats).await
     }
 
     /// Folds the WAL into the main file and truncates it (shutdown, `snapshot`, measurements).

@@ -3,6 +3,7 @@
 
 use super::StoreError;
 use super::codec::{DEFLATE_JSON, Encoder};
+use super::outbox::Outbox;
 use super::writer::{Caches, cache_key};
 use crate::model::{QueryStat, Sample, SampleBody, Tier, Timestamp};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -13,10 +14,18 @@ pub fn record_round(
     caches: &mut Caches,
     encoder: &mut Encoder,
     round: Vec<Sample>,
+    mut outbox: Option<&mut Outbox>,
 ) -> Result<(), StoreError> {
     // IMMEDIATE takes the write lock up front instead of failing on upgrade under a reader.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let now = Timestamp::now();
+    let (mut queued, mut queued_bytes) = (0u64, 0u64);
     for sample in round {
+        // Same transaction as the recording: a sample is either kept and queued, or neither.
+        if outbox.is_some() {
+            queued_bytes += Outbox::enqueue(&tx, encoder, &sample, now)?;
+            queued += 1;
+        }
         let Sample { target, tier, taken_at, body } = sample;
         let target = target.0.as_str();
         match body {
@@ -46,7 +55,14 @@ pub fn record_round(
             other => insert_snapshot(&tx, encoder, target, tier, taken_at, &other)?,
         }
     }
+    let dropped = match outbox.as_deref_mut() {
+        Some(outbox) => outbox.enforce(&tx, queued, queued_bytes, now)?.0,
+        None => 0,
+    };
     tx.commit()?;
+    if let Some(outbox) = outbox {
+        outbox.committed(dropped);
+    }
     Ok(())
 }
 

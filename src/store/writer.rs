@@ -3,12 +3,15 @@
 //! worker on disk I/O. The thread ends when the last `Store` (sender) is dropped.
 
 use super::codec::Encoder;
+use super::outbox::{self, Outbox, OutboxBatch, OutboxBounds, OutboxStats};
 use super::{
     PruneStats, StoreError, StoreStats, alerts, history, migrate, record, retention, schema_changes,
 };
 use crate::model::{AlertEvent, QueryStat, Sample, SchemaChange, SchemaSnapshot, Timestamp};
+use crate::telemetry::Telemetry;
 use rusqlite::Connection;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -72,6 +75,26 @@ pub enum Command {
     },
     Flush(Reply<()>),
     Stats(Reply<StoreStats>),
+    EnableOutbox {
+        bounds: OutboxBounds,
+        telemetry: Arc<Telemetry>,
+        reply: Reply<String>,
+    },
+    OutboxNext {
+        max_samples: usize,
+        max_bytes: u64,
+        reply: Reply<Option<OutboxBatch>>,
+    },
+    OutboxAck {
+        key: String,
+        reply: Reply<u64>,
+    },
+    OutboxPark {
+        key: String,
+        reason: String,
+        reply: Reply<u64>,
+    },
+    OutboxStats(Reply<OutboxStats>),
 }
 
 /// Ids the writer has already resolved. Keys are `target \0 name \0 key` in one String so
@@ -109,6 +132,8 @@ pub struct Writer {
     pub caches: Caches,
     pub encoder: Encoder,
     pub retention: Duration,
+    /// Set once forwarding is on: rounds are then also queued for the backend.
+    pub outbox: Option<Outbox>,
 }
 
 pub fn spawn(
@@ -116,7 +141,8 @@ pub fn spawn(
     retention: Duration,
 ) -> std::io::Result<(mpsc::Sender<Command>, JoinHandle<()>)> {
     let (tx, rx) = mpsc::channel::<Command>();
-    let mut writer = Writer { conn, caches: Caches::default(), encoder: Encoder::new(), retention };
+    let mut writer =
+        Writer { conn, caches: Caches::default(), encoder: Encoder::new(), retention, outbox: None };
     let handle = std::thread::Builder::new().name("logstag-store".into()).spawn(move || {
         while let Ok(cmd) = rx.recv() {
             writer.handle(cmd);
@@ -131,9 +157,18 @@ impl Writer {
         // A caller that gave up waiting has dropped its receiver: nothing to tell it.
         match cmd {
             Command::Record(round, reply) => {
-                let result = record::record_round(&mut self.conn, &mut self.caches, &mut self.encoder, round);
+                let result = record::record_round(
+                    &mut self.conn,
+                    &mut self.caches,
+                    &mut self.encoder,
+                    round,
+                    self.outbox.as_mut(),
+                );
                 if result.is_err() {
                     self.caches.clear();
+                    if let Some(outbox) = self.outbox.as_mut() {
+                        outbox.invalidate();
+                    }
                 }
                 let _ = reply.send(result);
             }
@@ -168,6 +203,29 @@ impl Writer {
             }
             Command::Stats(reply) => {
                 let _ = reply.send(stats(&self.conn));
+            }
+            Command::EnableOutbox { bounds, telemetry, reply } => {
+                let result = Outbox::new(&self.conn, bounds, telemetry).and_then(|o| {
+                    self.outbox = Some(o);
+                    outbox::agent_id(&self.conn)
+                });
+                let _ = reply.send(result);
+            }
+            Command::OutboxNext { max_samples, max_bytes, reply } => {
+                let _ = reply.send(outbox::next_batch(&mut self.conn, max_samples, max_bytes));
+            }
+            Command::OutboxAck { key, reply } => {
+                let result = outbox::ack(&self.conn, &key);
+                if let (Ok(freed), Some(o)) = (&result, self.outbox.as_mut()) {
+                    o.released(*freed);
+                }
+                let _ = reply.send(result.map(|(rows, _)| rows));
+            }
+            Command::OutboxPark { key, reason, reply } => {
+                let _ = reply.send(outbox::park(&self.conn, &key, &reason));
+            }
+            Command::OutboxStats(reply) => {
+                let _ = reply.send(outbox::stats(&self.conn, self.outbox.as_mut()));
             }
             Command::Flush(reply) => {
                 let result = self

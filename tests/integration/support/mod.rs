@@ -1,7 +1,9 @@
 //! Test harness: real servers started and stopped by the tests themselves.
 
 pub mod agent;
+pub mod forwarding;
 pub mod openmetrics;
 pub mod postgres;
+pub mod receiver;
 pub mod redis;
 pub mod terminal;
