@@ -6,6 +6,14 @@ use crate::model::{CheckResult, CheckStatus, HealthArea};
 /// What a check's evaluation returns: its status and the evidence (value and threshold).
 pub type Outcome = (CheckStatus, String);
 
+/// One catalogue entry: `check!(id, area, name, evaluate_fn, why, action)`.
+macro_rules! check {
+    ($id:literal, $area:expr, $name:literal, $f:path, $why:literal, $action:literal) => {
+        $crate::health::Check { id: $id, area: $area, name: $name, why: $why, action: $action, evaluate: $f }
+    };
+}
+pub(crate) use check;
+
 /// One named check. Engines keep theirs in a `static` slice in their own folder.
 #[derive(Debug, Clone, Copy)]
 pub struct Check {

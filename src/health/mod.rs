@@ -14,6 +14,7 @@ mod input;
 pub mod report;
 pub mod score;
 
+pub(crate) use check::check;
 pub use check::{Check, Outcome, bytes, grade, not_evaluated, some_of};
 pub use input::HealthInput;
 

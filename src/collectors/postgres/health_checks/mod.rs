@@ -12,7 +12,7 @@ mod security;
 #[cfg(test)]
 mod tests;
 
-use crate::health::{Check, HealthInput};
+use crate::health::{Check, HealthInput, check};
 use crate::model::HealthArea::{Configuration, Maintenance, Performance, Schema, Security};
 
 /// A posture fact as a number.
@@ -22,12 +22,6 @@ fn fact_num(i: &HealthInput, name: &str) -> Option<f64> {
 
 pub fn checks() -> &'static [Check] {
     CHECKS
-}
-
-macro_rules! check {
-    ($id:literal, $area:expr, $name:literal, $f:path, $why:literal, $action:literal) => {
-        Check { id: $id, area: $area, name: $name, why: $why, action: $action, evaluate: $f }
-    };
 }
 
 static CHECKS: &[Check] = &[

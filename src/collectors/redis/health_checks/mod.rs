@@ -13,7 +13,7 @@ mod security;
 #[cfg(test)]
 mod tests;
 
-use crate::health::{Check, HealthInput};
+use crate::health::{Check, HealthInput, check};
 use crate::model::HealthArea::{Configuration, Maintenance, Performance, Schema, Security};
 
 /// Posture fact names the collector emits (docs/redis.md, "Posture facts").
@@ -55,12 +55,6 @@ fn listens_everywhere(bind: &str) -> bool {
 
 pub fn checks() -> &'static [Check] {
     CHECKS
-}
-
-macro_rules! check {
-    ($id:literal, $area:expr, $name:literal, $f:path, $why:literal, $action:literal) => {
-        Check { id: $id, area: $area, name: $name, why: $why, action: $action, evaluate: $f }
-    };
 }
 
 static CHECKS: &[Check] = &[
