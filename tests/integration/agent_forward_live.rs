@@ -76,7 +76,7 @@ fn outbox(history: &Path) -> Vec<Queued> {
     .collect()
 }
 
-/// Outbox rows; None while the agent has not created the file yet.
+/// Outbox rows; 0 while the agent has not created the file yet.
 fn outbox_len(history: &Path) -> usize {
     if history.exists() { outbox(history).len() } else { 0 }
 }
@@ -128,6 +128,53 @@ fn wait_until(agent: &mut Agent, what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// Outbox rows already in a batch, by key: the batch a stop interrupted.
+fn keyed(queued: &[Queued]) -> BTreeMap<String, Vec<SampleId>> {
+    let mut by_key: BTreeMap<String, Vec<SampleId>> = BTreeMap::new();
+    for q in queued {
+        if let Some(key) = &q.batch {
+            by_key.entry(key.clone()).or_default().push(q.sample.clone());
+        }
+    }
+    by_key
+}
+
+/// After a restart on the same history: waits until every sample `queued` at the stop
+/// (and newer ones) reached the receiver, stops the agent with SIGTERM (exit 0), and
+/// checks that each arrived exactly once after dedupe by key, the interrupted batch under
+/// its old key (`from` = the first request after the stop), and none is left queued.
+fn assert_rest_delivered(
+    mut agent: Agent,
+    receiver: &Receiver,
+    history: &Path,
+    queued: &[Queued],
+    from: usize,
+) {
+    wait_until(&mut agent, "every sample queued before the stop, and newer ones", || {
+        let kept = kept_after_dedupe(&receiver.requests("/metrics"));
+        queued.iter().all(|q| kept.contains_key(&q.sample)) && kept.len() > queued.len()
+    });
+    let (status, _) = agent.terminate(Duration::from_secs(15));
+    let log = std::fs::read_to_string(&agent.stderr).unwrap();
+    assert_eq!(status.code(), Some(0), "{log}");
+
+    let requests = receiver.requests("/metrics");
+    let kept = kept_after_dedupe(&requests);
+    let twice: Vec<_> = kept.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "samples in two different batches: {twice:?}");
+    for q in queued {
+        assert_eq!(kept.get(&q.sample), Some(&1), "{:?} delivered once", q.sample);
+    }
+    let resent = batches(&requests[from..]);
+    for (key, samples) in keyed(queued) {
+        let again = resent.get(&key).unwrap_or_else(|| panic!("batch {key} not resent:\n{log}"));
+        assert_eq!(again, &samples, "batch {key} keeps its rows");
+    }
+    // Acknowledged rows left the outbox; nothing from before the stop waits there.
+    let left = outbox(history);
+    assert!(left.iter().all(|q| !queued.iter().any(|old| old.sample == q.sample)), "{left:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_with_a_full_outbox_then_restart_delivers_every_queued_sample_once() {
     let cluster = TestCluster::shared();
@@ -148,46 +195,45 @@ async fn sigkill_with_a_full_outbox_then_restart_delivers_every_queued_sample_on
     let log = std::fs::read_to_string(&agent.stderr).unwrap();
     assert!(log.contains("503"), "the refusals are logged:\n{log}");
     assert!(queued.iter().all(|q| q.state != 2), "a 503 parks nothing: {queued:?}");
-    let keyed: BTreeMap<&str, Vec<&SampleId>> = queued
-        .iter()
-        .filter_map(|q| Some((q.batch.as_deref()?, &q.sample)))
-        .fold(BTreeMap::new(), |mut by_key, (key, sample)| {
-            by_key.entry(key).or_default().push(sample);
-            by_key
-        });
-    assert!(!keyed.is_empty(), "the refused batch keeps its key in the file: {queued:?}");
+    let in_flight = keyed(&queued);
+    assert!(!in_flight.is_empty(), "the refused batch keeps its key in the file: {queued:?}");
     let refused_keys = batches(&refused);
-    for key in keyed.keys() {
-        assert!(refused_keys.contains_key(*key), "batch {key} was tried before the kill");
+    for key in in_flight.keys() {
+        assert!(refused_keys.contains_key(key), "batch {key} was tried before the kill");
     }
 
     // The backend is back; the agent starts again on the same history file.
     receiver.clear_script();
-    let before_restart = refused.len();
+    let agent = Agent::spawn(&config, &[]);
+    assert_rest_delivered(agent, &receiver, &history, &queued, refused.len());
+}
+
+/// The backend is down across a clean restart: SIGTERM with samples queued, start again
+/// while it is still down, then it comes back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_across_a_sigterm_restart_loses_nothing_and_sends_nothing_twice() {
+    let cluster = TestCluster::shared();
+    let mut receiver = Receiver::start().await;
+    receiver.stop();
+    let state = tempfile::tempdir().unwrap();
+    let history = state.path().join("history.sqlite3");
+    let config = agent_config(&receiver, cluster.port, &history);
+
     let mut agent = Agent::spawn(&config, &[]);
-    let delivered = || kept_after_dedupe(&receiver.requests("/metrics"));
-    wait_until(&mut agent, "every sample queued before the kill, and newer ones", || {
-        let kept = delivered();
-        queued.iter().all(|q| kept.contains_key(&q.sample)) && kept.len() > queued.len()
+    wait_until(&mut agent, "a batch tried and 15 queued samples", || {
+        let queued = if history.exists() { outbox(&history) } else { Vec::new() };
+        queued.len() >= 15 && !keyed(&queued).is_empty()
     });
     let (status, _) = agent.terminate(Duration::from_secs(15));
     let log = std::fs::read_to_string(&agent.stderr).unwrap();
-    assert_eq!(status.code(), Some(0), "{log}");
+    assert_eq!(status.code(), Some(0), "a backend that is down does not fail the stop:\n{log}");
+    let queued = outbox(&history);
+    assert!(queued.len() >= 15, "the clean stop keeps the outbox: {queued:?}");
 
-    let requests = receiver.requests("/metrics");
-    let kept = kept_after_dedupe(&requests);
-    let twice: Vec<_> = kept.iter().filter(|(_, n)| **n > 1).collect();
-    assert!(twice.is_empty(), "samples in two different batches: {twice:?}");
-    for q in &queued {
-        assert_eq!(kept.get(&q.sample), Some(&1), "{:?} delivered once", q.sample);
-    }
-    // The batch in flight at the kill went again, after the restart, under the same key.
-    let resent = batches(&requests[before_restart..]);
-    for (key, samples) in &keyed {
-        let again = resent.get(*key).unwrap_or_else(|| panic!("batch {key} not resent:\n{log}"));
-        assert_eq!(again.iter().collect::<Vec<_>>(), *samples, "batch {key} keeps its rows");
-    }
-    // Acknowledged rows left the outbox; nothing from before the kill waits there.
-    let left = outbox(&history);
-    assert!(left.iter().all(|q| !queued.iter().any(|old| old.sample == q.sample)), "{left:?}");
+    let mut agent = Agent::spawn(&config, &[]);
+    // Still down for a few retries of the restarted agent (backoff is capped at 1 s).
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(agent.is_running() && receiver.requests("").is_empty());
+    receiver.restart().await;
+    assert_rest_delivered(agent, &receiver, &history, &queued, 0);
 }

@@ -3,6 +3,7 @@
 
 mod agent_forward_live;
 mod agent_live;
+mod agent_secrets_live;
 mod alert_scenarios;
 mod config_check;
 mod discovery;
