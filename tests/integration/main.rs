@@ -1,7 +1,9 @@
 //! End-to-end tests: one test binary, real servers started by the harness.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod agent_forward_live;
 mod agent_live;
+mod agent_secrets_live;
 mod alert_scenarios;
 mod config_check;
 mod discovery;

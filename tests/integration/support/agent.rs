@@ -21,11 +21,18 @@ impl Agent {
     /// Writes `config` to `<tmp>/agent.toml` and starts `logstag agent --config it` plus
     /// `args`, with `$XDG_STATE_HOME` and `$HOME` inside the temp dir.
     pub fn spawn(config: &str, args: &[&str]) -> Agent {
+        Self::spawn_with_env(config, args, &[])
+    }
+
+    /// `spawn` with extra environment variables (e.g. `LOGSTAG_HOST_KEY_FILE`) for the
+    /// child only: the test process's own environment is shared by parallel tests.
+    pub fn spawn_with_env(config: &str, args: &[&str], env: &[(&str, &Path)]) -> Agent {
         let dir = tempfile::tempdir().unwrap();
         let config_path = dir.path().join("agent.toml");
         std::fs::write(&config_path, config).unwrap();
         let stderr = dir.path().join("stderr.log");
         let child = Command::new(env!("CARGO_BIN_EXE_logstag"))
+            .envs(env.iter().copied())
             .arg("agent")
             .arg("--config")
             .arg(&config_path)
@@ -41,6 +48,13 @@ impl Agent {
             .spawn()
             .unwrap();
         Agent { child, dir, stderr }
+    }
+
+    /// SIGKILL: no flush, no clean-up, as a crash or an OOM kill would leave things.
+    pub fn kill_hard(&mut self) {
+        self.child.kill().unwrap();
+        let status = self.child.wait().unwrap();
+        assert_eq!(std::os::unix::process::ExitStatusExt::signal(&status), Some(libc::SIGKILL));
     }
 
     pub fn history_path(&self) -> PathBuf {

@@ -119,6 +119,11 @@ impl Receiver {
         self.state.lock().unwrap().script.extend(replies);
     }
 
+    /// Drops the answers not given yet: `/metrics` gets 200 again.
+    pub fn clear_script(&self) {
+        self.state.lock().unwrap().script.clear();
+    }
+
     pub fn requests(&self, path: &str) -> Vec<Request> {
         self.state.lock().unwrap().requests.iter().filter(|r| r.path.ends_with(path)).cloned().collect()
     }
