@@ -1,6 +1,8 @@
 //! Turns the command line into a configuration and a mode, and runs it: the TUI, a
 //! one-shot snapshot, or a config check. Owns start-up and orderly shutdown of every task.
 
+mod tui;
+
 use crate::agent;
 use crate::alerts::{self, AlertEngine};
 use crate::board::Board;
@@ -82,7 +84,7 @@ async fn async_main(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Snapshot { format: SnapshotFormat::Json, .. }) => snapshot::print_json(&cfg).await,
         Some(Command::Health { format, .. }) => crate::health::command::run(&cfg, format).await,
-        _ => run_tui(cfg).await,
+        _ => tui::run(cfg).await,
     }
 }
 
@@ -358,37 +360,6 @@ pub fn open_store(cfg: &Config) -> anyhow::Result<Store> {
             Ok(Store::open_in_memory(cfg.history.retention)?)
         }
     }
-}
-
-async fn run_tui(cfg: Config) -> anyhow::Result<ExitCode> {
-    let _log_guard = crate::logging::to_file(history_path(&cfg).as_deref(), &cfg.agent.log_level);
-    for warning in &cfg.warnings {
-        tracing::warn!("{warning}");
-    }
-    let store = open_store(&cfg)?;
-    let (ui_tx, ui_rx) = mpsc::channel(256);
-    let (engine, alert_catalog) = alert_engine(&cfg);
-    let listener = crate::prometheus::bind(&cfg.prometheus).await?;
-    let running = start(&cfg, store.clone(), Some(ui_tx), Some(engine), RunMode::Continuous).await;
-    let exporter = listener.map(|l| crate::prometheus::serve(l, running.board.clone()));
-    let signals = tokio::spawn(crate::logging::shutdown_on_signal(running.shutdown.clone()));
-    let ctx = ui::UiContext {
-        targets: cfg.targets.iter().map(TargetConfig::info).collect(),
-        updates: ui_rx,
-        store,
-        refresh: cfg.ui.refresh,
-        chart_window: cfg.ui.chart_window,
-        theme: cfg.ui.theme.clone(),
-        shutdown: running.shutdown.clone(),
-        alert_catalog,
-        bell: cfg.alerts.bell,
-        schema_refresh: running.schema_refresh.clone(),
-    };
-    let result = ui::run(ctx).await;
-    signals.abort();
-    exporter.iter().for_each(JoinHandle::abort);
-    running.stop().await;
-    result.map(|()| ExitCode::SUCCESS)
 }
 
 /// The rule catalogue with the user's templates and per-target overrides, and what the
