@@ -1,10 +1,14 @@
 //! Turns the command line into a configuration and a mode, and runs it: the TUI, a
 //! one-shot snapshot, or a config check. Owns start-up and orderly shutdown of every task.
 
+mod alerting;
 mod tui;
 
+pub use alerting::alert_engine;
+use alerting::notifier;
+
 use crate::agent;
-use crate::alerts::{self, AlertEngine};
+use crate::alerts::AlertEngine;
 use crate::board::Board;
 use crate::cli::{Cli, Command, ConfigAction, SnapshotFormat, TargetArgs, TemplatesAction};
 use crate::collectors::discover::{self, Found};
@@ -12,9 +16,7 @@ use crate::collectors::registry::{self, RunMode};
 use crate::collectors::scheduler::SchedulerHandles;
 use crate::config::{self, Config, TargetConfig};
 use crate::model::{Sample, SampleBody, Timestamp};
-use crate::notify::{self, NotifyConfig};
 use crate::store::Store;
-use crate::ui::alerts::{AlertCatalogInfo, RuleInfo};
 use crate::{pipeline, snapshot, ui};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -360,49 +362,4 @@ pub fn open_store(cfg: &Config) -> anyhow::Result<Store> {
             Ok(Store::open_in_memory(cfg.history.retention)?)
         }
     }
-}
-
-/// The rule catalogue with the user's templates and per-target overrides, and what the
-/// UI shows of it. Bad templates and unknown rule codes are logged and listed in the UI;
-/// they never stop start-up.
-pub fn alert_engine(cfg: &Config) -> (AlertEngine, AlertCatalogInfo) {
-    let (rules, errors) = alerts::load_rules(cfg.alerts.templates_dir.as_deref());
-    let mut invalid_templates: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    for e in &invalid_templates {
-        tracing::warn!("alert template skipped: {e}");
-    }
-    for w in alerts::check_overrides(cfg, &rules) {
-        tracing::warn!("{w}");
-        invalid_templates.push(w);
-    }
-    let catalog = AlertCatalogInfo {
-        rules: rules
-            .iter()
-            .map(|r| RuleInfo {
-                code: r.code.clone(),
-                name: r.name.clone(),
-                description: r.description.clone(),
-                impact: r.impact.clone(),
-                causes: r.causes.clone(),
-                actions: r.actions.clone(),
-            })
-            .collect(),
-        invalid_templates,
-    };
-    (AlertEngine::for_config(rules, cfg), catalog)
-}
-
-/// The hooks task, when the config asks for one.
-fn notifier(cfg: &Config) -> Option<mpsc::Sender<crate::model::AlertEvent>> {
-    let hooks = NotifyConfig {
-        command: cfg.alerts.hook_command.clone(),
-        slack_webhook: cfg.alerts.slack_webhook.clone(),
-    };
-    if hooks.command.is_none() && hooks.slack_webhook.is_none() {
-        return None;
-    }
-    let (tx, rx) = mpsc::channel(64);
-    // The task ends by itself when the pipeline drops the sender at shutdown.
-    drop(notify::spawn_notifier(hooks, rx));
-    Some(tx)
 }
