@@ -1,8 +1,14 @@
 //! Turns the command line into a configuration and a mode, and runs it: the TUI, a
 //! one-shot snapshot, or a config check. Owns start-up and orderly shutdown of every task.
 
+mod alerting;
+mod tui;
+
+pub use alerting::alert_engine;
+use alerting::notifier;
+
 use crate::agent;
-use crate::alerts::{self, AlertEngine};
+use crate::alerts::AlertEngine;
 use crate::board::Board;
 use crate::cli::{Cli, Command, ConfigAction, SnapshotFormat, TargetArgs, TemplatesAction};
 use crate::collectors::discover::{self, Found};
@@ -10,9 +16,7 @@ use crate::collectors::registry::{self, RunMode};
 use crate::collectors::scheduler::SchedulerHandles;
 use crate::config::{self, Config, TargetConfig};
 use crate::model::{Sample, SampleBody, Timestamp};
-use crate::notify::{self, NotifyConfig};
 use crate::store::Store;
-use crate::ui::alerts::{AlertCatalogInfo, RuleInfo};
 use crate::{pipeline, snapshot, ui};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -82,7 +86,7 @@ async fn async_main(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Snapshot { format: SnapshotFormat::Json, .. }) => snapshot::print_json(&cfg).await,
         Some(Command::Health { format, .. }) => crate::health::command::run(&cfg, format).await,
-        _ => run_tui(cfg).await,
+        _ => tui::run(cfg).await,
     }
 }
 
@@ -358,80 +362,4 @@ pub fn open_store(cfg: &Config) -> anyhow::Result<Store> {
             Ok(Store::open_in_memory(cfg.history.retention)?)
         }
     }
-}
-
-async fn run_tui(cfg: Config) -> anyhow::Result<ExitCode> {
-    let _log_guard = crate::logging::to_file(history_path(&cfg).as_deref(), &cfg.agent.log_level);
-    for warning in &cfg.warnings {
-        tracing::warn!("{warning}");
-    }
-    let store = open_store(&cfg)?;
-    let (ui_tx, ui_rx) = mpsc::channel(256);
-    let (engine, alert_catalog) = alert_engine(&cfg);
-    let listener = crate::prometheus::bind(&cfg.prometheus).await?;
-    let running = start(&cfg, store.clone(), Some(ui_tx), Some(engine), RunMode::Continuous).await;
-    let exporter = listener.map(|l| crate::prometheus::serve(l, running.board.clone()));
-    let signals = tokio::spawn(crate::logging::shutdown_on_signal(running.shutdown.clone()));
-    let ctx = ui::UiContext {
-        targets: cfg.targets.iter().map(TargetConfig::info).collect(),
-        updates: ui_rx,
-        store,
-        refresh: cfg.ui.refresh,
-        chart_window: cfg.ui.chart_window,
-        theme: cfg.ui.theme.clone(),
-        shutdown: running.shutdown.clone(),
-        alert_catalog,
-        bell: cfg.alerts.bell,
-        schema_refresh: running.schema_refresh.clone(),
-    };
-    let result = ui::run(ctx).await;
-    signals.abort();
-    exporter.iter().for_each(JoinHandle::abort);
-    running.stop().await;
-    result.map(|()| ExitCode::SUCCESS)
-}
-
-/// The rule catalogue with the user's templates and per-target overrides, and what the
-/// UI shows of it. Bad templates and unknown rule codes are logged and listed in the UI;
-/// they never stop start-up.
-pub fn alert_engine(cfg: &Config) -> (AlertEngine, AlertCatalogInfo) {
-    let (rules, errors) = alerts::load_rules(cfg.alerts.templates_dir.as_deref());
-    let mut invalid_templates: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    for e in &invalid_templates {
-        tracing::warn!("alert template skipped: {e}");
-    }
-    for w in alerts::check_overrides(cfg, &rules) {
-        tracing::warn!("{w}");
-        invalid_templates.push(w);
-    }
-    let catalog = AlertCatalogInfo {
-        rules: rules
-            .iter()
-            .map(|r| RuleInfo {
-                code: r.code.clone(),
-                name: r.name.clone(),
-                description: r.description.clone(),
-                impact: r.impact.clone(),
-                causes: r.causes.clone(),
-                actions: r.actions.clone(),
-            })
-            .collect(),
-        invalid_templates,
-    };
-    (AlertEngine::for_config(rules, cfg), catalog)
-}
-
-/// The hooks task, when the config asks for one.
-fn notifier(cfg: &Config) -> Option<mpsc::Sender<crate::model::AlertEvent>> {
-    let hooks = NotifyConfig {
-        command: cfg.alerts.hook_command.clone(),
-        slack_webhook: cfg.alerts.slack_webhook.clone(),
-    };
-    if hooks.command.is_none() && hooks.slack_webhook.is_none() {
-        return None;
-    }
-    let (tx, rx) = mpsc::channel(64);
-    // The task ends by itself when the pipeline drops the sender at shutdown.
-    drop(notify::spawn_notifier(hooks, rx));
-    Some(tx)
 }

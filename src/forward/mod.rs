@@ -25,8 +25,9 @@ mod status;
 pub use client::{API_KEY_HEADER, IDEMPOTENCY_HEADER, USER_AGENT};
 pub use retry::{Outcome, parse_retry_after};
 pub use settings::{AgentIdentity, ForwardSettings, TargetIdentity, hostname};
-pub use status::ForwardStatus;
+pub use status::{ForwardStatus, backend_host};
 
+use crate::model::Timestamp;
 use crate::store::Store;
 use crate::telemetry::Telemetry;
 use client::Transport;
@@ -105,8 +106,12 @@ pub async fn start(
         version: env!("CARGO_PKG_VERSION").to_owned(),
         host: settings.host.clone(),
     };
-    let (status_tx, status) =
-        watch::channel(ForwardStatus { mock: settings.mock, ..ForwardStatus::default() });
+    let (status_tx, status) = watch::channel(ForwardStatus {
+        backend: backend_host(&settings.base_url),
+        started_at: Some(Timestamp::now()),
+        mock: settings.mock,
+        ..ForwardStatus::default()
+    });
     let ctx = Arc::new(Context { settings, store, telemetry, agent, transport, status: status_tx });
     let sender = tokio::spawn(sender::run(ctx.clone(), shutdown.clone()));
     let presence = tokio::spawn(heartbeat::run(ctx, shutdown));

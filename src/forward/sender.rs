@@ -83,6 +83,7 @@ pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
                 ctx.status.send_modify(|st| {
                     st.last_ok = Some(now);
                     st.last_error = None;
+                    st.next_retry = None;
                 });
             }
             Outcome::Retry { reason, after } => {
@@ -98,7 +99,13 @@ pub async fn run(ctx: Arc<Context>, mut shutdown: watch::Receiver<bool>) {
                 } else {
                     tracing::debug!("forwarding failed, retrying in {:.1} s: {reason}", delay.as_secs_f64());
                 }
-                ctx.status.send_modify(|st| st.last_error = Some(reason));
+                let retry_at = Timestamp(
+                    Timestamp::now().0.saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX)),
+                );
+                ctx.status.send_modify(|st| {
+                    st.last_error = Some(reason);
+                    st.next_retry = Some(retry_at);
+                });
                 if pause(delay, &mut shutdown).await {
                     return;
                 }

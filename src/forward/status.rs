@@ -5,6 +5,10 @@ use crate::model::Timestamp;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ForwardStatus {
+    /// The backend's host (and port): never a path, a query or credentials.
+    pub backend: String,
+    /// When the forwarder started, so "nothing delivered for a while" can be told.
+    pub started_at: Option<Timestamp>,
     /// Samples waiting in the outbox (pending and parked).
     pub queued: u64,
     pub parked: u64,
@@ -15,6 +19,8 @@ pub struct ForwardStatus {
     pub last_ok: Option<Timestamp>,
     /// The last failure, cleared by the next success.
     pub last_error: Option<String>,
+    /// When the failed batch is sent again; None when nothing waits for a retry.
+    pub next_retry: Option<Timestamp>,
     /// The backend accepted our registration.
     pub registered: bool,
     pub mock: bool,
@@ -44,6 +50,19 @@ impl ForwardStatus {
     }
 }
 
+/// `host[:port]` of a base URL, for screens: what the URL says about where data goes,
+/// without anything a user might have put in it by mistake (user info, path, query).
+pub fn backend_host(base_url: &str) -> String {
+    match reqwest::Url::parse(base_url) {
+        Ok(url) => match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            (None, _) => "?".to_owned(),
+        },
+        Err(_) => "?".to_owned(),
+    }
+}
+
 /// `HH:MM:SSZ` (UTC): enough to see whether delivery is recent.
 fn clock(at: Timestamp) -> String {
     let secs = at.0.div_euclid(1000).rem_euclid(86_400);
@@ -66,5 +85,13 @@ mod tests {
         assert_eq!(s.summary(), "forwarding: 12 queued, last ok 14:03:10Z, parked 3: HTTP 400 Bad Request");
         let idle = ForwardStatus { mock: true, ..Default::default() };
         assert_eq!(idle.summary(), "forwarding (mock): 0 queued, nothing delivered yet");
+    }
+
+    #[test]
+    fn backend_host_keeps_host_and_port_only() {
+        assert_eq!(backend_host("https://api.logstag.com/agent-api/v1"), "api.logstag.com");
+        assert_eq!(backend_host("http://127.0.0.1:8080/v1?key=secret"), "127.0.0.1:8080");
+        assert_eq!(backend_host("https://user:hunter2@backend.example/v1"), "backend.example");
+        assert_eq!(backend_host("not a url"), "?");
     }
 }

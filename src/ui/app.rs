@@ -306,8 +306,9 @@ impl App {
 
     fn sort(&mut self, action: Action) {
         let (sort, columns) = match self.tab {
-            // Slow-log entries stay newest first.
-            Tab::Queries if self.key_value.slowlog_mode => return,
+            Tab::Queries if self.key_value.slowlog_mode => {
+                (&mut self.key_value.slowlog_sort, &super::views::keyvalue::SLOWLOG_COLUMNS[..])
+            }
             Tab::Activity => {
                 let columns = self.activity.columns();
                 (&mut self.activity.sort, columns)

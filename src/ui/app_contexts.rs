@@ -36,7 +36,7 @@ impl App {
     pub fn view_contexts(&self) -> Vec<Context> {
         let mut contexts = Vec::with_capacity(4);
         if self.tab == Tab::Activity {
-            contexts.push(Context::Activity);
+            contexts.push(if self.is_key_value() { Context::Clients } else { Context::Activity });
         }
         if self.tab == Tab::Queries && self.is_key_value() {
             contexts.push(Context::SlowLog);

@@ -154,6 +154,8 @@ pub struct Dashboard {
     pub targets: Vec<TargetView>,
     pub query_history: Option<QueryHistory>,
     pub alerts: super::alerts::AlertBook,
+    /// The forwarder's latest status; None while forwarding is off.
+    pub forwarding: Option<crate::forward::ForwardStatus>,
 }
 
 impl Dashboard {
@@ -255,6 +257,7 @@ impl Dashboard {
             UiUpdate::ActiveAlerts(active) => self.alerts.refresh(active),
             // Past snapshots belong to the App's history view, not to the live model.
             UiUpdate::HistorySnapshot { .. } => {}
+            UiUpdate::Forwarding(status) => self.forwarding = Some(status),
         }
     }
 

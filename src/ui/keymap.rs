@@ -14,6 +14,9 @@ pub enum Context {
     /// Sorting, filtering and opening rows (session and statement tables).
     Table,
     Activity,
+    /// The Activity tab of a Redis/Valkey target: no lock tree there (a blocked client
+    /// waits for data, not for another client), so no `b`.
+    Clients,
     Filter,
     Help,
     Detail,
@@ -43,6 +46,7 @@ impl Context {
             Context::List => "Moving",
             Context::Table => "Tables",
             Context::Activity => "Activity",
+            Context::Clients => "Clients (Redis, Valkey)",
             Context::Filter => "Filter input",
             Context::Help => "Help",
             Context::Detail => "Detail",
@@ -130,8 +134,8 @@ const fn bind(
 }
 
 use Context::{
-    Activity, AlertDetail, AlertPopup, Alerts, Detail, Filter, Global, Health, Help, HistoryView, Keyspace,
-    List, Schema, SessionDetail, SlowLog, Table,
+    Activity, AlertDetail, AlertPopup, Alerts, Clients, Detail, Filter, Global, Health, Help, HistoryView,
+    Keyspace, List, Schema, SessionDetail, SlowLog, Table,
 };
 
 pub const BINDINGS: &[Binding] = &[
@@ -173,6 +177,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Table, ch('y'), Action::Copy, "copy query (OSC 52)", ""),
     bind(Activity, ch('i'), Action::ToggleIdle, "hide/show idle sessions", "idle"),
     bind(Activity, ch('b'), Action::ToggleBlocking, "blocking tree / session list", "blocking"),
+    bind(Clients, ch('i'), Action::ToggleIdle, "hide/show idle clients", "idle"),
     bind(Filter, key(KeyCode::Enter), Action::FilterKeep, "keep filter", "keep"),
     bind(Filter, key(KeyCode::Esc), Action::FilterClear, "clear filter", "clear"),
     bind(Filter, key(KeyCode::Backspace), Action::FilterBackspace, "delete character", ""),
@@ -311,6 +316,7 @@ mod tests {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         for ctx in [
             Activity,
+            Clients,
             List,
             Table,
             Help,

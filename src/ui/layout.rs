@@ -74,20 +74,60 @@ fn render_header(frame: &mut Frame, area: Rect, app: &App) {
             spans.push(Span::styled(") ", theme.text()));
             spans.push(widgets::status_badge::badge(target.status_label(), theme));
             spans.push(Span::styled(" [RO]", theme.info().add_modifier(Modifier::BOLD)));
-            spans.push(Span::styled(
-                format!("  target {}/{} ([ ])", app.target + 1, app.dashboard.targets.len()),
-                theme.muted(),
-            ));
         }
         None => spans.push(Span::styled("no targets configured [RO]", theme.warn())),
     }
-    let clock = format!("{} UTC ", format::clock(app.now_ms));
-    let used: usize = spans.iter().map(|s| s.width()).sum();
-    if let Some(pad) = usize::from(area.width).checked_sub(used + clock.chars().count()) {
-        spans.push(Span::raw(" ".repeat(pad)));
-        spans.push(Span::styled(clock, theme.muted()));
+    let position = app.current().map(|_| (app.target + 1, app.dashboard.targets.len()));
+    let forwarding = app.dashboard.forwarding.as_ref().map(|s| {
+        let (text, attention) = super::forwarding::indicator(s, app.now_ms);
+        Span::styled(format!(" {text}  "), if attention { theme.warn() } else { theme.muted() })
+    });
+    let clock = Span::styled(format!("{} UTC ", format::clock(app.now_ms)), theme.muted());
+    frame.render_widget(
+        Paragraph::new(header_right(spans, position, forwarding, clock, area.width, theme.muted())),
+        area,
+    );
+}
+
+/// Completes the header: the target position, the forwarding indicator and the clock,
+/// right-aligned. When they do not all fit, the position loses its key hint, then the
+/// clock goes, then the indicator: a forwarding problem matters more than the time.
+fn header_right<'a>(
+    left: Vec<Span<'a>>,
+    position: Option<(usize, usize)>,
+    forwarding: Option<Span<'a>>,
+    clock: Span<'a>,
+    width: u16,
+    muted: ratatui::style::Style,
+) -> Line<'a> {
+    let width = usize::from(width);
+    let used: usize = left.iter().map(Span::width).sum();
+    let long = position.map(|(i, n)| format!("  target {i}/{n} ([ ])"));
+    let short = position.map(|(i, n)| format!("  {i}/{n}"));
+    // Without forwarding the header keeps its long form and drops the clock when tight.
+    let candidates = match forwarding {
+        Some(fwd) => vec![
+            (long.clone(), Some(fwd.clone()), Some(clock.clone())),
+            (short.clone(), Some(fwd.clone()), Some(clock)),
+            (short, Some(fwd), None),
+        ],
+        None => vec![(long.clone(), None, Some(clock))],
+    };
+    let mut spans = left;
+    for (position, forwarding, clock) in candidates {
+        let right: Vec<Span> = forwarding.into_iter().chain(clock).collect();
+        let position_width = position.as_ref().map_or(0, |p| p.chars().count());
+        let right_width: usize = right.iter().map(Span::width).sum();
+        if let Some(pad) = width.checked_sub(used + position_width + right_width) {
+            spans.extend(position.map(|p| Span::styled(p, muted)));
+            spans.push(Span::raw(" ".repeat(pad)));
+            spans.extend(right);
+            return Line::from(spans);
+        }
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    // Nothing fits: the position stays, cut by the screen edge.
+    spans.extend(long.map(|p| Span::styled(p, muted)));
+    Line::from(spans)
 }
 
 fn render_tab_bar(frame: &mut Frame, area: Rect, app: &App) {

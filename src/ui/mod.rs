@@ -14,6 +14,7 @@ pub mod bench;
 pub mod clipboard;
 pub mod dashboard;
 pub mod format;
+pub mod forwarding;
 mod history;
 pub mod keymap;
 pub mod layout;
@@ -56,6 +57,8 @@ pub enum UiUpdate {
     /// One stored snapshot (`kind` "activity" or "queries") for the history view at `at`;
     /// None when nothing was recorded at or before that moment.
     HistorySnapshot { target: TargetId, at: Timestamp, kind: String, sample: Option<Sample> },
+    /// What the forwarder to the central backend is doing (only when `api_base_url` is set).
+    Forwarding(crate::forward::ForwardStatus),
 }
 
 /// Everything the UI task needs. The UI owns its state; nothing else writes it.

@@ -35,7 +35,7 @@ pub fn help_contexts(app: &App) -> Vec<Context> {
     if contexts.contains(&Context::Schema) {
         contexts.push(Context::Filter);
     }
-    if contexts.contains(&Context::Activity) {
+    if contexts.contains(&Context::Activity) || contexts.contains(&Context::Clients) {
         contexts.push(Context::SessionDetail);
     }
     if contexts.contains(&Context::Alerts) {

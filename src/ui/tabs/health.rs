@@ -1,12 +1,13 @@
 //! Health: is collection itself healthy (per target status and problems, per tier how
 //! long collection takes and when it last delivered), and the health check report of the
-//! selected target: overall and area scores, then every check grouped by area.
+//! selected target: overall and area scores, then every check grouped by area. With
+//! forwarding on, a "Forwarding" block above the checks says what reaches the backend.
 
 use super::super::app::App;
 use super::super::dashboard::TargetView;
-use super::super::format;
 use super::super::widgets::data_table::DataTable;
 use super::super::widgets::status_badge;
+use super::super::{format, forwarding};
 use crate::model::{TargetStatus, Tier, metric};
 use ratatui::Frame;
 use ratatui::layout::Constraint::{Fill, Length};
@@ -21,7 +22,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let wanted = u16::try_from(targets.len()).unwrap_or(u16::MAX).saturating_add(3);
     let [table_area, lower] =
         Layout::vertical([Length(wanted.min(area.height / 3).max(4)), Fill(1)]).areas(area);
-    let [left, checks_area] = Layout::horizontal([Length(34.min(area.width / 2)), Fill(1)]).areas(lower);
+    let [left, right] = Layout::horizontal([Length(34.min(area.width / 2)), Fill(1)]).areas(lower);
+    // The scrollable check list gives up its rows: the fixed blocks stay whole.
+    let inner_width = usize::from(right.width.saturating_sub(2));
+    let forwarding = app
+        .dashboard
+        .forwarding
+        .as_ref()
+        .map(|s| (s, forwarding::lines(s, app.now_ms, inner_width, &app.theme)));
+    let forwarding_rows = forwarding.as_ref().map_or(0, |(_, lines)| lines.len() + 2);
+    let [forwarding_area, checks_area] =
+        Layout::vertical([Length(u16::try_from(forwarding_rows).unwrap_or(0)), Fill(1)]).areas(right);
     let [scores_area, detail_area] = Layout::vertical([Length(8), Fill(1)]).areas(left);
     let theme = &app.theme;
     let table = DataTable {
@@ -48,6 +59,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         cells.extend(Tier::ALL.iter().map(|tier| Cell::from(collect_ms(t, *tier))));
         Row::new(cells)
     });
+    if let Some((status, lines)) = forwarding {
+        let block = Block::bordered()
+            .title(Span::styled(forwarding::title(status), theme.title()))
+            .border_style(theme.border(false));
+        frame.render_widget(Paragraph::new(lines).block(block), forwarding_area);
+    }
     if let Some(target) = app.current() {
         report::render_scores(frame, scores_area, app, target);
         report::render_checks(frame, checks_area, app, target);

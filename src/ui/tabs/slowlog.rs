@@ -1,10 +1,11 @@
 //! Queries tab of a Redis/Valkey target, second list (`s`): the slow-log entries read so
-//! far, newest first, deduplicated by entry id by the collector.
+//! far, newest first unless sorted by time or duration (`<` `>` `I`), deduplicated by
+//! entry id by the collector.
 
 use super::super::app::App;
 use super::super::format;
-use super::super::views::keyvalue::command_line;
-use super::super::widgets::data_table::DataTable;
+use super::super::views::keyvalue::{SLOWLOG_COLUMNS, command_line, slowlog_order};
+use super::super::widgets::data_table::{self, DataTable, headers};
 use super::super::widgets::filter_input;
 use crate::model::SlowEntry;
 use ratatui::Frame;
@@ -24,7 +25,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let [summary_area, filter_area, table_area] =
         Layout::vertical([Length(1), Length(u16::from(filter.is_some())), Fill(1)]).areas(area);
     let slowest = app.slow_entries().max_by_key(|e| e.duration_us);
-    let mut spans = vec![Span::styled(format!(" {total} slow-log entries, newest first"), theme.text())];
+    let order = slowlog_order(app.key_value.slowlog_sort);
+    let mut spans = vec![Span::styled(format!(" {total} slow-log entries, {order}"), theme.text())];
     if let Some(e) = slowest {
         spans.push(Span::styled(
             format!(" · slowest {} {}", e.command, format::millis_f(e.duration_us as f64 / 1000.0)),
@@ -37,8 +39,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(line), filter_area);
     }
     let wide = table_area.width >= 70;
-    let mut header = vec!["Time".to_owned(), "Duration".to_owned(), "Command".to_owned()];
-    let mut widths = vec![Length(8), Length(8), Fill(1)];
+    let mut header = headers(&SLOWLOG_COLUMNS, app.key_value.slowlog_sort);
+    let mut widths = data_table::widths(&SLOWLOG_COLUMNS);
+    header.push("Command".to_owned());
+    widths.push(Fill(1));
     if wide {
         header.push("Client".to_owned());
         widths.push(Length(21));

@@ -2,6 +2,7 @@
 
 use super::fixtures::app;
 use super::render::screen_text;
+use crate::forward::ForwardStatus;
 use crate::model::{PostureFact, Sample, SampleBody, Setting, TargetId, Tier, Timestamp};
 use crate::ui::UiUpdate;
 use crate::ui::action::Action;
@@ -71,4 +72,51 @@ fn enter_on_a_check_shows_why_and_action() {
     for (w, h) in [(0, 0), (20, 5), (60, 12), (300, 3), (7, 40)] {
         screen_text(&app, w, h);
     }
+}
+
+fn forwarding(app: &mut App, parked: bool) {
+    let now = app.now_ms;
+    let mut status = ForwardStatus {
+        backend: "api.logstag.com".into(),
+        started_at: Some(Timestamp(now - 3_600_000)),
+        queued: 12,
+        last_ok: Some(Timestamp(now - 8_000)),
+        registered: true,
+        ..ForwardStatus::default()
+    };
+    if parked {
+        status.queued = 512;
+        status.parked = 500;
+        status.parked_reason = Some("HTTP 400 Bad Request: unknown field samples[3].data".into());
+        status.last_ok = Some(Timestamp(now - 420_000));
+        status.last_error = Some("HTTP 503 Service Unavailable".into());
+        status.next_retry = Some(Timestamp(now + 16_000));
+    }
+    app.update(UiUpdate::Forwarding(status));
+}
+
+#[test]
+fn forwarding_block_and_indicator_healthy_and_parked() {
+    let mut app = with_low_tier();
+    let off = screen_text(&app, 80, 24);
+    assert!(!off.contains("Forwarding") && !off.contains("fwd"), "nothing while forwarding is off: {off}");
+    forwarding(&mut app, false);
+    let healthy = screen_text(&app, 80, 24);
+    assert!(
+        healthy.contains("Forwarding → api.logstag.com") && healthy.contains("fwd 12 queued"),
+        "{healthy}"
+    );
+    insta::assert_snapshot!("health_forwarding_healthy_80x24", healthy);
+    forwarding(&mut app, true);
+    let parked = screen_text(&app, 80, 24);
+    assert!(parked.contains("parked: HTTP 400 Bad Request"), "the reason is shown: {parked}");
+    assert!(parked.contains("fwd 512 queued, 500 parked"), "{parked}");
+    insta::assert_snapshot!("health_forwarding_parked_80x24", parked);
+    insta::assert_snapshot!("health_forwarding_parked_20x5", screen_text(&app, 20, 5));
+    for (w, h) in [(0, 0), (1, 1), (20, 5), (60, 12), (61, 13), (300, 3), (7, 40), (1000, 1)] {
+        screen_text(&app, w, h);
+    }
+    app.apply(Action::GoTab(Tab::Activity));
+    let elsewhere = screen_text(&app, 80, 24);
+    assert!(elsewhere.contains("fwd 512 queued, 500 parked"), "every tab's header: {elsewhere}");
 }

@@ -159,3 +159,51 @@ fn command_detail_shows_calls_and_microseconds_not_postgres_blocks() {
     assert!(text.contains("client|list") && text.contains("200.0µs"), "{text}");
     assert!(!text.contains("shared blks"), "{text}");
 }
+
+#[test]
+fn slow_log_sorts_by_duration_with_the_offered_keys() {
+    let mut app = app_on(Tab::Queries, true);
+    app.apply(Action::ToggleSlowLog);
+    let newest: Vec<u64> =
+        app.key_value.slowlog_rows.iter().filter_map(|&i| app.slow_entries().nth(i)).map(|e| e.id).collect();
+    app.apply(Action::SortNext);
+    let durations: Vec<u64> = app
+        .key_value
+        .slowlog_rows
+        .iter()
+        .filter_map(|&i| app.slow_entries().nth(i))
+        .map(|e| e.duration_us)
+        .collect();
+    assert!(durations.windows(2).all(|w| w[0] >= w[1]), "slowest first: {durations:?}");
+    let text = screen_text(&app, 80, 24);
+    assert!(text.contains("slowest first") && text.contains("Duration▼"), "{text}");
+    assert!(text.contains("> sort"), "the footer offers what works: {text}");
+    app.apply(Action::SortInvert);
+    assert!(screen_text(&app, 80, 24).contains("fastest first"));
+    app.apply(Action::SortNext);
+    app.apply(Action::SortInvert);
+    app.apply(Action::SortInvert);
+    let back: Vec<u64> =
+        app.key_value.slowlog_rows.iter().filter_map(|&i| app.slow_entries().nth(i)).map(|e| e.id).collect();
+    assert_eq!(back, newest, "time descending is the log's own order");
+}
+
+#[test]
+fn no_blocking_tree_for_key_value_targets() {
+    let mut app = app_on(Tab::Activity, true);
+    assert!(app.contexts().contains(&Context::Clients) && !app.contexts().contains(&Context::Activity));
+    let b = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('b'),
+        crossterm::event::KeyModifiers::NONE,
+    );
+    assert_eq!(keymap::resolve(&app.contexts(), b), None, "b is not bound for Redis");
+    let footer = screen_text(&app, 120, 24);
+    assert!(footer.contains("i hide idle") && !footer.contains("b blocking"), "{footer}");
+    app.apply(Action::Help);
+    let help = screen_text(&app, 200, 120);
+    assert!(help.contains("hide/show idle clients") && !help.contains("blocking tree"), "{help}");
+    assert!(help.contains("CLIENT UNBLOCK"), "client detail keys stay listed: {help}");
+    app.apply(Action::Back);
+    app.apply(Action::NextTarget);
+    assert_eq!(keymap::resolve(&app.contexts(), b), Some(Action::ToggleBlocking), "PostgreSQL keeps it");
+}
