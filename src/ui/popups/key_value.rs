@@ -84,7 +84,7 @@ pub fn slow_entry_lines(app: &App, id: u64) -> Vec<Line<'static>> {
     let mut lines = vec![
         field("entry id", e.id.to_string(), key, text),
         field("started", format!("{} UTC", format::clock(e.at_ms)), key, text),
-        field("duration", format::millis_f(e.duration_us as f64 / 1000.0), key, theme.warn()),
+        field("duration", format::micros_f(e.duration_us as f64 / 1000.0), key, theme.warn()),
         field("command", e.command.clone(), key, text),
         field("client", or_dash(&e.client), key, text),
         field("client name", or_dash(&e.client_name), key, text),

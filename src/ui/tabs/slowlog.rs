@@ -29,7 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let mut spans = vec![Span::styled(format!(" {total} slow-log entries, {order}"), theme.text())];
     if let Some(e) = slowest {
         spans.push(Span::styled(
-            format!(" · slowest {} {}", e.command, format::millis_f(e.duration_us as f64 / 1000.0)),
+            format!(" · slowest {} {}", e.command, format::micros_f(e.duration_us as f64 / 1000.0)),
             theme.warn(),
         ));
     }
@@ -70,7 +70,7 @@ fn entry_row<'a>(e: &SlowEntry, wide: bool, app: &App) -> Row<'a> {
     let style = if e.duration_us >= SLOW_US { theme.warn() } else { theme.text() };
     let mut cells = vec![
         Cell::from(format::clock(e.at_ms)),
-        Cell::from(Span::styled(format::millis_f(e.duration_us as f64 / 1000.0), style)),
+        Cell::from(Span::styled(format::micros_f(e.duration_us as f64 / 1000.0), style)),
         Cell::from(format::one_line(&command_line(e))),
     ];
     if wide {
