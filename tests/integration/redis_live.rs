@@ -225,3 +225,49 @@ async fn the_big_key_sampler_finds_the_biggest_key() {
     assert_eq!(run.keys_sampled, 50);
     assert!(run.stopped.is_some_and(|s| s.contains("scan_limit")));
 }
+
+/// Keeps the server busy for `ms` milliseconds in one command (a latency spike).
+fn busy(admin: &mut redis::Connection, ms: u64) {
+    let script = "local s = redis.call('TIME') local t0 = s[1] * 1000000 + s[2] \
+                  while true do local n = redis.call('TIME') \
+                  if n[1] * 1000000 + n[2] - t0 > tonumber(ARGV[1]) * 1000 then break end end return 1";
+    redis::cmd("EVAL").arg(script).arg(0).arg(ms).exec(admin).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worst_latency_spike_since_the_last_read_is_reported() {
+    let server = TestRedis::start();
+    let mut admin = server.admin();
+    redis::cmd("CONFIG").arg("SET").arg("latency-monitor-threshold").arg("100").exec(&mut admin).unwrap();
+    busy(&mut admin, 150);
+    // The next spikes must fall in later seconds than this one for the assertions below.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let mut c = connected(&server).await;
+    let spikes = |c: &Collected| -> Vec<(String, f64)> {
+        metrics(c)
+            .into_iter()
+            .filter(|m| m.name == metric::LATENCY_SPIKE_MS)
+            .map(|m| (m.key, m.value))
+            .collect()
+    };
+    let baseline = c.collect(Tier::Medium).await.unwrap();
+    assert!(
+        spikes(&baseline).is_empty(),
+        "a spike from before we started is not news: {:?}",
+        spikes(&baseline)
+    );
+
+    // A big spike, then (in a later second: the monitor keeps one sample per second) a smaller one.
+    // LATENCY LATEST only shows the smaller; the interval's worst is the big one.
+    busy(&mut admin, 400);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    busy(&mut admin, 150);
+    let after = c.collect(Tier::Medium).await.unwrap();
+    assert!(after.problems.is_empty(), "{:?}", after.problems);
+    let got = spikes(&after);
+    let command = got.iter().find(|(k, _)| k == "command").map(|(_, v)| *v);
+    assert!(command.is_some_and(|ms| ms >= 400.0), "worst spike of the interval: {got:?}");
+
+    let quiet = c.collect(Tier::Medium).await.unwrap();
+    assert!(spikes(&quiet).is_empty(), "no new spike, nothing reported: {:?}", spikes(&quiet));
+}

@@ -36,6 +36,8 @@ pub const SLOWLOG_LEN: Command = command("SLOWLOG LEN", "slowlog|len", &["SLOWLO
 /// 128 is the default `slowlog-max-len`: one read covers a default-sized log.
 pub const SLOWLOG_GET: Command = command("SLOWLOG GET", "slowlog|get", &["SLOWLOG", "GET", "128"]);
 pub const LATENCY_LATEST: Command = command("LATENCY LATEST", "latency|latest", &["LATENCY", "LATEST"]);
+/// Followed by one event name, only for events LATENCY LATEST shows a new spike for.
+pub const LATENCY_HISTORY: Command = command("LATENCY HISTORY", "latency|history", &["LATENCY", "HISTORY"]);
 pub const MEMORY_STATS: Command = command("MEMORY STATS", "memory|stats", &["MEMORY", "STATS"]);
 pub const ROLE: Command = command("ROLE", "role", &["ROLE"]);
 /// Several parameters in one call needs Redis 7.0, our oldest supported version.
@@ -97,6 +99,7 @@ pub const ALL: &[Command] = &[
     SLOWLOG_LEN,
     SLOWLOG_GET,
     LATENCY_LATEST,
+    LATENCY_HISTORY,
     MEMORY_STATS,
     ROLE,
     CONFIG_GET,
@@ -123,6 +126,7 @@ mod tests {
         "SLOWLOG LEN",
         "SLOWLOG GET",
         "LATENCY LATEST",
+        "LATENCY HISTORY",
         "MEMORY STATS",
         "MEMORY USAGE",
         "ROLE",

@@ -53,7 +53,7 @@ pub struct MediumState {
     slowlog_last_id: Option<u64>,
     slowlog_read_at: Option<Instant>,
     /// Time of the newest spike seen per latency event; None before the first read.
-    latency_seen: Option<BTreeMap<String, i64>>,
+    latency_seen: Option<BTreeMap<String, SpikeMark>>,
 }
 
 #[derive(Debug)]
@@ -107,7 +107,14 @@ impl RedisCollector {
         metrics.extend(slow_metrics);
         if let Some(reply) = self.call(&commands::LATENCY_LATEST, &[], &mut problems).await? {
             let events = replies::latency_latest(&reply);
-            metrics.extend(new_spikes(&mut self.medium.latency_seen, &events));
+            for (event, since, latest_ms) in new_spikes(&mut self.medium.latency_seen, &events) {
+                // LATEST holds only the newest spike; the history holds every spike since the
+                // last read, and the worst of them is what the interval should report.
+                let history = self.call(&commands::LATENCY_HISTORY, &[&event], &mut problems).await?;
+                let worst = history
+                    .map_or(latest_ms, |h| worst_since(&replies::latency_history(&h), since, latest_ms));
+                metrics.push(Metric::keyed(metric::LATENCY_SPIKE_MS, event, worst as f64));
+            }
         }
         if let Some(reply) = self.call(&commands::MEMORY_STATS, &[], &mut problems).await? {
             metrics.extend(
@@ -320,22 +327,45 @@ fn persistence_facts(info: &Info) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Spikes newer than the last seen of their event. The first read only sets the
-/// baseline: LATENCY LATEST keeps spikes for ever, and an old one is not news.
-fn new_spikes(seen: &mut Option<BTreeMap<String, i64>>, events: &[replies::LatencyEvent]) -> Vec<Metric> {
+/// The newest spike seen of one event: (unix seconds, ms). The latency monitor keeps one
+/// sample per second (the worst), so a bigger spike in the same second is also news.
+pub(super) type SpikeMark = (i64, u64);
+
+/// Events with a spike newer than the last seen of their event, as (event, the last seen
+/// mark if any, newest spike ms). The first read only sets the baseline: LATENCY LATEST
+/// keeps spikes for ever, and an old one is not news.
+fn new_spikes(
+    seen: &mut Option<BTreeMap<String, SpikeMark>>,
+    events: &[replies::LatencyEvent],
+) -> Vec<(String, Option<SpikeMark>, u64)> {
     let first = seen.is_none();
     let seen = seen.get_or_insert_with(BTreeMap::new);
     let mut out = Vec::new();
     for e in events {
-        let newer = seen.get(&e.event).is_none_or(|t| e.at_s > *t);
-        if newer && !first {
-            out.push(Metric::keyed(metric::LATENCY_SPIKE_MS, e.event.clone(), e.latest_ms as f64));
-        }
-        if newer {
-            seen.insert(e.event.clone(), e.at_s);
+        let before = seen.get(&e.event).copied();
+        let mark = (e.at_s, e.latest_ms);
+        if before.is_none_or(|b| is_after(mark, b)) {
+            if !first {
+                out.push((e.event.clone(), before, e.latest_ms));
+            }
+            seen.insert(e.event.clone(), mark);
         }
     }
     out
+}
+
+fn is_after((at, ms): SpikeMark, (seen_at, seen_ms): SpikeMark) -> bool {
+    at > seen_at || (at == seen_at && ms > seen_ms)
+}
+
+/// The worst spike after `since` in an event's history; never below `latest_ms` (the
+/// history may have been cut at its 160 entries or reset meanwhile).
+fn worst_since(history: &[SpikeMark], since: Option<SpikeMark>, latest_ms: u64) -> u64 {
+    history
+        .iter()
+        .filter(|&&h| since.is_none_or(|s| is_after(h, s)))
+        .map(|(_, ms)| *ms)
+        .fold(latest_ms, u64::max)
 }
 
 #[cfg(test)]

@@ -146,6 +146,17 @@ fn latency_spikes_are_reported_once_and_not_from_before_start() {
     assert!(new_spikes(&mut seen, &[event("command", 100, 250)]).is_empty(), "baseline");
     assert!(new_spikes(&mut seen, &[event("command", 100, 250)]).is_empty(), "same spike");
     let m = new_spikes(&mut seen, &[event("command", 160, 300), event("fork", 150, 20)]);
-    let got: Vec<(&str, f64)> = m.iter().map(|x| (x.key.as_str(), x.value)).collect();
-    assert_eq!(got, [("command", 300.0), ("fork", 20.0)]);
+    assert_eq!(m, [("command".to_owned(), Some((100, 250)), 300), ("fork".to_owned(), None, 20)]);
+    let same_second = new_spikes(&mut seen, &[event("command", 160, 900)]);
+    assert_eq!(same_second, [("command".to_owned(), Some((160, 300)), 900)], "bigger in the same second");
+}
+
+#[test]
+fn the_worst_spike_since_the_last_read_counts() {
+    let history = [(90, 900), (100, 250), (120, 700), (150, 40), (160, 300)];
+    assert_eq!(worst_since(&history, Some((100, 250)), 300), 700, "900 ms was before the last read");
+    assert_eq!(worst_since(&[(100, 800)], Some((100, 250)), 300), 800, "grew within the seen second");
+    assert_eq!(worst_since(&[], Some((100, 250)), 300), 300, "no history: the newest spike");
+    assert_eq!(worst_since(&[(50, 10)], Some((100, 250)), 300), 300, "history cut: never below LATEST");
+    assert_eq!(worst_since(&history, None, 40), 900, "a new event: its whole history");
 }

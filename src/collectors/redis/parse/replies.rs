@@ -31,6 +31,19 @@ pub fn latency_latest(reply: &Value) -> Vec<LatencyEvent> {
         .collect()
 }
 
+/// `LATENCY HISTORY <event>`: `(unix seconds, latency ms)` samples, oldest first; malformed
+/// entries are skipped.
+pub fn latency_history(reply: &Value) -> Vec<(i64, u64)> {
+    items(reply)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| {
+            let parts = items(e)?;
+            Some((int(parts.first()?)?, u64::try_from(int(parts.get(1)?)?).ok()?))
+        })
+        .collect()
+}
+
 /// `MEMORY STATS` as flat `name → number` pairs; nested tables (`db.0`) give
 /// `db.0.overhead.hashtable.main`. Names that are blank (seen on old servers) are skipped.
 pub fn memory_stats(reply: &Value) -> Vec<(String, f64)> {
@@ -193,6 +206,18 @@ mod tests {
         );
         assert_eq!((events[1].event.as_str(), events[1].max_ms), ("fork", 40));
         assert!(latency_latest(&arr(vec![])).is_empty());
+    }
+
+    #[test]
+    fn latency_history_reads_pairs_and_skips_broken_ones() {
+        let reply = arr(vec![
+            arr(vec![Value::Int(1_732_000_000), Value::Int(254)]),
+            arr(vec![Value::Int(1_732_000_060), Value::Int(-1)]),
+            arr(vec![bulk("x")]),
+            arr(vec![Value::Int(1_732_000_120), Value::Int(31)]),
+        ]);
+        assert_eq!(latency_history(&reply), [(1_732_000_000, 254), (1_732_000_120, 31)]);
+        assert!(latency_history(&Value::Nil).is_empty());
     }
 
     #[test]
