@@ -71,6 +71,14 @@ impl Outbox {
     ) -> Result<Self, StoreError> {
         let dropped = dropped_total(conn)?;
         telemetry.outbox_dropped_total.store(dropped, Ordering::Relaxed);
+        // A refusal is often fixed by a restart (new API key, backend upgraded): parked
+        // batches get one more try per start, under their own keys.
+        let unparked = conn
+            .prepare_cached("UPDATE outbox SET state = ?1, parked_reason = NULL WHERE state = ?2")?
+            .execute(params![IN_BATCH, PARKED])?;
+        if unparked > 0 {
+            tracing::info!("{unparked} parked samples are sent again after the restart");
+        }
         let mut outbox = Outbox { bounds, telemetry, totals: None, unreported_drops: 0, last_warning: None };
         outbox.totals(conn)?;
         Ok(outbox)

@@ -79,6 +79,12 @@ async fn parked_batches_stay_aside_with_their_reason() {
     let stats = store.outbox_stats().await.unwrap();
     assert_eq!((stats.rows, stats.parked), (1, 1));
     assert_eq!(stats.parked_reason.as_deref(), Some("HTTP 400: bad sample"));
+
+    // The next start (the forwarder enables the outbox again) gives it one more try, same key.
+    store.enable_outbox(ROOMY, Arc::new(Telemetry::default())).await.unwrap();
+    let again = store.outbox_next(5, 1 << 20).await.unwrap().unwrap();
+    assert_eq!((again.key.as_str(), values(&again)), (refused.key.as_str(), vec![1]));
+    assert_eq!(store.outbox_stats().await.unwrap().parked, 0);
 }
 
 #[tokio::test]
