@@ -53,7 +53,8 @@ pub enum SampleBody {
     Schema(SchemaSnapshot),
     /// Key-value engines' inventory: logical databases, key counts, sampled big keys.
     Keyspace(KeyspaceSnapshot),
-    /// Slow-log entries not seen before (Redis/Valkey SLOWLOG).
+    /// Slow-log entries not seen before (Redis/Valkey SLOWLOG). Tagged like its store kind.
+    #[serde(rename = "slowlog")]
     SlowLog(SlowLogSnapshot),
     /// Structural changes found between the previous schema snapshot and this one.
     SchemaChanges(Vec<SchemaChange>),
@@ -96,4 +97,33 @@ pub struct PostureFact {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub key: String,
     pub value: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::StatsAvailability;
+
+    /// Forwarded payloads and `snapshot` JSON name a body by its serde tag, the store by
+    /// `kind()`: they must agree.
+    #[test]
+    fn serde_tags_are_the_store_kinds() {
+        let slowlog = SlowLogSnapshot {
+            availability: StatsAvailability::Available,
+            entries: vec![],
+            length: None,
+            missed: 0,
+        };
+        let bodies = [
+            SampleBody::Keyspace(KeyspaceSnapshot::default()),
+            SampleBody::SlowLog(slowlog),
+            SampleBody::SchemaChanges(vec![]),
+            SampleBody::Metrics(vec![]),
+            SampleBody::Activity(ActivitySnapshot::default()),
+        ];
+        for body in bodies {
+            let json = serde_json::to_value(&body).unwrap_or_default();
+            assert_eq!(json["kind"].as_str(), Some(body.kind()), "{json}");
+        }
+    }
 }
