@@ -83,11 +83,31 @@ impl EchoOff {
             }
             let mut quiet = saved;
             quiet.c_lflag &= !libc::ECHO;
+            // Ctrl-C at the prompt must not leave the terminal without echo: the handler
+            // restores these settings, then dies of the signal as it would have anyway.
+            let _ = SAVED_FOR_SIGNAL.set(saved);
+            libc::signal(libc::SIGINT, restore_and_die as *const () as libc::sighandler_t);
             if libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &quiet) != 0 {
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
                 return Self { saved: None };
             }
             Self { saved: Some(saved) }
         }
+    }
+}
+
+/// The terminal settings to put back if SIGINT arrives while echo is off.
+static SAVED_FOR_SIGNAL: std::sync::OnceLock<libc::termios> = std::sync::OnceLock::new();
+
+extern "C" fn restore_and_die(signal: libc::c_int) {
+    // SAFETY: tcsetattr, signal and raise are async-signal-safe; the OnceLock was set
+    // before the handler was installed, so `get` only reads initialised memory.
+    unsafe {
+        if let Some(saved) = SAVED_FOR_SIGNAL.get() {
+            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, saved);
+        }
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
     }
 }
 
@@ -97,6 +117,7 @@ impl Drop for EchoOff {
             // SAFETY: restores the settings read in `new` on the same open descriptor.
             unsafe {
                 libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, saved);
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
             }
         }
     }
