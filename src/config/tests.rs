@@ -5,6 +5,7 @@ use super::file::{
     RawPrometheus, RawTarget, RawTargetAlerts, RawTls, RawUi, field_names,
 };
 use super::*;
+use crate::collectors::registry::Engine;
 use std::path::PathBuf;
 
 fn fixture(kind: &str, name: &str) -> PathBuf {

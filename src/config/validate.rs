@@ -6,12 +6,10 @@ use super::file::{
     RawAgent, RawCollect, RawFile, RawHistory, RawPrometheus, RawTarget, RawTargetEntry, RawUi, Value,
 };
 use super::{
-    AgentConfig, AlertOverrides, AlertsConfig, CloudConfig, CollectConfig, Config, HistoryConfig, Intervals,
-    LogOutput, PrometheusConfig, Secret, TargetConfig, TlsConfig, TlsMode, UiConfig,
+    AgentConfig, CloudConfig, CollectConfig, Config, HistoryConfig, Intervals, LogOutput, PrometheusConfig,
+    Secret, TargetConfig, TlsConfig, TlsMode, UiConfig,
 };
 use crate::collectors::registry::{ENGINES, Engine};
-use crate::model::Severity;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -31,7 +29,7 @@ pub(crate) fn resolve(raw: RawFile, sink: &mut Sink<'_>) -> Config {
         history: history(&raw.history, sink),
         ui: ui(&raw.ui, sink),
         collect,
-        alerts: alerts(&raw, sink),
+        alerts: super::alerts::resolve(&raw, sink),
         warnings: Vec::new(),
         prometheus: prometheus(&raw.prometheus, sink),
         forwarding: super::forwarding::resolve(&raw.forwarding, sink),
@@ -66,92 +64,6 @@ fn log_output(v: &Value<String>, sink: &mut Sink<'_>) -> LogOutput {
             LogOutput::Standard
         }
         Some((_, path)) => LogOutput::File(expand_home(path)),
-    }
-}
-
-fn alerts(raw: &RawFile, sink: &mut Sink<'_>) -> AlertsConfig {
-    let mut targets = BTreeMap::new();
-    for entry in &raw.targets {
-        let Some(alerts) = &entry.raw.alerts else {
-            continue;
-        };
-        let prefix = format!("targets.{}.alerts", entry.name);
-        let mut overrides = AlertOverrides {
-            disable: alerts.disable.as_ref().map(|v| v.get_ref().clone()).unwrap_or_default(),
-            thresholds: BTreeMap::new(),
-        };
-        if let Some(by_rule) = &alerts.thresholds {
-            for (code, by_severity) in by_rule.get_ref() {
-                let mut resolved = BTreeMap::new();
-                for (name, value) in by_severity {
-                    let key = format!("{prefix}.thresholds.\"{code}\".{name}");
-                    match Severity::ALL.iter().find(|s| severity_name(**s) == name) {
-                        Some(_) if !value.is_finite() => {
-                            sink.push(by_rule.span(), &key, "must be a finite number")
-                        }
-                        Some(severity) => {
-                            resolved.insert(*severity, *value);
-                        }
-                        None => {
-                            let names: Vec<&str> = Severity::ALL.iter().map(|s| severity_name(*s)).collect();
-                            let message = format!("unknown severity; expected one of: {}", names.join(", "));
-                            sink.push(by_rule.span(), &key, message);
-                        }
-                    }
-                }
-                overrides.thresholds.insert(code.clone(), resolved);
-            }
-        }
-        if overrides != AlertOverrides::default() {
-            targets.insert(entry.name.clone(), overrides);
-        }
-    }
-    let hook_command = raw.alerts.hook_command.as_ref().and_then(|v| {
-        let argv = v.get_ref();
-        if argv.first().is_none_or(|program| program.trim().is_empty()) {
-            sink.push(
-                v.span(),
-                "alerts.hook_command",
-                "needs a program name, e.g. [\"/usr/local/bin/page-dba\"]",
-            );
-            return None;
-        }
-        Some(argv.iter().map(|a| expand_home(a).to_string_lossy().into_owned()).collect())
-    });
-    let slack_webhook = raw.alerts.slack_webhook.as_ref().and_then(|v| {
-        let url = v.get_ref().expose();
-        let loopback =
-            ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|p| url.starts_with(p));
-        if url.starts_with("https://") || loopback {
-            Some(v.get_ref().clone())
-        } else {
-            // Never echo the URL: it carries the webhook's token.
-            sink.push(
-                v.span(),
-                "alerts.slack_webhook",
-                "must be an https:// URL (plain http only to loopback)",
-            );
-            None
-        }
-    });
-    AlertsConfig {
-        templates_dir: raw.alerts.templates_dir.as_ref().map(|v| expand_home(v.get_ref())),
-        bell: flag(&raw.alerts.bell, false),
-        hook_command,
-        slack_webhook,
-        targets,
-    }
-}
-
-/// The spelling used in templates and in the config file.
-fn severity_name(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Critical => "critical",
-        Severity::High => "high",
-        Severity::Medium => "medium",
-        Severity::Low => "low",
-        Severity::Info => "info",
-        Severity::BestPractice => "best_practice",
     }
 }
 

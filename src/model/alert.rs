@@ -23,6 +23,18 @@ impl Severity {
         Severity::BestPractice,
     ];
 
+    /// The spelling of templates and config files (the serde name).
+    pub fn key(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+            Severity::BestPractice => "best_practice",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Severity::Critical => "Critical",
