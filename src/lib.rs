@@ -22,6 +22,7 @@ pub mod cli;
 pub mod collectors;
 pub mod config;
 pub mod encrypt;
+pub mod errors;
 pub mod forward;
 pub mod health;
 pub mod logging;

@@ -10,6 +10,7 @@ use super::ForwardError;
 use super::retry::{Outcome, classify};
 use super::settings::ForwardSettings;
 use crate::config::{Secret, is_loopback};
+use crate::errors::error_chain;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use reqwest::header::{CONTENT_ENCODING, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
@@ -133,22 +134,6 @@ pub fn gzip(json: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut enc = GzEncoder::new(Vec::with_capacity(json.len() / 4), Compression::new(6));
     enc.write_all(json)?;
     enc.finish()
-}
-
-/// reqwest's own message is terse ("error sending request"); the causes say why
-/// (connection refused, certificate not trusted…).
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

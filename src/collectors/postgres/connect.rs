@@ -231,20 +231,7 @@ pub fn describe_connect_error(e: &tokio_postgres::Error, target: &TargetConfig) 
     }
 }
 
-/// The error with its causes, since tokio-postgres' own Display is terse ("db error").
-pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = s.source();
-    }
-    out
-}
+pub use crate::errors::error_chain;
 
 /// A query that failed without breaking the connection: what to tell the user.
 pub struct ViewFailure {
