@@ -84,10 +84,13 @@ pub(super) fn resolve(raw: &RawFile, sink: &mut Sink<'_>) -> AlertsConfig {
         Some(argv.iter().map(|a| expand_home(a).to_string_lossy().into_owned()).collect())
     });
     let slack_webhook = raw.alerts.slack_webhook.as_ref().and_then(|v| {
-        let url = v.get_ref().expose();
-        let loopback =
-            ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|p| url.starts_with(p));
-        if url.starts_with("https://") || loopback {
+        // The same rule as the backend URL: https, or plain http to a loopback address only.
+        let acceptable = reqwest::Url::parse(v.get_ref().expose()).is_ok_and(|url| match url.scheme() {
+            "https" => true,
+            "http" => super::is_loopback(&url),
+            _ => false,
+        });
+        if acceptable {
             Some(v.get_ref().clone())
         } else {
             // Never echo the URL: it carries the webhook's token.
@@ -105,5 +108,26 @@ pub(super) fn resolve(raw: &RawFile, sink: &mut Sink<'_>) -> AlertsConfig {
         hook_command,
         slack_webhook,
         targets,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::parse_str;
+    use std::path::Path;
+
+    fn webhook_accepted(url: &str) -> bool {
+        let text = format!("[alerts]\nslack_webhook = \"{url}\"\n");
+        parse_str(&text, Path::new("t.toml")).is_ok_and(|c| c.alerts.slack_webhook.is_some())
+    }
+
+    #[test]
+    fn slack_webhook_is_https_or_loopback_http() {
+        assert!(webhook_accepted("https://hooks.slack.com/services/T/B/x"));
+        assert!(webhook_accepted("http://127.0.0.1:8080/hook"));
+        assert!(webhook_accepted("http://[::1]:8080/hook"));
+        assert!(!webhook_accepted("http://hooks.example.com/hook"));
+        assert!(!webhook_accepted("http://127.0.0.1.example.com/hook"), "a name that starts like loopback");
+        assert!(!webhook_accepted("ftp://127.0.0.1/hook"));
     }
 }
