@@ -104,8 +104,11 @@ fn check_templates(dir: Option<&Path>) -> ExitCode {
 fn check_config(file: &Path) -> ExitCode {
     match config::load(file) {
         Ok(cfg) => {
-            let names: Vec<String> =
-                cfg.targets.iter().map(|t| format!("{} ({})", t.name, t.engine.name())).collect();
+            let names: Vec<String> = cfg
+                .targets
+                .iter()
+                .map(|t| format!("{} ({})", t.name, registry::spec(t.engine).name))
+                .collect();
             println!("{}: OK, {} target(s): {}", file.display(), names.len(), names.join(", "));
             for warning in &cfg.warnings {
                 eprintln!("warning: {warning}");

@@ -52,7 +52,7 @@ impl Board {
         let targets = targets
             .iter()
             .map(|t| {
-                let engine = t.engine.spec().config_names.first().copied().unwrap_or("unknown");
+                let engine = t.engine.key();
                 (t.id(), TargetBoard::new(engine))
             })
             .collect();

@@ -42,7 +42,7 @@ fn plan_line(t: &TargetConfig) -> String {
             None => off.push(tier.name()),
         }
     }
-    let engine = t.engine.spec().config_names.first().copied().unwrap_or("unknown");
+    let engine = t.engine.key();
     let mut line = format!("target {} ({engine}, {}): ", t.name, t.endpoint());
     if on.is_empty() {
         line.push_str("every tier is off");

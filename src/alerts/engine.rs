@@ -3,8 +3,8 @@
 
 use super::rule::{Rule, Thresholds};
 use super::source::{Observation, observe};
-use crate::collectors::registry::Engine;
 use crate::config::{AlertOverrides, Config};
+use crate::model::EngineKind;
 use crate::model::{AlertEvent, AlertEventKind, Sample, Severity, TargetId, Timestamp};
 use std::collections::BTreeMap;
 
@@ -35,7 +35,7 @@ pub struct AlertEngine {
     rules: Vec<Rule>,
     overrides: BTreeMap<TargetId, AlertOverrides>,
     /// Targets whose engine is known only get that engine's rules (and `any` rules).
-    engines: BTreeMap<TargetId, Engine>,
+    engines: BTreeMap<TargetId, EngineKind>,
     states: BTreeMap<StateKey, Phase>,
 }
 
@@ -46,7 +46,7 @@ impl AlertEngine {
     }
 
     /// Restricts each target to the rules of its engine. Targets not listed get every rule.
-    pub fn with_target_engines(mut self, engines: BTreeMap<TargetId, Engine>) -> Self {
+    pub fn with_target_engines(mut self, engines: BTreeMap<TargetId, EngineKind>) -> Self {
         self.engines = engines;
         self
     }

@@ -162,7 +162,7 @@ fn message_carries_value_and_threshold() {
 fn targets_only_get_the_rules_of_their_engine() {
     let mut postgres_only = metric_rule(&[(Severity::High, 10.0)], 0);
     postgres_only.engine = "postgresql".into();
-    let engines = [(TargetId("db".into()), Engine::Redis)].into();
+    let engines = [(TargetId("db".into()), crate::collectors::redis::spec::REDIS.kind)].into();
     let mut engine =
         AlertEngine::new(vec![postgres_only.clone()], BTreeMap::new()).with_target_engines(engines);
     assert!(engine.observe(&metric_at(0, 20.0)).is_empty());
@@ -191,7 +191,11 @@ fn non_finite_values_change_nothing() {
 fn redis_rules_reach_valkey_targets_and_no_one_else() {
     let mut redis_rule = metric_rule(&[(Severity::High, 10.0)], 0);
     redis_rule.engine = "redis".into();
-    for (target_engine, fires) in [(Engine::Redis, true), (Engine::Valkey, true), (Engine::Postgres, false)] {
+    for (target_engine, fires) in [
+        (crate::collectors::redis::spec::REDIS.kind, true),
+        (crate::collectors::redis::spec::VALKEY.kind, true),
+        (crate::collectors::postgres::spec::SPEC.kind, false),
+    ] {
         let engines = [(TargetId("db".into()), target_engine)].into();
         let mut engine =
             AlertEngine::new(vec![redis_rule.clone()], BTreeMap::new()).with_target_engines(engines);

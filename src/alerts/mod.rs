@@ -21,7 +21,13 @@ mod rule;
 mod source;
 mod template;
 
-pub use catalogue::EMBEDDED;
+/// Every embedded template: the engine-neutral ones, then each engine's
+/// (`EngineSpec::alert_templates`), as (path under `alert-templates/`, YAML text).
+pub static EMBEDDED: std::sync::LazyLock<Vec<(&'static str, &'static str)>> =
+    std::sync::LazyLock::new(|| {
+        let engines = crate::collectors::registry::ENGINES.iter().flat_map(|e| e.alert_templates.iter());
+        catalogue::ANY.iter().chain(engines).copied().collect()
+    });
 pub use engine::AlertEngine;
 pub use rule::{
     Condition, Direction, Hysteresis, Rule, Scope, SessionField, Thresholds, format_number, parse_duration,
@@ -44,7 +50,7 @@ pub fn load_rules(extra_dir: Option<&Path>) -> (Vec<Rule>, Vec<TemplateError>) {
         },
         Err(e) => errors.push(e),
     };
-    for (name, text) in EMBEDDED {
+    for (name, text) in EMBEDDED.iter() {
         add(template::parse(&format!("embedded:{name}"), text), &mut rules);
     }
     if let Some(dir) = extra_dir {

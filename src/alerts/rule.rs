@@ -1,6 +1,7 @@
 //! A validated alert rule: what to read, when it is bad, and how to explain it.
 
-use crate::collectors::registry::Engine;
+use crate::collectors::registry;
+use crate::model::EngineKind;
 use crate::model::{AlertCategory, SessionState, Severity, Tier};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -140,12 +141,12 @@ pub struct Rule {
 
 impl Rule {
     /// Whether the rule is meant for targets of `engine` (`engine: any` fits every engine).
-    /// Valkey reuses the Redis model, so `redis` rules fit Valkey targets too.
-    pub fn applies_to(&self, engine: Engine) -> bool {
-        match Engine::from_config_name(&self.engine) {
+    /// An engine may take another's templates (`EngineSpec::alert_engine`: Valkey takes
+    /// Redis'), since it shares that engine's model.
+    pub fn applies_to(&self, engine: EngineKind) -> bool {
+        match registry::by_config_name(&self.engine) {
             None => self.engine == "any",
-            Some(Engine::Redis) => engine.is_key_value(),
-            Some(own) => own == engine,
+            Some(own) => own.kind == engine || own.kind.key() == registry::spec(engine).alert_engine,
         }
     }
 

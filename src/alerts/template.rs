@@ -3,7 +3,7 @@
 //! line, column and field; nothing here panics on any input.
 
 use super::rule::{Condition, Direction, Hysteresis, Rule, Scope, SessionField, parse_duration};
-use crate::collectors::registry::{ENGINES, Engine};
+use crate::collectors::registry;
 use crate::model::{AlertCategory, SessionState, Severity, Tier};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -118,8 +118,8 @@ pub fn parse(path: &str, text: &str) -> Result<Rule, TemplateError> {
             return Err(error(field, "must not be empty".to_owned()));
         }
     }
-    if raw.engine != "any" && Engine::from_config_name(&raw.engine).is_none() {
-        let known: Vec<&str> = ENGINES.iter().map(|e| e.config_names[0]).collect();
+    if raw.engine != "any" && registry::by_config_name(&raw.engine).is_none() {
+        let known: Vec<&str> = registry::ENGINES.iter().map(|e| e.kind.key()).collect();
         return Err(error("engine", format!("unknown engine; expected any or one of: {}", known.join(", "))));
     }
     if !raw.code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_') {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::alerts::catalogue::EMBEDDED;
+use crate::alerts::EMBEDDED;
 
 fn valid() -> String {
     EMBEDDED
@@ -11,7 +11,7 @@ fn valid() -> String {
 
 #[test]
 fn every_embedded_template_parses() {
-    for (name, text) in EMBEDDED {
+    for (name, text) in EMBEDDED.iter() {
         if let Err(e) = parse(name, text) {
             panic!("{e}");
         }

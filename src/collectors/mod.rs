@@ -5,11 +5,13 @@
 pub mod backoff;
 pub mod delta;
 pub mod discover;
+mod planned;
 pub mod postgres;
 pub mod redis;
 pub mod registry;
 pub mod scheduler;
 pub mod schema_diff;
+pub mod spec;
 
 use crate::model::{SampleBody, SchemaSnapshot, Tier};
 use std::future::Future;

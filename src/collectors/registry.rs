@@ -1,113 +1,45 @@
-//! The one table of engines. Config validation, URL parsing and local discovery read
-//! it; adding an engine adds a row here and an arm in `spawn`.
+//! The one list of engines. Adding an engine adds its folder and one line to `ENGINES`;
+//! config validation, URL parsing, local discovery, alert templates, health checks and
+//! the UI all read the engines' `EngineSpec`s from here (docs/adding-an-engine.md).
 
 use super::Collector;
 use super::scheduler::{self, SchedulerHandles};
+pub use super::spec::{EngineSpec, Probe};
 use crate::config::TargetConfig;
+use crate::model::EngineKind;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Engine {
-    Postgres,
-    SqlServer,
-    MongoDb,
-    Redis,
-    Valkey,
-    Oracle,
-}
-
-pub struct EngineSpec {
-    pub engine: Engine,
-    /// Display name.
-    pub name: &'static str,
-    /// Accepted `db_engine` values (the first is canonical).
-    pub config_names: &'static [&'static str],
-    /// URL schemes accepted on the command line.
-    pub url_schemes: &'static [&'static str],
-    pub default_port: u16,
-    /// Whether this build can monitor the engine yet.
-    pub supported: bool,
-}
-
-pub const ENGINES: &[EngineSpec] = &[
-    EngineSpec {
-        engine: Engine::Postgres,
-        name: "PostgreSQL",
-        config_names: &["postgresql", "postgres"],
-        url_schemes: &["postgresql", "postgres"],
-        default_port: 5432,
-        supported: true,
-    },
-    EngineSpec {
-        engine: Engine::SqlServer,
-        name: "SQL Server",
-        config_names: &["mssql", "sqlserver"],
-        url_schemes: &["mssql", "sqlserver"],
-        default_port: 1433,
-        supported: false,
-    },
-    EngineSpec {
-        engine: Engine::MongoDb,
-        name: "MongoDB",
-        config_names: &["mongodb"],
-        url_schemes: &["mongodb"],
-        default_port: 27017,
-        supported: false,
-    },
-    EngineSpec {
-        engine: Engine::Redis,
-        name: "Redis",
-        config_names: &["redis"],
-        url_schemes: &["redis", "rediss"],
-        default_port: 6379,
-        supported: true,
-    },
-    EngineSpec {
-        engine: Engine::Valkey,
-        name: "Valkey",
-        config_names: &["valkey"],
-        url_schemes: &["valkey", "valkeys"],
-        default_port: 6379,
-        supported: true,
-    },
-    EngineSpec {
-        engine: Engine::Oracle,
-        name: "Oracle",
-        config_names: &["oracle"],
-        url_schemes: &["oracle"],
-        default_port: 1521,
-        supported: false,
-    },
+pub static ENGINES: &[&EngineSpec] = &[
+    &super::postgres::spec::SPEC,
+    &super::planned::SQL_SERVER,
+    &super::planned::MONGODB,
+    &super::redis::spec::REDIS,
+    &super::redis::spec::VALKEY,
+    &super::planned::ORACLE,
 ];
 
-impl Engine {
-    pub fn spec(self) -> &'static EngineSpec {
-        // ENGINES has one row per variant; the fallback is never reached.
-        ENGINES.iter().find(|s| s.engine == self).unwrap_or(&ENGINES[0])
-    }
+/// The engine of `kind`; every kind comes from this table, so the fallback (the first
+/// engine) is never reached.
+pub fn spec(kind: EngineKind) -> &'static EngineSpec {
+    ENGINES.iter().copied().find(|s| s.kind == kind).unwrap_or(ENGINES[0])
+}
 
-    pub fn name(self) -> &'static str {
-        self.spec().name
-    }
+/// `db_engine` values match case-insensitively (`PostgreSQL`, `postgres`, `REDIS`).
+pub fn by_config_name(name: &str) -> Option<&'static EngineSpec> {
+    ENGINES.iter().copied().find(|s| s.config_names.iter().any(|n| n.eq_ignore_ascii_case(name)))
+}
 
-    pub fn from_config_name(name: &str) -> Option<Engine> {
-        let lower = name.to_ascii_lowercase();
-        ENGINES.iter().find(|s| s.config_names.contains(&lower.as_str())).map(|s| s.engine)
-    }
+pub fn by_url_scheme(scheme: &str) -> Option<&'static EngineSpec> {
+    ENGINES.iter().copied().find(|s| s.url_schemes.iter().any(|n| n.eq_ignore_ascii_case(scheme)))
+}
 
-    /// Back from `TargetInfo.engine` (the display name) to the engine.
-    pub fn from_display_name(name: &str) -> Option<Engine> {
-        ENGINES.iter().find(|s| s.name.eq_ignore_ascii_case(name)).map(|s| s.engine)
-    }
+/// Back from `TargetInfo.engine` (the display name) to the engine.
+pub fn by_display_name(name: &str) -> Option<&'static EngineSpec> {
+    ENGINES.iter().copied().find(|s| s.name.eq_ignore_ascii_case(name))
+}
 
-    /// Redis and Valkey share one model, one check catalogue and one set of alert rules.
-    pub fn is_key_value(self) -> bool {
-        matches!(self, Engine::Redis | Engine::Valkey)
-    }
-
-    pub fn from_url_scheme(scheme: &str) -> Option<Engine> {
-        let lower = scheme.to_ascii_lowercase();
-        ENGINES.iter().find(|s| s.url_schemes.contains(&lower.as_str())).map(|s| s.engine)
-    }
+/// Every accepted `db_engine` value, for messages.
+pub fn config_names() -> Vec<&'static str> {
+    ENGINES.iter().flat_map(|s| s.config_names.iter().copied()).collect()
 }
 
 /// Whether a target is watched until shutdown or collected once (`logstag snapshot`).
@@ -117,20 +49,18 @@ pub enum RunMode {
     Once,
 }
 
-/// Starts the collection task of one target. Unsupported engines are reported as a
-/// Down status rather than refused, so one such target in a shared agent config does
-/// not stop the others.
+/// Starts the collection task of one target. Engines this build cannot monitor are
+/// reported as a Down status rather than refused.
 pub fn spawn(target: &TargetConfig, mode: RunMode, handles: SchedulerHandles) -> tokio::task::JoinHandle<()> {
-    match target.engine {
-        Engine::Postgres => start(super::postgres::PostgresCollector::new(target), target, mode, handles),
-        Engine::Redis | Engine::Valkey => {
-            start(super::redis::RedisCollector::new(target), target, mode, handles)
-        }
-        other => tokio::spawn(scheduler::unsupported(target.id(), other.name(), mode, handles)),
+    let engine = spec(target.engine);
+    match engine.spawn {
+        Some(spawn) => spawn(target, mode, handles),
+        None => tokio::spawn(scheduler::unsupported(target.id(), engine.name, mode, handles)),
     }
 }
 
-fn start<C: Collector>(
+/// The scheduler loop for one engine's collector (each spec's `spawn` calls this).
+pub fn start<C: Collector>(
     collector: C,
     target: &TargetConfig,
     mode: RunMode,
@@ -148,29 +78,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_engine_has_exactly_one_row() {
-        for e in [
-            Engine::Postgres,
-            Engine::SqlServer,
-            Engine::MongoDb,
-            Engine::Redis,
-            Engine::Valkey,
-            Engine::Oracle,
-        ] {
-            assert_eq!(ENGINES.iter().filter(|s| s.engine == e).count(), 1);
-            assert_eq!(e.spec().engine, e);
+    fn every_engine_has_exactly_one_row_and_unique_names() {
+        for e in ENGINES {
+            assert_eq!(ENGINES.iter().filter(|s| s.kind == e.kind).count(), 1, "{}", e.name);
+            assert_eq!(spec(e.kind).name, e.name);
+            assert_eq!(e.config_names.first(), Some(&e.kind.key()), "the kind is the canonical db_engine");
+            for name in e.config_names {
+                assert_eq!(by_config_name(name).map(|s| s.kind), Some(e.kind));
+            }
+            for scheme in e.url_schemes {
+                assert_eq!(by_url_scheme(scheme).map(|s| s.kind), Some(e.kind));
+            }
         }
     }
 
     #[test]
     fn names_and_schemes_resolve() {
-        assert_eq!(Engine::from_config_name("PostgreSQL"), Some(Engine::Postgres));
-        assert_eq!(Engine::from_url_scheme("postgres"), Some(Engine::Postgres));
-        assert_eq!(Engine::from_config_name("mysql"), None);
+        let kind = |s: Option<&EngineSpec>| s.map(|s| s.name);
+        assert_eq!(kind(by_config_name("PostgreSQL")), Some("PostgreSQL"));
+        assert_eq!(kind(by_url_scheme("postgres")), Some("PostgreSQL"));
+        assert_eq!(kind(by_config_name("mysql")), None);
         for spec in ENGINES {
-            assert_eq!(Engine::from_display_name(spec.name), Some(spec.engine));
+            assert_eq!(by_display_name(spec.name).map(|s| s.kind), Some(spec.kind));
         }
-        assert_eq!(Engine::from_display_name(""), None);
-        assert!(Engine::Valkey.is_key_value() && !Engine::Postgres.is_key_value());
+        assert!(by_display_name("").is_none());
     }
 }

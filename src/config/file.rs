@@ -66,22 +66,13 @@ pub(crate) struct RawTarget {
     pub meta: Option<RawMeta>,
     #[serde(skip)]
     pub alerts: Option<RawTargetAlerts>,
+    /// Engine option tables (`[targets.<name>.<table>]`), checked once the engine is known.
     #[serde(skip)]
-    pub keyspace: Option<RawKeyspace>,
+    pub engine_tables: Vec<super::engine_options::RawOptionTable>,
 }
 
 /// Sub-tables of a target, in the order they are decoded.
-const TARGET_SUBTABLES: [&str; 5] = ["tls", "intervals", "meta", "alerts", "keyspace"];
-
-/// `[targets.<name>.keyspace]`: the Redis/Valkey big-key sampler.
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawKeyspace {
-    pub big_keys: Value<bool>,
-    pub scan_limit: Value<i64>,
-    pub keys_per_second: Value<i64>,
-    pub top: Value<i64>,
-}
+const TARGET_SUBTABLES: [&str; 4] = ["tls", "intervals", "meta", "alerts"];
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -243,16 +234,24 @@ fn read_targets(value: &Spanned<DeValue<'_>>, sink: &mut Sink<'_>) -> Vec<RawTar
         };
         let mut rest = table.clone();
         let subtables: Vec<_> = TARGET_SUBTABLES.iter().map(|k| rest.remove(*k)).collect();
+        let option_tables = super::engine_options::declared_tables();
+        let engine_tables: Vec<_> =
+            option_tables.iter().filter_map(|name| Some((*name, rest.remove(*name)?))).collect();
         let rest = Spanned::new(value.span(), DeValue::Table(rest));
-        let Some((mut raw, broken)) = decode::<RawTarget>(&rest, &prefix, &TARGET_SUBTABLES, sink) else {
+        let also_known: Vec<&str> = TARGET_SUBTABLES.iter().chain(&option_tables).copied().collect();
+        let Some((mut raw, broken)) = decode::<RawTarget>(&rest, &prefix, &also_known, sink) else {
             continue;
         };
-        if let [tls, intervals, meta, alerts, keyspace] = subtables.as_slice() {
+        if let [tls, intervals, meta, alerts] = subtables.as_slice() {
             raw.tls = decode_subtable(tls, &prefix, "tls", sink);
             raw.intervals = decode_subtable(intervals, &prefix, "intervals", sink);
             raw.meta = decode_subtable(meta, &prefix, "meta", sink);
             raw.alerts = decode_subtable(alerts, &prefix, "alerts", sink);
-            raw.keyspace = decode_subtable(keyspace, &prefix, "keyspace", sink);
+        }
+        for (name, value) in engine_tables {
+            if let Some(table) = as_table(&value, &format!("{prefix}.{name}"), sink) {
+                raw.engine_tables.push(super::engine_options::read(name, table));
+            }
         }
         entries.push(RawTargetEntry {
             name: name.get_ref().to_string(),

@@ -3,8 +3,8 @@
 
 use super::error::{Sink, closest};
 use super::file::{
-    RawAgent, RawAlerts, RawCollect, RawForwarding, RawHistory, RawIntervals, RawKeyspace, RawMeta,
-    RawPrometheus, RawTarget, RawTargetAlerts, RawTls, RawUi, TOP_LEVEL,
+    RawAgent, RawAlerts, RawCollect, RawForwarding, RawHistory, RawIntervals, RawMeta, RawPrometheus,
+    RawTarget, RawTargetAlerts, RawTls, RawUi, TOP_LEVEL,
 };
 use serde::de::{DeserializeOwned, Deserializer, Visitor};
 use std::ops::Range;
@@ -25,7 +25,7 @@ pub(super) fn unknown_key(sink: &mut Sink<'_>, span: Range<usize>, prefix: &str,
 
 /// The tables where `key` is valid, for keys written in the wrong table.
 fn tables_holding(key: &str) -> Vec<&'static str> {
-    let tables: [(&str, &[&str]); 14] = [
+    let tables: [(&str, &[&str]); 13] = [
         ("the top level", &TOP_LEVEL),
         ("[agent]", field_names::<RawAgent>()),
         ("[history]", field_names::<RawHistory>()),
@@ -38,7 +38,6 @@ fn tables_holding(key: &str) -> Vec<&'static str> {
         ("[alerts]", field_names::<RawAlerts>()),
         ("[targets.<name>.alerts]", field_names::<RawTargetAlerts>()),
         ("[prometheus]", field_names::<RawPrometheus>()),
-        ("[targets.<name>.keyspace]", field_names::<RawKeyspace>()),
         ("[forwarding]", field_names::<RawForwarding>()),
     ];
     tables.iter().filter(|(_, keys)| keys.contains(&key)).map(|(table, _)| *table).collect()

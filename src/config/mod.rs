@@ -12,13 +12,14 @@
 mod alerts;
 mod decrypt;
 mod encrypted;
+mod engine;
+mod engine_options;
 mod error;
 mod file;
 mod forwarding;
 mod host_key;
 mod known_keys;
 mod permissions;
-mod sampler;
 mod secret;
 #[cfg(test)]
 mod secrets_tests;
@@ -30,12 +31,16 @@ mod validate;
 
 pub use alerts::{AlertOverrides, AlertsConfig};
 pub use encrypted::{DecryptError, decrypt, encrypt, is_encrypted};
+pub use engine::{
+    DatabaseRule, EngineOptions, OptionKey, OptionKind, OptionTable, OptionValue, UrlDialect, UrlParts,
+    UrlRules,
+};
 pub use error::{ConfigError, ConfigErrors};
 pub use forwarding::{ForwardingConfig, check_base_url, is_loopback};
 pub use host_key::{HOST_KEY_ENV, HostKey, HostKeyError, HostKeySource};
 pub use secret::Secret;
-pub use target::{CloudConfig, KeyspaceSampling, TargetConfig, TlsConfig, TlsMode};
-pub use url::target_from_url;
+pub use target::{CloudConfig, TargetConfig, TlsConfig, TlsMode};
+pub use url::{parse_url_port, target_from_url};
 
 use crate::model::Tier;
 use std::path::{Path, PathBuf};

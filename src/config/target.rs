@@ -1,8 +1,8 @@
 //! One monitored server as the rest of the program sees it: `[targets.<name>]` with the
 //! agent's defaults and the target's own overrides merged in.
 
-use super::{CollectConfig, Intervals, Secret};
-use crate::collectors::registry::Engine;
+use super::{EngineOptions, Intervals, Secret};
+use crate::model::EngineKind;
 use crate::model::{TargetId, TargetInfo};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -11,7 +11,7 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetConfig {
     pub name: String,
-    pub engine: Engine,
+    pub engine: EngineKind,
     pub platform: String,
     pub host: String,
     pub port: u16,
@@ -28,27 +28,8 @@ pub struct TargetConfig {
     pub lock_timeout: Duration,
     /// Managed-instance credentials (`cloud_*` keys); all `None` for self-hosted targets.
     pub cloud: CloudConfig,
-    /// `[targets.<name>.keyspace]`: the Redis/Valkey big-key sampler (off by default).
-    pub keyspace: KeyspaceSampling,
-}
-
-/// The optional big-key sampler of Redis/Valkey targets (schema tier).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyspaceSampling {
-    /// Run SCAN + TYPE + MEMORY USAGE over the monitored database.
-    pub big_keys: bool,
-    /// Keys looked at per pass.
-    pub scan_limit: u64,
-    /// Rate limit of the pass.
-    pub keys_per_second: u64,
-    /// Biggest keys kept.
-    pub top: usize,
-}
-
-impl Default for KeyspaceSampling {
-    fn default() -> Self {
-        Self { big_keys: false, scan_limit: 10_000, keys_per_second: 500, top: 20 }
-    }
+    /// The engine's own option tables (`[targets.<name>.<table>]`), defaults filled in.
+    pub options: EngineOptions,
 }
 
 /// The `cloud_*` keys of a managed target, used only to pull provider-side metrics.
@@ -60,31 +41,6 @@ pub struct CloudConfig {
     pub secret_key: Option<Secret>,
     /// Huawei Cloud only.
     pub project_id: Option<String>,
-}
-
-/// A local PostgreSQL target with default settings; handy as `..Default::default()`.
-impl Default for TargetConfig {
-    fn default() -> Self {
-        let collect = CollectConfig::default();
-        Self {
-            name: "localhost:5432/postgres".to_owned(),
-            engine: Engine::Postgres,
-            platform: "self-hosted".to_owned(),
-            host: "localhost".to_owned(),
-            port: 5432,
-            username: String::new(),
-            password: Secret::default(),
-            database: "postgres".to_owned(),
-            tls: TlsConfig::default(),
-            intervals: Intervals::default(),
-            tags: Vec::new(),
-            connect_timeout: collect.connect_timeout,
-            query_timeout: collect.query_timeout,
-            lock_timeout: collect.lock_timeout,
-            cloud: CloudConfig::default(),
-            keyspace: KeyspaceSampling::default(),
-        }
-    }
 }
 
 impl TargetConfig {
@@ -110,7 +66,7 @@ impl TargetConfig {
     pub fn info(&self) -> TargetInfo {
         TargetInfo {
             id: self.id(),
-            engine: self.engine.name().to_owned(),
+            engine: crate::collectors::registry::spec(self.engine).name.to_owned(),
             endpoint: self.endpoint(),
             tags: self.tags.clone(),
         }

@@ -1,11 +1,10 @@
 //! Whole-file tests: the fixtures under `tests/configs/` and `config.example.toml`.
 
 use super::file::{
-    RawAgent, RawAlerts, RawCollect, RawForwarding, RawHistory, RawIntervals, RawKeyspace, RawMeta,
-    RawPrometheus, RawTarget, RawTargetAlerts, RawTls, RawUi, field_names,
+    RawAgent, RawAlerts, RawCollect, RawForwarding, RawHistory, RawIntervals, RawMeta, RawPrometheus,
+    RawTarget, RawTargetAlerts, RawTls, RawUi, field_names,
 };
 use super::*;
-use crate::collectors::registry::Engine;
 use std::path::PathBuf;
 
 fn fixture(kind: &str, name: &str) -> PathBuf {
@@ -106,10 +105,13 @@ fn agent_config_with_unsupported_engines_parses() {
     let names: Vec<&str> = config.targets.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["production-postgres", "analytics-mssql", "cache"], "file order is kept");
     let mssql = &config.targets[1];
-    assert_eq!((mssql.engine, mssql.port, mssql.platform.as_str()), (Engine::SqlServer, 1433, "aws-rds"));
+    assert_eq!(
+        (mssql.engine, mssql.port, mssql.platform.as_str()),
+        (crate::collectors::registry::by_config_name("mssql").map(|s| s.kind).unwrap(), 1433, "aws-rds")
+    );
     assert_eq!(mssql.cloud.region.as_deref(), Some("eu-west-1"));
     assert_eq!(mssql.cloud.secret_key.as_ref().map(Secret::expose), Some("secret"));
-    assert_eq!(config.targets[2].engine, Engine::Redis);
+    assert_eq!(config.targets[2].engine, crate::collectors::redis::spec::REDIS.kind);
     assert_eq!(config.targets[2].database, "0");
     assert_eq!(config.agent.intervals.schema, None, "0 turns the tier off");
     assert_eq!(config.agent.startup_warmup_delay, Duration::from_secs(30));
@@ -156,13 +158,19 @@ fn example_config_documents_the_defaults() {
     let target = &config.targets[0];
     assert_eq!(
         (target.name.as_str(), target.engine, target.port),
-        ("production-postgres", Engine::Postgres, 5432)
+        ("production-postgres", crate::collectors::postgres::spec::SPEC.kind, 5432)
     );
     assert_eq!(target.tls, TlsConfig::default());
     assert_eq!(target.intervals, Intervals::default());
     let cache = &config.targets[1];
-    assert_eq!((cache.name.as_str(), cache.engine, cache.port), ("cache", Engine::Redis, 6379));
-    assert_eq!(cache.keyspace, crate::config::KeyspaceSampling::default());
+    assert_eq!(
+        (cache.name.as_str(), cache.engine, cache.port),
+        ("cache", crate::collectors::redis::spec::REDIS.kind, 6379)
+    );
+    assert_eq!(
+        crate::collectors::redis::sampler::KeyspaceSampling::from_options(&cache.options),
+        crate::collectors::redis::sampler::KeyspaceSampling::default()
+    );
 }
 
 #[test]
@@ -188,7 +196,11 @@ fn example_config_still_parses_with_every_commented_key_enabled() {
 #[test]
 fn example_config_mentions_every_key() {
     let text = example_text();
-    let tables = [
+    let engine_option_keys: Vec<&str> = crate::collectors::registry::ENGINES
+        .iter()
+        .flat_map(|e| e.options.iter().flat_map(|t| t.keys.iter().map(|k| k.name)))
+        .collect();
+    let tables: [&[&str]; 13] = [
         field_names::<RawAgent>(),
         field_names::<RawTarget>(),
         field_names::<RawTls>(),
@@ -200,7 +212,7 @@ fn example_config_mentions_every_key() {
         field_names::<RawAlerts>(),
         field_names::<RawTargetAlerts>(),
         field_names::<RawPrometheus>(),
-        field_names::<RawKeyspace>(),
+        &engine_option_keys,
         field_names::<RawForwarding>(),
     ];
     for key in tables.iter().flat_map(|t| t.iter()) {

@@ -1,12 +1,14 @@
-//! Connection URLs given on the command line, read the way libpq reads them for
-//! PostgreSQL (`postgresql://user:pass@host:port/db?sslmode=…`, libpq environment
-//! variables for the missing parts) and generically for the other engines' schemes.
+//! Connection URLs given on the command line: `scheme://user:pass@host:port/db?…`. The
+//! scheme picks the engine; an engine with a `UrlDialect` reads the parameters and the
+//! environment the way its own client library does, the others take `tls`/`ssl` only.
 //!
 //! `sslmode`: `disable`, `prefer`, `require`, `verify-full`; `allow` is read as `prefer`
 //! and `verify-ca` as `verify-full` (we always check the host name too).
 
-use super::{CloudConfig, Config, ConfigError, Secret, TargetConfig, TlsConfig, TlsMode};
-use crate::collectors::registry::{ENGINES, Engine};
+use super::{
+    CloudConfig, Config, ConfigError, EngineOptions, Secret, TargetConfig, TlsConfig, TlsMode, UrlParts,
+};
+use crate::collectors::registry;
 use std::path::PathBuf;
 
 /// Builds a target from a connection URL; intervals and timeouts come from `base`.
@@ -15,18 +17,6 @@ use std::path::PathBuf;
 pub fn target_from_url(url: &str, base: &Config) -> Result<TargetConfig, ConfigError> {
     target_from_url_with_env(url, base, &|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
 }
-
-const PG_PARAMS: &[&str] = &[
-    "host",
-    "port",
-    "user",
-    "password",
-    "dbname",
-    "sslmode",
-    "sslrootcert",
-    "connect_timeout",
-    "application_name",
-];
 
 fn fail(message: impl Into<String>) -> ConfigError {
     ConfigError::command_line("url", message)
@@ -41,11 +31,12 @@ pub(crate) fn target_from_url_with_env(
     let Some((scheme, rest)) = url.split_once("://") else {
         return Err(fail("not a connection URL; expected scheme://[user[:password]@]host[:port][/database]"));
     };
-    let engine = Engine::from_url_scheme(scheme).ok_or_else(|| {
-        let schemes: Vec<&str> = ENGINES.iter().flat_map(|s| s.url_schemes.iter().copied()).collect();
+    let engine = registry::by_url_scheme(scheme).ok_or_else(|| {
+        let schemes: Vec<&str> =
+            registry::ENGINES.iter().flat_map(|s| s.url_schemes.iter().copied()).collect();
         fail(format!("unknown URL scheme `{scheme}`; accepted: {}", schemes.join(", ")))
     })?;
-    let is_postgres = engine == Engine::Postgres;
+    let dialect = engine.url.dialect;
     // `u:pa?ss@h`: an unencoded `?` or `/` in the password would push the rest of it into
     // the query or path, where later errors would quote it. (`?user=a@b` is fine.)
     if let Some(at) = rest.rfind('@') {
@@ -62,7 +53,8 @@ pub(crate) fn target_from_url_with_env(
         Some((userinfo, hostport)) => (Some(userinfo), hostport),
         None => (None, authority),
     };
-    let (mut user, mut password) = match userinfo {
+    let mut url = UrlParts::default();
+    (url.user, url.password) = match userinfo {
         Some(info) => match info.split_once(':') {
             Some((u, p)) => (Some(decode(u, "user name")?), Some(decode(p, "password")?)),
             None => (Some(decode(info, "user name")?), None),
@@ -73,105 +65,66 @@ pub(crate) fn target_from_url_with_env(
         return Err(fail("several hosts in one URL are not supported; give one URL per server"));
     }
     let (host, port) = split_host_port(hostport)?;
-    let mut host = host.map(|h| decode(h, "host")).transpose()?.filter(|h| !h.is_empty());
-    let mut port = port.map(|p| parse_port(p, "the port", false)).transpose()?;
-    let mut database = Some(decode(path, "database name")?).filter(|d| !d.is_empty());
-    let mut sslmode: Option<String> = None;
-    let mut ca_file: Option<String> = None;
-    let mut connect_timeout = base.collect.connect_timeout;
+    url.host = host.map(|h| decode(h, "host")).transpose()?.filter(|h| !h.is_empty());
+    url.port = port.map(|p| parse_port(p, "the port", false)).transpose()?;
+    url.database = Some(decode(path, "database name")?).filter(|d| !d.is_empty());
 
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let Some((name, value)) = pair.split_once('=') else {
-            if !is_postgres {
+            if dialect.is_none() {
                 continue;
             }
             return Err(fail(format!("URL parameter `{}` has no value", decode(pair, "parameter")?)));
         };
         let name = decode(name, "parameter name")?;
         let value = decode(value, "parameter value")?;
-        match name.as_str() {
-            "sslmode" => sslmode = Some(value),
-            "sslrootcert" => ca_file = Some(value),
-            "tls" | "ssl" if !is_postgres => {
-                sslmode = Some(if value == "true" { "verify-full" } else { "disable" }.to_owned());
-            }
-            "host" if is_postgres => host = Some(value),
-            "port" if is_postgres => port = Some(parse_port(&value, "the port", false)?),
-            "user" if is_postgres => user = Some(value),
-            "password" if is_postgres => password = Some(value),
-            "dbname" if is_postgres => database = Some(value),
-            "connect_timeout" if is_postgres => match value.parse::<u64>() {
-                Ok(secs) if secs > 0 => connect_timeout = std::time::Duration::from_secs(secs),
-                _ => {
-                    return Err(fail(format!(
-                        "connect_timeout must be a whole number of seconds, found `{value}`"
-                    )));
-                }
-            },
-            // We name our own sessions so they can be told apart from the application's.
-            "application_name" if is_postgres => {}
-            other if is_postgres => {
-                return Err(fail(format!(
-                    "unsupported URL parameter `{other}`; accepted: {}",
-                    PG_PARAMS.join(", ")
-                )));
+        match (dialect, name.as_str()) {
+            (Some(dialect), _) => (dialect.param)(&mut url, &name, value).map_err(fail)?,
+            (None, "sslmode") => url.sslmode = Some(value),
+            (None, "sslrootcert") => url.ca_file = Some(value),
+            (None, "tls" | "ssl") => {
+                url.sslmode = Some(if value == "true" { "verify-full" } else { "disable" }.to_owned());
             }
             // Other engines' URLs carry driver options we do not use yet.
-            _ => {}
+            (None, _) => {}
         }
     }
-
-    if is_postgres {
-        // libpq: environment variables fill what the URL leaves out.
-        host = host.or_else(|| env("PGHOST"));
-        if port.is_none() {
-            port = env("PGPORT").map(|p| parse_port(&p, "PGPORT", true)).transpose()?;
-        }
-        user = user.or_else(|| env("PGUSER")).or_else(|| env("USER"));
-        password = password.or_else(|| env("PGPASSWORD"));
-        database = database.or_else(|| env("PGDATABASE")).or_else(|| user.clone());
-        sslmode = sslmode.or_else(|| env("PGSSLMODE"));
-        ca_file = ca_file.or_else(|| env("PGSSLROOTCERT"));
+    if let Some(dialect) = dialect {
+        (dialect.env)(&mut url, env).map_err(fail)?;
     }
-    if host.as_deref().is_some_and(|h| h.contains(',')) {
+    if url.host.as_deref().is_some_and(|h| h.contains(',')) {
         return Err(fail("several hosts are not supported; give one URL per server"));
     }
-    let host = host.unwrap_or_else(|| "localhost".to_owned());
-    let port = port.unwrap_or(engine.spec().default_port);
-    let database = database.unwrap_or_default();
-    if matches!(engine, Engine::Redis | Engine::Valkey)
-        && !database.is_empty()
-        && !database.parse::<u8>().is_ok_and(|n| n <= 15)
-    {
-        return Err(fail(format!("a Redis/Valkey database is a number from 0 to 15, found `{database}`")));
-    }
-    let tls_by_scheme = matches!(scheme.to_ascii_lowercase().as_str(), "rediss" | "valkeys");
-    let mode = match sslmode {
+    let host = url.host.unwrap_or_else(|| "localhost".to_owned());
+    let port = url.port.unwrap_or(engine.default_port);
+    let database = url.database.unwrap_or_default();
+    engine.url.database.check(&database).map_err(fail)?;
+    let tls_by_scheme = engine.url.tls_schemes.iter().any(|s| s.eq_ignore_ascii_case(scheme));
+    let mode = match url.sslmode {
         Some(mode) => tls_mode(&mode)?,
         None if tls_by_scheme => TlsMode::VerifyFull,
-        None if matches!(engine, Engine::Redis | Engine::Valkey) => TlsMode::Disable,
-        None => TlsMode::Prefer,
+        None => engine.url.default_tls,
     };
     // libpq's special value: trust the system roots only, which we do anyway.
-    let ca_file = ca_file.filter(|f| f != "system").map(PathBuf::from);
+    let ca_file = url.ca_file.filter(|f| f != "system").map(PathBuf::from);
 
     Ok(TargetConfig {
         name: target_name(&host, port, &database),
-        engine,
+        engine: engine.kind,
         platform: "self-hosted".to_owned(),
         host,
         port,
-        username: user.unwrap_or_default(),
-        password: Secret::new(password.unwrap_or_default()),
+        username: url.user.unwrap_or_default(),
+        password: Secret::new(url.password.unwrap_or_default()),
         database,
         tls: TlsConfig { mode, ca_file },
         intervals: base.agent.intervals.clone(),
         tags: Vec::new(),
-        connect_timeout,
+        connect_timeout: url.connect_timeout.unwrap_or(base.collect.connect_timeout),
         query_timeout: base.collect.query_timeout,
         lock_timeout: base.collect.lock_timeout,
         cloud: CloudConfig::default(),
-        keyspace: Default::default(),
+        options: EngineOptions::defaults(engine.options),
     })
 }
 
@@ -196,6 +149,11 @@ fn split_host_port(hostport: &str) -> Result<(Option<&str>, Option<&str>), Confi
         Some((host, port)) => Ok((Some(host), Some(port).filter(|p| !p.is_empty()))),
         None => Ok((Some(hostport), None)),
     }
+}
+
+/// A port given as a URL parameter, for engines' dialects.
+pub fn parse_url_port(text: &str) -> Result<u16, String> {
+    parse_port(text, "the port", false).map_err(|e| e.message)
 }
 
 /// `echo` = false for text taken from the URL: an unencoded `/` in a password makes a

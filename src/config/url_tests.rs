@@ -16,7 +16,7 @@ fn parse(url: &str) -> TargetConfig {
 fn full_postgres_url() {
     let t =
         parse("postgresql://bob:pa%40ss@db.example.com:5433/app%20db?sslmode=verify-full&sslrootcert=/x.pem");
-    assert_eq!(t.engine, Engine::Postgres);
+    assert_eq!(t.engine, crate::collectors::postgres::spec::SPEC.kind);
     assert_eq!((t.host.as_str(), t.port, t.username.as_str()), ("db.example.com", 5433, "bob"));
     assert_eq!(t.password.expose(), "pa@ss");
     assert_eq!(t.database, "app db");
@@ -89,19 +89,35 @@ fn sslmode_aliases() {
 #[test]
 fn other_engines_use_registry_ports() {
     let t = parse("redis://:secret@cache:6380/2");
-    assert_eq!((t.engine, t.port, t.username.as_str(), t.database.as_str()), (Engine::Redis, 6380, "", "2"));
+    assert_eq!(
+        (t.engine, t.port, t.username.as_str(), t.database.as_str()),
+        (crate::collectors::redis::spec::REDIS.kind, 6380, "", "2")
+    );
     assert_eq!((t.password.expose(), t.tls.mode), ("secret", TlsMode::Disable));
     let t = parse("rediss://cache");
     assert_eq!((t.port, t.tls.mode, t.database.as_str()), (6379, TlsMode::VerifyFull, ""));
-    assert_eq!(parse("valkey://v").engine, Engine::Valkey);
+    assert_eq!(parse("valkey://v").engine, crate::collectors::redis::spec::VALKEY.kind);
     let t = parse("valkeys://monitor:p%40ss@v:6390/15");
-    assert_eq!((t.engine, t.port, t.tls.mode), (Engine::Valkey, 6390, TlsMode::VerifyFull));
+    assert_eq!(
+        (t.engine, t.port, t.tls.mode),
+        (crate::collectors::redis::spec::VALKEY.kind, 6390, TlsMode::VerifyFull)
+    );
     assert_eq!((t.username.as_str(), t.password.expose(), t.name.as_str()), ("monitor", "p@ss", "v:6390/15"));
     assert!(!format!("{t:?} {}", t.endpoint()).contains("p@ss"));
     let t = parse("mssql://sa:pw@sql/master");
-    assert_eq!((t.engine, t.port, t.username.as_str()), (Engine::SqlServer, 1433, "sa"));
+    assert_eq!(
+        (t.engine, t.port, t.username.as_str()),
+        (crate::collectors::registry::by_config_name("mssql").map(|s| s.kind).unwrap(), 1433, "sa")
+    );
     let t = parse("mongodb://m/admin?authSource=admin&tls=true");
-    assert_eq!((t.engine, t.port, t.tls.mode), (Engine::MongoDb, 27017, TlsMode::VerifyFull));
+    assert_eq!(
+        (t.engine, t.port, t.tls.mode),
+        (
+            crate::collectors::registry::by_config_name("mongodb").map(|s| s.kind).unwrap(),
+            27017,
+            TlsMode::VerifyFull
+        )
+    );
     assert!(parse_with("redis://h/16", &[]).unwrap_err().message.contains("0 to 15"));
 }
 

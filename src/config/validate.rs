@@ -9,7 +9,7 @@ use super::{
     AgentConfig, CloudConfig, CollectConfig, Config, HistoryConfig, Intervals, LogOutput, PrometheusConfig,
     Secret, TargetConfig, TlsConfig, TlsMode, UiConfig,
 };
-use crate::collectors::registry::{ENGINES, Engine};
+use crate::collectors::registry;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -173,18 +173,16 @@ fn target(
     }
     required(raw.db_engine.is_some(), "db_engine", "", sink);
     required(raw.db_host.is_some(), "db_host", "", sink);
-    let engine = raw.db_engine.as_ref().and_then(|v| match Engine::from_config_name(v.get_ref()) {
+    let engine = raw.db_engine.as_ref().and_then(|v| match registry::by_config_name(v.get_ref()) {
         Some(engine) => Some(engine),
         None => {
-            let accepted: Vec<&str> = ENGINES.iter().flat_map(|s| s.config_names.iter().copied()).collect();
+            let accepted = registry::config_names();
             let message = format!("unknown engine `{}`; accepted: {}", v.get_ref(), accepted.join(", "));
             sink.push(v.span(), &k("db_engine"), message);
             None
         }
     });
-    let hint = engine
-        .map(|e| format!(" (the {} default is {})", e.name(), e.spec().default_port))
-        .unwrap_or_default();
+    let hint = engine.map(|e| format!(" (the {} default is {})", e.name, e.default_port)).unwrap_or_default();
     required(raw.db_port.is_some(), "db_port", &hint, sink);
 
     let port = raw.db_port.as_ref().and_then(|v| match u16::try_from(*v.get_ref()) {
@@ -203,15 +201,15 @@ fn target(
         Some(host.trim_start_matches('[').trim_end_matches(']').to_owned())
     });
     let database = raw.db_name.as_ref().map(|v| v.get_ref().clone()).unwrap_or_default();
-    if let (Some(Engine::Redis | Engine::Valkey), Some(v)) = (engine, &raw.db_name) {
-        let valid = v.get_ref().is_empty() || v.get_ref().parse::<u8>().is_ok_and(|n| n <= 15);
-        if !valid {
-            sink.push(
-                v.span(),
-                &k("db_name"),
-                "a Redis/Valkey db_name is a database number, \"0\" to \"15\"",
-            );
-        }
+    if let (Some(engine), Some(v)) = (engine, &raw.db_name)
+        && let crate::config::DatabaseRule::Number { max, engines } = engine.url.database
+        && engine.url.database.check(v.get_ref()).is_err()
+    {
+        sink.push(
+            v.span(),
+            &k("db_name"),
+            format!("a {engines} db_name is a database number, \"0\" to \"{max}\""),
+        );
     }
     let platform = one_of(&raw.platform, &k("platform"), PLATFORMS, "self-hosted", sink);
     let password = secret(&raw.db_password).unwrap_or_default();
@@ -241,7 +239,7 @@ fn target(
         raw.meta.as_ref().and_then(|m| m.tags.as_ref()).map(|t| t.get_ref().clone()).unwrap_or_default();
     Some(TargetConfig {
         name: entry.name.clone(),
-        engine: engine?,
+        engine: engine?.kind,
         platform,
         host: host?,
         port: port?,
@@ -255,7 +253,7 @@ fn target(
         query_timeout: collect.query_timeout,
         lock_timeout: collect.lock_timeout,
         cloud,
-        keyspace: super::sampler::keyspace(raw.keyspace.as_ref(), engine, &k("keyspace"), sink),
+        options: super::engine_options::resolve(&raw.engine_tables, engine?, &prefix, sink),
     })
 }
 

@@ -102,7 +102,7 @@ impl ForwardSettings {
                 .iter()
                 .map(|t| TargetIdentity {
                     name: t.name.clone(),
-                    engine: t.engine.spec().config_names.first().copied().unwrap_or("unknown").to_owned(),
+                    engine: t.engine.key().to_owned(),
                     platform: t.platform.clone(),
                     intervals: seconds(&t.intervals),
                 })

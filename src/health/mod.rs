@@ -18,16 +18,13 @@ pub(crate) use check::check;
 pub use check::{Check, Outcome, bytes, grade, not_evaluated, some_of};
 pub use input::HealthInput;
 
-use crate::collectors::registry::Engine;
-use crate::model::HealthReport;
+use crate::collectors::registry;
+use crate::model::{EngineKind, HealthReport};
 
-/// Engine → its check catalogue. Engines without one yet report no checks.
-pub fn catalogue(engine: Engine) -> &'static [Check] {
-    match engine {
-        Engine::Postgres => crate::collectors::postgres::health_checks::checks(),
-        Engine::Redis | Engine::Valkey => crate::collectors::redis::health_checks::checks(),
-        Engine::SqlServer | Engine::MongoDb | Engine::Oracle => &[],
-    }
+/// The engine's check catalogue (`EngineSpec::health_checks`); empty for engines this
+/// build cannot monitor yet.
+pub fn catalogue(engine: EngineKind) -> &'static [Check] {
+    registry::spec(engine).health_checks
 }
 
 /// Runs `checks` on `input` and scores the result. Pure: the UI calls it when a target's
@@ -40,13 +37,9 @@ pub fn evaluate_with(checks: &[Check], input: &HealthInput) -> HealthReport {
 }
 
 /// The catalogue of the engine a target shows as (`TargetInfo.engine`, a display name);
-/// an unknown name (a target the UI learnt of from its samples only) gets PostgreSQL's.
+/// an unknown name (a target the UI learnt of from its samples only) gets the first
+/// registered engine's.
 pub fn evaluate_for(engine_name: &str, input: &HealthInput) -> HealthReport {
-    let engine = Engine::from_display_name(engine_name).unwrap_or(Engine::Postgres);
-    evaluate_with(catalogue(engine), input)
-}
-
-/// The PostgreSQL catalogue (its tests and live checks call this).
-pub fn evaluate(input: &HealthInput) -> HealthReport {
-    evaluate_with(catalogue(Engine::Postgres), input)
+    let engine = registry::by_display_name(engine_name).unwrap_or(registry::ENGINES[0]);
+    evaluate_with(engine.health_checks, input)
 }

@@ -30,6 +30,32 @@ impl SessionState {
             SessionState::Other => "Other",
         }
     }
+
+    /// `label()` of each of `ALL`, in that order (chart series keys).
+    pub const LABELS: [&'static str; 5] =
+        ["Active", "Idle", "Idle in transaction", "Waiting for lock", "Other"];
+
+    /// The word a table cell has room for.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            SessionState::Active => "active",
+            SessionState::Idle => "idle",
+            SessionState::IdleInTransaction => "idle tx",
+            SessionState::WaitingForLock => "waiting",
+            SessionState::Other => "other",
+        }
+    }
+
+    /// Worst first: lock waiters, open idle transactions, running work, then the rest.
+    pub fn urgency(self) -> u8 {
+        match self {
+            SessionState::WaitingForLock => 0,
+            SessionState::IdleInTransaction => 1,
+            SessionState::Active => 2,
+            SessionState::Other => 3,
+            SessionState::Idle => 4,
+        }
+    }
 }
 
 /// The shared wait-category model: deliberately lossy, so the native event name is
@@ -62,6 +88,9 @@ impl WaitCategory {
             WaitCategory::Other => "Other",
         }
     }
+
+    /// `label()` of each of `ALL`, in that order (chart series keys).
+    pub const LABELS: [&'static str; 5] = ["Locks", "LW Locks", "IO", "Client", "Other"];
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,6 +98,18 @@ pub struct Wait {
     pub category: WaitCategory,
     /// Native name, e.g. `Lock:transactionid` or `IO:DataFileRead`.
     pub event: String,
+}
+
+impl Wait {
+    /// `Class:event`: engines whose native event carries its class (`Lock:tuple`) keep
+    /// it; others get our category in front.
+    pub fn label(&self) -> String {
+        if self.event.contains(':') {
+            self.event.clone()
+        } else {
+            format!("{}:{}", self.category.label(), self.event)
+        }
+    }
 }
 
 /// One server session (a PostgreSQL backend, a SQL Server session, a Redis client…).

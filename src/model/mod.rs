@@ -4,9 +4,11 @@
 
 mod activity;
 mod alert;
+mod engine;
 mod health;
 mod keyspace;
 mod metrics;
+pub mod present;
 mod queries;
 mod sample;
 mod schema;
@@ -20,6 +22,7 @@ pub use activity::{
     blocking_forest,
 };
 pub use alert::{AlertCategory, AlertEvent, AlertEventKind, Severity};
+pub use engine::EngineKind;
 pub use health::{AreaScore, CheckResult, CheckStatus, HealthArea, HealthReport};
 pub use keyspace::{BigKey, KeyspaceDb, KeyspaceSnapshot, SamplerRun};
 pub use metrics::{Metric, metric};

@@ -10,9 +10,9 @@ use super::tabs::Tab;
 use super::theme::Theme;
 use super::views::ListState;
 use super::views::activity::ActivityView;
-use super::views::keyvalue::KeyValueView;
 use super::views::queries::QueriesView;
 use super::views::schema::SchemaView;
+use super::views::slowlog::SlowLogView;
 use crate::model::{AlertEvent, QueryStat, Session, TargetInfo};
 use std::collections::VecDeque;
 
@@ -58,8 +58,8 @@ pub struct App {
     pub activity: ActivityView,
     pub queries: QueriesView,
     pub schema: SchemaView,
-    /// Redis/Valkey only: the slow-log list and the big keys.
-    pub key_value: KeyValueView,
+    /// The slow-log list of engines that have one.
+    pub slow_log: SlowLogView,
     pub targets_list: ListState,
     pub window_index: usize,
     /// Per target: the widest window whose history was requested from the store.
@@ -95,7 +95,7 @@ impl App {
             activity: ActivityView::default(),
             queries: QueriesView::default(),
             schema: SchemaView::default(),
-            key_value: KeyValueView::default(),
+            slow_log: SlowLogView::default(),
             targets_list: ListState::default(),
             window_index,
             loaded_window_ms: Vec::new(),
@@ -162,7 +162,7 @@ impl App {
             return;
         }
         self.seen_version = Some(key);
-        self.set_key_value(self.current().is_some_and(TargetView::is_key_value));
+        self.set_presentation(self.presentation());
         let (activity, queries) = rows_of(&self.dashboard, self.history.as_ref(), self.target);
         self.activity.refresh(activity.map_or(&[][..], |(_, a)| a.sessions.as_slice()));
         self.queries.refresh(queries.map_or(&[][..], |(_, q)| q.stats.as_slice()));
@@ -305,30 +305,26 @@ impl App {
     }
 
     fn sort(&mut self, action: Action) {
-        let (sort, columns) = match self.tab {
-            Tab::Queries if self.key_value.slowlog_mode => {
-                (&mut self.key_value.slowlog_sort, &super::views::keyvalue::SLOWLOG_COLUMNS[..])
+        fn apply(sort: &mut super::views::Sort, columns: &[impl super::views::Sortable], action: Action) {
+            match action {
+                Action::SortInvert => sort.descending = !sort.descending,
+                _ => sort.step(columns, action == Action::SortNext),
             }
-            Tab::Activity => {
-                let columns = self.activity.columns();
-                (&mut self.activity.sort, columns)
+        }
+        match self.tab {
+            Tab::Queries if self.slow_log.slowlog_mode => {
+                apply(&mut self.slow_log.slowlog_sort, &super::views::slowlog::SLOWLOG_COLUMNS, action);
             }
-            Tab::Queries => {
-                let columns = self.queries.columns();
-                (&mut self.queries.sort, columns)
-            }
+            Tab::Activity => apply(&mut self.activity.sort, self.activity.columns, action),
+            Tab::Queries => apply(&mut self.queries.sort, self.queries.columns, action),
             _ => return,
-        };
-        match action {
-            Action::SortInvert => sort.descending = !sort.descending,
-            _ => sort.step(columns, action == Action::SortNext),
         }
         self.invalidate();
     }
 
     fn navigate(&mut self, action: Action) {
         if self.popup.is_none()
-            && let Some((list, len)) = self.key_value_list()
+            && let Some((list, len)) = self.engine_list()
         {
             list.apply(action, len);
             return;
@@ -385,7 +381,7 @@ impl App {
                     self.popup = Some(Popup::Session { id: s.id, scroll: 0 });
                 }
             }
-            Tab::Queries if self.key_value.slowlog_mode => self.open_slow_entry(),
+            Tab::Queries if self.slow_log.slowlog_mode => self.open_slow_entry(),
             Tab::Queries => {
                 let selected = self.queries.selected(self.query_stats()).map(|q| q.id.clone());
                 if let (Some(id), Some(target)) = (selected, self.current().map(|t| t.info.id.clone())) {

@@ -4,6 +4,7 @@
 use super::app::{App, Popup};
 use super::keymap::Context;
 use super::tabs::Tab;
+use crate::model::present::{Blocking, SchemaView};
 
 impl App {
     /// Active key contexts, most specific first.
@@ -34,15 +35,22 @@ impl App {
 
     /// Contexts of the current tab, ignoring popups and the filter input.
     pub fn view_contexts(&self) -> Vec<Context> {
-        let mut contexts = Vec::with_capacity(4);
+        let mut contexts = Vec::with_capacity(5);
+        let presentation = self.presentation();
         if self.tab == Tab::Activity {
-            contexts.push(if self.is_key_value() { Context::Clients } else { Context::Activity });
+            contexts.push(match presentation.blocking {
+                Blocking::Tree => Context::Activity,
+                Blocking::Waiting { .. } => Context::ActivityWithoutTree,
+            });
         }
-        if self.tab == Tab::Queries && self.is_key_value() {
+        if self.tab == Tab::Queries && presentation.slow_log {
             contexts.push(Context::SlowLog);
         }
         if self.tab == Tab::Schema {
-            contexts.push(if self.is_key_value() { Context::Keyspace } else { Context::Schema });
+            contexts.push(match presentation.schema_view {
+                SchemaView::Keyspace => Context::Keyspace,
+                SchemaView::Tree => Context::Schema,
+            });
         }
         if self.tab == Tab::Alerts {
             contexts.push(Context::Alerts);

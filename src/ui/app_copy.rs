@@ -1,5 +1,6 @@
 //! Copying to the clipboard: the query under the cursor, or the statement that would
-//! cancel or terminate its session (never run by Logstag).
+//! cancel or terminate its session (the engine's `EngineSpec::cancel`/`terminate`; never
+//! run by Logstag).
 
 use super::action::{Action, Effect};
 use super::app::{App, Popup};
@@ -24,14 +25,16 @@ impl App {
 
     pub(super) fn copy(&mut self, action: Action, effects: &mut Vec<Effect>) {
         let text = match (self.tab, action) {
-            (Tab::Queries, Action::Copy) if self.key_value.slowlog_mode => self.slow_entry_text(),
+            (Tab::Queries, Action::Copy) if self.slow_log.slowlog_mode => self.slow_entry_text(),
             (Tab::Queries, Action::Copy) => self.focused_query().map(|q| q.text.clone()),
             (Tab::Activity, Action::Copy) => self.focused_session().map(|s| s.query.clone()),
             (Tab::Activity, Action::CopyCancel) => {
-                self.focused_session().map(|s| cancel_statement(self.activity.key_value, s.id))
+                let cancel = self.current().map(|t| t.engine.cancel);
+                self.focused_session().zip(cancel).map(|(s, cancel)| cancel(s.id))
             }
             (Tab::Activity, Action::CopyTerminate) => {
-                self.focused_session().map(|s| terminate_statement(self.activity.key_value, s.id))
+                let terminate = self.current().map(|t| t.engine.terminate);
+                self.focused_session().zip(terminate).map(|(s, terminate)| terminate(s.id))
             }
             _ => None,
         };
@@ -44,14 +47,4 @@ impl App {
             None => self.notice = Some("nothing to copy here".into()),
         }
     }
-}
-
-/// Logstag never runs these: the DBA copies them and decides. On Redis/Valkey, cancelling
-/// means unblocking a client stuck in BLPOP & co. (it gets a timeout reply).
-pub fn cancel_statement(key_value: bool, id: i64) -> String {
-    if key_value { format!("CLIENT UNBLOCK {id}") } else { format!("SELECT pg_cancel_backend({id});") }
-}
-
-pub fn terminate_statement(key_value: bool, id: i64) -> String {
-    if key_value { format!("CLIENT KILL ID {id}") } else { format!("SELECT pg_terminate_backend({id});") }
 }

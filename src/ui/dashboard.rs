@@ -3,6 +3,8 @@
 
 use super::UiUpdate;
 use super::series::Series;
+use crate::collectors::registry::{self, EngineSpec};
+use crate::model::present::Presentation;
 use crate::model::{
     ActivitySnapshot, DatabaseStat, InstanceInfo, KeyspaceSnapshot, QueryStat, QueryStatsSnapshot,
     Replication, SampleBody, SchemaChange, SchemaSnapshot, SlowEntry, TargetHealth, TargetId, TargetInfo,
@@ -29,9 +31,11 @@ pub const SLOWLOG_CAP: usize = 1_000;
 /// (metric name, key)
 pub type SeriesKey = (String, String);
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct TargetView {
     pub info: TargetInfo,
+    /// The engine's description, looked up once from `info.engine`.
+    pub engine: &'static EngineSpec,
     pub health: Option<TargetHealth>,
     pub instance: Option<InstanceInfo>,
     pub activity: Option<(Timestamp, Arc<ActivitySnapshot>)>,
@@ -78,14 +82,15 @@ impl TargetView {
             slowlog: VecDeque::new(),
             health_input: crate::health::HealthInput { target: info.id.clone(), ..Default::default() },
             health_report: None,
+            // A target learnt of from its samples only gets the first engine's views.
+            engine: registry::by_display_name(&info.engine).unwrap_or(registry::ENGINES[0]),
             info,
         }
     }
 
-    /// Redis or Valkey: key-value views replace the relational ones.
-    pub fn is_key_value(&self) -> bool {
-        crate::collectors::registry::Engine::from_display_name(&self.info.engine)
-            .is_some_and(|e| e.is_key_value())
+    /// How this target's data is shown.
+    pub fn presentation(&self) -> &'static Presentation {
+        self.engine.present
     }
 
     /// The product as the server names itself ("Valkey" for a target configured as redis),
@@ -147,6 +152,15 @@ pub struct QueryHistory {
     pub target: TargetId,
     pub query_id: String,
     pub points: Vec<(Timestamp, QueryStat)>,
+}
+
+impl std::fmt::Debug for TargetView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TargetView")
+            .field("info", &self.info)
+            .field("health", &self.health)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -236,7 +250,7 @@ impl Dashboard {
                 for id in touched {
                     let view = self.target_mut(&id);
                     view.health_report =
-                        Some(crate::health::evaluate_for(&view.info.engine, &view.health_input));
+                        Some(crate::health::evaluate_with(view.engine.health_checks, &view.health_input));
                 }
             }
             UiUpdate::Series { target, metric, by_key } => {

@@ -13,10 +13,11 @@ pub enum Context {
     List,
     /// Sorting, filtering and opening rows (session and statement tables).
     Table,
+    /// The Activity tab of a target whose sessions block each other (`Blocking::Tree`).
     Activity,
-    /// The Activity tab of a Redis/Valkey target: no lock tree there (a blocked client
-    /// waits for data, not for another client), so no `b`.
-    Clients,
+    /// The Activity tab elsewhere: a blocked session waits for data, not for another
+    /// session, so there is no blocking tree and no `b`.
+    ActivityWithoutTree,
     Filter,
     Help,
     Detail,
@@ -33,9 +34,9 @@ pub enum Context {
     Health,
     /// The Schema tab's tree and changes list.
     Schema,
-    /// The Queries tab of a Redis/Valkey target.
+    /// The Queries tab of a target whose engine has a slow log.
     SlowLog,
-    /// The Schema tab of a Redis/Valkey target (keyspace and big keys).
+    /// The Schema tab of a target shown as a keyspace (logical databases and big keys).
     Keyspace,
 }
 
@@ -46,7 +47,7 @@ impl Context {
             Context::List => "Moving",
             Context::Table => "Tables",
             Context::Activity => "Activity",
-            Context::Clients => "Clients (Redis, Valkey)",
+            Context::ActivityWithoutTree => "Activity",
             Context::Filter => "Filter input",
             Context::Help => "Help",
             Context::Detail => "Detail",
@@ -57,8 +58,8 @@ impl Context {
             Context::HistoryView => "History view",
             Context::Health => "Health",
             Context::Schema => "Schema",
-            Context::SlowLog => "Queries (Redis, Valkey)",
-            Context::Keyspace => "Keyspace (Redis, Valkey)",
+            Context::SlowLog => "Slow log",
+            Context::Keyspace => "Keyspace",
         }
     }
 }
@@ -134,8 +135,8 @@ const fn bind(
 }
 
 use Context::{
-    Activity, AlertDetail, AlertPopup, Alerts, Clients, Detail, Filter, Global, Health, Help, HistoryView,
-    Keyspace, List, Schema, SessionDetail, SlowLog, Table,
+    Activity, ActivityWithoutTree, AlertDetail, AlertPopup, Alerts, Detail, Filter, Global, Health, Help,
+    HistoryView, Keyspace, List, Schema, SessionDetail, SlowLog, Table,
 };
 
 pub const BINDINGS: &[Binding] = &[
@@ -175,9 +176,9 @@ pub const BINDINGS: &[Binding] = &[
     bind(Table, ch('I'), Action::SortInvert, "invert sort", ""),
     bind(Table, key(KeyCode::Enter), Action::Detail, "details", "detail"),
     bind(Table, ch('y'), Action::Copy, "copy query (OSC 52)", ""),
-    bind(Activity, ch('i'), Action::ToggleIdle, "hide/show idle sessions", "idle"),
+    bind(Activity, ch('i'), Action::ToggleIdle, "hide/show idle {sessions}", "idle"),
     bind(Activity, ch('b'), Action::ToggleBlocking, "blocking tree / session list", "blocking"),
-    bind(Clients, ch('i'), Action::ToggleIdle, "hide/show idle clients", "idle"),
+    bind(ActivityWithoutTree, ch('i'), Action::ToggleIdle, "hide/show idle {sessions}", "idle"),
     bind(Filter, key(KeyCode::Enter), Action::FilterKeep, "keep filter", "keep"),
     bind(Filter, key(KeyCode::Esc), Action::FilterClear, "clear filter", "clear"),
     bind(Filter, key(KeyCode::Backspace), Action::FilterBackspace, "delete character", ""),
@@ -198,18 +199,12 @@ pub const BINDINGS: &[Binding] = &[
     bind(Detail, ch('k'), Action::Up, "scroll up", ""),
     bind(Detail, key(KeyCode::Up), Action::Up, "scroll up", ""),
     bind(Detail, ch('y'), Action::Copy, "copy query text", "copy query"),
-    bind(
-        SessionDetail,
-        ch('c'),
-        Action::CopyCancel,
-        "copy the cancel statement (pg_cancel_backend / CLIENT UNBLOCK)",
-        "copy cancel",
-    ),
+    bind(SessionDetail, ch('c'), Action::CopyCancel, "copy the cancel statement ({cancel})", "copy cancel"),
     bind(
         SessionDetail,
         ch('t'),
         Action::CopyTerminate,
-        "copy the terminate statement (pg_terminate_backend / CLIENT KILL)",
+        "copy the terminate statement ({terminate})",
         "copy terminate",
     ),
     bind(AlertPopup, key(KeyCode::Esc), Action::DismissAlertPopup, "dismiss alert popup", "dismiss"),
@@ -316,7 +311,7 @@ mod tests {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         for ctx in [
             Activity,
-            Clients,
+            ActivityWithoutTree,
             List,
             Table,
             Help,

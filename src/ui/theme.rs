@@ -217,6 +217,22 @@ impl Theme {
             Style::default().fg(self.selection_fg).bg(self.selection_bg)
         }
     }
+    /// The style of a meaning an engine's presentation gave a piece of text.
+    pub fn tone(&self, tone: crate::model::present::Tone) -> Style {
+        use crate::model::present::Tone;
+        match tone {
+            Tone::Text => self.text(),
+            Tone::Header => self.header(),
+            Tone::Title => self.title(),
+            Tone::Muted => self.muted(),
+            Tone::Ok => self.ok(),
+            Tone::Info => self.info(),
+            Tone::Warn => self.warn(),
+            Tone::Critical => self.critical(),
+            Tone::State(state) => self.state(state),
+        }
+    }
+
     pub fn state(&self, state: crate::model::SessionState) -> Style {
         use crate::model::SessionState as S;
         match state {

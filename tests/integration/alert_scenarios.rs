@@ -2,7 +2,6 @@
 //! exact events the engine must emit (see `tests/scenarios/README.md`).
 
 use logstag::alerts::{AlertEngine, EMBEDDED, load_rules, parse_duration, parse_template};
-use logstag::collectors::registry::Engine;
 use logstag::config::AlertOverrides;
 use logstag::model::{
     ActivitySnapshot, AlertEventKind, Metric, QueryStatsSnapshot, Replication, ReplicationSlot, Sample,
@@ -200,7 +199,9 @@ fn run(scenario: &Scenario) -> Vec<Expected> {
         overrides.insert(target.clone(), policy);
     }
     let kind = scenario.engine.as_deref().unwrap_or("postgresql");
-    let Some(kind) = Engine::from_config_name(kind) else { panic!("unknown engine {kind}") };
+    let Some(kind) = logstag::collectors::registry::by_config_name(kind).map(|s| s.kind) else {
+        panic!("unknown engine {kind}")
+    };
     let mut engine = AlertEngine::new(rules, overrides).with_target_engines([(target.clone(), kind)].into());
     let mut got = Vec::new();
     for step in &scenario.steps {

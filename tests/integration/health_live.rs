@@ -4,7 +4,8 @@
 use crate::support::postgres::TestCluster;
 use logstag::collectors::Collector;
 use logstag::collectors::postgres::PostgresCollector;
-use logstag::health::{HealthInput, evaluate};
+use logstag::collectors::postgres::health_checks::evaluate;
+use logstag::health::HealthInput;
 use logstag::model::{CheckStatus, HealthReport, SampleBody, Tier, Timestamp};
 use std::process::Command;
 

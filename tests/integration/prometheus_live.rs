@@ -72,12 +72,13 @@ async fn metrics_endpoint_serves_every_target_metric_as_openmetrics() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fed_board_is_served_with_escaped_labels() {
     use logstag::board::Board;
-    use logstag::config::{PrometheusConfig, TargetConfig};
+    use logstag::config::{Config, PrometheusConfig, target_from_url};
     use logstag::model::{Metric, Sample, SampleBody, TargetId, Tier, Timestamp};
 
     let name = "prod \"eu\" \\ main";
-    let board =
-        Board::new(&[TargetConfig { name: name.into(), ..TargetConfig::default() }], Default::default());
+    let mut target = target_from_url("postgresql://localhost:5432/postgres", &Config::default()).unwrap();
+    target.name = name.into();
+    let board = Board::new(&[target], Default::default());
     let metrics = vec![Metric::keyed("waits_by_class", "Lock\nwait", 3.0), Metric::new("connections", 7.0)];
     board.observe(&[Sample {
         target: TargetId(name.into()),

@@ -4,6 +4,7 @@
 use crate::support::redis::TestRedis;
 use logstag::collectors::redis::RedisCollector;
 use logstag::collectors::{Collected, Collector};
+use logstag::config::OptionValue;
 use logstag::config::{Secret, TlsMode};
 use logstag::model::{
     ActivitySnapshot, KeyspaceSnapshot, Metric, QueryStatsSnapshot, SampleBody, SessionState,
@@ -193,9 +194,9 @@ async fn the_big_key_sampler_finds_the_biggest_key() {
     redis::cmd("SET").arg("big:blob").arg("y".repeat(100_000)).exec(&mut admin).unwrap();
     redis::cmd("RPUSH").arg("big:list").arg(vec!["z".repeat(1000); 20]).exec(&mut admin).unwrap();
     let mut target = server.target("sampler");
-    target.keyspace.big_keys = true;
-    target.keyspace.keys_per_second = 5_000;
-    target.keyspace.top = 3;
+    target.options.set("keyspace", "big_keys", OptionValue::Flag(true));
+    target.options.set("keyspace", "keys_per_second", OptionValue::Whole(5_000));
+    target.options.set("keyspace", "top", OptionValue::Whole(3));
     let mut c = RedisCollector::new(&target);
     c.ensure_connected().await.unwrap();
     let round = c.collect(Tier::Schema).await.unwrap();
@@ -213,7 +214,7 @@ async fn the_big_key_sampler_finds_the_biggest_key() {
     assert_eq!((run.keys_sampled, run.stopped.as_deref()), (302, None));
 
     // A small scan_limit stops the pass and says why.
-    target.keyspace.scan_limit = 50;
+    target.options.set("keyspace", "scan_limit", OptionValue::Whole(50));
     let mut c = RedisCollector::new(&target);
     c.ensure_connected().await.unwrap();
     let round = c.collect(Tier::Schema).await.unwrap();

@@ -295,13 +295,12 @@ impl Conn {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::collectors::registry::Engine;
     use crate::config::{Intervals, Secret, TlsConfig};
 
     pub(crate) fn target(host: &str, mode: TlsMode) -> TargetConfig {
         TargetConfig {
             name: "t".into(),
-            engine: Engine::Postgres,
+            engine: crate::collectors::postgres::spec::SPEC.kind,
             platform: String::new(),
             host: host.into(),
             port: 5432,
@@ -315,7 +314,7 @@ pub(crate) mod tests {
             query_timeout: Duration::from_secs(5),
             lock_timeout: Duration::from_millis(500),
             cloud: Default::default(),
-            keyspace: Default::default(),
+            options: Default::default(),
         }
     }
 

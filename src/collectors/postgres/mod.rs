@@ -8,16 +8,19 @@
 //! - `schema.rs`, `schema_queries.rs`, `schema_parse.rs`: the schema tier (per-database
 //!   connections); change detection against the previous snapshot is `collectors::schema_diff`.
 
+mod alert_templates;
 mod connect;
 pub mod health_checks;
 mod high;
 mod medium;
 pub mod parse;
 pub mod posture;
+mod present;
 pub mod queries;
 mod schema;
 pub mod schema_parse;
 pub mod schema_queries;
+pub mod spec;
 mod statements;
 
 use crate::collectors::{CollectError, Collected, Collector};
@@ -299,7 +302,6 @@ impl Collector for PostgresCollector {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collectors::registry::Engine;
     use crate::config::{Intervals, Secret, TlsConfig, TlsMode};
     use std::time::Duration;
 
@@ -308,7 +310,7 @@ mod tests {
         // Nothing listens on port 1: the attempt fails fast either way.
         let target = TargetConfig {
             name: "t".into(),
-            engine: Engine::Postgres,
+            engine: crate::collectors::postgres::spec::SPEC.kind,
             platform: String::new(),
             host: "127.0.0.1".into(),
             port: 1,
@@ -322,7 +324,7 @@ mod tests {
             query_timeout: Duration::from_secs(5),
             lock_timeout: Duration::from_secs(1),
             cloud: Default::default(),
-            keyspace: Default::default(),
+            options: Default::default(),
         };
         let mut c = PostgresCollector::new(&target);
         let err = c.ensure_connected().await.err().map(|e| e.to_string()).unwrap_or_default();

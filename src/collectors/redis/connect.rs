@@ -252,12 +252,11 @@ pub fn is_unavailable(reason: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collectors::registry::Engine;
     use crate::config::{Secret, TlsConfig};
 
     fn target(mode: TlsMode) -> TargetConfig {
         TargetConfig {
-            engine: Engine::Redis,
+            engine: crate::collectors::redis::spec::REDIS.kind,
             host: "cache".into(),
             port: 6379,
             username: String::new(),

@@ -10,6 +10,7 @@
 //! problem of the round and an `unavailable` posture fact; the target stays up.
 //! The data mapping is documented in docs/redis.md.
 
+mod alert_templates;
 pub mod commands;
 mod connect;
 pub mod health_checks;
@@ -17,7 +18,9 @@ mod high;
 mod low;
 mod medium;
 pub mod parse;
-mod sampler;
+pub mod present;
+pub mod sampler;
+pub mod spec;
 
 use crate::collectors::{CollectError, Collected, Collector};
 use crate::config::TargetConfig;
@@ -50,7 +53,7 @@ impl RedisCollector {
             target: target.clone(),
             endpoint: target.endpoint(),
             conn: None,
-            product: target.engine.name().to_owned(),
+            product: crate::collectors::registry::spec(target.engine).name.to_owned(),
             version: String::new(),
             mode: String::new(),
             high: high::HighState::default(),
@@ -154,7 +157,7 @@ impl RedisCollector {
     /// Schema tier: fresh key counts, plus a sampler pass when it is switched on.
     async fn collect_schema(&mut self) -> Result<Collected, CollectError> {
         let mut problems = Vec::new();
-        if self.target.keyspace.big_keys {
+        if self.target.options.flag("keyspace.big_keys") {
             let run = self.sample_big_keys().await?;
             self.sampled = Some(run);
         }
@@ -231,7 +234,7 @@ mod tests {
     #[test]
     fn the_server_refines_the_configured_engine() {
         let mut c = RedisCollector::new(&TargetConfig {
-            engine: crate::collectors::registry::Engine::Redis,
+            engine: crate::collectors::redis::spec::REDIS.kind,
             ..TargetConfig::default()
         });
         assert_eq!(c.short_version(), "Redis");

@@ -7,6 +7,7 @@ use super::parse::value;
 use super::{RedisCollector, commands};
 use crate::collectors::CollectError;
 use crate::collectors::scheduler::{default_round_timeout, schema_round_timeout};
+use crate::config::EngineOptions;
 use crate::model::{BigKey, SamplerRun};
 use redis::Value;
 use std::time::{Duration, Instant};
@@ -21,9 +22,44 @@ pub fn budget(query_timeout: Duration) -> Duration {
     schema_round_timeout(default_round_timeout(query_timeout)) / 2
 }
 
+/// The sampler's limits, from `[targets.<name>.keyspace]` (see `spec::OPTIONS`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyspaceSampling {
+    /// Run SCAN + TYPE + MEMORY USAGE over the monitored database.
+    pub big_keys: bool,
+    /// Keys looked at per pass.
+    pub scan_limit: u64,
+    /// Rate limit of the pass.
+    pub keys_per_second: u64,
+    /// Biggest keys kept.
+    pub top: usize,
+}
+
+impl Default for KeyspaceSampling {
+    fn default() -> Self {
+        Self { big_keys: false, scan_limit: 10_000, keys_per_second: 500, top: 20 }
+    }
+}
+
+impl KeyspaceSampling {
+    /// The declared options, which the config checked against their ranges already.
+    pub fn from_options(options: &EngineOptions) -> Self {
+        let d = Self::default();
+        let whole = |key: &str, default: u64| {
+            options.whole(&format!("keyspace.{key}")).and_then(|n| u64::try_from(n).ok()).unwrap_or(default)
+        };
+        Self {
+            big_keys: options.flag("keyspace.big_keys"),
+            scan_limit: whole("scan_limit", d.scan_limit),
+            keys_per_second: whole("keys_per_second", d.keys_per_second),
+            top: usize::try_from(whole("top", d.top as u64)).unwrap_or(d.top),
+        }
+    }
+}
+
 impl RedisCollector {
     pub(super) async fn sample_big_keys(&mut self) -> Result<(Vec<BigKey>, SamplerRun), CollectError> {
-        let limits = self.target.keyspace.clone();
+        let limits = KeyspaceSampling::from_options(&self.target.options);
         let db = self.target.database.parse::<u32>().unwrap_or(0);
         let started = Instant::now();
         let deadline = started + budget(self.target.query_timeout);

@@ -2,11 +2,10 @@
 //! a DBA may want to run (copied, never executed by Logstag).
 
 use super::super::app::App;
-use super::super::app_copy::{cancel_statement, terminate_statement};
 use super::super::dashboard::QueryHistory;
 use super::super::format;
-use super::super::tabs::activity::blockers;
 use crate::model::QueryStat;
+use crate::model::present::{CellText, DetailLine};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
@@ -14,145 +13,43 @@ fn field(name: &str, value: String, name_style: Style, value_style: Style) -> Li
     Line::from(vec![Span::styled(format!("{name:<13}"), name_style), Span::styled(value, value_style)])
 }
 
-pub fn session_lines(app: &App, id: i64) -> Vec<Line<'static>> {
-    if app.activity.key_value {
-        return super::key_value::client_lines(app, id);
-    }
+/// Engine lines in the theme's styles.
+fn render_lines(app: &App, detail: Vec<DetailLine>) -> Vec<Line<'static>> {
     let theme = &app.theme;
-    let (key, text) = (theme.muted(), theme.text());
+    let span = |c: CellText<'static>| Span::styled(c.text.into_owned(), theme.tone(c.tone));
+    detail
+        .into_iter()
+        .map(|line| match line {
+            DetailLine::Head(parts) => Line::from(parts.into_iter().map(span).collect::<Vec<_>>()),
+            DetailLine::Field { name, value } => {
+                field(&name, value.text.into_owned(), theme.muted(), theme.tone(value.tone))
+            }
+            DetailLine::Heading(text) => Line::from(Span::styled(text, theme.header())),
+            DetailLine::Text(text) => Line::from(span(text)),
+            DetailLine::Blank => Line::from(""),
+        })
+        .collect()
+}
+
+pub fn session_lines(app: &App, id: i64) -> Vec<Line<'static>> {
+    let presentation = app.presentation();
     let Some(s) = app.sessions().iter().find(|s| s.id == id) else {
-        return vec![Line::from(Span::styled(
-            format!("Session {id} has ended (not in the latest sample)."),
-            theme.warn(),
-        ))];
+        return vec![Line::from(Span::styled((presentation.session_gone)(id), app.theme.warn()))];
     };
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(format!("PID {}  ", s.id), theme.header()),
-            Span::styled(s.state.label(), theme.state(s.state)),
-            Span::styled(format!("  ({})", s.native_state), key),
-        ]),
-        field("user", s.user.clone(), key, text),
-        field("database", s.database.clone(), key, text),
-        field("application", s.application.clone(), key, text),
-        field(
-            "client",
-            if s.client.is_empty() { "local socket".into() } else { s.client.clone() },
-            key,
-            text,
-        ),
-        field(
-            "wait",
-            s.wait.as_ref().map_or("none".into(), |w| format!("{} ({})", w.category.label(), w.event)),
-            key,
-            text,
-        ),
-        field("query age", format::opt_duration_ms(s.query_ms), key, text),
-        field("xact age", format::opt_duration_ms(s.xact_ms), key, text),
-        field("state age", format::opt_duration_ms(s.state_ms), key, text),
-        field("backend age", format::opt_duration_ms(s.backend_ms), key, text),
-    ];
-    if !s.blocked_by.is_empty() {
-        lines.push(field("blocked by", blockers(s), key, theme.critical()));
-        for blocker in app.sessions().iter().filter(|b| s.blocked_by.contains(&b.id)) {
-            let summary = format!(
-                "  {} {} {}: {}",
-                blocker.id,
-                blocker.user,
-                blocker.state.label(),
-                format::one_line(&blocker.query)
-            );
-            lines.push(Line::from(Span::styled(summary, theme.muted())));
-        }
-    }
-    let blocking: Vec<String> =
-        app.sessions().iter().filter(|o| o.blocked_by.contains(&s.id)).map(|o| o.id.to_string()).collect();
-    if !blocking.is_empty() {
-        lines.push(field("blocking", blocking.join(","), key, theme.critical()));
-    }
-    for (name, value) in &s.extra {
-        lines.push(field(name, value.clone(), key, text));
-    }
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled("Query (y copies):", theme.header())));
-    lines.extend(s.query.lines().map(|l| Line::from(Span::styled(l.to_owned(), text))));
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        "To stop it, run one of these yourself (Logstag never does):",
-        theme.header(),
-    )));
-    lines.push(Line::from(vec![
-        Span::styled(" c  ", theme.title()),
-        Span::styled(cancel_statement(false, s.id), theme.warn()),
-    ]));
-    lines.push(Line::from(vec![
-        Span::styled(" t  ", theme.title()),
-        Span::styled(terminate_statement(false, s.id), theme.critical()),
-    ]));
-    lines
+    render_lines(app, (presentation.session_detail)(s, app.sessions()))
 }
 
 pub fn query_lines(app: &App, id: &str) -> Vec<Line<'static>> {
     let theme = &app.theme;
-    let (key, text) = (theme.muted(), theme.text());
     let Some(q) = app.query_stats().iter().find(|q| q.id == id) else {
         return vec![Line::from(Span::styled(
             format!("Statement {id} did not run in the latest interval."),
             theme.warn(),
         ))];
     };
-    if app.queries.key_value {
-        return super::key_value::command_lines(app, q);
-    }
-    let mut lines = vec![
-        field("id", q.id.clone(), key, text),
-        field("database", q.database.clone(), key, text),
-        field("user", q.user.clone(), key, text),
-        Line::from(""),
-        Line::from(Span::styled("This interval:", theme.header())),
-        field("calls", q.calls.to_string(), key, text),
-        field("total time", format::millis_f(q.total_time_ms), key, text),
-        field("mean time", format::millis_f(q.mean_time_ms), key, text),
-        field(
-            "min / max",
-            format!("{} / {} (lifetime)", opt_ms(q.min_time_ms), opt_ms(q.max_time_ms)),
-            key,
-            text,
-        ),
-        field("rows", q.rows.to_string(), key, text),
-        field("cache hit", format::percent(q.cache_hit_pct()), key, text),
-        field(
-            "shared blks",
-            format!(
-                "hit {} read {} dirtied {} written {}",
-                q.shared_blks_hit, q.shared_blks_read, q.shared_blks_dirtied, q.shared_blks_written
-            ),
-            key,
-            text,
-        ),
-        field("local blks", format!("hit {} read {}", q.local_blks_hit, q.local_blks_read), key, text),
-        field("temp blks", format!("read {} written {}", q.temp_blks_read, q.temp_blks_written), key, text),
-        field(
-            "blk I/O time",
-            format!(
-                "read {} write {}",
-                format::millis_f(q.blk_read_time_ms),
-                format::millis_f(q.blk_write_time_ms)
-            ),
-            key,
-            text,
-        ),
-        Line::from(""),
-        Line::from(Span::styled("Text (y copies):", theme.header())),
-    ];
-    lines.extend(q.text.lines().map(|l| Line::from(Span::styled(l.to_owned(), text))));
-    lines.push(Line::from(""));
+    let mut lines = render_lines(app, (app.presentation().statement_detail)(q));
     lines.extend(history_lines(app, q));
     lines
-}
-
-fn opt_ms(ms: Option<f64>) -> String {
-    ms.map_or("-".into(), format::millis_f)
 }
 
 /// The loaded history of statement `id` on the current target, if it has arrived.

@@ -11,7 +11,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         theme.info(),
     ))];
     let mut current: Option<Context> = None;
-    for (context, keys, label) in keymap::describe(&help_contexts(app)) {
+    for (context, keys, label) in entries(app, &help_contexts(app)) {
         if current != Some(context) {
             lines.push(Line::from(""));
             lines.push(Line::from(Span::styled(context.title().to_owned(), theme.header())));
@@ -25,6 +25,40 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     lines
 }
 
+/// The keymap's description of `contexts`, in the current target's words.
+pub fn entries(app: &App, contexts: &[Context]) -> Vec<(Context, String, String)> {
+    let words = Words::of(app);
+    keymap::describe(contexts).into_iter().map(|(c, keys, label)| (c, keys, words.fill(label))).collect()
+}
+
+/// The engine's own words for the keymap's placeholders: `{sessions}`, and `{cancel}` /
+/// `{terminate}` for the statements the session detail offers to copy.
+struct Words {
+    sessions: &'static str,
+    cancel: String,
+    terminate: String,
+}
+
+impl Words {
+    fn of(app: &App) -> Self {
+        let engine = app.current().map_or(crate::collectors::registry::ENGINES[0], |t| t.engine);
+        // A sample id, shown as a placeholder: the DBA sees the statement's shape.
+        let shape = |statement: fn(i64) -> String| statement(12_345).replace("12345", "<id>");
+        Words {
+            sessions: engine.present.nouns.sessions,
+            cancel: shape(engine.cancel),
+            terminate: shape(engine.terminate),
+        }
+    }
+
+    fn fill(&self, label: &str) -> String {
+        label
+            .replace("{sessions}", self.sessions)
+            .replace("{cancel}", &self.cancel)
+            .replace("{terminate}", &self.terminate)
+    }
+}
+
 /// The view under the overlay, plus what its keys open (filter input, detail).
 pub fn help_contexts(app: &App) -> Vec<Context> {
     let mut contexts = app.view_contexts();
@@ -35,7 +69,7 @@ pub fn help_contexts(app: &App) -> Vec<Context> {
     if contexts.contains(&Context::Schema) {
         contexts.push(Context::Filter);
     }
-    if contexts.contains(&Context::Activity) || contexts.contains(&Context::Clients) {
+    if contexts.contains(&Context::Activity) || contexts.contains(&Context::ActivityWithoutTree) {
         contexts.push(Context::SessionDetail);
     }
     if contexts.contains(&Context::Alerts) {

@@ -3,7 +3,7 @@
 pub mod alert;
 pub mod detail;
 pub mod help;
-pub mod key_value;
+pub mod slow_entry;
 
 use super::app::{App, Popup};
 use super::theme::Theme;
@@ -27,11 +27,11 @@ pub fn render(frame: &mut Frame, body: Rect, app: &App) {
             show(frame, body, &app.theme, " Help: keys of this view ", help::lines(app), *scroll, 0);
         }
         Some(Popup::SlowEntry { id, scroll }) => {
-            let lines = key_value::slow_entry_lines(app, *id);
+            let lines = slow_entry::slow_entry_lines(app, *id);
             show(frame, body, &app.theme, " Slow-log entry ", lines, *scroll, 0);
         }
         Some(Popup::Session { id, scroll }) => {
-            let title = if app.activity.key_value { " Client detail " } else { " Session detail " };
+            let title = app.presentation().session_title;
             show(frame, body, &app.theme, title, detail::session_lines(app, *id), *scroll, 0);
         }
         Some(Popup::Query { id, scroll }) => {

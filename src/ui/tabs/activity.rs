@@ -3,10 +3,11 @@
 
 use super::super::app::App;
 use super::super::format;
-use super::super::views::activity::{is_blocked_client, short_state};
+use super::super::views::{fitted_widths, fitting};
 use super::super::widgets::data_table::{DataTable, headers};
 use super::super::widgets::filter_input;
-use crate::model::{BlockingRole, Session};
+use crate::model::BlockingRole;
+use crate::model::present::{Blocking, Tone};
 use ratatui::Frame;
 use ratatui::layout::Constraint::{Fill, Length};
 use ratatui::layout::{Layout, Rect};
@@ -52,38 +53,29 @@ fn counts_line(app: &App) -> Line<'static> {
     }
     let c = app.activity.counts;
     let total = app.sessions().len();
-    let columns = app.activity.columns();
-    let sort = &columns[app.activity.sort.column.min(columns.len() - 1)];
+    let columns = app.activity.columns;
+    let sort_title = columns.get(app.activity.sort.column).or(columns.last()).map_or("", |c| c.title);
     let arrow = if app.activity.sort.descending { "▼" } else { "▲" };
-    let kv = app.activity.key_value;
-    let noun = if kv { "clients" } else { "sessions" };
+    let presentation = app.presentation();
+    let noun = presentation.nouns.sessions;
     let mut spans = vec![Span::styled(format!(" {total} {noun}: "), theme.header())];
-    use crate::model::SessionState as S;
-    let mut parts =
-        vec![("Active", c.active, theme.state(S::Active)), ("Idle", c.idle, theme.state(S::Idle))];
-    if !kv {
-        parts.push(("Idle in tx", c.idle_in_tx, theme.state(S::IdleInTransaction)));
-        parts.push(("Waiting", c.waiting, theme.state(S::WaitingForLock)));
-    }
-    parts.push(("Other", c.other, theme.state(S::Other)));
-    for (i, (label, n, style)) in parts.into_iter().enumerate() {
+    for (i, state) in presentation.counted_states.iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" · ", theme.muted()));
         }
-        spans.push(Span::styled(format!("{label} {n}"), style));
+        spans.push(Span::styled(format!("{} {}", count_label(*state), c.of(*state)), theme.state(*state)));
     }
-    // Redis clients block in BLPOP & co. by design: shown like lock waiters, not as critical.
-    let (blocked, blocked_style) = if kv {
-        (
-            c.blocked_clients,
-            if c.blocked_clients > 0 { theme.state(S::WaitingForLock) } else { theme.muted() },
-        )
-    } else {
-        (c.blocked, if c.blocked > 0 { theme.critical() } else { theme.muted() })
+    // Sessions blocked by others are critical; sessions waiting in a blocking command for
+    // data are shown like lock waiters.
+    let blocked = c.blocked;
+    let blocked_style = match (blocked, app.activity.blocking_kind) {
+        (0, _) => theme.muted(),
+        (_, Blocking::Tree) => theme.critical(),
+        (_, Blocking::Waiting { .. }) => theme.state(crate::model::SessionState::WaitingForLock),
     };
     spans.push(Span::styled(" │ ", theme.muted()));
     spans.push(Span::styled(format!("Blocked {blocked}"), blocked_style));
-    spans.push(Span::styled(format!(" │ sort {}{arrow}", sort.title), theme.muted()));
+    spans.push(Span::styled(format!(" │ sort {sort_title}{arrow}"), theme.muted()));
     if app.activity.hide_idle {
         spans.push(Span::styled(" │ idle hidden", theme.warn()));
     }
@@ -103,23 +95,41 @@ fn waits_line(app: &App) -> Line<'static> {
         if i > 0 {
             spans.push(Span::styled(" · ", theme.muted()));
         }
-        spans.push(Span::styled(format!("{} {count}", wait_label(wait)), wait_style(wait, theme)));
+        spans.push(Span::styled(
+            format!("{} {count}", wait.label()),
+            theme.tone(Tone::of_wait(wait.category)),
+        ));
     }
     Line::from(spans)
+}
+
+/// The word of the header counts: the state's label, shortened where it is long.
+fn count_label(state: crate::model::SessionState) -> &'static str {
+    use crate::model::SessionState as S;
+    match state {
+        S::IdleInTransaction => "Idle in tx",
+        S::WaitingForLock => "Waiting",
+        other => other.label(),
+    }
 }
 
 fn render_sessions(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let sessions = app.sessions();
-    let columns = app.activity.columns();
-    let visible = app.activity.visible_columns(area.width.saturating_sub(2));
+    let columns = app.activity.columns;
+    let visible = fitting(columns, area.width.saturating_sub(2));
     let all_headers = headers(columns, app.activity.sort);
-    let noun = if app.activity.key_value { "Clients" } else { "Sessions" };
+    let noun = app.presentation().nouns.sessions_title;
     let title = format!(" {noun} {} shown of {} ", app.activity.rows.len(), sessions.len());
+    // Content widths come from the rows a screen can show, so a frame stays cheap.
+    let page = usize::from(area.height);
+    let offset = app.activity.list.window(page.saturating_sub(3), app.activity.rows.len());
+    let on_screen: Vec<_> =
+        app.activity.rows.iter().skip(offset).take(page).filter_map(|&i| sessions.get(i)).collect();
     let table = DataTable {
         title: Line::from(Span::styled(title, theme.title())),
         header: visible.iter().filter_map(|&i| all_headers.get(i).cloned()).collect(),
-        widths: visible.iter().filter_map(|&i| columns.get(i).map(|c| c.width)).collect(),
+        widths: fitted_widths(columns, &visible, &on_screen),
         len: app.activity.rows.len(),
         list: &app.activity.list,
         empty_message: if app.activity.filter.is_empty() {
@@ -132,74 +142,11 @@ fn render_sessions(frame: &mut Frame, area: Rect, app: &App) {
         let Some(s) = app.activity.rows.get(row).and_then(|&i| sessions.get(i)) else {
             return Row::default();
         };
-        if app.activity.key_value {
-            Row::new(visible.iter().map(|&column| client_cell(s, column, app)))
-        } else {
-            Row::new(visible.iter().map(|&column| session_cell(s, column, app)))
-        }
+        Row::new(visible.iter().filter_map(|&i| columns.get(i)).map(|c| {
+            let cell = (c.cell)(s);
+            Cell::from(Span::styled(cell.text, theme.tone(cell.tone)))
+        }))
     });
-}
-
-/// A Redis/Valkey client row; a blocked client is styled like a lock waiter.
-fn client_cell<'a>(s: &'a Session, column: usize, app: &App) -> Cell<'a> {
-    let theme = &app.theme;
-    match column {
-        0 => Cell::from(s.id.to_string()),
-        1 => Cell::from(s.client.as_str()),
-        2 => Cell::from(s.application.as_str()),
-        3 => Cell::from(s.database.as_str()),
-        4 => Cell::from(format::opt_duration_ms(s.backend_ms)),
-        5 if is_blocked_client(s) => {
-            Cell::from(Span::styled("blocked", theme.state(crate::model::SessionState::WaitingForLock)))
-        }
-        5 => Cell::from(Span::styled(short_state(s.state), theme.state(s.state))),
-        6 => Cell::from(format::opt_duration_ms(s.state_ms)),
-        7 => Cell::from(s.native_state.as_str()),
-        _ => Cell::from(format::one_line(&s.query)),
-    }
-}
-
-fn session_cell<'a>(s: &'a Session, column: usize, app: &App) -> Cell<'a> {
-    let theme = &app.theme;
-    match column {
-        0 => Cell::from(s.id.to_string()),
-        1 => Cell::from(s.user.as_str()),
-        2 => Cell::from(s.database.as_str()),
-        3 => Cell::from(s.application.as_str()),
-        4 => Cell::from(if s.client.is_empty() { "local" } else { s.client.as_str() }),
-        5 => Cell::from(Span::styled(short_state(s.state), theme.state(s.state))),
-        6 => Cell::from(
-            s.wait.as_ref().map_or(Span::raw(""), |w| Span::styled(wait_label(w), wait_style(w, theme))),
-        ),
-        7 => Cell::from(format::opt_duration_ms(s.query_ms)),
-        8 => Cell::from(format::opt_duration_ms(s.xact_ms)),
-        9 => Cell::from(Span::styled(blockers(s), theme.critical())),
-        _ => Cell::from(format::one_line(&s.query)),
-    }
-}
-
-/// The native event carries its class on PostgreSQL (`Lock:tuple`); otherwise prefix our category.
-fn wait_label(wait: &crate::model::Wait) -> String {
-    if wait.event.contains(':') {
-        wait.event.clone()
-    } else {
-        format!("{}:{}", wait.category.label(), wait.event)
-    }
-}
-
-/// Lock waits are what a DBA hunts; client waits are the application's own time.
-fn wait_style(wait: &crate::model::Wait, theme: &super::super::theme::Theme) -> ratatui::style::Style {
-    use crate::model::WaitCategory as C;
-    match wait.category {
-        C::Locks => theme.critical(),
-        C::LwLocks | C::Io => theme.warn(),
-        C::Client => theme.muted(),
-        C::Other => theme.info(),
-    }
-}
-
-pub fn blockers(s: &Session) -> String {
-    s.blocked_by.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 fn render_tree(frame: &mut Frame, area: Rect, app: &App) {
@@ -244,7 +191,7 @@ fn render_tree(frame: &mut Frame, area: Rect, app: &App) {
             Cell::from(format::opt_duration_ms(waited)),
             Cell::from(
                 session
-                    .map_or(Span::raw("gone"), |s| Span::styled(short_state(s.state), theme.state(s.state))),
+                    .map_or(Span::raw("gone"), |s| Span::styled(s.state.short_label(), theme.state(s.state))),
             ),
             Cell::from(session.map_or("", |s| s.user.as_str())),
             Cell::from(session.map_or(String::new(), |s| format::one_line(&s.query))),

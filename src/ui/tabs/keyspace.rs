@@ -113,7 +113,7 @@ fn big_keys(frame: &mut Frame, area: Rect, app: &App, target: &TargetView, k: &K
         header: ["Key", "Type", "Size", "DB"].map(str::to_owned).to_vec(),
         widths: vec![Fill(1), Length(7), Length(10), Length(4)],
         len: k.big_keys.len(),
-        list: &app.key_value.big_keys_list,
+        list: &app.schema.big_keys_list,
         empty_message: " no key in the sample stood out",
     };
     table.render(frame, area, theme, |i| {

@@ -7,7 +7,8 @@ use super::super::widgets::data_table::DataTable;
 use super::super::widgets::status_badge;
 use super::super::widgets::time_chart::TimeChart;
 use super::super::{format, series::Series};
-use crate::model::{SessionState, WaitCategory, metric};
+use crate::model::metric;
+use crate::model::present::{Series as ChartSeries, Unit};
 use ratatui::Frame;
 use ratatui::layout::Constraint::{Fill, Length, Percentage};
 use ratatui::layout::{Layout, Rect};
@@ -141,78 +142,47 @@ fn short_error<'a>(error: &'a str, endpoint: &str) -> &'a str {
         .unwrap_or(error)
 }
 
+/// The engine's tiles (when it has any) over its four charts.
 fn render_charts(frame: &mut Frame, area: Rect, app: &App) {
     let Some(target) = app.current() else { return };
-    if target.is_key_value() {
+    let presentation = target.presentation();
+    let area = if presentation.tiles.is_empty() {
+        area
+    } else {
         let [tiles_area, charts_area] = Layout::vertical([Length(1), Fill(1)]).areas(area);
-        frame.render_widget(ratatui::widgets::Paragraph::new(key_value_tiles(target, app)), tiles_area);
-        render_key_value_charts(frame, charts_area, app, target);
-        return;
-    }
+        frame.render_widget(ratatui::widgets::Paragraph::new(tiles(target, app)), tiles_area);
+        charts_area
+    };
     let [top, bottom] = Layout::vertical([Percentage(50), Percentage(50)]).areas(area);
-    let [tps_area, sessions_area] = Layout::horizontal([Percentage(50), Percentage(50)]).areas(top);
-    let [waits_area, hit_area] = Layout::horizontal([Percentage(50), Percentage(50)]).areas(bottom);
-    let theme = &app.theme;
-    chart(app, "TPS", single(target, metric::TPS), |v| format!("{v:.0}")).render(frame, tps_area, theme);
-    let states = ordered(target, metric::SESSIONS_BY_STATE, &SessionState::ALL.map(SessionState::label));
-    chart(app, "Sessions by state", states, |v| format!("{v:.0}")).render(frame, sessions_area, theme);
-    let waits = ordered(target, metric::WAITS_BY_CLASS, &WaitCategory::ALL.map(WaitCategory::label));
-    chart(app, "Waits by class", waits, |v| format!("{v:.0}")).render(frame, waits_area, theme);
-    let hit = single(target, metric::CACHE_HIT_PCT);
-    chart(app, "Cache hit %", hit, |v| format!("{:.0}%", v.min(100.0))).render(frame, hit_area, theme);
+    let [a, b] = Layout::horizontal([Percentage(50), Percentage(50)]).areas(top);
+    let [c, d] = Layout::horizontal([Percentage(50), Percentage(50)]).areas(bottom);
+    for (spec, area) in presentation.charts.iter().zip([a, b, c, d]) {
+        let series = match spec.series {
+            ChartSeries::Single => single(target, spec.metric),
+            ChartSeries::Keyed(order) => ordered(target, spec.metric, order),
+        };
+        let format_value: fn(f64) -> String = match spec.unit {
+            Unit::Count => |v| format!("{v:.0}"),
+            Unit::Percent => |v| format!("{:.0}%", v.min(100.0)),
+            Unit::Bytes => |v| format::bytes(v as u64),
+        };
+        chart(app, spec.title, series, format_value).render(frame, area, &app.theme);
+    }
 }
 
-/// The figures a Redis/Valkey user looks for first, for the selected target.
-fn key_value_tiles(t: &TargetView, app: &App) -> Line<'static> {
+/// The figures the engine's users look for first, for the selected target.
+fn tiles(t: &TargetView, app: &App) -> Line<'static> {
     let theme = &app.theme;
-    let value = |name: &str| t.metric(name, "");
-    let memory = match (value(metric::MEMORY_USED_BYTES), value(metric::MEMORY_LIMIT_BYTES)) {
-        (Some(used), Some(limit)) => format!(
-            "{} / {} ({})",
-            format::bytes(used as u64),
-            format::bytes(limit as u64),
-            format::percent(value(metric::MEMORY_USED_PCT))
-        ),
-        (Some(used), None) => format!("{} (no limit)", format::bytes(used as u64)),
-        _ => "-".to_owned(),
-    };
-    let clients = match (value(metric::CONNECTIONS), value(metric::MAX_CONNECTIONS)) {
-        (Some(c), Some(m)) => format!("{c:.0}/{m:.0}"),
-        (Some(c), None) => format!("{c:.0}"),
-        _ => "-".to_owned(),
-    };
-    let tiles = [
-        ("Memory", memory),
-        ("Keys", value(metric::KEYS_TOTAL).map_or("-".to_owned(), |k| format::count(k as u64))),
-        ("Ops/s", value(metric::TPS).map_or("-".to_owned(), |v| format!("{v:.0}"))),
-        ("Hit", format::percent(value(metric::CACHE_HIT_PCT))),
-        ("Clients", clients),
-        ("Evicted", value(metric::EVICTED_KEYS_PER_S).map_or("-".to_owned(), format::rate)),
-    ];
+    let metric = |name: &str, key: &str| t.metric(name, key);
     let mut spans = vec![Span::raw(" ")];
-    for (i, (label, text)) in tiles.into_iter().enumerate() {
+    for (i, tile) in t.presentation().tiles.iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" · ", theme.muted()));
         }
-        spans.push(Span::styled(format!("{label} "), theme.muted()));
-        spans.push(Span::styled(text, theme.text()));
+        spans.push(Span::styled(format!("{} ", tile.label), theme.muted()));
+        spans.push(Span::styled((tile.value)(&metric), theme.text()));
     }
     Line::from(spans)
-}
-
-/// Same places as PostgreSQL's charts; memory takes the place of waits (Redis has none).
-fn render_key_value_charts(frame: &mut Frame, area: Rect, app: &App, target: &TargetView) {
-    let [top, bottom] = Layout::vertical([Percentage(50), Percentage(50)]).areas(area);
-    let [ops_area, clients_area] = Layout::horizontal([Percentage(50), Percentage(50)]).areas(top);
-    let [memory_area, hit_area] = Layout::horizontal([Percentage(50), Percentage(50)]).areas(bottom);
-    let theme = &app.theme;
-    chart(app, "Ops/s", single(target, metric::TPS), |v| format!("{v:.0}")).render(frame, ops_area, theme);
-    let states = ordered(target, metric::SESSIONS_BY_STATE, &SessionState::ALL.map(SessionState::label));
-    chart(app, "Clients by state", states, |v| format!("{v:.0}")).render(frame, clients_area, theme);
-    let memory = single(target, metric::MEMORY_USED_BYTES);
-    chart(app, "Memory used", memory, |v| format::bytes(v as u64)).render(frame, memory_area, theme);
-    let hit = single(target, metric::CACHE_HIT_PCT);
-    chart(app, "Keyspace hit %", hit, |v| format!("{:.0}%", v.min(100.0))).render(frame, hit_area, theme);
 }
 
 fn chart<'a>(

@@ -3,22 +3,19 @@
 
 use super::super::app::App;
 use super::super::format;
-use super::super::views::queries::{COLUMNS, KEY_VALUE_COLUMNS};
+use super::super::views::{fitted_widths, fitting};
 use super::super::widgets::data_table::{DataTable, headers};
 use super::super::widgets::filter_input;
-use crate::model::{QueryStat, StatsAvailability};
+use crate::model::StatsAvailability;
 use ratatui::Frame;
 use ratatui::layout::Constraint::{Fill, Length};
 use ratatui::layout::{Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Wrap};
 
-/// Columns dropped first when the terminal is narrow (DB, User, Hit %, Blks read, Rows).
-const DROP_ORDER: [usize; 5] = [7, 6, 5, 4, 3];
-
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    if app.key_value.slowlog_mode {
+    if app.slow_log.slowlog_mode {
         super::slowlog::render(frame, area, app);
         return;
     }
@@ -68,7 +65,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                     format::clock(taken.millis()),
                     format::duration(taken.since(since)),
                     snapshot.stats.len(),
-                    if app.queries.key_value { "commands" } else { "statements" },
+                    app.presentation().nouns.statements,
                     snapshot.tracked
                 ),
                 theme.text(),
@@ -87,71 +84,29 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(line) = filter {
         frame.render_widget(Paragraph::new(line), filter_area);
     }
-    let kv = app.queries.key_value;
-    let columns = app.queries.columns();
-    let visible = if kv {
-        (0..KEY_VALUE_COLUMNS.len()).collect()
-    } else {
-        visible_columns(table_area.width.saturating_sub(2))
-    };
+    let presentation = app.presentation();
+    let columns = app.queries.columns;
+    let visible = fitting(columns, table_area.width.saturating_sub(2));
     let all_headers = headers(columns, app.queries.sort);
     let stats = &snapshot.stats;
-    let title =
-        if kv { " Commands over the interval · s: slow log " } else { " Top statements over the interval " };
+    let page = usize::from(table_area.height);
+    let offset = app.queries.list.window(page.saturating_sub(3), app.queries.rows.len());
+    let on_screen: Vec<_> =
+        app.queries.rows.iter().skip(offset).take(page).filter_map(|&i| stats.get(i)).collect();
+    let none_ran = format!(" no {} ran", presentation.nouns.statement);
     let table = DataTable {
-        title: Line::from(Span::styled(title, theme.title())),
+        title: Line::from(Span::styled(presentation.queries_title, theme.title())),
         header: visible.iter().filter_map(|&i| all_headers.get(i).cloned()).collect(),
-        widths: visible.iter().filter_map(|&i| columns.get(i).map(|c| c.width)).collect(),
+        widths: fitted_widths(columns, &visible, &on_screen),
         len: app.queries.rows.len(),
         list: &app.queries.list,
-        empty_message: if snapshot.since.is_none() {
-            " (baseline read: no deltas yet)"
-        } else if kv {
-            " no command ran"
-        } else {
-            " no statement ran"
-        },
+        empty_message: if snapshot.since.is_none() { " (baseline read: no deltas yet)" } else { &none_ran },
     };
     table.render(frame, table_area, theme, |row| {
         let Some(q) = app.queries.rows.get(row).and_then(|&i| stats.get(i)) else { return Row::default() };
-        // The key-value table's fourth column is the command (the text).
-        Row::new(visible.iter().map(|&column| match (kv, column) {
-            (true, 2) => Cell::from(format::micros_f(q.mean_time_ms)),
-            (true, 3) => query_cell(q, COLUMNS.len() - 1),
-            _ => query_cell(q, column),
+        Row::new(visible.iter().filter_map(|&i| columns.get(i)).map(|c| {
+            let cell = (c.cell)(q);
+            Cell::from(Span::styled(cell.text, theme.tone(cell.tone)))
         }))
     });
-}
-
-fn visible_columns(width: u16) -> Vec<usize> {
-    let mut visible: Vec<usize> = (0..COLUMNS.len()).collect();
-    let fixed = |v: &[usize]| -> u16 {
-        v.iter()
-            .filter_map(|&i| match COLUMNS.get(i)?.width {
-                Length(w) => Some(w + 1),
-                _ => None,
-            })
-            .sum()
-    };
-    for drop in DROP_ORDER {
-        if fixed(&visible) + 20 <= width {
-            break;
-        }
-        visible.retain(|&i| i != drop);
-    }
-    visible
-}
-
-fn query_cell(q: &QueryStat, column: usize) -> Cell<'_> {
-    match column {
-        0 => Cell::from(format::millis_f(q.total_time_ms)),
-        1 => Cell::from(format::count(q.calls)),
-        2 => Cell::from(format::millis_f(q.mean_time_ms)),
-        3 => Cell::from(format::count(q.rows)),
-        4 => Cell::from(format::count(q.shared_blks_read)),
-        5 => Cell::from(format::percent(q.cache_hit_pct())),
-        6 => Cell::from(q.database.as_str()),
-        7 => Cell::from(q.user.as_str()),
-        _ => Cell::from(format::one_line(&q.text)),
-    }
 }

@@ -24,7 +24,7 @@ const BAR_CELLS: usize = 6;
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let Some(target) = app.current() else { return };
-    if target.is_key_value() {
+    if target.presentation().schema_view == crate::model::present::SchemaView::Keyspace {
         super::keyspace::render(frame, area, app);
         return;
     }

@@ -20,7 +20,7 @@ fn screen(app: &App, width: u16, height: u16) -> String {
 fn fixture_selects_the_redis_target() {
     let app = app_on(Tab::Overview, true);
     assert_eq!(app.current().unwrap().info.id.0, TARGET);
-    assert!(app.is_key_value());
+    assert!(shows_key_value(&app));
 }
 
 #[test]
@@ -91,8 +91,8 @@ fn s_toggles_the_slow_log_and_keys_move_in_it() {
     );
     let action = keymap::resolve(&app.contexts(), s).unwrap();
     app.apply(action);
-    assert!(app.key_value.slowlog_mode);
-    assert_eq!(app.key_value.slowlog_rows.len(), 4);
+    assert!(app.slow_log.slowlog_mode);
+    assert_eq!(app.slow_log.slowlog_rows.len(), 4);
     app.apply(Action::Bottom);
     assert_eq!(app.focused_slow_entry().map(|e| e.id), Some(205));
     let effects = app.apply(Action::Copy);
@@ -102,11 +102,11 @@ fn s_toggles_the_slow_log_and_keys_move_in_it() {
     for c in "user:".chars() {
         app.apply(Action::FilterInput(c));
     }
-    assert_eq!(app.key_value.slowlog_rows.len(), 1);
+    assert_eq!(app.slow_log.slowlog_rows.len(), 1);
     // A PostgreSQL target has no slow log: `s` is not bound there and the mode ends.
     app.apply(Action::FilterClear);
     app.apply(Action::NextTarget);
-    assert!(!app.is_key_value() && !app.key_value.slowlog_mode);
+    assert!(!shows_key_value(&app) && !app.slow_log.slowlog_mode);
     assert!(!app.contexts().contains(&Context::SlowLog));
 }
 
@@ -140,7 +140,7 @@ fn redis_help_lists_its_own_keys() {
 fn big_keys_list_moves_with_j_and_health_uses_the_redis_catalogue() {
     let mut app = app_on(Tab::Schema, true);
     app.apply(Action::Down);
-    assert_eq!(app.key_value.big_keys_list.selected, 1);
+    assert_eq!(app.schema.big_keys_list.selected, 1);
     let report = app.current().unwrap().health_report.as_ref().unwrap();
     assert!(report.checks.iter().all(|c| c.id.starts_with("redis.")));
     let auth = report.checks.iter().find(|c| c.id == "redis.auth").unwrap();
@@ -165,10 +165,10 @@ fn slow_log_sorts_by_duration_with_the_offered_keys() {
     let mut app = app_on(Tab::Queries, true);
     app.apply(Action::ToggleSlowLog);
     let newest: Vec<u64> =
-        app.key_value.slowlog_rows.iter().filter_map(|&i| app.slow_entries().nth(i)).map(|e| e.id).collect();
+        app.slow_log.slowlog_rows.iter().filter_map(|&i| app.slow_entries().nth(i)).map(|e| e.id).collect();
     app.apply(Action::SortNext);
     let durations: Vec<u64> = app
-        .key_value
+        .slow_log
         .slowlog_rows
         .iter()
         .filter_map(|&i| app.slow_entries().nth(i))
@@ -184,14 +184,17 @@ fn slow_log_sorts_by_duration_with_the_offered_keys() {
     app.apply(Action::SortInvert);
     app.apply(Action::SortInvert);
     let back: Vec<u64> =
-        app.key_value.slowlog_rows.iter().filter_map(|&i| app.slow_entries().nth(i)).map(|e| e.id).collect();
+        app.slow_log.slowlog_rows.iter().filter_map(|&i| app.slow_entries().nth(i)).map(|e| e.id).collect();
     assert_eq!(back, newest, "time descending is the log's own order");
 }
 
 #[test]
 fn no_blocking_tree_for_key_value_targets() {
     let mut app = app_on(Tab::Activity, true);
-    assert!(app.contexts().contains(&Context::Clients) && !app.contexts().contains(&Context::Activity));
+    assert!(
+        app.contexts().contains(&Context::ActivityWithoutTree)
+            && !app.contexts().contains(&Context::Activity)
+    );
     let b = crossterm::event::KeyEvent::new(
         crossterm::event::KeyCode::Char('b'),
         crossterm::event::KeyModifiers::NONE,
@@ -206,4 +209,9 @@ fn no_blocking_tree_for_key_value_targets() {
     app.apply(Action::Back);
     app.apply(Action::NextTarget);
     assert_eq!(keymap::resolve(&app.contexts(), b), Some(Action::ToggleBlocking), "PostgreSQL keeps it");
+}
+
+/// The target on screen is shown with the Redis/Valkey presentation.
+fn shows_key_value(app: &App) -> bool {
+    std::ptr::eq(app.presentation(), &crate::collectors::redis::present::PRESENTATION)
 }

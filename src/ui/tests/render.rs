@@ -3,7 +3,6 @@
 use super::fixtures::{self, app};
 use crate::ui::action::Action;
 use crate::ui::app::App;
-use crate::ui::keymap;
 use crate::ui::tabs::Tab;
 use crate::ui::theme::Theme;
 use ratatui::Terminal;
@@ -134,8 +133,8 @@ fn help_lists_every_binding_of_the_view() {
         let contexts = crate::ui::popups::help::help_contexts(&app);
         app.apply(Action::Help);
         let screen = text(&buffer(&app, 200, 120));
-        for (_, keys, label) in keymap::describe(&contexts) {
-            assert!(screen.contains(label), "{tab:?}: help misses {label}");
+        for (_, keys, label) in crate::ui::popups::help::entries(&app, &contexts) {
+            assert!(screen.contains(&label), "{tab:?}: help misses {label}");
             assert!(screen.contains(&keys), "{tab:?}: help misses keys {keys}");
         }
     }

@@ -2,12 +2,13 @@
 //! order. Rows are re-sorted only when data, sort or filter change, never per frame.
 
 pub mod activity;
-pub mod keyvalue;
 pub mod queries;
 pub mod schema;
 pub mod schema_table;
 pub mod schema_tree;
+pub mod slowlog;
 
+use crate::model::present::{Column, Width};
 use std::cell::Cell;
 
 /// Selection plus scroll. Render learns the page height and keeps the offset stable,
@@ -73,12 +74,90 @@ pub struct ColumnSpec {
     pub descending: bool,
 }
 
+/// What sorting and headers need of a column, whoever defined it.
+pub trait Sortable {
+    fn title(&self) -> &str;
+    /// Whether the first sort on this column puts large values first.
+    fn descending(&self) -> bool;
+}
+
+impl Sortable for ColumnSpec {
+    fn title(&self) -> &str {
+        self.title
+    }
+    fn descending(&self) -> bool {
+        self.descending
+    }
+}
+
+impl<T> Sortable for Column<T> {
+    fn title(&self) -> &str {
+        self.title
+    }
+    fn descending(&self) -> bool {
+        self.descending
+    }
+}
+
 impl Sort {
-    pub fn step(&mut self, columns: &[ColumnSpec], forward: bool) {
+    pub fn step(&mut self, columns: &[impl Sortable], forward: bool) {
         let n = columns.len().max(1);
         self.column = if forward { (self.column + 1) % n } else { (self.column + n - 1) % n };
-        self.descending = columns.get(self.column).is_some_and(|c| c.descending);
+        self.descending = columns.get(self.column).is_some_and(Sortable::descending);
     }
+}
+
+/// The columns that fit in `width`, in table order: by priority (lower first), each
+/// level in table order, a column taken whenever its minimum width still fits, after
+/// the room the `Fill` column needs.
+pub fn fitting<T>(columns: &[Column<T>], width: u16) -> Vec<usize> {
+    let fill_min = columns
+        .iter()
+        .find_map(|c| match c.width {
+            Width::Fill { min } => Some(min),
+            Width::Fit { .. } => None,
+        })
+        .unwrap_or(0);
+    let mut budget = width.saturating_sub(fill_min);
+    let mut chosen: Vec<usize> = Vec::new();
+    let deepest = columns.iter().map(|c| c.priority).max().unwrap_or(0);
+    for level in 0..=deepest {
+        for (i, column) in columns.iter().enumerate().filter(|(_, c)| c.priority == level) {
+            let need = match column.width {
+                Width::Fit { min, .. } => min + 1,
+                Width::Fill { .. } => 0,
+            };
+            if need <= budget {
+                budget -= need;
+                chosen.push(i);
+            }
+        }
+    }
+    chosen.sort_unstable();
+    chosen
+}
+
+/// Layout widths of the visible columns: each `Fit` column as wide as its widest
+/// visible value (title included), within its bounds.
+pub fn fitted_widths<T>(
+    columns: &[Column<T>],
+    visible: &[usize],
+    rows: &[&T],
+) -> Vec<ratatui::layout::Constraint> {
+    use ratatui::layout::Constraint::{Fill, Length};
+    visible
+        .iter()
+        .filter_map(|&i| columns.get(i))
+        .map(|c| match c.width {
+            Width::Fill { .. } => Fill(1),
+            Width::Fit { min, max } if min == max => Length(min),
+            Width::Fit { min, max } => {
+                let widest = rows.iter().map(|r| (c.cell)(r).text.chars().count()).max().unwrap_or(0);
+                let widest = u16::try_from(widest.max(c.title.chars().count() + 1)).unwrap_or(max);
+                Length(widest.clamp(min, max))
+            }
+        })
+        .collect()
 }
 
 /// Case-insensitive substring match; `needle` is already lower-case.

@@ -1,45 +1,9 @@
 //! Queries view state: statements of the latest interval, sorted and filtered once
 //! per data change.
 
-use super::{ColumnSpec, ListState, Sort, matches};
+use super::{ListState, Sort, matches};
 use crate::model::QueryStat;
-use ratatui::layout::Constraint::{Fill, Length};
-use std::cmp::Ordering;
-
-pub const COLUMNS: [ColumnSpec; 9] = [
-    ColumnSpec { title: "Total", width: Length(8), descending: true },
-    ColumnSpec { title: "Calls", width: Length(7), descending: true },
-    ColumnSpec { title: "Mean", width: Length(8), descending: true },
-    ColumnSpec { title: "Rows", width: Length(7), descending: true },
-    ColumnSpec { title: "Blks read", width: Length(9), descending: true },
-    ColumnSpec { title: "Hit %", width: Length(6), descending: false },
-    ColumnSpec { title: "DB", width: Length(8), descending: false },
-    ColumnSpec { title: "User", width: Length(8), descending: false },
-    ColumnSpec { title: "Query", width: Fill(1), descending: false },
-];
-
-/// Redis/Valkey per-command statistics (INFO commandstats): no rows, blocks or users.
-pub const KEY_VALUE_COLUMNS: [ColumnSpec; 4] = [
-    ColumnSpec { title: "Total", width: Length(8), descending: true },
-    ColumnSpec { title: "Calls", width: Length(7), descending: true },
-    ColumnSpec { title: "Mean", width: Length(8), descending: true },
-    ColumnSpec { title: "Command", width: Fill(1), descending: false },
-];
-
-fn compare(a: &QueryStat, b: &QueryStat, column: usize) -> Ordering {
-    let float = |x: f64, y: f64| x.total_cmp(&y);
-    match column {
-        0 => float(a.total_time_ms, b.total_time_ms),
-        1 => a.calls.cmp(&b.calls),
-        2 => float(a.mean_time_ms, b.mean_time_ms),
-        3 => a.rows.cmp(&b.rows),
-        4 => a.shared_blks_read.cmp(&b.shared_blks_read),
-        5 => a.cache_hit_pct().map(|p| p.to_bits()).cmp(&b.cache_hit_pct().map(|p| p.to_bits())),
-        6 => a.database.cmp(&b.database),
-        7 => a.user.cmp(&b.user),
-        _ => a.text.cmp(&b.text),
-    }
-}
+use crate::model::present::{Column, Presentation};
 
 #[derive(Debug, Clone)]
 pub struct QueriesView {
@@ -47,8 +11,8 @@ pub struct QueriesView {
     pub sort: Sort,
     pub filter: String,
     pub rows: Vec<usize>,
-    /// The target is Redis/Valkey: per-command columns.
-    pub key_value: bool,
+    /// The current target's columns.
+    pub columns: &'static [Column<QueryStat>],
 }
 
 impl Default for QueriesView {
@@ -58,14 +22,21 @@ impl Default for QueriesView {
             sort: Sort { column: 0, descending: true },
             filter: String::new(),
             rows: Vec::new(),
-            key_value: false,
+            columns: &[],
         }
     }
 }
 
 impl QueriesView {
-    pub fn columns(&self) -> &'static [ColumnSpec] {
-        if self.key_value { &KEY_VALUE_COLUMNS } else { &COLUMNS }
+    /// Switches to a target's presentation; the sort goes back to its default (the
+    /// first column, largest first) when the columns change.
+    pub fn present(&mut self, presentation: &'static Presentation) -> bool {
+        let changed = !std::ptr::eq(self.columns, presentation.query_columns);
+        if changed {
+            self.columns = presentation.query_columns;
+            self.sort = Sort { column: 0, descending: true };
+        }
+        changed
     }
 
     pub fn refresh(&mut self, stats: &[QueryStat]) {
@@ -75,12 +46,9 @@ impl QueriesView {
             .filter(|&i| matches(&needle, &[&stats[i].text, &stats[i].database, &stats[i].user]))
             .collect();
         let Sort { column, descending } = self.sort;
-        // The key-value table's last column is the command: compare it as the text.
-        let column =
-            if self.key_value && column >= KEY_VALUE_COLUMNS.len() - 1 { COLUMNS.len() - 1 } else { column };
+        let compare = self.columns.get(column).or(self.columns.last()).map(|c| c.cmp);
         rows.sort_by(|&x, &y| {
-            // Positive percentages order like their bit patterns, so `to_bits` above is exact.
-            let order = compare(&stats[x], &stats[y], column);
+            let order = compare.map_or(std::cmp::Ordering::Equal, |cmp| cmp(&stats[x], &stats[y]));
             let order = if descending { order.reverse() } else { order };
             order.then_with(|| stats[x].id.cmp(&stats[y].id))
         });

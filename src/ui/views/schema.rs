@@ -9,6 +9,8 @@ use std::collections::HashSet;
 #[derive(Debug, Default, Clone)]
 pub struct SchemaView {
     pub list: ListState,
+    /// The keyspace view's big-keys list (engines whose schema view is the keyspace).
+    pub big_keys_list: ListState,
     pub rows: Vec<TreeRow>,
     /// Paths whose expansion differs from their default.
     toggled: HashSet<String>,

@@ -2,7 +2,7 @@
 //! sessions cost what 30 do.
 
 use super::super::theme::Theme;
-use super::super::views::{ColumnSpec, ListState, Sort};
+use super::super::views::{ColumnSpec, ListState, Sort, Sortable};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
@@ -18,14 +18,14 @@ pub struct DataTable<'a> {
 }
 
 /// Column titles with an arrow on the sort column.
-pub fn headers(columns: &[ColumnSpec], sort: Sort) -> Vec<String> {
+pub fn headers(columns: &[impl Sortable], sort: Sort) -> Vec<String> {
     columns
         .iter()
         .enumerate()
         .map(|(i, c)| match (i == sort.column, sort.descending) {
-            (true, true) => format!("{}▼", c.title),
-            (true, false) => format!("{}▲", c.title),
-            _ => c.title.to_owned(),
+            (true, true) => format!("{}▼", c.title()),
+            (true, false) => format!("{}▲", c.title()),
+            _ => c.title().to_owned(),
         })
         .collect()
 }

@@ -6,7 +6,6 @@
 //! detached watchdog shell stops any cluster once the test process has vanished, so a
 //! crashed or killed test run leaves no postmaster behind.
 
-use logstag::collectors::registry::Engine;
 use logstag::config::{Intervals, Secret, TargetConfig, TlsConfig, TlsMode};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -247,7 +246,7 @@ impl TestCluster {
     pub fn target_config(&self, user: &str, db: &str) -> TargetConfig {
         TargetConfig {
             name: format!("test-{}", self.port),
-            engine: Engine::Postgres,
+            engine: logstag::collectors::postgres::spec::SPEC.kind,
             platform: String::new(),
             host: "127.0.0.1".into(),
             port: self.port,
@@ -261,7 +260,7 @@ impl TestCluster {
             query_timeout: Duration::from_secs(10),
             lock_timeout: Duration::from_secs(1),
             cloud: Default::default(),
-            keyspace: Default::default(),
+            options: Default::default(),
         }
     }
 

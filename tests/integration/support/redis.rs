@@ -2,7 +2,6 @@
 //! temp directory, killed on drop. Optionally password-protected or TLS-only (a test CA
 //! made with rcgen signs a certificate for 127.0.0.1 and localhost).
 
-use logstag::collectors::registry::Engine;
 use logstag::config::{Intervals, Secret, TargetConfig, TlsConfig, TlsMode};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -138,7 +137,7 @@ impl TestRedis {
     pub fn target(&self, name: &str) -> TargetConfig {
         TargetConfig {
             name: name.to_owned(),
-            engine: Engine::Redis,
+            engine: logstag::collectors::redis::spec::REDIS.kind,
             platform: "self-hosted".to_owned(),
             host: "127.0.0.1".to_owned(),
             port: self.port,
@@ -157,7 +156,7 @@ impl TestRedis {
             query_timeout: Duration::from_secs(3),
             lock_timeout: Duration::from_secs(1),
             cloud: Default::default(),
-            keyspace: Default::default(),
+            options: Default::default(),
         }
     }
 }

@@ -24,7 +24,12 @@ pub fn checks() -> &'static [Check] {
     CHECKS
 }
 
-static CHECKS: &[Check] = &[
+/// The PostgreSQL report of `input` (its tests and live checks call this).
+pub fn evaluate(input: &crate::health::HealthInput) -> crate::model::HealthReport {
+    crate::health::evaluate_with(CHECKS, input)
+}
+
+pub static CHECKS: &[Check] = &[
     check!(
         "pg.cache_hit_ratio",
         Performance,

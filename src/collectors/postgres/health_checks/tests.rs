@@ -1,9 +1,9 @@
 //! Every check on three hand-built inputs (all healthy, all bad, nothing collected), then
 //! threshold edges of the trickier ones.
 
-use super::checks;
+use super::{checks, evaluate};
 use crate::collectors::postgres::posture::fact;
-use crate::health::{HealthInput, evaluate};
+use crate::health::HealthInput;
 use crate::model::*;
 
 const GIB: u64 = 1024 * 1024 * 1024;

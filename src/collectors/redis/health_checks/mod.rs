@@ -57,7 +57,7 @@ pub fn checks() -> &'static [Check] {
     CHECKS
 }
 
-static CHECKS: &[Check] = &[
+pub static CHECKS: &[Check] = &[
     check!(
         "redis.auth",
         Security,

@@ -245,8 +245,8 @@ fn nothing_collected_is_never_healthy() {
 
 #[test]
 fn the_catalogue_serves_redis_and_valkey_targets() {
-    use crate::collectors::registry::Engine;
-    for engine in [Engine::Redis, Engine::Valkey] {
+    use crate::collectors::redis::spec::{REDIS, VALKEY};
+    for engine in [REDIS.kind, VALKEY.kind] {
         assert_eq!(crate::health::catalogue(engine).len(), checks().len());
     }
     let report = crate::health::evaluate_for("Valkey", &input(true));

@@ -1,5 +1,5 @@
-//! View state of the Redis/Valkey-only lists: slow-log entries (Queries tab, `s`) and
-//! the big keys of the keyspace (Schema tab).
+//! View state of the slow-log list: the Queries tab's second list (`s`) on engines whose
+//! presentation has a slow log.
 
 use super::{ColumnSpec, ListState, Sort, matches};
 use crate::model::SlowEntry;
@@ -14,7 +14,7 @@ pub const SLOWLOG_TIME: usize = 0;
 pub const SLOWLOG_DURATION: usize = 1;
 
 #[derive(Debug, Clone)]
-pub struct KeyValueView {
+pub struct SlowLogView {
     /// The Queries tab shows slow-log entries instead of per-command statistics.
     pub slowlog_mode: bool,
     pub slowlog_list: ListState,
@@ -22,17 +22,15 @@ pub struct KeyValueView {
     pub slowlog_sort: Sort,
     /// Indices into the target's slow log (newest first) that pass the filter, in sort order.
     pub slowlog_rows: Vec<usize>,
-    pub big_keys_list: ListState,
 }
 
-impl Default for KeyValueView {
+impl Default for SlowLogView {
     fn default() -> Self {
         Self {
             slowlog_mode: false,
             slowlog_list: ListState::default(),
             slowlog_sort: Sort { column: SLOWLOG_TIME, descending: true },
             slowlog_rows: Vec::new(),
-            big_keys_list: ListState::default(),
         }
     }
 }
@@ -57,7 +55,7 @@ pub fn command_line(e: &SlowEntry) -> String {
     line
 }
 
-impl KeyValueView {
+impl SlowLogView {
     /// Rebuilds the slow-log rows for `filter` in sort order; keeps the selected entry selected.
     pub fn refresh_slowlog<'a>(
         &mut self,
@@ -119,7 +117,7 @@ mod tests {
     #[test]
     fn filter_matches_arguments_and_selection_follows_the_entry() {
         let log = [entry(9, "KEYS", &["user:*"]), entry(8, "GET", &["a"]), entry(7, "HGETALL", &["user:1"])];
-        let mut view = KeyValueView::default();
+        let mut view = SlowLogView::default();
         view.refresh_slowlog(log.iter(), "");
         assert_eq!(view.slowlog_rows, [0, 1, 2]);
         view.slowlog_list.selected = 2;
@@ -135,7 +133,7 @@ mod tests {
         for (e, (at_ms, duration_us)) in log.iter_mut().zip([(3_000, 50), (2_000, 900), (1_000, 10)]) {
             (e.at_ms, e.duration_us) = (at_ms, duration_us);
         }
-        let mut view = KeyValueView::default();
+        let mut view = SlowLogView::default();
         view.refresh_slowlog(log.iter(), "");
         assert_eq!(view.slowlog_rows, [0, 1, 2], "newest first by default");
         assert_eq!(slowlog_order(view.slowlog_sort), "newest first");
