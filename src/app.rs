@@ -11,7 +11,7 @@ use crate::agent;
 use crate::alerts::AlertEngine;
 use crate::board::Board;
 use crate::cli::{Cli, Command, ConfigAction, SnapshotFormat, TargetArgs, TemplatesAction};
-use crate::collectors::discover::{self, Found};
+use crate::collectors::discover::{self, Place};
 use crate::collectors::registry::{self, RunMode};
 use crate::collectors::scheduler::SchedulerHandles;
 use crate::config::{self, Config, TargetConfig};
@@ -156,27 +156,29 @@ fn apply_overrides(cfg: &mut Config, cli: &Cli) {
     }
 }
 
-/// No URL and no config: PG* environment variables, then local probes. Prints what was
-/// tried when nothing answers.
+/// No URL and no config: each engine's discovery probes (`EngineSpec::discovery`). An
+/// engine's environment variables describe one target fully, so when they are set that
+/// target is monitored alone. Prints what was tried when nothing answers.
 async fn discover_targets(cfg: &mut Config) -> bool {
-    let pg_env = ["PGHOST", "PGPORT", "PGHOSTADDR", "PGDATABASE", "PGUSER"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some());
-    if pg_env {
-        match config::target_from_url("postgresql://", cfg) {
+    let found = discover::discover_local(registry::ENGINES).await;
+    let mut unusable_env = Vec::new();
+    for f in found.found.iter().filter(|f| f.place == Place::Environment) {
+        match config::target_from_url(&format!("{}://", f.engine.url_schemes[0]), cfg) {
             Ok(t) => {
                 cfg.targets.push(t);
                 return true;
             }
-            Err(e) => eprintln!("logstag: PG* environment variables are set but unusable: {e}"),
+            Err(e) => {
+                eprintln!("logstag: {} environment variables are set but unusable: {e}", f.engine.name);
+                unusable_env.push(f.engine.name);
+            }
         }
     }
-    let found = discover::discover_local().await;
     for f in &found.found {
-        match f {
-            Found::PostgresSocket { dir, port } => push_local_postgres(cfg, &dir.to_string_lossy(), *port),
-            Found::PostgresTcp { host, port } => push_local_postgres(cfg, host, *port),
-            Found::RedisTcp { host, port } => push_local_redis(cfg, host, *port),
+        match f.place {
+            Place::Environment => {}
+            Place::Socket { dir, port } => push_local(cfg, f.engine, dir, port),
+            Place::Tcp { host, port } => push_local(cfg, f.engine, host, port),
         }
     }
     if cfg.targets.is_empty() {
@@ -184,20 +186,22 @@ async fn discover_targets(cfg: &mut Config) -> bool {
         for t in &found.tried {
             eprintln!("  - {t}");
         }
-        if pg_env {
-            eprintln!("  - the PG* environment variables");
-        }
+        let example = registry::ENGINES[0];
         eprintln!(
-            "Point Logstag at a server with a URL, e.g.\n  logstag postgresql://monitor@db.example.com:5432/postgres\n\
-             or with a configuration file:\n  logstag --config /etc/logstag-agent.toml   (see config.example.toml)"
+            "Point Logstag at a server with a URL, e.g.\n  logstag {}://monitor@db.example.com:{}/\n\
+             or with a configuration file:\n  logstag --config /etc/logstag-agent.toml   (see config.example.toml)",
+            example.url_schemes[0], example.default_port
         );
         return false;
     }
     true
 }
 
-fn push_local_postgres(cfg: &mut Config, host: &str, port: u16) {
-    match config::target_from_url("postgresql://", cfg) {
+/// A local server found by a probe, with the engine's defaults and no password; if it
+/// wants one, the target says so. (A local Valkey answers on Redis' port: INFO tells,
+/// and the target shows it as Valkey.)
+fn push_local(cfg: &mut Config, engine: &registry::EngineSpec, host: &str, port: u16) {
+    match config::target_from_url(&format!("{}://", engine.url_schemes[0]), cfg) {
         Ok(mut t) => {
             t.host = host.to_owned();
             t.port = port;
@@ -206,16 +210,6 @@ fn push_local_postgres(cfg: &mut Config, host: &str, port: u16) {
                 cfg.targets.push(t);
             }
         }
-        Err(e) => eprintln!("logstag: {e}"),
-    }
-}
-
-/// A local Redis (or Valkey: INFO tells, the target keeps the Redis engine) without a
-/// password; if it wants one, the target says so.
-fn push_local_redis(cfg: &mut Config, host: &str, port: u16) {
-    match config::target_from_url(&format!("redis://{host}:{port}"), cfg) {
-        Ok(t) if !cfg.targets.iter().any(|o| o.name == t.name) => cfg.targets.push(t),
-        Ok(_) => {}
         Err(e) => eprintln!("logstag: {e}"),
     }
 }

@@ -21,12 +21,13 @@ mod rule;
 mod source;
 mod template;
 
-/// Every embedded template: the engine-neutral ones, then each engine's
-/// (`EngineSpec::alert_templates`), as (path under `alert-templates/`, YAML text).
+/// Every embedded template: each engine's (`EngineSpec::alert_templates`), then the
+/// engine-neutral ones, as (path under `alert-templates/`, YAML text). The order is the
+/// rules' order, and so the order of events that happen in the same round.
 pub static EMBEDDED: std::sync::LazyLock<Vec<(&'static str, &'static str)>> =
     std::sync::LazyLock::new(|| {
         let engines = crate::collectors::registry::ENGINES.iter().flat_map(|e| e.alert_templates.iter());
-        catalogue::ANY.iter().chain(engines).copied().collect()
+        engines.chain(catalogue::ANY.iter()).copied().collect()
     });
 pub use engine::AlertEngine;
 pub use rule::{

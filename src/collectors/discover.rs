@@ -1,82 +1,93 @@
 //! Finding local servers when Logstag is started with no arguments and no config.
 //!
-//! Only cheap, side-effect-free probes: is a Unix socket file there and does it accept
-//! a connection, does a loopback port accept a TCP connection. Authentication happens
-//! later, in the collector, where its failure is shown on the target like any other.
+//! Each engine lists where it may answer (`EngineSpec::discovery`); this module only
+//! runs cheap, side-effect-free probes: is an environment variable set, is a Unix socket
+//! file there and does it accept a connection, does a loopback port accept a TCP
+//! connection. Authentication happens later, in the collector, where its failure is
+//! shown on the target like any other.
 
+use super::registry::{EngineSpec, Probe};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::net::{TcpStream, UnixStream};
 use tokio::time::timeout;
 
-/// The usual PostgreSQL socket directories (Debian/Ubuntu, RHEL, source builds).
-pub const POSTGRES_SOCKET_DIRS: &[&str] = &["/var/run/postgresql", "/run/postgresql", "/tmp"];
-pub const POSTGRES_TCP: (&str, u16) = ("127.0.0.1", 5432);
-pub const REDIS_TCP: (&str, u16) = ("127.0.0.1", 6379);
-
 const PROBE_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// A server that answered a probe.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Found {
-    /// PostgreSQL on a Unix socket: directory and port (from the socket file name).
-    PostgresSocket {
-        dir: PathBuf,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place<'a> {
+    /// The engine's environment variables describe a target (its URL reads them).
+    Environment,
+    /// A Unix socket in `dir` (the socket file's name gives the port).
+    Socket {
+        dir: &'a str,
         port: u16,
     },
-    PostgresTcp {
-        host: String,
-        port: u16,
-    },
-    RedisTcp {
-        host: String,
+    Tcp {
+        host: &'a str,
         port: u16,
     },
 }
 
+#[derive(Clone, Copy)]
+pub struct Found {
+    pub engine: &'static EngineSpec,
+    pub place: Place<'static>,
+}
+
 /// What was probed and what answered, so a failed search can say what it tried.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Discovery {
     pub tried: Vec<String>,
     pub found: Vec<Found>,
 }
 
-/// Probes the usual places. PG* environment variables are handled by the caller (they
-/// describe a target fully, so they are a target, not a probe).
-pub async fn discover_local() -> Discovery {
+/// Probes every engine's places, in registry order.
+pub async fn discover_local(engines: &[&'static EngineSpec]) -> Discovery {
     let mut d = Discovery::default();
-    let mut socket_ports = Vec::new();
-    for dir in POSTGRES_SOCKET_DIRS {
-        d.tried.push(format!("PostgreSQL sockets in {dir}"));
-        for (path, port) in postgres_sockets_in(Path::new(dir)) {
-            if answers_unix(&path).await {
-                socket_ports.push(port);
-                d.found.push(Found::PostgresSocket { dir: PathBuf::from(dir), port });
+    for &engine in engines {
+        let mut socket_ports = Vec::new();
+        for probe in engine.discovery {
+            match *probe {
+                Probe::Environment(vars) => {
+                    d.tried.push(format!("the {} environment variables ({})", engine.name, vars.join(", ")));
+                    if vars.iter().any(|v| std::env::var_os(v).is_some()) {
+                        d.found.push(Found { engine, place: Place::Environment });
+                    }
+                }
+                Probe::UnixSockets { dirs, prefix } => {
+                    for dir in dirs {
+                        d.tried.push(format!("{} sockets in {dir}", engine.name));
+                        for (path, port) in sockets_in(Path::new(dir), prefix) {
+                            if answers_unix(&path).await {
+                                socket_ports.push(port);
+                                d.found.push(Found { engine, place: Place::Socket { dir, port } });
+                            }
+                        }
+                    }
+                }
+                Probe::Tcp { host, port } => {
+                    d.tried.push(format!("{} at {host}:{port}", engine.name));
+                    // The same server usually listens on both; the socket is preferred (peer auth works there).
+                    if !socket_ports.contains(&port) && answers_tcp(host, port).await {
+                        d.found.push(Found { engine, place: Place::Tcp { host, port } });
+                    }
+                }
             }
         }
-    }
-    let (host, port) = POSTGRES_TCP;
-    d.tried.push(format!("PostgreSQL at {host}:{port}"));
-    // The same server usually listens on both; the socket is preferred (peer auth works there).
-    if !socket_ports.contains(&port) && answers_tcp(host, port).await {
-        d.found.push(Found::PostgresTcp { host: host.to_owned(), port });
-    }
-    let (host, port) = REDIS_TCP;
-    d.tried.push(format!("Redis at {host}:{port}"));
-    if answers_tcp(host, port).await {
-        d.found.push(Found::RedisTcp { host: host.to_owned(), port });
     }
     d
 }
 
-/// Socket files named `.s.PGSQL.<port>` in `dir`, sorted by port.
-pub fn postgres_sockets_in(dir: &Path) -> Vec<(PathBuf, u16)> {
+/// Socket files named `<prefix><port>` in `dir`, sorted by port.
+pub fn sockets_in(dir: &Path, prefix: &str) -> Vec<(PathBuf, u16)> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut found: Vec<(PathBuf, u16)> = entries
         .filter_map(Result::ok)
         .filter_map(|e| {
             let name = e.file_name();
-            let port = name.to_str()?.strip_prefix(".s.PGSQL.")?.parse::<u16>().ok()?;
+            let port: u16 = name.to_str()?.strip_prefix(prefix)?.parse().ok()?;
             Some((e.path(), port))
         })
         .collect();
@@ -102,9 +113,9 @@ mod tests {
         for name in [".s.PGSQL.5433", ".s.PGSQL.5432", ".s.PGSQL.5432.lock", "other", ".s.PGSQL.x"] {
             std::fs::write(dir.path().join(name), b"").unwrap();
         }
-        let ports: Vec<u16> = postgres_sockets_in(dir.path()).into_iter().map(|(_, p)| p).collect();
+        let ports: Vec<u16> = sockets_in(dir.path(), ".s.PGSQL.").into_iter().map(|(_, p)| p).collect();
         assert_eq!(ports, vec![5432, 5433]);
-        assert!(postgres_sockets_in(Path::new("/nonexistent/dir")).is_empty());
+        assert!(sockets_in(Path::new("/nonexistent/dir"), ".s.PGSQL.").is_empty());
     }
 
     #[tokio::test]

@@ -1,21 +1,23 @@
-//! Query text leaves the host without its literals (spec §7): strings, numbers and
-//! dollar-quoted bodies become `$1`, `$2`… (as pg_stat_statements writes them), Redis
-//! and Valkey slow-log arguments become `?`. Keywords, identifiers, casts, comments and
+//! Query text leaves the host without its literals (spec §7). Each engine names its
+//! normaliser (`EngineSpec::normalize`); SQL engines use `sql` here: strings, numbers and
+//! dollar-quoted bodies become `$1`, `$2`…, keywords, identifiers, casts, comments and
 //! existing parameters stay, so text that is already normalised comes out unchanged.
+//! Slow-log arguments (key names and values) always become `?`.
 
 use crate::model::{Sample, SampleBody};
 
-/// Replaces literals in every query text a sample carries.
-pub fn normalize_sample(sample: &mut Sample) {
+/// Replaces literals in every query text a sample carries, with the target engine's
+/// normaliser.
+pub fn normalize_sample(sample: &mut Sample, normalize: fn(&str) -> String) {
     match &mut sample.body {
         SampleBody::Activity(snapshot) => {
             for session in &mut snapshot.sessions {
-                session.query = sql(&session.query);
+                session.query = normalize(&session.query);
             }
         }
         SampleBody::Queries(snapshot) => {
             for stat in &mut snapshot.stats {
-                stat.text = sql(&stat.text);
+                stat.text = normalize(&stat.text);
             }
         }
         SampleBody::SlowLog(snapshot) => {
@@ -323,7 +325,7 @@ mod tests {
                 missed: 0,
             }),
         };
-        normalize_sample(&mut sample);
+        normalize_sample(&mut sample, sql);
         let SampleBody::SlowLog(s) = &sample.body else { unreachable!() };
         assert_eq!(
             (s.entries[0].command.as_str(), s.entries[0].args.clone()),

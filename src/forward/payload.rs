@@ -49,8 +49,11 @@ pub fn batch_body(
 ) -> Result<Vec<u8>, serde_json::Error> {
     let mut entries = Vec::with_capacity(samples.len());
     for mut sample in samples {
+        let known = targets.iter().find(|t| t.name == sample.target.0);
         if normalize {
-            normalize_sample(&mut sample);
+            // A target removed from the configuration while its samples waited: SQL's
+            // rules are the strictest (every literal out).
+            normalize_sample(&mut sample, known.map_or(super::normalize::sql, |t| t.normalize));
         }
         let collector = sample.body.kind();
         // SampleBody serialises as {"kind": …, "data": …}; the entry carries both apart.
@@ -58,7 +61,6 @@ pub fn batch_body(
             serde_json::Value::Object(mut fields) => fields.remove("data").unwrap_or_default(),
             other => other,
         };
-        let known = targets.iter().find(|t| t.name == sample.target.0);
         let target = TargetRef {
             name: sample.target.0,
             // A target removed from the configuration while its samples waited.
@@ -151,6 +153,7 @@ mod tests {
             engine: "postgresql".into(),
             platform: "self-hosted".into(),
             intervals: BTreeMap::new(),
+            normalize: super::super::normalize::sql,
         };
         let samples = vec![
             Sample {

@@ -21,7 +21,7 @@ pub struct AgentIdentity {
 }
 
 /// A monitored target as the backend sees it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct TargetIdentity {
     pub name: String,
     /// Configuration spelling: postgresql, mssql, mongodb, redis, valkey, oracle.
@@ -29,6 +29,9 @@ pub struct TargetIdentity {
     pub platform: String,
     /// Seconds per tier; 0 = tier off.
     pub intervals: BTreeMap<&'static str, u64>,
+    /// The engine's query-text normaliser (`EngineSpec::normalize`).
+    #[serde(skip)]
+    pub normalize: fn(&str) -> String,
 }
 
 #[derive(Debug, Clone)]
@@ -105,6 +108,7 @@ impl ForwardSettings {
                     engine: t.engine.key().to_owned(),
                     platform: t.platform.clone(),
                     intervals: seconds(&t.intervals),
+                    normalize: crate::collectors::registry::spec(t.engine).normalize,
                 })
                 .collect(),
             agent_intervals: seconds(&cfg.agent.intervals),

@@ -47,7 +47,8 @@ fn app_with(tier: Tier, body: SampleBody, tab: Tab) -> App {
     let target = TargetId("bench".into());
     let info = TargetInfo {
         id: target.clone(),
-        engine: "PostgreSQL".into(),
+        // Sessions with waits, blockers and transactions: the first engine's views.
+        engine: crate::collectors::registry::ENGINES[0].name.into(),
         endpoint: "bench".into(),
         tags: Vec::new(),
     };

@@ -67,7 +67,7 @@ fn outbox(history: &Path) -> Vec<Queued> {
         DeflateDecoder::new(&body[..]).read_to_end(&mut json).unwrap();
         let mut sample: Sample = serde_json::from_slice(&json).unwrap();
         // The agent forwards with query text normalised (the default), so compare that.
-        normalize_sample(&mut sample);
+        normalize_sample(&mut sample, logstag::forward::normalize::sql);
         let body = serde_json::to_value(&sample.body).unwrap();
         let tier = serde_json::to_value(sample.tier).unwrap().as_str().unwrap().to_owned();
         let id = (sample.target.0, kind, tier, sample.taken_at.0, digest(&body["data"]));
