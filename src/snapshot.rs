@@ -1,7 +1,7 @@
 //! `logstag snapshot`: one round of every tier of every target, printed as JSON.
 
 use crate::app;
-use crate::collectors::registry::RunMode;
+use crate::collectors::registry::{self, RunMode};
 use crate::config::Config;
 use crate::model::{Sample, SampleBody, TargetInfo, TargetStatus};
 use crate::store::Store;
@@ -37,7 +37,18 @@ pub async fn print_json(cfg: &Config) -> anyhow::Result<ExitCode> {
                 SampleBody::Status(h) => Some(&h.status),
                 _ => None,
             });
-            TargetReport { info: t.info(), status, samples: mine }
+            let mut info = t.info();
+            // A redis:// target that answers as Valkey is a Valkey target: name the engine
+            // the server reports (its INFO), as the version next to it does.
+            if let Some(product) = mine.iter().rev().find_map(|s| match &s.body {
+                SampleBody::Instance(i) if registry::by_display_name(&i.product).is_some() => {
+                    Some(i.product.clone())
+                }
+                _ => None,
+            }) {
+                info.engine = product;
+            }
+            TargetReport { info, status, samples: mine }
         })
         .collect();
     let any_down = targets.iter().any(|t| matches!(t.status, Some(TargetStatus::Down { .. }) | None));

@@ -14,9 +14,8 @@ fn status<'a>(report: &'a HealthReport, id: &str) -> (&'a CheckStatus, &'a str) 
     (&c.status, &c.evidence)
 }
 
-#[tokio::test]
-async fn health_report_flags_the_superuser_and_explains_gaps() {
-    let cluster = TestCluster::start();
+pub async fn health_report_flags_the_superuser_and_explains_gaps(major: u32) {
+    let cluster = TestCluster::start_version(major);
     for sql in [
         "CREATE ROLE boss SUPERUSER LOGIN",
         "CREATE TABLE nopk (v int)",
@@ -87,9 +86,8 @@ fn cluster_tmp() -> std::path::PathBuf {
 /// As a superuser (who may read sequences and statistics), every planted schema problem
 /// is flagged with its status: no primary key, unused and duplicate indexes, a foreign key
 /// without an index, a sequence at 95 % of its range, a superuser role.
-#[tokio::test]
-async fn planted_schema_problems_are_each_flagged() {
-    let cluster = TestCluster::start();
+pub async fn planted_schema_problems_are_each_flagged(major: u32) {
+    let cluster = TestCluster::start_version(major);
     for sql in [
         "CREATE ROLE chief SUPERUSER LOGIN",
         "CREATE TABLE parent (id int PRIMARY KEY, v int)",

@@ -50,9 +50,8 @@ async fn backend_pid(client: &tokio_postgres::Client) -> i64 {
     i64::from(client.query_one("SELECT pg_backend_pid()", &[]).await.unwrap().get::<_, i32>(0))
 }
 
-#[tokio::test]
-async fn sleeping_query_shows_as_active_with_text_and_age() {
-    let cluster = TestCluster::shared();
+pub async fn sleeping_query_shows_as_active_with_text_and_age(major: u32) {
+    let cluster = TestCluster::shared_version(major);
     let sleeper = cluster.client("postgres").await;
     let sleeper_pid = backend_pid(&sleeper).await;
     let cancel = sleeper.cancel_token();
@@ -78,9 +77,8 @@ async fn sleeping_query_shows_as_active_with_text_and_age() {
     let _ = task.await;
 }
 
-#[tokio::test]
-async fn row_lock_wait_shows_blocker_and_forest() {
-    let cluster = TestCluster::shared();
+pub async fn row_lock_wait_shows_blocker_and_forest(major: u32) {
+    let cluster = TestCluster::shared_version(major);
     cluster.psql("app", "CREATE TABLE lock_b (id int PRIMARY KEY, v int); INSERT INTO lock_b VALUES (1, 0);");
     let holder = cluster.client("app").await;
     let waiter = cluster.client("app").await;
@@ -116,9 +114,8 @@ async fn row_lock_wait_shows_blocker_and_forest() {
     timeout(PATIENCE, blocked).await.unwrap().unwrap().unwrap();
 }
 
-#[tokio::test]
-async fn statement_calls_between_two_medium_rounds_are_exact() {
-    let cluster = TestCluster::shared();
+pub async fn statement_calls_between_two_medium_rounds_are_exact(major: u32) {
+    let cluster = TestCluster::shared_version(major);
     let mut collector = PostgresCollector::new(&cluster.target_config("monitor", "app"));
     let baseline = collector.collect(Tier::Medium).await.expect("baseline");
     let first = queries(&baseline).expect("queries body");
@@ -143,9 +140,8 @@ async fn statement_calls_between_two_medium_rounds_are_exact() {
     assert!(has(metric::QUERY_CALLS_PER_S));
 }
 
-#[tokio::test]
-async fn database_without_extension_is_unavailable_not_down() {
-    let cluster = TestCluster::shared();
+pub async fn database_without_extension_is_unavailable_not_down(major: u32) {
+    let cluster = TestCluster::shared_version(major);
     let mut collector = PostgresCollector::new(&cluster.target_config("monitor", "nostats"));
     let collected = collector.collect(Tier::Medium).await.expect("medium round succeeds");
     let StatsAvailability::Unavailable(reason) = &queries(&collected).expect("queries body").availability
@@ -159,9 +155,8 @@ async fn database_without_extension_is_unavailable_not_down() {
     assert!(collector.collect(Tier::High).await.is_ok());
 }
 
-#[tokio::test]
-async fn wrong_password_is_a_clear_connect_error_without_the_password() {
-    let cluster = TestCluster::shared();
+pub async fn wrong_password_is_a_clear_connect_error_without_the_password(major: u32) {
+    let cluster = TestCluster::shared_version(major);
     let mut target = cluster.target_config("pwuser", "postgres");
     target.password = Secret::new("wrong-Secret-42");
     let err = PostgresCollector::new(&target).ensure_connected().await.expect_err("must fail");
@@ -175,9 +170,8 @@ async fn wrong_password_is_a_clear_connect_error_without_the_password() {
     PostgresCollector::new(&target).ensure_connected().await.expect("right password connects");
 }
 
-#[tokio::test]
-async fn monitoring_connection_is_read_only() {
-    let cluster = TestCluster::shared();
+pub async fn monitoring_connection_is_read_only(major: u32) {
+    let cluster = TestCluster::shared_version(major);
     let target = cluster.target_config("postgres", "app");
     let (client, connection) = driver_config(&target).connect(tokio_postgres::NoTls).await.unwrap();
     tokio::spawn(connection);
@@ -217,9 +211,8 @@ async fn next_status(rx: &mut mpsc::Receiver<Vec<Sample>>, label: &str) -> Targe
     panic!("no {label} status within {PATIENCE:?}");
 }
 
-#[tokio::test]
-async fn server_stopped_mid_run_goes_down_and_comes_back() {
-    let cluster = TestCluster::start();
+pub async fn server_stopped_mid_run_goes_down_and_comes_back(major: u32) {
+    let cluster = TestCluster::start_version(major);
     let target = cluster.target_config("monitor", "postgres");
     let (tx, mut rx) = mpsc::channel(256);
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -306,9 +299,8 @@ async fn server_cost_of_monitoring_queries() {
     );
 }
 
-#[tokio::test]
-async fn tls_modes_encrypt_verify_and_fail_clearly() {
-    let cluster = TestCluster::start_tls();
+pub async fn tls_modes_encrypt_verify_and_fail_clearly(major: u32) {
+    let cluster = TestCluster::start_tls_version(major);
     let admin = cluster.client("postgres").await;
     let uses_tls = |pid: i64| {
         let admin = &admin;
@@ -357,9 +349,8 @@ async fn tls_modes_encrypt_verify_and_fail_clearly() {
     PostgresCollector::new(&target).ensure_connected().await.expect("prefer with the CA");
 }
 
-#[tokio::test]
-async fn medium_and_low_tiers_report_replication_settings_and_extensions() {
-    let cluster = TestCluster::shared();
+pub async fn medium_and_low_tiers_report_replication_settings_and_extensions(major: u32) {
+    let cluster = TestCluster::shared_version(major);
     let mut collector = PostgresCollector::new(&cluster.target_config("monitor", "app"));
     let medium = collector.collect(Tier::Medium).await.unwrap();
     let replication = medium.bodies.iter().find_map(|b| match b {

@@ -1,7 +1,9 @@
 //! The Redis collector against a real `redis-server` started by the test: slow log,
 //! blocked clients, rates with our own load taken out, authentication, TLS, sampler.
+//! Tests taking a `Server` run against Redis 7 and Valkey 8 (`redis_versions.rs`); TLS
+//! is Redis-only (the Valkey build has none).
 
-use crate::support::redis::TestRedis;
+use crate::support::redis::{Server, TestRedis};
 use logstag::collectors::redis::RedisCollector;
 use logstag::collectors::{Collected, Collector};
 use logstag::config::OptionValue;
@@ -15,7 +17,7 @@ use std::time::Duration;
 async fn connected(server: &TestRedis) -> RedisCollector {
     let mut c = RedisCollector::new(&server.target("r"));
     let version = c.ensure_connected().await.unwrap();
-    assert!(version.starts_with("Redis 7."), "{version}");
+    assert!(version.starts_with(server.kind.version_prefix()), "{version}");
     c
 }
 
@@ -43,9 +45,8 @@ fn gauge(c: &Collected, name: &str) -> Option<f64> {
     metrics(c).iter().find(|m| m.name == name && m.key.is_empty()).map(|m| m.value)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn slow_entries_appear_with_their_command_names_once() {
-    let server = TestRedis::start();
+pub async fn slow_entries_appear_with_their_command_names_once(kind: Server) {
+    let server = TestRedis::start_of(kind);
     let mut admin = server.admin();
     // The DBA's setting, not ours: log every command.
     redis::cmd("CONFIG").arg("SET").arg("slowlog-log-slower-than").arg("0").exec(&mut admin).unwrap();
@@ -75,9 +76,8 @@ async fn slow_entries_appear_with_their_command_names_once() {
     assert!(metrics(&second).iter().any(|m| m.name == metric::SLOW_ENTRIES_PER_MIN && m.value > 0.0));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_client_blocked_in_blpop_shows_as_blocked() {
-    let server = TestRedis::start();
+pub async fn a_client_blocked_in_blpop_shows_as_blocked(kind: Server) {
+    let server = TestRedis::start_of(kind);
     let mut waiter = server.admin();
     redis::cmd("CLIENT").arg("SETNAME").arg("waiter").exec(&mut waiter).unwrap();
     let blocked = std::thread::spawn(move || {
@@ -112,9 +112,8 @@ async fn a_client_blocked_in_blpop_shows_as_blocked() {
     assert!(activity(&round).sessions.iter().all(|s| s.application != "logstag"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ops_per_second_is_zero_when_idle_and_counts_real_load() {
-    let server = TestRedis::start();
+pub async fn ops_per_second_is_zero_when_idle_and_counts_real_load(kind: Server) {
+    let server = TestRedis::start_of(kind);
     let mut c = connected(&server).await;
     c.collect(Tier::High).await.unwrap();
     c.collect(Tier::Medium).await.unwrap();
@@ -140,9 +139,8 @@ async fn ops_per_second_is_zero_when_idle_and_counts_real_load() {
     assert!(metrics(&busy_queries).iter().any(|m| m.name == metric::KEYS_TOTAL && m.value == 2000.0));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_password_protected_server_is_read_with_the_configured_password() {
-    let server = TestRedis::start_with_password("s3cret-redis-pw");
+pub async fn a_password_protected_server_is_read_with_the_configured_password(kind: Server) {
+    let server = TestRedis::start_with_password_of(kind, "s3cret-redis-pw");
     let mut c = connected(&server).await;
     let round = c.collect(Tier::High).await.unwrap();
     assert!(round.problems.is_empty(), "{:?}", round.problems);
@@ -184,9 +182,8 @@ async fn tls_with_verification_and_a_wrong_ca_is_refused_clearly() {
     assert!(err.contains("tls.ca_file"), "the message says what to do: {err}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_big_key_sampler_finds_the_biggest_key() {
-    let server = TestRedis::start();
+pub async fn the_big_key_sampler_finds_the_biggest_key(kind: Server) {
+    let server = TestRedis::start_of(kind);
     let mut admin = server.admin();
     for i in 0..300 {
         redis::cmd("SET").arg(format!("small:{i}")).arg("x").exec(&mut admin).unwrap();
@@ -235,9 +232,8 @@ fn busy(admin: &mut redis::Connection, ms: u64) {
     redis::cmd("EVAL").arg(script).arg(0).arg(ms).exec(admin).unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_worst_latency_spike_since_the_last_read_is_reported() {
-    let server = TestRedis::start();
+pub async fn the_worst_latency_spike_since_the_last_read_is_reported(kind: Server) {
+    let server = TestRedis::start_of(kind);
     let mut admin = server.admin();
     redis::cmd("CONFIG").arg("SET").arg("latency-monitor-threshold").arg("100").exec(&mut admin).unwrap();
     busy(&mut admin, 150);
@@ -271,4 +267,30 @@ async fn the_worst_latency_spike_since_the_last_read_is_reported() {
 
     let quiet = c.collect(Tier::Medium).await.unwrap();
     assert!(spikes(&quiet).is_empty(), "no new spike, nothing reported: {:?}", spikes(&quiet));
+}
+
+/// The product is named as the server reports it, whatever the URL says: in the instance
+/// facts and as the engine of `logstag snapshot` (a redis:// URL to a Valkey server).
+pub async fn the_product_is_named_as_the_server_reports_it(kind: Server) {
+    let server = TestRedis::start_of(kind);
+    let mut c = connected(&server).await;
+    let high = c.collect(Tier::High).await.unwrap();
+    let instance = high
+        .bodies
+        .iter()
+        .find_map(|b| if let SampleBody::Instance(i) = b { Some(i.clone()) } else { None })
+        .expect("instance facts");
+    assert_eq!(instance.product, kind.product());
+    assert!(instance.version_full.starts_with(kind.version_prefix()), "{}", instance.version_full);
+
+    let url = format!("redis://127.0.0.1:{}/0", server.port);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_logstag"))
+        .args(["snapshot", &url, "--format", "json"])
+        .output()
+        .expect("run logstag snapshot");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let json: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert_eq!(json["targets"][0]["engine"], kind.product(), "{stdout}");
 }

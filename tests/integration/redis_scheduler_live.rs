@@ -3,7 +3,7 @@
 //! and a PostgreSQL target are recorded side by side in the history.
 
 use crate::support::postgres::TestCluster;
-use crate::support::redis::TestRedis;
+use crate::support::redis::{Server, TestRedis};
 use logstag::app;
 use logstag::collectors::redis::RedisCollector;
 use logstag::collectors::registry::RunMode;
@@ -58,9 +58,8 @@ fn labels(bodies: &[SampleBody]) -> Vec<&'static str> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_narrow_acl_degrades_the_target_and_says_what_is_unavailable() {
-    let server = TestRedis::start();
+pub async fn a_narrow_acl_degrades_the_target_and_says_what_is_unavailable(kind: Server) {
+    let server = TestRedis::start_of(kind);
     redis::cmd("ACL")
         .arg("SETUSER")
         .arg("monitor")
@@ -113,12 +112,11 @@ async fn a_narrow_acl_degrades_the_target_and_says_what_is_unavailable() {
     }
     // What INFO and CLIENT LIST give still arrives.
     assert!(seen.iter().any(|b| matches!(b, SampleBody::Activity(_))));
-    assert!(seen.iter().any(|b| matches!(b, SampleBody::Instance(i) if i.product == "Redis")));
+    assert!(seen.iter().any(|b| matches!(b, SampleBody::Instance(i) if i.product == kind.product())));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_stopped_server_goes_down_and_comes_back_up() {
-    let mut server = TestRedis::start();
+pub async fn a_stopped_server_goes_down_and_comes_back_up(kind: Server) {
+    let mut server = TestRedis::start_of(kind);
     let mut target = server.target("flappy");
     target.intervals =
         Intervals { high: Some(Duration::from_millis(300)), medium: None, low: None, schema: None };

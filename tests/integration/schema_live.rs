@@ -65,9 +65,9 @@ async fn server_size(cluster: &TestCluster, table: &str) -> u64 {
     row.get::<_, i64>(0) as u64
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn schema_tier_flags_sizes_errors_and_changes() {
-    let cluster = TestCluster::start();
+/// Runs on a multi-threaded runtime (the version matrix gives every test one).
+pub async fn schema_tier_flags_sizes_errors_and_changes(major: u32) {
+    let cluster = TestCluster::start_version(major);
     cluster.psql("postgres", "CREATE DATABASE schema_t");
     cluster.psql("postgres", "CREATE DATABASE locked");
     cluster.psql("postgres", "REVOKE CONNECT ON DATABASE locked FROM PUBLIC");

@@ -1,17 +1,15 @@
-//! Medium tier: pg_stat_statements deltas, replication, checkpoints; and the database
-//! sizes that the low tier reads.
+//! Medium tier: pg_stat_statements deltas, replication, checkpoints and I/O (`io.rs`);
+//! and the database sizes that the low tier reads.
 
 use super::connect::database_name;
 use super::parse::{bytes, to_u64};
 use super::statements::{Counters, StatementDeltas, StatementKey, StatementsInfo, TextCache, query_stat};
 use super::{PostgresCollector, map_rows, queries};
-use crate::collectors::delta::counter_delta;
 use crate::collectors::{CollectError, Collected};
 use crate::model::{
     Metric, QueryStatsSnapshot, Replica, Replication, ReplicationSlot, SampleBody, ServerRole,
     StatsAvailability, Timestamp, WalReceiver, metric,
 };
-use std::time::Instant;
 use tokio_postgres::error::SqlState;
 
 /// Above this many databases only the connected one is sized: pg_database_size() stat()s
@@ -24,8 +22,8 @@ const TEXT_CACHE_CAP: usize = 5_000;
 pub struct MediumState {
     statements: StatementDeltas,
     texts: TextCache,
-    /// (when, checkpoints timed, checkpoints requested, buffers written).
-    previous_bgwriter: Option<(Instant, u64, u64, u64)>,
+    /// Previous checkpointer and I/O reads, for rates.
+    pub(super) io: super::io::IoState,
     /// Whether database sizes were read on this connection (see `read_sizes`).
     sized_once: bool,
 }
@@ -35,7 +33,7 @@ impl Default for MediumState {
         Self {
             statements: StatementDeltas::default(),
             texts: TextCache::new(TEXT_CACHE_CAP),
-            previous_bgwriter: None,
+            io: Default::default(),
             sized_once: false,
         }
     }
@@ -45,7 +43,7 @@ impl MediumState {
     /// Texts and names stay valid across reconnects; counter baselines do not.
     pub fn forget(&mut self) {
         self.statements.clear();
-        self.previous_bgwriter = None;
+        self.io = Default::default();
         self.sized_once = false;
     }
 }
@@ -59,7 +57,7 @@ impl PostgresCollector {
         if let Some(replication) = self.read_replication(&mut problems, &mut metrics).await? {
             bodies.push(SampleBody::Replication(replication));
         }
-        self.read_bgwriter(&mut problems, &mut metrics).await?;
+        self.read_io(&mut problems, &mut metrics).await?;
         bodies.push(SampleBody::Metrics(metrics));
         Ok(Collected { bodies, problems })
     }
@@ -275,37 +273,6 @@ impl PostgresCollector {
             }
         }
         Ok(Some(replication))
-    }
-
-    async fn read_bgwriter(
-        &mut self,
-        problems: &mut Vec<String>,
-        metrics: &mut Vec<Metric>,
-    ) -> Result<(), CollectError> {
-        let sql = queries::bgwriter_sql(self.version_num);
-        let Some(rows) = self.rows("pg_stat_bgwriter", sql, &[], problems).await? else {
-            return Ok(());
-        };
-        let read = map_rows(&rows, "pg_stat_bgwriter", problems, |r| {
-            let n = |col: &str| r.try_get::<_, Option<i64>>(col).map(|v| to_u64(v.unwrap_or(0)));
-            Ok((n("timed")?, n("requested")?, n("buffers_written")?))
-        });
-        let Some((timed, requested, written)) = read.into_iter().next() else {
-            return Ok(());
-        };
-        let now = Instant::now();
-        if let Some((then, p_timed, p_req, p_written)) = self.medium.previous_bgwriter {
-            let secs = now.duration_since(then).as_secs_f64();
-            if secs > 0.0 {
-                let per_min = |p, c| counter_delta(p, c).0 as f64 * 60.0 / secs;
-                metrics.push(Metric::new(metric::CHECKPOINTS_TIMED_PER_MIN, per_min(p_timed, timed)));
-                metrics.push(Metric::new(metric::CHECKPOINTS_REQ_PER_MIN, per_min(p_req, requested)));
-                let per_s = counter_delta(p_written, written).0 as f64 / secs;
-                metrics.push(Metric::new(metric::BUFFERS_WRITTEN_PER_S, per_s));
-            }
-        }
-        self.medium.previous_bgwriter = Some((now, timed, requested, written));
-        Ok(())
     }
 
     /// Sizes are read on the low tier, not the medium one: pg_database_size() stat()s every

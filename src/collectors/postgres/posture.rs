@@ -103,9 +103,9 @@ impl PostgresCollector {
                 }
             }
         }
-        let sql = queries::bgwriter_sql(self.version_num);
-        if let Some(rows) = self.rows("pg_stat_bgwriter", sql, &[], problems).await? {
-            let v = map_rows(&rows, "pg_stat_bgwriter", problems, |r| {
+        let sql = super::io::checkpointer_sql(self.version_num);
+        if let Some(rows) = self.rows("pg_stat_checkpointer", sql, &[], problems).await? {
+            let v = map_rows(&rows, "pg_stat_checkpointer", problems, |r| {
                 Ok((r.try_get::<_, Option<i64>>("timed")?, r.try_get::<_, Option<i64>>("requested")?))
             });
             if let Some((Some(timed), Some(requested))) = v.first() {

@@ -177,18 +177,6 @@ SELECT coalesce(status, '') AS status,
        date_part('epoch', now() - pg_last_xact_replay_timestamp()) AS replay_delay_s
 FROM pg_stat_wal_receiver";
 
-/// Checkpoint and buffer-write counters before PG 17 (all in pg_stat_bgwriter).
-pub const BGWRITER_12: &str = "\
-SELECT checkpoints_timed AS timed, checkpoints_req AS requested,
-       buffers_checkpoint + buffers_clean + buffers_backend AS buffers_written
-FROM pg_stat_bgwriter";
-
-/// PG 17+: checkpoint counters moved to pg_stat_checkpointer; backend writes to pg_stat_io.
-pub const BGWRITER_17: &str = "\
-SELECT c.num_timed AS timed, c.num_requested AS requested,
-       c.buffers_written + b.buffers_clean AS buffers_written
-FROM pg_stat_checkpointer c CROSS JOIN pg_stat_bgwriter b";
-
 /// How many databases exist; above a limit only the current database is sized.
 pub const DATABASE_COUNT: &str = "SELECT count(*)::int8 AS n FROM pg_database";
 
@@ -217,7 +205,10 @@ WHERE name IN ('shared_buffers', 'work_mem', 'maintenance_work_mem', 'effective_
                'random_page_cost', 'default_transaction_isolation', 'synchronous_commit',
                'max_worker_processes', 'max_parallel_workers', 'huge_pages',
                'deadlock_timeout', 'lock_timeout', 'pg_stat_statements.max',
-               'pg_stat_statements.track', 'server_version')
+               'pg_stat_statements.track', 'server_version',
+               -- asynchronous I/O (PG 18; io_combine_limit 17): absent names are skipped
+               'io_method', 'io_workers', 'io_max_concurrency', 'io_combine_limit',
+               'io_max_combine_limit', 'effective_io_concurrency', 'maintenance_io_concurrency')
 ORDER BY name";
 
 /// Installed extensions of the connected database. PG 9.1+.
@@ -272,8 +263,6 @@ pub const ALL: &[&str] = &[
     SLOTS_PRIMARY,
     SLOTS_STANDBY,
     WAL_RECEIVER,
-    BGWRITER_12,
-    BGWRITER_17,
     DATABASE_COUNT,
     DATABASE_SIZES,
     CURRENT_DATABASE_SIZE,
@@ -317,10 +306,6 @@ pub fn has_statements_info(extversion: &str) -> bool {
     extension_version(extversion).is_some_and(|v| v >= (1, 9))
 }
 
-pub fn bgwriter_sql(version_num: i32) -> &'static str {
-    if version_num >= 170_000 { BGWRITER_17 } else { BGWRITER_12 }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,7 +335,7 @@ mod tests {
 
     #[test]
     fn no_query_can_write() {
-        for sql in ALL.iter().chain(super::super::schema_queries::ALL) {
+        for sql in ALL.iter().chain(super::super::schema_queries::ALL).chain(super::super::io::QUERIES) {
             for word in words(sql) {
                 assert!(!FORBIDDEN.contains(&word.as_str()), "forbidden word {word} in:\n{sql}");
             }
@@ -378,7 +363,5 @@ mod tests {
         assert!(has_statements_info("1.10") && !has_statements_info("1.8"));
         assert!(activity_sql(120_000).contains("NULL::int8 AS leader_pid"));
         assert!(activity_sql(150_018).contains("s.leader_pid::int8"));
-        assert!(bgwriter_sql(170_000).contains("pg_stat_checkpointer"));
-        assert!(bgwriter_sql(160_000).contains("checkpoints_timed"));
     }
 }

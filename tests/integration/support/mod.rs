@@ -3,7 +3,9 @@
 pub mod agent;
 pub mod forwarding;
 pub mod openmetrics;
+pub mod pg_bin;
 pub mod postgres;
 pub mod receiver;
 pub mod redis;
+pub mod replica;
 pub mod terminal;

@@ -5,7 +5,12 @@
 //! server; the shared cluster (never dropped) is stopped by an `atexit` hook; and a
 //! detached watchdog shell stops any cluster once the test process has vanished, so a
 //! crashed or killed test run leaves no postmaster behind.
+//!
+//! Versions: `start`/`shared` use the default server (PGBIN, else Debian's packaged one);
+//! `start_version`/`shared_version` pick a major from `pg_bin`, which the version matrix
+//! (`pg_versions.rs`) uses. Replicas come from `replica.rs`.
 
+use super::pg_bin::{bin_dir, client_program, major_of, pg_bin};
 use logstag::config::{Intervals, Secret, TargetConfig, TlsConfig, TlsMode};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -18,40 +23,22 @@ use tempfile::TempDir;
 pub const PWUSER_PASSWORD: &str = "correct-horse-battery";
 
 pub struct TestCluster {
-    dir: TempDir,
-    bin: PathBuf,
+    pub(super) dir: TempDir,
+    pub(super) bin: PathBuf,
+    /// Major version of the server binaries (12, 15, 18…).
+    pub major: u32,
     pub port: u16,
-    watchdog: Option<std::process::Child>,
+    pub(super) watchdog: Option<std::process::Child>,
     /// Extra server options (`-c name=value …`), e.g. for TLS.
-    extra_options: String,
+    pub(super) extra_options: String,
 }
 
-fn as_root() -> bool {
+pub(super) fn as_root() -> bool {
     // SAFETY: getuid has no preconditions and cannot fail.
     unsafe { libc::getuid() == 0 }
 }
 
-/// PGBIN, else the highest /usr/lib/postgresql/<v>/bin, else whatever PATH holds (an
-/// empty dir joined with a bare program name makes Command search PATH).
-fn bin_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("PGBIN") {
-        return PathBuf::from(dir);
-    }
-    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let v: u32 = e.file_name().to_str()?.parse().ok()?;
-            let bin = e.path().join("bin");
-            bin.join("pg_ctl").exists().then_some((v, bin))
-        })
-        .collect();
-    versions.sort();
-    versions.pop().map(|(_, b)| b).unwrap_or_default()
-}
-
-fn free_port() -> u16 {
+pub(super) fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
     listener.local_addr().expect("local addr").port()
 }
@@ -59,16 +46,21 @@ fn free_port() -> u16 {
 impl TestCluster {
     /// initdb + start on a free loopback port, then roles, databases and extensions.
     pub fn start() -> TestCluster {
-        Self::start_with(false)
+        Self::start_with(bin_dir(), false)
+    }
+
+    /// Like `start`, with the binaries of one major version (`pg_bin`).
+    pub fn start_version(major: u32) -> TestCluster {
+        Self::start_with(pg_bin(major), false)
     }
 
     /// Like `start`, with TLS on: a test CA signs a server certificate for 127.0.0.1
     /// and localhost. The CA certificate is at `ca_cert()`.
-    pub fn start_tls() -> TestCluster {
-        Self::start_with(true)
+    pub fn start_tls_version(major: u32) -> TestCluster {
+        Self::start_with(pg_bin(major), true)
     }
 
-    fn start_with(tls: bool) -> TestCluster {
+    fn start_with(bin: PathBuf, tls: bool) -> TestCluster {
         let dir = tempfile::Builder::new().prefix("logstag-pg-").tempdir().expect("tempdir");
         if as_root() {
             let ok = Command::new("chown").arg("postgres:postgres").arg(dir.path()).status().expect("chown");
@@ -76,7 +68,8 @@ impl TestCluster {
         }
         let mut cluster = TestCluster {
             dir,
-            bin: bin_dir(),
+            major: major_of(&bin),
+            bin,
             port: free_port(),
             watchdog: None,
             extra_options: String::new(),
@@ -89,10 +82,12 @@ impl TestCluster {
             .output()
             .expect("run initdb");
         assert!(out.status.success(), "initdb failed: {}", String::from_utf8_lossy(&out.stderr));
-        // pwuser must authenticate: its line comes before the trust line.
+        // pwuser must authenticate: its line comes before the trust line. Replication
+        // connections (pg_basebackup, a standby) match only `replication` lines.
         let hba = "local all all trust\n\
                    host all pwuser 127.0.0.1/32 scram-sha-256\n\
-                   host all all 127.0.0.1/32 trust\n";
+                   host all all 127.0.0.1/32 trust\n\
+                   host replication all 127.0.0.1/32 trust\n";
         std::fs::write(data.join("pg_hba.conf"), hba).expect("write pg_hba.conf");
         if tls {
             cluster.make_certificates();
@@ -107,7 +102,10 @@ impl TestCluster {
         for sql in [
             "CREATE EXTENSION pg_stat_statements",
             "CREATE ROLE monitor LOGIN IN ROLE pg_monitor",
-            &format!("CREATE ROLE pwuser LOGIN PASSWORD '{PWUSER_PASSWORD}'"),
+            // PG 12–13 store md5 by default, which the scram-sha-256 line cannot use.
+            &format!(
+                "SET password_encryption = 'scram-sha-256'; CREATE ROLE pwuser LOGIN PASSWORD '{PWUSER_PASSWORD}'"
+            ),
             "CREATE DATABASE app",
             "CREATE DATABASE nostats",
         ] {
@@ -119,21 +117,42 @@ impl TestCluster {
 
     /// The cluster shared by tests that do not stop it or measure it.
     pub fn shared() -> &'static TestCluster {
-        static SHARED: OnceLock<TestCluster> = OnceLock::new();
-        SHARED.get_or_init(|| {
-            let cluster = TestCluster::start();
-            *SHARED_DATA_DIR.lock().unwrap_or_else(|e| e.into_inner()) =
-                Some((cluster.bin.clone(), cluster.data_dir()));
+        static SHARED: OnceLock<&'static TestCluster> = OnceLock::new();
+        SHARED.get_or_init(|| Self::keep_until_exit(TestCluster::start()))
+    }
+
+    /// One shared cluster per major version; the default server's major reuses `shared`.
+    pub fn shared_version(major: u32) -> &'static TestCluster {
+        static BY_MAJOR: Mutex<Vec<(u32, &'static TestCluster)>> = Mutex::new(Vec::new());
+        let bin = pg_bin(major);
+        if bin == bin_dir() {
+            return Self::shared();
+        }
+        // Held while starting, so concurrent tests of one version start it once.
+        let mut started = BY_MAJOR.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, c)) = started.iter().find(|(m, _)| *m == major) {
+            return c;
+        }
+        let cluster = Self::keep_until_exit(TestCluster::start_with(bin, false));
+        started.push((major, cluster));
+        cluster
+    }
+
+    /// Never dropped: an `atexit` hook stops it with the test process.
+    fn keep_until_exit(cluster: TestCluster) -> &'static TestCluster {
+        let mut dirs = SHARED_DATA_DIRS.lock().unwrap_or_else(|e| e.into_inner());
+        dirs.push((cluster.bin.clone(), cluster.data_dir()));
+        if dirs.len() == 1 {
             extern "C" fn stop_shared() {
-                let guard = SHARED_DATA_DIR.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some((bin, data)) = guard.as_ref() {
+                let guard = SHARED_DATA_DIRS.lock().unwrap_or_else(|e| e.into_inner());
+                for (bin, data) in guard.iter() {
                     let _ = stop_command(bin, data, "immediate").status();
                 }
             }
             // SAFETY: registering a plain extern "C" fn without captured state.
             unsafe { libc::atexit(stop_shared) };
-            cluster
-        })
+        }
+        Box::leak(Box::new(cluster))
     }
 
     pub fn ca_cert(&self) -> PathBuf {
@@ -162,7 +181,7 @@ impl TestCluster {
         }
     }
 
-    fn data_dir(&self) -> PathBuf {
+    pub(super) fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
     }
 
@@ -170,7 +189,7 @@ impl TestCluster {
         self.dir.path()
     }
 
-    fn server_cmd(&self, program: &str) -> Command {
+    pub(super) fn server_cmd(&self, program: &str) -> Command {
         server_command(&self.bin, program)
     }
 
@@ -226,7 +245,7 @@ impl TestCluster {
     }
 
     fn psql_output(&self, db: &str, sql: &str) -> std::process::Output {
-        Command::new(self.bin.join("psql"))
+        Command::new(client_program(&self.bin, "psql"))
             .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-U", "postgres", "-p"])
             .arg(self.port.to_string())
             .args(["-d", db, "-c", sql])
@@ -282,7 +301,7 @@ impl TestCluster {
     }
 
     /// Stops this cluster once the test process is gone, whatever way it ended.
-    fn spawn_watchdog(&mut self) {
+    pub(super) fn spawn_watchdog(&mut self) {
         let pid = std::process::id();
         let stop = stop_command(&self.bin, &self.data_dir(), "immediate");
         let stop_line = std::iter::once(stop.get_program())
@@ -305,9 +324,9 @@ impl TestCluster {
     }
 }
 
-static SHARED_DATA_DIR: Mutex<Option<(PathBuf, PathBuf)>> = Mutex::new(None);
+static SHARED_DATA_DIRS: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
 
-fn server_command(bin: &Path, program: &str) -> Command {
+pub(super) fn server_command(bin: &Path, program: &str) -> Command {
     let path = bin.join(program);
     if as_root() {
         let mut c = Command::new("runuser");
@@ -318,7 +337,7 @@ fn server_command(bin: &Path, program: &str) -> Command {
     }
 }
 
-fn stop_command(bin: &Path, data: &Path, mode: &str) -> Command {
+pub(super) fn stop_command(bin: &Path, data: &Path, mode: &str) -> Command {
     let mut c = server_command(bin, "pg_ctl");
     c.args(["stop", "-w", "-t", "30", "-m", mode, "-D"]).arg(data);
     c.stdout(Stdio::null()).stderr(Stdio::null());

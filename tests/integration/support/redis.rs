@@ -1,17 +1,61 @@
 //! A throwaway `redis-server` per test on a free loopback port: no persistence, its own
 //! temp directory, killed on drop. Optionally password-protected or TLS-only (a test CA
 //! made with rcgen signs a certificate for 127.0.0.1 and localhost).
+//!
+//! `Server` picks the product: Debian's Redis 7 (the default) or Valkey 8 fetched by
+//! `.ci/test-servers.sh` (built without TLS, so TLS tests stay Redis-only).
 
 use logstag::config::{Intervals, Secret, TargetConfig, TlsConfig, TlsMode};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
+/// Which server a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Server {
+    Redis7,
+    Valkey8,
+}
+
+impl Server {
+    /// The product the server reports in INFO, as Logstag shows it.
+    pub fn product(self) -> &'static str {
+        match self {
+            Server::Redis7 => "Redis",
+            Server::Valkey8 => "Valkey",
+        }
+    }
+
+    /// Its major version, as in "Valkey 8.1.8".
+    pub fn version_prefix(self) -> &'static str {
+        match self {
+            Server::Redis7 => "Redis 7.",
+            Server::Valkey8 => "Valkey 8.",
+        }
+    }
+
+    fn program(self) -> PathBuf {
+        match self {
+            Server::Redis7 => PathBuf::from("redis-server"),
+            Server::Valkey8 => {
+                let dir = std::env::var_os("LOGSTAG_TEST_SERVERS")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-servers"));
+                let program = dir.join("valkey8/bin/valkey-server");
+                // Missing fails the test: skipping would let the matrix pass without running.
+                assert!(program.exists(), "{} not found: run .ci/test-servers.sh", program.display());
+                program
+            }
+        }
+    }
+}
+
 pub struct TestRedis {
     dir: TempDir,
+    pub kind: Server,
     child: Option<Child>,
     pub port: u16,
     pub password: Option<String>,
@@ -25,22 +69,30 @@ fn free_port() -> u16 {
 
 impl TestRedis {
     pub fn start() -> TestRedis {
-        Self::launch(None, false)
+        Self::launch(Server::Redis7, None, false)
+    }
+
+    pub fn start_of(server: Server) -> TestRedis {
+        Self::launch(server, None, false)
     }
 
     /// `requirepass` set: the default user needs this password.
     pub fn start_with_password(password: &str) -> TestRedis {
-        Self::launch(Some(password.to_owned()), false)
+        Self::launch(Server::Redis7, Some(password.to_owned()), false)
+    }
+
+    pub fn start_with_password_of(server: Server, password: &str) -> TestRedis {
+        Self::launch(server, Some(password.to_owned()), false)
     }
 
     /// TLS only (`--port 0 --tls-port N`), server certificate from `ca_cert()`.
     pub fn start_tls() -> TestRedis {
-        Self::launch(None, true)
+        Self::launch(Server::Redis7, None, true)
     }
 
-    fn launch(password: Option<String>, tls: bool) -> TestRedis {
+    fn launch(kind: Server, password: Option<String>, tls: bool) -> TestRedis {
         let dir = tempfile::Builder::new().prefix("logstag-redis-").tempdir().expect("tempdir");
-        let mut server = TestRedis { dir, child: None, port: free_port(), password, tls };
+        let mut server = TestRedis { dir, kind, child: None, port: free_port(), password, tls };
         if tls {
             server.make_certificates();
         }
@@ -52,7 +104,7 @@ impl TestRedis {
     pub fn start_again(&mut self) {
         let d = self.dir.path();
         let port = self.port.to_string();
-        let mut cmd = Command::new("redis-server");
+        let mut cmd = Command::new(self.kind.program());
         cmd.args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir"]).arg(d);
         if self.tls {
             cmd.args(["--port", "0", "--tls-port", &port, "--tls-auth-clients", "no"])
@@ -70,12 +122,12 @@ impl TestRedis {
         }
         let log = std::fs::File::create(d.join("server.log")).expect("log file");
         cmd.stdin(Stdio::null()).stdout(log.try_clone().expect("log")).stderr(log);
-        self.child = Some(cmd.spawn().expect("run redis-server (is it installed?)"));
+        self.child = Some(cmd.spawn().expect("run the server (is it installed?)"));
         let deadline = Instant::now() + Duration::from_secs(10);
         while !self.answers() {
             if Instant::now() > deadline {
                 let log = std::fs::read_to_string(d.join("server.log")).unwrap_or_default();
-                panic!("redis-server did not start on port {}:\n{log}", self.port);
+                panic!("{:?} did not start on port {}:\n{log}", self.kind, self.port);
             }
             std::thread::sleep(Duration::from_millis(50));
         }
