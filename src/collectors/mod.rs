@@ -10,6 +10,7 @@ pub mod redis;
 pub mod registry;
 pub mod scheduler;
 pub mod schema_diff;
+pub mod supervise;
 
 use crate::model::{SampleBody, SchemaSnapshot, Tier};
 use std::future::Future;
