@@ -100,6 +100,11 @@ fn encrypt_refuses_empty_input_and_tampered_values_are_named_as_such() {
     let out = logstag(&key, &["encrypt"], Some("\n"));
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("empty"), "{}", text(&out.stderr));
+    // A pasted block is refused, not cut at its first line.
+    let out = logstag(&key, &["encrypt"], Some("first\nsecond\n"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("more than one line"), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).is_empty());
 
     let out = logstag(&key, &["encrypt", "s3cret"], None);
     let mut value = text(&out.stdout).trim().to_owned();
