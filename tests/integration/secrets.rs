@@ -83,7 +83,8 @@ fn a_config_with_secrets_readable_by_others_gets_a_warning() {
     let key = dir.path().join("host.key");
     std::fs::write(&key, b"some host").unwrap();
     let config = dir.path().join("open.toml");
-    std::fs::write(&config, format!("[agent]\napi_key = \"{API_KEY}\"\n")).unwrap();
+    let target = "[targets.db]\ndb_engine = \"postgresql\"\ndb_host = \"h\"\ndb_port = 5432\n";
+    std::fs::write(&config, format!("[agent]\napi_key = \"{API_KEY}\"\n{target}")).unwrap();
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
     let out = logstag(&key, &["config", "check", config.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(0));
