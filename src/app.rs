@@ -102,7 +102,11 @@ fn check_templates(dir: Option<&Path>) -> ExitCode {
 }
 
 fn check_config(file: &Path) -> ExitCode {
-    match config::load(file) {
+    let loaded = config::load(file).and_then(|cfg| {
+        config::require_targets(&cfg, file)?;
+        Ok(cfg)
+    });
+    match loaded {
         Ok(cfg) => {
             let names: Vec<String> = cfg
                 .targets
@@ -265,7 +269,10 @@ pub async fn start(
                 handles.previous_schema = Some(snapshot);
             }
         }
-        collectors.push(registry::spawn(t, mode, handles));
+        // Supervised: a panicking collector shows DOWN on its target and is restarted.
+        let (target, for_spawn) = (t.clone(), handles.clone());
+        let spawn = move || registry::spawn(&target, mode, for_spawn.clone());
+        collectors.push(tokio::spawn(crate::collectors::supervise::supervise(spawn, handles, mode)));
     }
     drop(samples_tx);
     // One set of counters: the forwarder fills them, /metrics and the status line read them.
@@ -302,8 +309,8 @@ pub fn handles_for(
         warmup: cfg.agent.startup_warmup_delay,
         previous_schema: None,
         schema_now: None,
-        backoff_base: Duration::from_secs(1),
-        backoff_cap: Duration::from_secs(60),
+        backoff_base: crate::collectors::backoff::RECONNECT_BASE,
+        backoff_cap: crate::collectors::backoff::RECONNECT_CAP,
     }
 }
 

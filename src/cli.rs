@@ -22,8 +22,8 @@ pub struct Cli {
     #[command(flatten)]
     pub targets: TargetArgs,
 
-    /// Screen refresh and high-tier collection interval in seconds (at least 1), for this run.
-    #[arg(long, value_name = "SECONDS")]
+    /// Screen refresh and high-tier collection interval in seconds (1 to 3600), for this run.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub refresh: Option<u64>,
 
     /// History database file (default: $XDG_STATE_HOME/logstag/history.sqlite3).
@@ -174,5 +174,18 @@ mod tests {
             cli.command,
             Some(Command::Templates { action: TemplatesAction::Check { dir: Some(_) } })
         ));
+    }
+
+    #[test]
+    fn refresh_outside_one_second_to_one_hour_is_refused_with_the_range() {
+        for bad in ["0", "3601", "9223372036854775807", "18446744073709551616", "-1"] {
+            let arg = format!("--refresh={bad}");
+            let err = Cli::try_parse_from(["logstag", arg.as_str()]).unwrap_err().to_string();
+            assert!(err.contains("--refresh"), "{bad}: {err}");
+        }
+        let err =
+            Cli::try_parse_from(["logstag", "--refresh", "9223372036854775807"]).unwrap_err().to_string();
+        assert!(err.contains("1..=3600"), "{err}");
+        assert_eq!(Cli::try_parse_from(["logstag", "--refresh", "3600"]).unwrap().refresh, Some(3600));
     }
 }

@@ -3,17 +3,21 @@
 //! history and the process list.
 
 use crate::config::{self, HostKeySource};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 /// Exit codes: 0 printed, 1 no host key or no randomness, 2 nothing (or nothing new) to encrypt.
 pub fn run(value: Option<&str>) -> ExitCode {
-    let plain = match value {
+    let input = match value {
         Some(v) if v != "-" => v.to_owned(),
         _ => match read_value() {
             Ok(v) => v,
             Err(e) => return fail(2, &format!("cannot read the value from stdin: {e}")),
         },
+    };
+    let plain = match one_line(&input) {
+        Ok(line) => line.to_owned(),
+        Err(e) => return fail(2, e),
     };
     if plain.is_empty() {
         return fail(2, "nothing to encrypt: the value is empty");
@@ -53,17 +57,24 @@ fn read_value() -> std::io::Result<String> {
         eprintln!();
         read?
     } else {
-        stdin.lock().read_line(&mut line)?
+        // All of it: a second line must be refused, not silently dropped.
+        stdin.lock().read_to_string(&mut line)?
     };
     if read == 0 {
         return Err(std::io::Error::other("no input (end of file)"));
     }
-    Ok(strip_line_ending(&line).to_owned())
+    Ok(line)
 }
 
-fn strip_line_ending(line: &str) -> &str {
-    let line = line.strip_suffix('\n').unwrap_or(line);
-    line.strip_suffix('\r').unwrap_or(line)
+/// The value without its line ending (`\n`, `\r\n` or a lone `\r`); more than one line
+/// is refused: a pasted block would otherwise be encrypted whole, or cut at the first line.
+fn one_line(input: &str) -> Result<&str, &'static str> {
+    let line = input.strip_suffix('\n').unwrap_or(input);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    if line.contains(['\n', '\r']) {
+        return Err("the value has more than one line; give exactly one line");
+    }
+    Ok(line)
 }
 
 /// Terminal echo switched off for stdin until dropped. When the terminal cannot be
@@ -129,9 +140,18 @@ mod tests {
 
     #[test]
     fn only_the_line_ending_is_stripped() {
-        assert_eq!(strip_line_ending("pa ss \n"), "pa ss ");
-        assert_eq!(strip_line_ending("pass\r\n"), "pass");
-        assert_eq!(strip_line_ending("pass"), "pass");
-        assert_eq!(strip_line_ending("\n"), "");
+        assert_eq!(one_line("pa ss \n"), Ok("pa ss "));
+        assert_eq!(one_line("pass\r\n"), Ok("pass"));
+        assert_eq!(one_line("pass\r"), Ok("pass"));
+        assert_eq!(one_line("pass"), Ok("pass"));
+        assert_eq!(one_line("\n"), Ok(""));
+    }
+
+    #[test]
+    fn more_than_one_line_is_refused() {
+        for input in ["a\nb", "a\nb\n", "pass\n\n", "a\rb", "a\r\nb\r\n"] {
+            let e = one_line(input).unwrap_err();
+            assert!(e.contains("more than one line"), "{input:?}: {e}");
+        }
     }
 }

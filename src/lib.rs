@@ -30,6 +30,8 @@ pub mod model;
 pub mod notify;
 pub mod pipeline;
 pub mod prometheus;
+#[cfg(test)]
+mod proptests;
 pub mod snapshot;
 pub mod store;
 pub mod telemetry;

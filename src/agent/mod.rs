@@ -43,7 +43,11 @@ pub fn config_path(given: Option<&Path>, env: impl Fn(&str) -> Option<OsString>)
 
 /// Runs until SIGTERM/SIGINT. A bad configuration exits 2 before anything starts.
 pub async fn run(path: PathBuf, source: ConfigSource, foreground: bool) -> anyhow::Result<ExitCode> {
-    let mut cfg = match config::load(&path) {
+    let loaded = config::load(&path).and_then(|cfg| {
+        config::require_targets(&cfg, &path)?;
+        Ok(cfg)
+    });
+    let mut cfg = match loaded {
         Ok(cfg) => cfg,
         Err(errors) => {
             eprintln!("{errors}");

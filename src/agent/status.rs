@@ -9,11 +9,7 @@ use std::time::Duration;
 
 /// Logs the plan once, at start.
 pub fn log_plan(cfg: &Config) {
-    if cfg.targets.is_empty() {
-        tracing::warn!(
-            "no targets configured: add [targets.<name>] tables to the configuration; the agent keeps running"
-        );
-    }
+    // A configuration without targets is refused before this (config::require_targets).
     for t in &cfg.targets {
         tracing::info!("{}", plan_line(t));
     }

@@ -46,6 +46,21 @@ pub fn load_rules(extra_dir: Option<&Path>) -> (Vec<Rule>, Vec<TemplateError>) {
     let mut errors = Vec::new();
     let mut add = |result: Result<Rule, TemplateError>, rules: &mut Vec<Rule>| match result {
         Ok(rule) => match rules.iter_mut().find(|r| r.code == rule.code) {
+            // A file may replace an embedded rule (documented); two files with one code
+            // would leave one silently unused.
+            Some(existing) if !existing.source.starts_with("embedded:") => {
+                let (line, column) = code_position(&rule);
+                errors.push(TemplateError {
+                    path: rule.source.clone(),
+                    line,
+                    column,
+                    field: "code".to_owned(),
+                    message: format!(
+                        "`{}` is already defined in {}; give each rule its own code",
+                        rule.code, existing.source
+                    ),
+                });
+            }
             Some(existing) => *existing = rule,
             None => rules.push(rule),
         },
@@ -67,6 +82,13 @@ pub fn load_rules(extra_dir: Option<&Path>) -> (Vec<Rule>, Vec<TemplateError>) {
         }
     }
     (rules, errors)
+}
+
+/// Where `code:` is written in the rule's file (1:1 when it cannot be read again).
+fn code_position(rule: &Rule) -> (u64, u64) {
+    let text = std::fs::read_to_string(&rule.source).unwrap_or_default();
+    let line = text.lines().position(|l| l.starts_with("code:")).map_or(1, |n| n as u64 + 1);
+    (line, 1)
 }
 
 type FileText = (std::path::PathBuf, Result<String, String>);
@@ -136,6 +158,28 @@ mod tests {
         let (rules, errors) = load_rules(Some(Path::new("/nonexistent/logstag-templates")));
         assert_eq!(rules.len(), EMBEDDED.len());
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].to_string().starts_with("/nonexistent/logstag-templates:1:1: : cannot read"));
+        assert!(errors[0].to_string().starts_with("/nonexistent/logstag-templates:1:1: cannot read"));
+    }
+
+    #[test]
+    fn the_same_code_in_two_files_is_an_error_naming_both() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, deadlocks) = EMBEDDED.iter().find(|(n, _)| n.ends_with("deadlocks.yaml")).unwrap();
+        let mine = deadlocks.replace("code: pg.deadlocks", "code: my.deadlocks");
+        std::fs::write(dir.path().join("a.yaml"), &mine).unwrap();
+        std::fs::write(dir.path().join("b.yaml"), &mine).unwrap();
+        let (rules, errors) = load_rules(Some(dir.path()));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let text = errors[0].to_string();
+        assert!(
+            text.contains("b.yaml") && text.contains("a.yaml") && text.contains("my.deadlocks"),
+            "{text}"
+        );
+        assert!(text.contains("code"), "{text}");
+        assert_eq!(rules.iter().filter(|r| r.code == "my.deadlocks").count(), 1);
+        // Replacing an embedded rule from the directory stays allowed (documented).
+        std::fs::write(dir.path().join("b.yaml"), deadlocks).unwrap();
+        let (_, errors) = load_rules(Some(dir.path()));
+        assert!(errors.is_empty(), "{errors:?}");
     }
 }

@@ -23,7 +23,11 @@ pub struct TemplateError {
 
 impl fmt::Display for TemplateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}: {}", self.path, self.line, self.column, self.field, self.message)
+        write!(f, "{}:{}:{}: ", self.path, self.line, self.column)?;
+        if !self.field.is_empty() {
+            write!(f, "{}: ", self.field)?;
+        }
+        write!(f, "{}", self.message)
     }
 }
 
@@ -118,7 +122,9 @@ pub fn parse(path: &str, text: &str) -> Result<Rule, TemplateError> {
             return Err(error(field, "must not be empty".to_owned()));
         }
     }
-    if raw.engine != "any" && registry::by_config_name(&raw.engine).is_none() {
+    // Engine names match case-insensitively, as `db_engine` in the configuration.
+    let engine = raw.engine.trim().to_ascii_lowercase();
+    if engine != "any" && registry::by_config_name(&engine).is_none() {
         let known: Vec<&str> = registry::ENGINES.iter().map(|e| e.kind.key()).collect();
         return Err(error("engine", format!("unknown engine; expected any or one of: {}", known.join(", "))));
     }
@@ -130,6 +136,14 @@ pub fn parse(path: &str, text: &str) -> Result<Rule, TemplateError> {
     }
     if let Some((severity, _)) = raw.thresholds.iter().find(|(_, t)| !t.is_finite()) {
         return Err(error("thresholds", format!("{} is not a finite number", severity.label())));
+    }
+    if let Some((severity, t)) = raw.thresholds.iter().find(|(_, t)| **t < 0.0) {
+        return Err(error("thresholds", format!("{} is {t}; a threshold is 0 or more", severity.label())));
+    }
+    // A share of something (ratio_to, or a unit in percent) cannot pass 100.
+    let percent = raw.ratio_to.is_some() || raw.unit.trim_start().starts_with("percent");
+    if let Some((severity, t)) = raw.thresholds.iter().find(|(_, t)| percent && **t > 100.0) {
+        return Err(error("thresholds", format!("{} is {t}; a percentage is 0 to 100", severity.label())));
     }
     let condition = condition(&raw).map_err(|(field, message)| error(field, message))?;
     let for_duration = match &raw.for_duration {
@@ -151,7 +165,7 @@ pub fn parse(path: &str, text: &str) -> Result<Rule, TemplateError> {
     Ok(Rule {
         code: raw.code,
         name: raw.name,
-        engine: raw.engine,
+        engine,
         category: raw.category,
         scope: raw.scope,
         tier: raw.tier,
@@ -211,11 +225,15 @@ fn condition(raw: &RawTemplate) -> Result<Condition, FieldProblem> {
             return Err(("per_key", "`per_key` and `key` exclude each other".to_owned()));
         }
         let ratio_min = raw.ratio_min.unwrap_or(0.0);
-        if !ratio_min.is_finite() {
-            return Err(("ratio_min", "must be a finite number".to_owned()));
+        if !ratio_min.is_finite() || ratio_min < 0.0 {
+            return Err(("ratio_min", "must be a finite number, 0 or more".to_owned()));
         }
-        if raw.requires.as_ref().is_some_and(|r| !r.min.is_finite() || r.metric.trim().is_empty()) {
-            return Err(("requires", "give a metric name and a finite `min`".to_owned()));
+        if raw
+            .requires
+            .as_ref()
+            .is_some_and(|r| !r.min.is_finite() || r.min < 0.0 || r.metric.trim().is_empty())
+        {
+            return Err(("requires", "give a metric name and a finite `min`, 0 or more".to_owned()));
         }
         return Ok(Condition::Metric {
             name: name.clone(),
@@ -247,7 +265,16 @@ fn yaml_error(path: &str, text: &str, error: &serde_saphyr::Error) -> TemplateEr
     // Serde names the field in backticks ("missing field `code`"), but backticks in other
     // messages quote values; otherwise the key written on the offending line is the field.
     let field = quoted_name(&plain).unwrap_or_else(|| key_on_line(text, line));
-    TemplateError { path: path.to_owned(), line, column, field, message: strip_location(&plain) }
+    let message = if plain.to_ascii_lowercase().contains("duplicate") {
+        // The crate's own text names its policy setting: say it in the user's words.
+        let what = if field.is_empty() { "a key".to_owned() } else { format!("`{field}`") };
+        format!("{what} is duplicated: give each key once")
+    } else {
+        strip_location(&plain)
+    };
+    // A document that is not a mapping at all has no field to blame: name the template.
+    let field = if field.is_empty() { "template".to_owned() } else { field };
+    TemplateError { path: path.to_owned(), line, column, field, message }
 }
 
 fn quoted_name(message: &str) -> Option<String> {

@@ -95,3 +95,47 @@ fn requires_is_a_metric_option_with_a_finite_minimum() {
             .unwrap_err();
     assert!(e.to_string().contains("min"), "{e}");
 }
+
+fn embedded(suffix: &str) -> String {
+    EMBEDDED.iter().find(|(n, _)| n.ends_with(suffix)).map(|(_, t)| t.to_string()).unwrap_or_default()
+}
+
+#[test]
+fn negative_thresholds_are_refused() {
+    let e = parse("x.yaml", &valid().replace("{ high: 0 }", "{ high: -1 }")).unwrap_err();
+    assert_eq!(e.field, "thresholds", "{e}");
+    assert!(e.message.contains("0 or more"), "{e}");
+}
+
+#[test]
+fn percentages_and_ratios_stay_within_0_to_100() {
+    let rollback = embedded("rollback_ratio.yaml");
+    let e = parse("x.yaml", &rollback.replace("{ medium: 10, high: 30 }", "{ medium: 10, high: 130 }"))
+        .unwrap_err();
+    assert_eq!(e.field, "thresholds", "{e}");
+    assert!(e.message.contains("0 to 100"), "{e}");
+    let e = parse("x.yaml", &rollback.replace("ratio_min: 1", "ratio_min: -1")).unwrap_err();
+    assert_eq!(e.field, "ratio_min", "{e}");
+    let cache = embedded("cache_hit_low.yaml");
+    assert!(cache.contains("unit: percent"));
+    let line = cache.lines().find(|l| l.starts_with("thresholds:")).unwrap_or_default().to_owned();
+    let e = parse("x.yaml", &cache.replace(&line, "thresholds: { high: 101 }")).unwrap_err();
+    assert_eq!(e.field, "thresholds", "{e}");
+}
+
+#[test]
+fn a_duplicated_key_says_duplicated_without_serde_hints() {
+    let text = format!("{}\ncode: pg.other\n", valid());
+    let e = parse("x.yaml", &text).unwrap_err();
+    assert!(e.message.contains("duplicated"), "{e}");
+    assert!(!e.to_string().contains("DuplicateKeyPolicy"), "{e}");
+    assert_eq!(e.field, "code", "{e}");
+}
+
+#[test]
+fn no_message_shows_an_empty_field_name() {
+    for text in ["just text", "- a\n- b\n", "", "code: [unclosed", "{a: 1}"] {
+        let e = parse("x.yaml", text).unwrap_err();
+        assert!(!e.to_string().contains(": : "), "{text:?}: {e}");
+    }
+}

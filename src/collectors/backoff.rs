@@ -2,6 +2,12 @@
 
 use std::time::Duration;
 
+/// First wait before reconnecting to a target that went down.
+pub const RECONNECT_BASE: Duration = Duration::from_secs(1);
+/// Longest wait between reconnect attempts: a server that comes back is seen within
+/// this plus one connect (well inside 15 s), however long it was away.
+pub const RECONNECT_CAP: Duration = Duration::from_secs(10);
+
 #[derive(Debug, Clone)]
 pub struct Backoff {
     base: Duration,
@@ -55,5 +61,13 @@ mod tests {
         assert!(d[7] <= Duration::from_secs(30) && d[7] >= Duration::from_secs(24));
         b.reset();
         assert!(b.next_delay() <= Duration::from_secs(1));
+    }
+
+    #[test]
+    fn a_target_back_after_a_long_outage_is_retried_within_ten_seconds() {
+        let mut b = Backoff::new(RECONNECT_BASE, RECONNECT_CAP);
+        let longest = (0..1000).map(|_| b.next_delay()).max().unwrap_or_default();
+        assert!(longest <= Duration::from_secs(10), "{longest:?}");
+        assert!(longest >= Duration::from_secs(8), "{longest:?}");
     }
 }

@@ -12,6 +12,7 @@ pub mod registry;
 pub mod scheduler;
 pub mod schema_diff;
 pub mod spec;
+pub mod supervise;
 
 use crate::model::{SampleBody, SchemaSnapshot, Tier};
 use std::future::Future;

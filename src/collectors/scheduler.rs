@@ -64,12 +64,12 @@ pub async fn run<C: Collector>(mut collector: C, intervals: Intervals, mut h: Sc
     if let Some(previous) = h.previous_schema.take() {
         collector.seed_previous_schema(previous);
     }
-    let start = Instant::now() + h.warmup;
+    let start = later(Instant::now(), h.warmup);
     let first_run = |tier: Tier, every: Duration| match tier {
         // Catalogue reads of every database are the heaviest thing we do: they should not
         // compete with the first look at a server in trouble. The last stored inventory
         // is shown meanwhile.
-        Tier::Schema => start + every.min(SCHEMA_FIRST_RUN_DELAY),
+        Tier::Schema => later(start, every.min(SCHEMA_FIRST_RUN_DELAY)),
         _ => start,
     };
     let mut due: Vec<(Tier, Duration, Instant)> = Tier::ALL
@@ -156,12 +156,7 @@ pub async fn run<C: Collector>(mut collector: C, intervals: Intervals, mut h: Sc
             };
             let latency = started.elapsed();
             // Next run one interval after this one was due; ticks missed while busy are skipped.
-            let mut next_due = entry.2 + every;
-            let after = Instant::now();
-            while next_due <= after {
-                next_due += every;
-            }
-            entry.2 = next_due;
+            entry.2 = next_due(entry.2, every, Instant::now());
             match result {
                 Ok(collected) => {
                     problems.insert(tier, collected.problems.clone());
@@ -240,6 +235,28 @@ pub async fn unsupported(target: TargetId, engine: &'static str, mode: RunMode, 
     }
 }
 
+/// How far "never" is when a sum does not fit the clock (tokio's own far future).
+const FAR_FUTURE: Duration = Duration::from_secs(86_400 * 365 * 30);
+
+/// `at + d` that cannot panic: a configured or computed duration too large for the clock
+/// means "far in the future", not "overflow when adding duration to instant".
+pub(crate) fn later(at: Instant, d: Duration) -> Instant {
+    at.checked_add(d).or_else(|| at.checked_add(FAR_FUTURE)).unwrap_or(at)
+}
+
+/// The next run one interval after `due`; ticks missed while busy are skipped (counted
+/// by division, not a loop, so a tiny interval after a long stall costs nothing).
+fn next_due(due: Instant, every: Duration, now: Instant) -> Instant {
+    let next = later(due, every);
+    if next > now || every.is_zero() {
+        return next;
+    }
+    let behind = now.saturating_duration_since(due).as_nanos();
+    let missed = behind / every.as_nanos().max(1);
+    let skip = u32::try_from(missed.saturating_add(1)).unwrap_or(u32::MAX);
+    later(due, every.saturating_mul(skip))
+}
+
 fn status_for(version: &str, problems: &BTreeMap<Tier, Vec<String>>) -> TargetStatus {
     let all: Vec<String> = problems.values().flatten().cloned().collect();
     if all.is_empty() {
@@ -282,7 +299,7 @@ async fn mark_down(
     let status = TargetStatus::down(error, delay);
     *last = Some(status.clone());
     emit_status(h, status, None).await;
-    Instant::now() + delay
+    later(Instant::now(), delay)
 }
 
 async fn set_status(
@@ -298,7 +315,7 @@ async fn set_status(
     emit_status(h, status, latency).await;
 }
 
-async fn emit_status(h: &SchedulerHandles, status: TargetStatus, latency: Option<Duration>) {
+pub(crate) async fn emit_status(h: &SchedulerHandles, status: TargetStatus, latency: Option<Duration>) {
     let health = TargetHealth {
         status,
         at: Timestamp::now(),

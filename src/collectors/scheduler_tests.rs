@@ -198,3 +198,35 @@ async fn a_schema_refresh_request_runs_the_schema_tier_at_once() {
     let _ = timeout(Duration::from_secs(2), task).await;
     drain.abort();
 }
+
+/// Runs `run` briefly and returns whether the task ended without a panic.
+async fn survives(intervals: Intervals, warmup: Duration) -> (bool, Vec<Vec<Sample>>) {
+    let (tx, mut rx) = mpsc::channel(256);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut h = handles(tx, stop_rx);
+    h.warmup = warmup;
+    let task = tokio::spawn(run(MediumProblem, intervals, h));
+    let mut got = Vec::new();
+    let deadline = Instant::now() + Duration::from_millis(200);
+    while let Ok(Some(r)) = tokio::time::timeout_at(deadline, rx.recv()).await {
+        got.push(r);
+    }
+    let _ = stop_tx.send(true);
+    let ended = timeout(Duration::from_secs(2), task).await;
+    (matches!(ended, Ok(Ok(()))), got)
+}
+
+#[tokio::test]
+async fn absurd_intervals_and_warmup_never_overflow_the_clock() {
+    let huge = Intervals {
+        high: Some(Duration::MAX),
+        medium: Some(Duration::MAX),
+        low: None,
+        schema: Some(Duration::MAX),
+    };
+    let (ok, got) = survives(huge.clone(), Duration::ZERO).await;
+    assert!(ok, "the task panicked on an interval of Duration::MAX");
+    assert!(statuses(&got).contains(&"DEGRADED"), "the first round still ran: {:?}", statuses(&got));
+    let (ok, _) = survives(huge, Duration::MAX).await;
+    assert!(ok, "the task panicked on a warm-up of Duration::MAX");
+}

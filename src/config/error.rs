@@ -139,6 +139,10 @@ pub(crate) fn friendly(message: &str) -> String {
     let Some((found, expected)) = rest.rsplit_once(", expected ") else {
         return message.to_owned();
     };
+    // toml reads integers past 64 bits as i128 and then fails to narrow them.
+    if let Some(n) = found.strip_prefix("integer `").and_then(|f| f.strip_suffix("` as i128")) {
+        return format!("{n} is too large: whole numbers here are at most {}", i64::MAX);
+    }
     let expected = match expected {
         "i64" => "an integer",
         "a sequence" => "an array of strings",

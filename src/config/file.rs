@@ -188,6 +188,13 @@ pub(super) const TOP_LEVEL: [&str; 8] =
 pub(crate) fn read(text: &str, sink: &mut Sink<'_>) -> RawFile {
     let root = match DeTable::parse(text) {
         Ok(root) => root,
+        Err(e) if e.message().contains("duplicate") => {
+            let span = e.span().unwrap_or(0..0);
+            let name = text.get(span.clone()).unwrap_or_default().trim().trim_matches(['[', ']']);
+            let name: String = name.chars().take(80).collect();
+            sink.push(span, "", format!("`{name}` is duplicated: each key and table may appear only once"));
+            return RawFile::default();
+        }
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let bare_word =

@@ -3,7 +3,8 @@
 
 use super::error::Sink;
 use super::file::{RawAgent, RawForwarding, Value};
-use super::validate::{expand_home, flag};
+use super::validate::{expand_home, flag, whole};
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -50,38 +51,54 @@ const MB: u64 = 1024 * KB;
 
 pub(crate) fn resolve(raw: &RawForwarding, sink: &mut Sink<'_>) -> ForwardingConfig {
     let d = ForwardingConfig::default();
-    let count = |v: &Value<i64>, key: &str, unit: u64, sink: &mut Sink<'_>| -> Option<u64> {
-        let v = v.as_ref()?;
-        match u64::try_from(*v.get_ref()) {
-            Ok(n) if n >= 1 => Some(n.saturating_mul(unit)),
-            _ => {
-                sink.push(
-                    v.span(),
-                    &format!("forwarding.{key}"),
-                    format!("must be at least 1, found {}", v.get_ref()),
-                );
-                None
-            }
-        }
-    };
-    let secs = |v: &Value<i64>, key: &str, unit: u64, sink: &mut Sink<'_>| {
-        count(v, key, unit, sink).map(Duration::from_secs)
-    };
+    // Ranges well past any real use, and small enough that no product of them overflows.
+    let count =
+        |v: &Value<i64>, key: &str, range: RangeInclusive<i64>, unit: (&str, u64), sink: &mut Sink<'_>| {
+            whole(v.as_ref()?, &format!("forwarding.{key}"), range, unit.0, sink)
+                .map(|n| n.saturating_mul(unit.1))
+        };
+    let secs =
+        |v: &Value<i64>, key: &str, range: RangeInclusive<i64>, unit: (&str, u64), sink: &mut Sink<'_>| {
+            count(v, key, range, unit, sink).map(Duration::from_secs)
+        };
     // Read when forwarding starts, like a target's tls.ca_file: a missing file is then
     // a startup error naming it.
     let ca_file = raw.ca_file.as_ref().map(|v| expand_home(v.get_ref()));
     ForwardingConfig {
-        outbox_max_rows: count(&raw.outbox_max_rows, "outbox_max_rows", 1, sink).unwrap_or(d.outbox_max_rows),
-        outbox_max_bytes: count(&raw.outbox_max_mb, "outbox_max_mb", MB, sink).unwrap_or(d.outbox_max_bytes),
-        outbox_max_age: secs(&raw.outbox_max_age_hours, "outbox_max_age_hours", 3600, sink)
-            .unwrap_or(d.outbox_max_age),
-        batch_max_samples: count(&raw.batch_max_samples, "batch_max_samples", 1, sink)
-            .map_or(d.batch_max_samples, |n| usize::try_from(n).unwrap_or(usize::MAX)),
-        batch_max_bytes: count(&raw.batch_max_kb, "batch_max_kb", KB, sink).unwrap_or(d.batch_max_bytes),
-        request_timeout: secs(&raw.request_timeout, "request_timeout", 1, sink).unwrap_or(d.request_timeout),
-        heartbeat_interval: secs(&raw.heartbeat_interval, "heartbeat_interval", 1, sink)
-            .unwrap_or(d.heartbeat_interval),
-        max_backoff: secs(&raw.max_backoff, "max_backoff", 1, sink).unwrap_or(d.max_backoff),
+        outbox_max_rows: count(&raw.outbox_max_rows, "outbox_max_rows", 1..=100_000_000, ("rows", 1), sink)
+            .unwrap_or(d.outbox_max_rows),
+        outbox_max_bytes: count(&raw.outbox_max_mb, "outbox_max_mb", 1..=1_048_576, ("MB", MB), sink)
+            .unwrap_or(d.outbox_max_bytes),
+        outbox_max_age: secs(
+            &raw.outbox_max_age_hours,
+            "outbox_max_age_hours",
+            1..=8760,
+            ("hours", 3600),
+            sink,
+        )
+        .unwrap_or(d.outbox_max_age),
+        batch_max_samples: count(
+            &raw.batch_max_samples,
+            "batch_max_samples",
+            1..=100_000,
+            ("samples", 1),
+            sink,
+        )
+        .map_or(d.batch_max_samples, |n| usize::try_from(n).unwrap_or(usize::MAX)),
+        batch_max_bytes: count(&raw.batch_max_kb, "batch_max_kb", 1..=102_400, ("KB", KB), sink)
+            .unwrap_or(d.batch_max_bytes),
+        request_timeout: secs(&raw.request_timeout, "request_timeout", 1..=600, ("seconds", 1), sink)
+            .unwrap_or(d.request_timeout),
+        heartbeat_interval: secs(
+            &raw.heartbeat_interval,
+            "heartbeat_interval",
+            1..=86_400,
+            ("seconds", 1),
+            sink,
+        )
+        .unwrap_or(d.heartbeat_interval),
+        max_backoff: secs(&raw.max_backoff, "max_backoff", 1..=86_400, ("seconds", 1), sink)
+            .unwrap_or(d.max_backoff),
         ca_file,
         normalize_query_text: flag(&raw.normalize_query_text, d.normalize_query_text),
     }
@@ -154,7 +171,12 @@ mod tests {
             errors.contains("f.toml:2:16: agent.api_base_url: plain http:// is only accepted"),
             "{errors}"
         );
-        assert!(errors.contains("f.toml:4:21: forwarding.batch_max_samples: must be at least 1"), "{errors}");
+        assert!(
+            errors.contains(
+                "f.toml:4:21: forwarding.batch_max_samples: must be 1 to 100000 (samples), found 0"
+            ),
+            "{errors}"
+        );
         let text = "[agent]\napi_base_url = \"https://b.example\"\n";
         let errors = parse_str(text, Path::new("g.toml")).unwrap_err().to_string();
         assert!(errors.contains("agent.api_key: missing"), "{errors}");

@@ -9,7 +9,17 @@ use super::file::{
 use serde::de::{DeserializeOwned, Deserializer, Visitor};
 use std::ops::Range;
 
+/// Longest unknown key echoed back, in characters: a pasted blob is not repeated whole.
+const ECHO_MAX: usize = 80;
+
 pub(super) fn unknown_key(sink: &mut Sink<'_>, span: Range<usize>, prefix: &str, key: &str, known: &[&str]) {
+    let shown: String;
+    let key = if key.chars().count() > ECHO_MAX {
+        shown = format!("{}…", key.chars().take(ECHO_MAX - 1).collect::<String>());
+        shown.as_str()
+    } else {
+        key
+    };
     let dotted = if prefix.is_empty() { key.to_owned() } else { format!("{prefix}.{key}") };
     let mut message = String::from("unknown key");
     let homes = tables_holding(key);

@@ -19,7 +19,11 @@ mod file;
 mod forwarding;
 mod host_key;
 mod known_keys;
+#[cfg(test)]
+mod message_tests;
 mod permissions;
+#[cfg(test)]
+mod range_tests;
 mod secret;
 #[cfg(test)]
 mod secrets_tests;
@@ -63,10 +67,29 @@ pub fn load_with(path: &Path, keys: &HostKeySource) -> Result<Config, ConfigErro
         key: String::new(),
         message: format!("cannot read the configuration file: {e}"),
     };
-    let text = std::fs::read_to_string(path).map_err(unreadable)?;
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let text = utf8(bytes, path)?;
     let mut config = parse_str_with(&text, path, keys)?;
     config.warnings.extend(permissions::warning(path, &config));
     Ok(config)
+}
+
+/// The file as text, or an error on the line of its first byte that is not UTF-8.
+fn utf8(bytes: Vec<u8>, path: &Path) -> Result<String, ConfigError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let valid = String::from_utf8_lossy(bytes.get(..at).unwrap_or_default());
+        let (line, column) = error::line_column(&valid, valid.len());
+        let byte = bytes.get(at).copied().unwrap_or_default();
+        ConfigError {
+            path: path.to_path_buf(),
+            line,
+            column,
+            key: String::new(),
+            message: format!("not UTF-8 text: byte 0x{byte:02x}; save the file as UTF-8"),
+        }
+    })
 }
 
 /// Parses configuration text; `path` is only used to name the source in errors and in
@@ -86,6 +109,21 @@ pub fn parse_str_with(text: &str, path: &Path, keys: &HostKeySource) -> Result<C
     }
     config.source = Some(path.to_path_buf());
     Ok(config)
+}
+
+/// A configuration file given to `config check` or the agent must name its servers:
+/// with none, the agent would monitor nothing (or, worse, whatever local discovery finds).
+pub fn require_targets(config: &Config, path: &Path) -> Result<(), ConfigError> {
+    if !config.targets.is_empty() {
+        return Ok(());
+    }
+    Err(ConfigError {
+        path: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        key: "targets".to_owned(),
+        message: "no targets: add a [targets.<name>] table per server (see config.example.toml)".to_owned(),
+    })
 }
 
 /// Where the history lives when `[history] path` is not set:

@@ -36,11 +36,17 @@ const INVALID: &[(&str, usize, usize, &str, &str)] = &[
     ),
     ("bad_log_level.toml", 2, 13, "agent.log_level", "error, warn, info, debug, trace"),
     ("bad_redis_db.toml", 5, 11, "targets.cache.db_name", "\"0\" to \"15\""),
-    ("negative_interval.toml", 7, 29, "targets.prod.intervals.medium_frequency_interval", "at least 0"),
+    (
+        "negative_interval.toml",
+        7,
+        29,
+        "targets.prod.intervals.medium_frequency_interval",
+        "0 (off) or 1 to 604800",
+    ),
     ("unknown_table.toml", 1, 2, "agnet", "did you mean `agent`?"),
-    ("bad_refresh.toml", 2, 20, "ui.refresh_interval", "at least 1"),
+    ("bad_refresh.toml", 2, 20, "ui.refresh_interval", "1 to 3600 (seconds), found 0"),
     ("bad_prometheus_listen.toml", 3, 10, "prometheus.listen", "write IP:PORT"),
-    ("bad_log_max_bytes.toml", 2, 17, "agent.log_max_bytes", "at least 4096"),
+    ("bad_log_max_bytes.toml", 2, 17, "agent.log_max_bytes", "4096 to 1099511627776"),
 ];
 
 #[test]

@@ -10,8 +10,10 @@ use super::{
     Secret, TargetConfig, TlsConfig, TlsMode, UiConfig,
 };
 use crate::collectors::registry;
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::time::Duration;
+use toml::Spanned;
 
 pub(crate) const PLATFORMS: &[&str] =
     &["self-hosted", "aws-rds", "huawei-rds", "aws", "gcp", "azure", "onprem"];
@@ -90,13 +92,25 @@ fn agent(raw: &RawAgent, sink: &mut Sink<'_>) -> AgentConfig {
                 sink,
             ),
         },
-        startup_warmup_delay: seconds(&raw.startup_warmup_delay, &k("startup_warmup_delay"), 0, 1, sink)
-            .unwrap_or(d.startup_warmup_delay),
+        startup_warmup_delay: seconds(
+            &raw.startup_warmup_delay,
+            &k("startup_warmup_delay"),
+            0..=3600,
+            1,
+            sink,
+        )
+        .unwrap_or(d.startup_warmup_delay),
         compress_request_payload: flag(&raw.compress_request_payload, d.compress_request_payload),
         update_check_enabled: flag(&raw.update_check_enabled, d.update_check_enabled),
         update_channel: non_empty(&raw.update_channel, &k("update_channel"), &d.update_channel, sink),
-        update_check_interval: seconds(&raw.update_check_interval, &k("update_check_interval"), 1, 60, sink)
-            .unwrap_or(d.update_check_interval),
+        update_check_interval: seconds(
+            &raw.update_check_interval,
+            &k("update_check_interval"),
+            1..=43_200,
+            60,
+            sink,
+        )
+        .unwrap_or(d.update_check_interval),
         auto_install_updates: flag(&raw.auto_install_updates, d.auto_install_updates),
         export_to_file: flag(&raw.export_to_file, d.export_to_file),
         export_path: raw.export_path.as_ref().map(|v| expand_home(v.get_ref())),
@@ -105,19 +119,9 @@ fn agent(raw: &RawAgent, sink: &mut Sink<'_>) -> AgentConfig {
         log_max_bytes: raw
             .log_max_bytes
             .as_ref()
-            .and_then(|v| match u64::try_from(*v.get_ref()) {
-                Ok(n) if n >= 4096 => Some(n),
-                _ => {
-                    sink.push(
-                        v.span(),
-                        &k("log_max_bytes"),
-                        format!("must be at least 4096, found {}", v.get_ref()),
-                    );
-                    None
-                }
-            })
+            .and_then(|v| whole(v, &k("log_max_bytes"), 4096..=1 << 40, "bytes", sink))
             .unwrap_or(d.log_max_bytes),
-        log_retention: seconds(&raw.log_retention_hours, &k("log_retention_hours"), 1, 3600, sink)
+        log_retention: seconds(&raw.log_retention_hours, &k("log_retention_hours"), 1..=8760, 3600, sink)
             .unwrap_or(d.log_retention),
     }
 }
@@ -126,9 +130,9 @@ fn history(raw: &RawHistory, sink: &mut Sink<'_>) -> HistoryConfig {
     let d = HistoryConfig::default();
     HistoryConfig {
         path: raw.path.as_ref().map(|v| expand_home(v.get_ref())),
-        retention: seconds(&raw.retention_hours, "history.retention_hours", 1, 3600, sink)
+        retention: seconds(&raw.retention_hours, "history.retention_hours", 1..=8760, 3600, sink)
             .unwrap_or(d.retention),
-        prune_interval: seconds(&raw.prune_interval, "history.prune_interval", 1, 1, sink)
+        prune_interval: seconds(&raw.prune_interval, "history.prune_interval", 1..=86_400, 1, sink)
             .unwrap_or(d.prune_interval),
     }
 }
@@ -136,20 +140,22 @@ fn history(raw: &RawHistory, sink: &mut Sink<'_>) -> HistoryConfig {
 fn ui(raw: &RawUi, sink: &mut Sink<'_>) -> UiConfig {
     let d = UiConfig::default();
     UiConfig {
-        refresh: seconds(&raw.refresh_interval, "ui.refresh_interval", 1, 1, sink).unwrap_or(d.refresh),
+        refresh: seconds(&raw.refresh_interval, "ui.refresh_interval", 1..=3600, 1, sink)
+            .unwrap_or(d.refresh),
         theme: non_empty(&raw.theme, "ui.theme", &d.theme, sink),
-        chart_window: seconds(&raw.chart_window, "ui.chart_window", 1, 1, sink).unwrap_or(d.chart_window),
+        chart_window: seconds(&raw.chart_window, "ui.chart_window", 1..=604_800, 1, sink)
+            .unwrap_or(d.chart_window),
     }
 }
 
 fn collect(raw: &RawCollect, sink: &mut Sink<'_>) -> CollectConfig {
     let d = CollectConfig::default();
     CollectConfig {
-        connect_timeout: seconds(&raw.connect_timeout, "collect.connect_timeout", 1, 1, sink)
+        connect_timeout: seconds(&raw.connect_timeout, "collect.connect_timeout", 1..=300, 1, sink)
             .unwrap_or(d.connect_timeout),
-        query_timeout: seconds(&raw.query_timeout, "collect.query_timeout", 1, 1, sink)
+        query_timeout: seconds(&raw.query_timeout, "collect.query_timeout", TIMEOUT_SECS, 1, sink)
             .unwrap_or(d.query_timeout),
-        lock_timeout: seconds(&raw.lock_timeout, "collect.lock_timeout", 1, 1, sink)
+        lock_timeout: seconds(&raw.lock_timeout, "collect.lock_timeout", TIMEOUT_SECS, 1, sink)
             .unwrap_or(d.lock_timeout),
     }
 }
@@ -265,24 +271,62 @@ pub(crate) fn flag(v: &Value<bool>, default: bool) -> bool {
     v.as_ref().map_or(default, |v| *v.get_ref())
 }
 
-/// A non-negative whole number of `unit` seconds, at least `min`; `None` if absent or bad.
-fn seconds(v: &Value<i64>, key: &str, min: i64, unit: u64, sink: &mut Sink<'_>) -> Option<Duration> {
-    let v = v.as_ref()?;
+/// The `[collect]` timeouts, in seconds. PostgreSQL takes at most INT_MAX ms for
+/// `statement_timeout`/`lock_timeout`, and `query_timeout` is also sent doubled as
+/// `idle_in_transaction_session_timeout`; an hour is far below both and above any sane use.
+const TIMEOUT_SECS: RangeInclusive<i64> = 1..=3600;
+/// A tier interval, in seconds: up to a week, so no timer can overflow.
+const TIER_SECS: RangeInclusive<i64> = 1..=604_800;
+
+/// A whole number within `range`; out of range is reported with the range, in `unit`s.
+pub(crate) fn whole(
+    v: &Spanned<i64>,
+    key: &str,
+    range: RangeInclusive<i64>,
+    unit: &str,
+    sink: &mut Sink<'_>,
+) -> Option<u64> {
     let n = *v.get_ref();
-    if n < min {
-        sink.push(v.span(), key, format!("must be at least {min}, found {n}"));
+    if !range.contains(&n) {
+        let (min, max) = (range.start(), range.end());
+        sink.push(v.span(), key, format!("must be {min} to {max} ({unit}), found {n}"));
         return None;
     }
-    Some(Duration::from_secs(u64::try_from(n).ok()?.saturating_mul(unit)))
+    u64::try_from(n).ok()
+}
+
+/// A whole number of `unit` seconds within `range`; `None` if absent or bad.
+fn seconds(
+    v: &Value<i64>,
+    key: &str,
+    range: RangeInclusive<i64>,
+    unit: u64,
+    sink: &mut Sink<'_>,
+) -> Option<Duration> {
+    let unit_name = match unit {
+        60 => "minutes",
+        3600 => "hours",
+        _ => "seconds",
+    };
+    let n = whole(v.as_ref()?, key, range, unit_name, sink)?;
+    Some(Duration::from_secs(n.saturating_mul(unit)))
 }
 
 /// A tier interval in seconds; `0` turns the tier off.
 fn tier(v: &Value<i64>, key: &str, default: Option<Duration>, sink: &mut Sink<'_>) -> Option<Duration> {
-    match v {
-        None => default,
-        Some(s) if *s.get_ref() == 0 => None,
-        Some(_) => seconds(v, key, 0, 1, sink).or(default),
+    let Some(s) = v else {
+        return default;
+    };
+    let n = *s.get_ref();
+    if n == 0 {
+        return None;
     }
+    if !TIER_SECS.contains(&n) {
+        let max = TIER_SECS.end();
+        sink.push(s.span(), key, format!("must be 0 (off) or 1 to {max} (seconds), found {n}"));
+        return default;
+    }
+    seconds(v, key, TIER_SECS, 1, sink).or(default)
 }
 
 fn one_of(v: &Value<String>, key: &str, allowed: &[&str], default: &str, sink: &mut Sink<'_>) -> String {

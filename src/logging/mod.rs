@@ -6,8 +6,9 @@ mod agent;
 mod rotate;
 
 pub use agent::{AgentLog, FALLBACK_LOG, STANDARD_LOG, for_agent};
-pub use rotate::RotatingFile;
+pub use rotate::{RotatingFile, utc_stamp};
 
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
@@ -25,6 +26,10 @@ fn filter(level: &str) -> EnvFilter {
 pub fn to_file(history: Option<&Path>, level: &str) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let dir = history?.parent()?;
     std::fs::create_dir_all(dir).ok()?;
+    // Created 0600 before the appender opens it: logs can hold query text with literals.
+    let path = dir.join("logstag.log");
+    let _ = std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(&path);
+    let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
     let appender = tracing_appender::rolling::never(dir, "logstag.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let installed = tracing_subscriber::fmt()

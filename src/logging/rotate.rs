@@ -118,12 +118,14 @@ impl Write for RotatingFile {
     }
 }
 
+/// Created 0600: logs can hold query text with literal values.
 fn open_append(path: &Path) -> io::Result<File> {
-    OpenOptions::new().create(true).append(true).open(path)
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new().create(true).append(true).mode(0o600).open(path)
 }
 
 /// `YYYYMMDD-HHMMSS` in UTC.
-fn utc_stamp(t: SystemTime) -> String {
+pub fn utc_stamp(t: SystemTime) -> String {
     let secs = t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let days = i64::try_from(secs / 86_400).unwrap_or(0);
     let rest = secs % 86_400;

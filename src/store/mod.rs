@@ -4,6 +4,7 @@
 
 mod alerts;
 mod codec;
+mod files;
 mod history;
 mod migrate;
 mod outbox;
@@ -16,6 +17,8 @@ mod writer;
 mod alert_tests;
 #[cfg(test)]
 mod costs;
+#[cfg(test)]
+mod damage_tests;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
@@ -46,11 +49,14 @@ pub enum StoreError {
     Sqlite(String),
     #[error("history writer has stopped")]
     Closed,
+    /// The file is not (or no longer) a sound database; the writer replaces it.
+    #[error("history database is damaged: {0}")]
+    Damaged(String),
 }
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Sqlite(e.to_string())
+        if is_damage(&e) { StoreError::Damaged(e.to_string()) } else { StoreError::Sqlite(e.to_string()) }
     }
 }
 
@@ -105,24 +111,37 @@ impl Store {
     }
 
     /// `open`, also returning the writer thread, which ends once every clone is dropped.
+    /// A file that is not a database, or is damaged, is moved aside and a fresh one
+    /// started (logged once); a file another process writes is refused, naming its pid.
     fn open_joinable(path: &Path, retention: Duration) -> Result<(Store, JoinHandle<()>), StoreError> {
         let open_err = |message: String| StoreError::Open { path: path.display().to_string(), message };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| open_err(format!("cannot create directory {}: {e}", dir.display())))?;
         }
-        let mut conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
-        // SQLite silently falls back to read-only; recording would then fail on every round.
-        if conn.is_readonly(MAIN_DB).unwrap_or(true) {
-            return Err(open_err("the file is read-only".into()));
-        }
-        prepare(&mut conn).map_err(open_err)?;
-        Self::start(conn, retention).map_err(open_err)
+        let lock = files::lock(path).map_err(open_err)?;
+        let conn = match open_file(path) {
+            Ok(conn) => conn,
+            Err(Opened::Damaged(why)) => {
+                let aside = files::move_aside(path, std::time::SystemTime::now())
+                    .map_err(|e| open_err(format!("{why}, and it cannot be moved aside: {e}")))?;
+                tracing::warn!(
+                    "the history file {} was unreadable ({why}); it was moved to {} and a fresh one started",
+                    path.display(),
+                    aside.display()
+                );
+                open_file(path).map_err(|e| open_err(e.message()))?
+            }
+            Err(other) => return Err(open_err(other.message())),
+        };
+        let (commands, handle) = writer::spawn(conn, retention, Some((path.to_path_buf(), lock)))
+            .map_err(|e| open_err(format!("cannot start the writer thread: {e}")))?;
+        Ok((Store { commands }, handle))
     }
 
     fn start(conn: Connection, retention: Duration) -> Result<(Store, JoinHandle<()>), String> {
-        let (commands, handle) =
-            writer::spawn(conn, retention).map_err(|e| format!("cannot start the writer thread: {e}"))?;
+        let (commands, handle) = writer::spawn(conn, retention, None)
+            .map_err(|e| format!("cannot start the writer thread: {e}"))?;
         Ok((Store { commands }, handle))
     }
 
@@ -284,7 +303,53 @@ impl Store {
 }
 
 /// Connection settings and schema; errors become the `Open` message.
+/// Why a history file could not be opened.
+enum Opened {
+    /// Not a database, or damaged: moving it aside and starting afresh is the cure.
+    Damaged(String),
+    Other(String),
+}
+
+impl Opened {
+    fn message(self) -> String {
+        match self {
+            Opened::Damaged(m) | Opened::Other(m) => m,
+        }
+    }
+}
+
+/// Opens (creating it private) and prepares the file at `path`.
+fn open_file(path: &Path) -> Result<Connection, Opened> {
+    files::make_private(path).map_err(|e| Opened::Other(format!("cannot create the file: {e}")))?;
+    let mut conn = Connection::open(path).map_err(|e| classify(&e))?;
+    // SQLite silently falls back to read-only; recording would then fail on every round.
+    if conn.is_readonly(MAIN_DB).unwrap_or(true) {
+        return Err(Opened::Other("the file is read-only".into()));
+    }
+    // No integrity check here: it reads the whole file at every start. Damage shows as
+    // an error on first use instead, here or while running (see `writer.rs`).
+    match setup(&mut conn) {
+        Ok(()) => Ok(conn),
+        Err(migrate::MigrateError::Sqlite(e)) => Err(classify(&e)),
+        Err(e) => Err(Opened::Other(e.to_string())),
+    }
+}
+
+fn classify(e: &rusqlite::Error) -> Opened {
+    if is_damage(e) { Opened::Damaged(e.to_string()) } else { Opened::Other(e.to_string()) }
+}
+
+/// SQLite's verdicts for a file that is not (or no longer) a sound database.
+pub(crate) fn is_damage(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+    matches!(e.sqlite_error_code(), Some(DatabaseCorrupt | NotADatabase))
+}
+
 fn prepare(conn: &mut Connection) -> Result<(), String> {
+    setup(conn).map_err(|e| e.to_string())
+}
+
+fn setup(conn: &mut Connection) -> Result<(), migrate::MigrateError> {
     let setup = |conn: &mut Connection| -> Result<(), migrate::MigrateError> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Before anything writes (switching to WAL rewrites the header): a non-SQLite
@@ -299,5 +364,5 @@ fn prepare(conn: &mut Connection) -> Result<(), String> {
         conn.set_prepared_statement_cache_capacity(32);
         migrate::migrate(conn)
     };
-    setup(conn).map_err(|e| e.to_string())
+    setup(conn)
 }

@@ -210,7 +210,7 @@ async fn reopen_keeps_data_and_version() {
 }
 
 #[test]
-fn newer_garbage_and_unwritable_files_are_refused() {
+fn newer_and_unwritable_files_are_refused_garbage_is_moved_aside() {
     let dir = TempDir::new().unwrap();
     let newer = dir.path().join("newer.db");
     {
@@ -229,16 +229,20 @@ fn newer_garbage_and_unwritable_files_are_refused() {
     assert_eq!(std::fs::read(&newer).unwrap(), newer_bytes);
     assert!(!dir.path().join("newer.db-wal").exists());
 
+    // Not a database: kept byte for byte under another name, and a fresh history starts.
     let garbage = dir.path().join("garbage.db");
     std::fs::write(&garbage, vec![0x5a; 8192]).unwrap();
-    match Store::open(&garbage, DAY) {
-        Err(StoreError::Open { path, message }) => {
-            assert!(path.ends_with("garbage.db"));
-            assert!(message.contains("not a database"), "{message}");
-        }
-        other => panic!("{other:?}"),
-    }
-    assert_eq!(std::fs::read(&garbage).unwrap(), vec![0x5a; 8192]);
+    let store = Store::open(&garbage, DAY).unwrap();
+    drop(store);
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("garbage.db.corrupt-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert_eq!(std::fs::read(&aside[0]).unwrap(), vec![0x5a; 8192]);
+    let c = Connection::open(&garbage).unwrap();
+    assert_eq!(migrate::user_version(&c).unwrap(), SCHEMA_VERSION);
 
     // Tests run as root here, so permissions cannot make a directory unwritable: a
     // regular file in the way of the parent directory does.

@@ -3,6 +3,7 @@
 //! worker on disk I/O. The thread ends when the last `Store` (sender) is dropped.
 
 use super::codec::Encoder;
+use super::files::HistoryLock;
 use super::outbox::{self, Outbox, OutboxBatch, OutboxBounds, OutboxStats};
 use super::{
     PruneStats, StoreError, StoreStats, alerts, history, migrate, record, retention, schema_changes,
@@ -11,6 +12,7 @@ use crate::model::{AlertEvent, QueryStat, Sample, SchemaChange, SchemaSnapshot, 
 use crate::telemetry::Telemetry;
 use rusqlite::Connection;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -134,15 +136,19 @@ pub struct Writer {
     pub retention: Duration,
     /// Set once forwarding is on: rounds are then also queued for the backend.
     pub outbox: Option<Outbox>,
+    /// The file and its lock (None in memory): held as long as the thread runs, and
+    /// where a damaged file is replaced.
+    pub file: Option<(PathBuf, HistoryLock)>,
 }
 
 pub fn spawn(
     conn: Connection,
     retention: Duration,
+    file: Option<(PathBuf, HistoryLock)>,
 ) -> std::io::Result<(mpsc::Sender<Command>, JoinHandle<()>)> {
     let (tx, rx) = mpsc::channel::<Command>();
     let mut writer =
-        Writer { conn, caches: Caches::default(), encoder: Encoder::new(), retention, outbox: None };
+        Writer { conn, caches: Caches::default(), encoder: Encoder::new(), retention, outbox: None, file };
     let handle = std::thread::Builder::new().name("logstag-store".into()).spawn(move || {
         while let Ok(cmd) = rx.recv() {
             writer.handle(cmd);
@@ -170,6 +176,7 @@ impl Writer {
                         outbox.invalidate();
                     }
                 }
+                self.recover_if_damaged(&result);
                 let _ = reply.send(result);
             }
             Command::RecordAlerts(events, reply) => {
@@ -199,6 +206,7 @@ impl Writer {
             Command::Prune { now, reply } => {
                 let result = retention::prune(&self.conn, now.minus(self.retention));
                 self.caches.clear();
+                self.recover_if_damaged(&result);
                 let _ = reply.send(result);
             }
             Command::Stats(reply) => {
@@ -234,6 +242,54 @@ impl Writer {
                     .map_err(StoreError::from);
                 let _ = reply.send(result);
             }
+        }
+    }
+}
+
+impl Writer {
+    /// Damaged pages found while running get the cure of a damaged file at start: the
+    /// file is moved aside (reported once) and a fresh one takes its place, instead of
+    /// an error on every round from then on.
+    pub(super) fn recover_if_damaged<T>(&mut self, result: &Result<T, StoreError>) {
+        let Err(StoreError::Damaged(why)) = result else {
+            return;
+        };
+        let Some((path, _)) = &self.file else {
+            return;
+        };
+        let path = path.clone();
+        // Close the damaged file before renaming it.
+        let Ok(placeholder) = Connection::open_in_memory() else {
+            return;
+        };
+        drop(std::mem::replace(&mut self.conn, placeholder));
+        let aside = match super::files::move_aside(&path, std::time::SystemTime::now()) {
+            Ok(aside) => aside,
+            Err(e) => {
+                tracing::error!(
+                    "the history file {} is damaged ({why}) and cannot be moved aside: {e}",
+                    path.display()
+                );
+                return;
+            }
+        };
+        match super::open_file(&path) {
+            Ok(conn) => {
+                self.conn = conn;
+                tracing::warn!(
+                    "the history file {} was damaged ({why}); it was moved to {} and a fresh one started",
+                    path.display(),
+                    aside.display()
+                );
+            }
+            // The in-memory placeholder keeps recording going until the next start.
+            Err(e) => {
+                tracing::error!("cannot start a fresh history file {}: {}", path.display(), e.message())
+            }
+        }
+        self.caches.clear();
+        if let Some(old) = self.outbox.take() {
+            self.outbox = Outbox::new(&self.conn, old.bounds, old.telemetry.clone()).ok();
         }
     }
 }

@@ -87,23 +87,28 @@ fn agent_with_an_unreachable_target_keeps_retrying_and_logs_to_its_file() {
     assert!(!log.contains(UNUSED_PASSWORD) && !stderr.contains(UNUSED_PASSWORD));
 }
 
+/// A target nothing answers on (port 1): enough for an agent to start.
+const UNREACHABLE: &str =
+    "[targets.gone]\ndb_engine = \"postgresql\"\ndb_host = \"127.0.0.1\"\ndb_port = 1\n";
+
 #[test]
-fn agent_without_targets_keeps_running() {
+fn agent_without_targets_refuses_to_start() {
+    // Monitoring nothing (or whatever local discovery finds) is never what a service meant.
     let mut agent = Agent::spawn("[agent]\nlog_file = \"-\"\n", &[]);
-    let stderr = agent.stderr.clone();
-    agent.wait_for_text(&stderr, "no targets configured", 1, PATIENCE);
-    std::thread::sleep(Duration::from_millis(500));
-    assert!(agent.is_running());
-    let (status, _) = agent.terminate(Duration::from_secs(15));
-    assert_eq!(status.code(), Some(0));
+    let status = agent.child.wait().unwrap();
+    let stderr = std::fs::read_to_string(&agent.stderr).unwrap();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("agent.toml:1:1: targets: no targets"), "{stderr}");
 }
 
 #[test]
 fn a_taken_prometheus_port_is_a_clear_start_up_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap();
-    let mut agent =
-        Agent::spawn(&format!("[agent]\nlog_file = \"-\"\n[prometheus]\nlisten = \"{addr}\"\n"), &[]);
+    let mut agent = Agent::spawn(
+        &format!("[agent]\nlog_file = \"-\"\n[prometheus]\nlisten = \"{addr}\"\n{UNREACHABLE}"),
+        &[],
+    );
     let status = agent.child.wait().unwrap();
     let stderr = std::fs::read_to_string(&agent.stderr).unwrap();
     assert_eq!(status.code(), Some(1), "{stderr}");

@@ -56,3 +56,21 @@ fn missing_file_is_a_clear_error() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("/nonexistent/logstag.toml"), "{stderr}");
 }
+
+#[test]
+fn a_config_without_targets_is_an_error_for_check_and_agent() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("empty.toml");
+    std::fs::write(&file, "[agent]\nlog_level = \"info\"\n").unwrap();
+    let (code, _, stderr) = check(&file);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("empty.toml:1:1: targets: no targets"), "{stderr}");
+    let out = Command::new(env!("CARGO_BIN_EXE_logstag"))
+        .args(["agent", "--foreground", "--config"])
+        .arg(&file)
+        .env("STATE_DIRECTORY", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no targets"));
+}

@@ -83,7 +83,8 @@ fn a_config_with_secrets_readable_by_others_gets_a_warning() {
     let key = dir.path().join("host.key");
     std::fs::write(&key, b"some host").unwrap();
     let config = dir.path().join("open.toml");
-    std::fs::write(&config, format!("[agent]\napi_key = \"{API_KEY}\"\n")).unwrap();
+    let target = "[targets.db]\ndb_engine = \"postgresql\"\ndb_host = \"h\"\ndb_port = 5432\n";
+    std::fs::write(&config, format!("[agent]\napi_key = \"{API_KEY}\"\n{target}")).unwrap();
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
     let out = logstag(&key, &["config", "check", config.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(0));
@@ -100,6 +101,11 @@ fn encrypt_refuses_empty_input_and_tampered_values_are_named_as_such() {
     let out = logstag(&key, &["encrypt"], Some("\n"));
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("empty"), "{}", text(&out.stderr));
+    // A pasted block is refused, not cut at its first line.
+    let out = logstag(&key, &["encrypt"], Some("first\nsecond\n"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("more than one line"), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).is_empty());
 
     let out = logstag(&key, &["encrypt", "s3cret"], None);
     let mut value = text(&out.stdout).trim().to_owned();

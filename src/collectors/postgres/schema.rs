@@ -43,12 +43,12 @@ pub fn database_timeout(target: &TargetConfig) -> Duration {
 /// removals) and the round still succeeds.
 pub fn round_budget(target: &TargetConfig) -> Duration {
     use crate::collectors::scheduler::{default_round_timeout, schema_round_timeout};
-    schema_round_timeout(default_round_timeout(target.query_timeout)) * 4 / 5
+    schema_round_timeout(default_round_timeout(target.query_timeout)) / 5 * 4
 }
 
 /// Reads every database, in list order. Returns the databases and notes (caps reached).
 pub async fn read_all(target: &TargetConfig, list: Vec<DatabaseEntry>) -> (Vec<DatabaseSchema>, Vec<String>) {
-    let deadline = Instant::now() + round_budget(target);
+    let deadline = crate::collectors::scheduler::later(Instant::now(), round_budget(target));
     let results: Vec<(DatabaseSchema, Vec<String>)> =
         futures_util::stream::iter(list.into_iter().map(|entry| read_one(target, entry, deadline)))
             .buffered(PARALLEL)

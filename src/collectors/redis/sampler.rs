@@ -62,7 +62,10 @@ impl RedisCollector {
         let limits = KeyspaceSampling::from_options(&self.target.options);
         let db = self.target.database.parse::<u32>().unwrap_or(0);
         let started = Instant::now();
-        let deadline = started + budget(self.target.query_timeout);
+        // A budget too large for the clock means no deadline worth having: a day.
+        let deadline = started
+            .checked_add(budget(self.target.query_timeout))
+            .unwrap_or(started + Duration::from_secs(86_400));
         let mut top: Vec<BigKey> = Vec::new();
         let mut sampled = 0u64;
         let mut cursor = "0".to_owned();
