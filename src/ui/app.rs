@@ -4,7 +4,7 @@
 use super::UiUpdate;
 use super::action::{Action, Effect};
 use super::alerts::AlertKey;
-use super::app_alerts::{ActivityData, HistoryView, QueriesData, rows_of};
+use super::app_alerts::{HistoryView, Shown, rows_of};
 use super::dashboard::{Dashboard, TargetView};
 use super::tabs::Tab;
 use super::theme::Theme;
@@ -13,7 +13,7 @@ use super::views::activity::ActivityView;
 use super::views::queries::QueriesView;
 use super::views::schema::SchemaView;
 use super::views::slowlog::SlowLogView;
-use crate::model::{AlertEvent, QueryStat, Session, TargetInfo};
+use crate::model::{ActivitySnapshot, AlertEvent, QueryStat, QueryStatsSnapshot, Session, TargetInfo};
 use std::collections::VecDeque;
 
 /// Chart windows `+`/`-` step through, in minutes.
@@ -123,11 +123,11 @@ impl App {
     }
 
     /// The activity sample shown: the history view's when one is open.
-    pub fn activity_data(&self) -> Option<&ActivityData> {
+    pub fn activity_data(&self) -> Option<Shown<'_, ActivitySnapshot>> {
         rows_of(&self.dashboard, self.history.as_ref(), self.target).0
     }
 
-    pub fn queries_data(&self) -> Option<&QueriesData> {
+    pub fn queries_data(&self) -> Option<Shown<'_, QueryStatsSnapshot>> {
         rows_of(&self.dashboard, self.history.as_ref(), self.target).1
     }
 

@@ -44,14 +44,17 @@ pub fn rows_of<'a>(
     dashboard: &'a Dashboard,
     history: Option<&'a HistoryView>,
     target: usize,
-) -> (Option<&'a ActivityData>, Option<&'a QueriesData>) {
+) -> (Option<Shown<'a, ActivitySnapshot>>, Option<Shown<'a, QueryStatsSnapshot>>) {
     match history {
-        Some(h) => (h.activity.as_ref(), h.queries.as_ref()),
-        None => {
-            dashboard.targets.get(target).map_or((None, None), |t| (t.activity.as_ref(), t.queries.as_ref()))
+        Some(h) => {
+            (h.activity.as_ref().map(|(at, a)| (*at, a.as_ref())), h.queries.as_ref().map(|(at, q)| (*at, q)))
         }
+        None => dashboard.targets.get(target).map_or((None, None), |t| (t.activity(), t.queries())),
     }
 }
+
+/// A body on screen and when it was taken.
+pub type Shown<'a, T> = (Timestamp, &'a T);
 
 impl App {
     pub(super) fn alerts_arrived(&mut self, events: Vec<AlertEvent>) {

@@ -12,7 +12,7 @@ impl App {
             self.schema.refresh(None, &[], 0, target, "");
             return;
         };
-        let snapshot = view.schema.as_ref().map(|(at, s)| (*at, s.as_ref()));
+        let snapshot = view.schema().map(|(at, s)| (at, s.as_ref()));
         // The dashboard keeps the deque contiguous, so the first slice holds every change.
         let (changes, _) = view.schema_changes.as_slices();
         self.schema.refresh(snapshot, changes, view.schema_version, target, &view.info.id.0);

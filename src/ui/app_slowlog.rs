@@ -66,7 +66,7 @@ impl App {
 
     /// The list the movement keys act on in the slow-log and keyspace views, if one is shown.
     pub(super) fn engine_list(&mut self) -> Option<(&mut ListState, usize)> {
-        let big_keys = self.current().and_then(|t| t.keyspace.as_ref()).map_or(0, |(_, k)| k.big_keys.len());
+        let big_keys = self.current().and_then(|t| t.keyspace()).map_or(0, |(_, k)| k.big_keys.len());
         match self.tab {
             Tab::Queries if self.slow_log.slowlog_mode => {
                 let len = self.slow_log.slowlog_rows.len();

@@ -6,9 +6,9 @@ use super::series::Series;
 use crate::collectors::registry::{self, EngineSpec};
 use crate::model::present::Presentation;
 use crate::model::{
-    ActivitySnapshot, DatabaseStat, InstanceInfo, KeyspaceSnapshot, QueryStat, QueryStatsSnapshot,
-    Replication, SampleBody, SchemaChange, SchemaSnapshot, SlowEntry, TargetHealth, TargetId, TargetInfo,
-    TargetStatus, Tier, Timestamp, metric,
+    ActivitySnapshot, InstanceInfo, KeyspaceSnapshot, Latest, QueryStat, QueryStatsSnapshot, SampleBody,
+    SchemaChange, SchemaSnapshot, SlowEntry, TargetHealth, TargetId, TargetInfo, TargetStatus, Tier,
+    Timestamp, metric,
 };
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -37,28 +37,19 @@ pub struct TargetView {
     /// The engine's description, looked up once from `info.engine`.
     pub engine: &'static EngineSpec,
     pub health: Option<TargetHealth>,
-    pub instance: Option<InstanceInfo>,
-    pub activity: Option<(Timestamp, Arc<ActivitySnapshot>)>,
-    pub queries: Option<(Timestamp, QueryStatsSnapshot)>,
-    pub databases: Vec<DatabaseStat>,
-    pub replication: Option<Replication>,
-    pub latest: BTreeMap<SeriesKey, (Timestamp, f64)>,
+    /// The newest sample of each kind: what every view draws and the health checks read.
+    pub latest: Latest,
     pub charts: BTreeMap<SeriesKey, Series>,
     pub last_sample_at: BTreeMap<Tier, Timestamp>,
     /// Bumped when sessions or statements change, so views re-sort only then.
     pub rows_version: u64,
-    /// Latest sample of each kind (settings, posture and schema included) for the health
-    /// report, and the report computed from it after each round, never per frame.
-    pub health_input: crate::health::HealthInput,
+    /// The health report, computed from `latest` after each round, never per frame.
     pub health_report: Option<crate::model::HealthReport>,
-    pub schema: Option<(Timestamp, Arc<SchemaSnapshot>)>,
     /// Newest first, at most `SCHEMA_CHANGES_CAP`.
     pub schema_changes: VecDeque<SchemaChange>,
     /// Bumped when the schema or its changes change, so the tree is rebuilt only then.
     pub schema_version: u64,
-    /// Key-value engines' inventory (Redis/Valkey), shown by the Schema tab.
-    pub keyspace: Option<(Timestamp, Arc<KeyspaceSnapshot>)>,
-    /// Slow-log entries (Redis/Valkey), newest first, at most `SLOWLOG_CAP`.
+    /// Slow-log entries read so far, newest first, at most `SLOWLOG_CAP`.
     pub slowlog: VecDeque<SlowEntry>,
 }
 
@@ -66,26 +57,38 @@ impl TargetView {
     pub fn new(info: TargetInfo) -> Self {
         Self {
             health: None,
-            instance: None,
-            activity: None,
-            queries: None,
-            databases: Vec::new(),
-            replication: None,
-            latest: BTreeMap::new(),
+            latest: Latest { target: info.id.clone(), ..Latest::default() },
             charts: BTreeMap::new(),
             last_sample_at: BTreeMap::new(),
             rows_version: 0,
-            schema: None,
             schema_changes: VecDeque::new(),
             schema_version: 0,
-            keyspace: None,
             slowlog: VecDeque::new(),
-            health_input: crate::health::HealthInput { target: info.id.clone(), ..Default::default() },
             health_report: None,
             // A target learnt of from its samples only gets the first engine's views.
             engine: registry::by_display_name(&info.engine).unwrap_or(registry::ENGINES[0]),
             info,
         }
+    }
+
+    pub fn instance(&self) -> Option<&InstanceInfo> {
+        self.latest.instance.as_ref()
+    }
+
+    pub fn activity(&self) -> Option<(Timestamp, &ActivitySnapshot)> {
+        Some((self.latest.taken_at("activity")?, self.latest.activity.as_deref()?))
+    }
+
+    pub fn queries(&self) -> Option<(Timestamp, &QueryStatsSnapshot)> {
+        Some((self.latest.taken_at("queries")?, self.latest.queries.as_ref()?))
+    }
+
+    pub fn schema(&self) -> Option<(Timestamp, &Arc<SchemaSnapshot>)> {
+        Some((self.latest.taken_at("schema")?, self.latest.schema.as_ref()?))
+    }
+
+    pub fn keyspace(&self) -> Option<(Timestamp, &Arc<KeyspaceSnapshot>)> {
+        Some((self.latest.taken_at("keyspace")?, self.latest.keyspace.as_ref()?))
     }
 
     /// How this target's data is shown.
@@ -96,11 +99,7 @@ impl TargetView {
     /// The product as the server names itself ("Valkey" for a target configured as redis),
     /// else the configured engine.
     pub fn product(&self) -> &str {
-        self.instance
-            .as_ref()
-            .map(|i| i.product.as_str())
-            .filter(|p| !p.is_empty())
-            .unwrap_or(&self.info.engine)
+        self.instance().map(|i| i.product.as_str()).filter(|p| !p.is_empty()).unwrap_or(&self.info.engine)
     }
 
     pub fn status_label(&self) -> &'static str {
@@ -116,7 +115,7 @@ impl TargetView {
             {
                 Some(version.as_str())
             }
-            _ => self.instance.as_ref().map(|i| i.version.as_str()).filter(|v| !v.is_empty()),
+            _ => self.instance().map(|i| i.version.as_str()).filter(|v| !v.is_empty()),
         }?;
         Some(version.strip_prefix(self.product()).map_or(version, str::trim_start))
     }
@@ -133,7 +132,7 @@ impl TargetView {
     }
 
     pub fn metric(&self, name: &str, key: &str) -> Option<f64> {
-        self.latest.get(&(name.to_owned(), key.to_owned())).map(|(_, v)| *v)
+        self.latest.metric(name, key)
     }
 
     /// Charted series of one metric: key → series (the empty key for instance-wide values).
@@ -142,7 +141,7 @@ impl TargetView {
     }
 
     pub fn sessions(&self) -> &[crate::model::Session] {
-        self.activity.as_ref().map_or(&[], |(_, a)| a.sessions.as_slice())
+        self.latest.activity.as_ref().map_or(&[], |a| a.sessions.as_slice())
     }
 }
 
@@ -184,32 +183,18 @@ impl Dashboard {
                 for sample in samples.iter() {
                     let view = self.target_mut(&sample.target);
                     let at = sample.taken_at;
+                    // A status report is not data: "refreshed" must not look fresh while DOWN.
                     if !matches!(sample.body, SampleBody::Status(_)) {
-                        view.health_input.apply(at, &sample.body);
+                        view.latest.apply(at, &sample.body);
+                        view.last_sample_at.insert(sample.tier, at);
                         if !touched.contains(&sample.target) {
                             touched.push(sample.target.clone());
                         }
                     }
-                    // A status report is not data: "refreshed" must not look fresh while DOWN.
-                    if !matches!(sample.body, SampleBody::Status(_)) {
-                        view.last_sample_at.insert(sample.tier, at);
-                    }
+                    // What `latest` does not keep: views to bump, history to accumulate.
                     match &sample.body {
-                        SampleBody::Instance(i) => view.instance = Some(i.clone()),
-                        SampleBody::Activity(a) => {
-                            view.activity = Some((at, Arc::new(a.clone())));
-                            view.rows_version += 1;
-                        }
-                        SampleBody::Queries(q) => {
-                            view.queries = Some((at, q.clone()));
-                            view.rows_version += 1;
-                        }
-                        SampleBody::Databases(d) => view.databases = d.clone(),
-                        SampleBody::Replication(r) => view.replication = Some(r.clone()),
-                        SampleBody::Schema(s) => {
-                            view.schema = Some((at, Arc::new(s.clone())));
-                            view.schema_version += 1;
-                        }
+                        SampleBody::Activity(_) | SampleBody::Queries(_) => view.rows_version += 1,
+                        SampleBody::Schema(_) | SampleBody::Keyspace(_) => view.schema_version += 1,
                         SampleBody::SchemaChanges(changes) => {
                             let mut newest: Vec<&SchemaChange> = changes.iter().collect();
                             newest.sort_by_key(|c| std::cmp::Reverse(c.at));
@@ -221,10 +206,6 @@ impl Dashboard {
                             view.schema_changes.make_contiguous();
                             view.schema_version += 1;
                         }
-                        SampleBody::Keyspace(k) => {
-                            view.keyspace = Some((at, Arc::new(k.clone())));
-                            view.schema_version += 1;
-                        }
                         SampleBody::SlowLog(log) => {
                             // Entries arrive newest first; push the oldest first so the front stays newest.
                             for e in log.entries.iter().rev() {
@@ -233,24 +214,20 @@ impl Dashboard {
                             view.slowlog.truncate(SLOWLOG_CAP);
                             view.rows_version += 1;
                         }
-                        // Shown by the Health tab once it is built on them.
-                        SampleBody::Settings(_) | SampleBody::Posture(_) | SampleBody::Health(_) => {}
                         SampleBody::Status(h) => view.health = Some(h.clone()),
                         SampleBody::Metrics(points) => {
-                            for p in points {
+                            for p in points.iter().filter(|p| CHARTED.contains(&p.name.as_str())) {
                                 let key = (p.name.clone(), p.key.clone());
-                                if CHARTED.contains(&p.name.as_str()) {
-                                    view.charts.entry(key.clone()).or_default().push(at.millis(), p.value);
-                                }
-                                view.latest.insert(key, (at, p.value));
+                                view.charts.entry(key).or_default().push(at.millis(), p.value);
                             }
                         }
+                        _ => {}
                     }
                 }
                 for id in touched {
                     let view = self.target_mut(&id);
                     view.health_report =
-                        Some(crate::health::evaluate_with(view.engine.health_checks, &view.health_input));
+                        Some(crate::health::evaluate_with(view.engine.health_checks, &view.latest));
                 }
             }
             UiUpdate::Series { target, metric, by_key } => {
@@ -377,7 +354,7 @@ mod tests {
         let later = vec![change(5_001), change(5_000)];
         dashboard.apply(UiUpdate::Round(Arc::new(vec![sample(SampleBody::SchemaChanges(later))])));
         let view = &dashboard.targets[0];
-        assert!(view.schema.is_some());
+        assert!(view.schema().is_some());
         assert_eq!(view.schema_version, 3);
         assert_eq!(view.schema_changes.len(), SCHEMA_CHANGES_CAP);
         let newest: Vec<i64> = view.schema_changes.iter().take(3).map(|c| c.at.0).collect();

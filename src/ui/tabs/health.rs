@@ -85,7 +85,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, t: &TargetView) {
         status_badge::badge(t.status_label(), theme),
         Span::styled(format!("  {}  {}", t.product(), t.info.endpoint), theme.text()),
     ])];
-    if let Some(full) = t.instance.as_ref().map(|i| i.version_full.as_str()).filter(|v| !v.is_empty()) {
+    if let Some(full) = t.instance().map(|i| i.version_full.as_str()).filter(|v| !v.is_empty()) {
         lines.push(Line::from(Span::styled(full.to_owned(), theme.muted())));
     }
     match t.health.as_ref().map(|h| &h.status) {

@@ -16,7 +16,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let Some(target) = app.current() else { return };
-    let Some((at, keyspace)) = &target.keyspace else {
+    let Some((at, keyspace)) = target.keyspace() else {
         let text = vec![
             Line::from(Span::styled(" no keyspace sample yet", theme.warn())),
             Line::from(Span::styled(

@@ -81,14 +81,13 @@ fn render_targets(frame: &mut Frame, area: Rect, app: &App) {
 fn target_row<'a>(t: &'a TargetView, app: &App, visible: &[usize]) -> Row<'a> {
     let theme = &app.theme;
     let label = t.status_label();
-    let uptime = t.instance.as_ref().and_then(|i| i.started_at_ms).map_or("-".to_owned(), |started| {
+    let uptime = t.instance().and_then(|i| i.started_at_ms).map_or("-".to_owned(), |started| {
         format::duration_ms(u64::try_from(app.now_ms - started).unwrap_or(0))
     });
     let connections =
-        t.instance.as_ref().map(|i| i.connections).or(t.metric(metric::CONNECTIONS, "").map(|v| v as u64));
+        t.instance().map(|i| i.connections).or(t.metric(metric::CONNECTIONS, "").map(|v| v as u64));
     let max_connections = t
-        .instance
-        .as_ref()
+        .instance()
         .and_then(|i| i.max_connections)
         .or(t.metric(metric::MAX_CONNECTIONS, "").map(|v| v as u64));
     // Redis' default maxclients is 10000: "44/10k" fits the column where "44/10000" would not.

@@ -57,7 +57,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             Line::from(Span::styled(" collecting baseline: first figures after one interval", theme.warn()))
         }
         Some(since) => {
-            let taken = app.queries_data().map_or(since, |(at, _)| *at);
+            let taken = app.queries_data().map_or(since, |(at, _)| at);
             let mut spans = vec![Span::styled(
                 format!(
                     " interval {}–{} UTC ({}) · {} {} ran · {} tracked",

@@ -46,7 +46,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         changes(frame, body, app);
         return;
     }
-    if target.schema.is_none() {
+    if target.schema().is_none() {
         let mut text = vec![
             Line::from(Span::styled(
                 " The schema tier runs every 240 min (schema_frequency_interval), first 2 min after start.",
@@ -84,7 +84,7 @@ fn pane<'a>(lines: Vec<Line<'a>>, title: &'a str, theme: &Theme) -> Paragraph<'a
 
 fn header(app: &App) -> Line<'static> {
     let theme = &app.theme;
-    let Some((at, _)) = app.current().and_then(|t| t.schema.as_ref()) else {
+    let Some((at, _)) = app.current().and_then(|t| t.schema()) else {
         return Line::from(Span::styled(" no schema sample yet", theme.warn()));
     };
     let c = app.schema.counts;

@@ -137,7 +137,7 @@ fn input(good: bool) -> HealthInput {
             connections: if good { 10 } else { 95 },
             ..Default::default()
         }),
-        activity: Some(ActivitySnapshot { sessions, locks: vec![] }),
+        activity: Some(std::sync::Arc::new(ActivitySnapshot { sessions, locks: vec![] })),
         databases: Some(vec![database]),
         settings: Some(settings),
         replication: Some(Replication {
@@ -165,7 +165,7 @@ fn input(good: bool) -> HealthInput {
             reset_detected: false,
             evicted: None,
         }),
-        schema: Some(schema),
+        schema: Some(std::sync::Arc::new(schema)),
         posture: Some(posture),
         metrics: Default::default(),
         ..Default::default()
@@ -243,7 +243,7 @@ fn thresholds_at_their_edges() {
     let mut i = input(true);
     // Sequences: 80 % attention, 95 % critical.
     let set_seq = |i: &mut HealthInput, pct: f64| {
-        if let Some(s) = i.schema.as_mut() {
+        if let Some(s) = i.schema.as_mut().map(std::sync::Arc::make_mut) {
             s.databases[0].schemas[0].sequences[0].pct_used = Some(pct);
         }
     };
@@ -293,13 +293,13 @@ fn thresholds_at_their_edges() {
         matches!(status_of(&i, "pg.replication_lag").0, CheckStatus::NotEvaluated(r) if r.contains("not applicable"))
     );
     // A schema snapshot whose every database failed says why.
-    i.schema = Some(SchemaSnapshot {
+    i.schema = Some(std::sync::Arc::new(SchemaSnapshot {
         databases: vec![DatabaseSchema {
             name: "x".into(),
             error: Some("permission denied".into()),
             ..Default::default()
         }],
-    });
+    }));
     assert!(
         matches!(status_of(&i, "pg.unused_indexes").0, CheckStatus::NotEvaluated(r) if r == "permission denied")
     );

@@ -119,7 +119,7 @@ fn input(good: bool) -> HealthInput {
         settings: Some(settings),
         posture: Some(posture),
         replication: Some(replication),
-        keyspace: Some(keyspace),
+        keyspace: Some(std::sync::Arc::new(keyspace)),
         slowlog: Some(SlowLogSnapshot {
             availability: StatsAvailability::Available,
             entries,
@@ -299,7 +299,7 @@ fn edges_of_the_trickier_checks() {
         matches!(run(&k, "redis.replication_lag").0, CheckStatus::NotEvaluated(r) if r.contains("not applicable"))
     );
     // Sampler off: the reason says how to turn it on.
-    if let Some(ks) = k.keyspace.as_mut() {
+    if let Some(ks) = k.keyspace.as_mut().map(std::sync::Arc::make_mut) {
         ks.sampler = None;
         ks.big_keys.clear();
     }

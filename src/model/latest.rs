@@ -1,25 +1,31 @@
-//! What the checks read: the latest sample of each kind for one target.
+//! The newest sample of each kind for one target: the one fold of a target's rounds.
+//! The UI's read model keeps one per target and draws from it, the health checks read it
+//! (`health::HealthInput` is this type), `logstag health` builds it from one collection.
+//! Large bodies are shared (`Arc`) so the UI and the checks read the same copy.
 
-use crate::model::{
+use super::{
     ActivitySnapshot, DatabaseStat, InstanceInfo, KeyspaceSnapshot, PostureFact, QueryStatsSnapshot,
     Replication, Sample, SampleBody, SchemaSnapshot, Setting, SlowLogSnapshot, TargetId, Timestamp,
 };
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct HealthInput {
+pub struct Latest {
     pub target: TargetId,
     /// Newest sample time seen; the report is stamped with it.
     pub at: Timestamp,
+    /// When each kind of body last arrived (`SampleBody::kind()` → time).
+    pub taken: BTreeMap<&'static str, Timestamp>,
     pub instance: Option<InstanceInfo>,
-    pub activity: Option<ActivitySnapshot>,
+    pub activity: Option<Arc<ActivitySnapshot>>,
     pub databases: Option<Vec<DatabaseStat>>,
     pub settings: Option<Vec<Setting>>,
     pub replication: Option<Replication>,
     pub queries: Option<QueryStatsSnapshot>,
-    pub schema: Option<SchemaSnapshot>,
+    pub schema: Option<Arc<SchemaSnapshot>>,
     pub posture: Option<Vec<PostureFact>>,
-    pub keyspace: Option<KeyspaceSnapshot>,
+    pub keyspace: Option<Arc<KeyspaceSnapshot>>,
     /// The newest slow-log read (its new entries only).
     pub slowlog: Option<SlowLogSnapshot>,
     /// Latest value of every (metric, key): each tier emits its own metrics body, so
@@ -27,11 +33,12 @@ pub struct HealthInput {
     pub metrics: BTreeMap<(String, String), f64>,
 }
 
-impl Default for HealthInput {
+impl Default for Latest {
     fn default() -> Self {
         Self {
             target: TargetId(String::new()),
             at: Timestamp::default(),
+            taken: BTreeMap::new(),
             instance: None,
             activity: None,
             databases: None,
@@ -47,12 +54,12 @@ impl Default for HealthInput {
     }
 }
 
-impl HealthInput {
+impl Latest {
     /// Builds the input of `target` from samples in any order: the newest of each kind wins.
     pub fn from_samples(target: &TargetId, samples: &[Sample]) -> Self {
         let mut mine: Vec<&Sample> = samples.iter().filter(|s| &s.target == target).collect();
         mine.sort_by_key(|s| s.taken_at);
-        let mut input = HealthInput { target: target.clone(), ..Self::default() };
+        let mut input = Latest { target: target.clone(), ..Self::default() };
         for s in mine {
             input.apply(s.taken_at, &s.body);
         }
@@ -62,16 +69,19 @@ impl HealthInput {
     /// Folds one body in (the caller feeds them oldest first).
     pub fn apply(&mut self, at: Timestamp, body: &SampleBody) {
         self.at = self.at.max(at);
+        if !matches!(body, SampleBody::SchemaChanges(_) | SampleBody::Health(_) | SampleBody::Status(_)) {
+            self.taken.insert(body.kind(), at);
+        }
         match body {
             SampleBody::Instance(i) => self.instance = Some(i.clone()),
-            SampleBody::Activity(a) => self.activity = Some(a.clone()),
+            SampleBody::Activity(a) => self.activity = Some(Arc::new(a.clone())),
             SampleBody::Databases(d) => self.databases = Some(d.clone()),
             SampleBody::Settings(s) => self.settings = Some(s.clone()),
             SampleBody::Replication(r) => self.replication = Some(r.clone()),
             SampleBody::Queries(q) => self.queries = Some(q.clone()),
-            SampleBody::Schema(s) => self.schema = Some(s.clone()),
+            SampleBody::Schema(s) => self.schema = Some(Arc::new(s.clone())),
             SampleBody::Posture(p) => self.posture = Some(p.clone()),
-            SampleBody::Keyspace(k) => self.keyspace = Some(k.clone()),
+            SampleBody::Keyspace(k) => self.keyspace = Some(Arc::new(k.clone())),
             SampleBody::SlowLog(l) => self.slowlog = Some(l.clone()),
             SampleBody::Metrics(points) => {
                 for p in points {
@@ -80,6 +90,11 @@ impl HealthInput {
             }
             SampleBody::SchemaChanges(_) | SampleBody::Health(_) | SampleBody::Status(_) => {}
         }
+    }
+
+    /// When a body of `kind` last arrived.
+    pub fn taken_at(&self, kind: &str) -> Option<Timestamp> {
+        self.taken.get(kind).copied()
     }
 
     pub fn setting(&self, name: &str) -> Option<&Setting> {
@@ -117,7 +132,7 @@ mod tests {
             sample(5, SampleBody::Settings(vec![])),
             Sample { target: TargetId("other".into()), ..sample(30, SampleBody::Posture(vec![])) },
         ];
-        let input = HealthInput::from_samples(&TargetId("t".into()), &samples);
+        let input = Latest::from_samples(&TargetId("t".into()), &samples);
         assert_eq!(input.metric("a", ""), Some(2.0));
         assert_eq!(input.metric("b", ""), Some(5.0));
         assert!(input.settings.is_some());
