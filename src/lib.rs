@@ -11,7 +11,9 @@
 //!        └────► ui (TUI task: Dashboard read model, tabs, charts)
 //! ```
 //!
-//! `model` holds the engine-neutral types every stage speaks.
+//! `model` holds the engine-neutral types every stage speaks; `collectors/registry.rs`
+//! lists the engines, each described by its folder's `EngineSpec`. `app` picks a mode;
+//! the modes (`tui_mode`, `agent`, `snapshot`, `health::command`) run `monitor`.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod agent;
@@ -27,6 +29,7 @@ pub mod forward;
 pub mod health;
 pub mod logging;
 pub mod model;
+pub mod monitor;
 pub mod notify;
 pub mod pipeline;
 pub mod prometheus;
@@ -35,4 +38,5 @@ mod proptests;
 pub mod snapshot;
 pub mod store;
 pub mod telemetry;
+pub mod tui_mode;
 pub mod ui;

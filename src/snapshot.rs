@@ -1,9 +1,9 @@
 //! `logstag snapshot`: one round of every tier of every target, printed as JSON.
 
-use crate::app;
 use crate::collectors::registry::{self, RunMode};
 use crate::config::Config;
 use crate::model::{Sample, SampleBody, TargetInfo, TargetStatus};
+use crate::monitor;
 use crate::store::Store;
 use serde::Serialize;
 use std::io::Write;
@@ -63,7 +63,7 @@ pub async fn print_json(cfg: &Config) -> anyhow::Result<ExitCode> {
 pub async fn collect_once(cfg: &Config) -> anyhow::Result<Vec<Sample>> {
     let store = Store::open_in_memory(cfg.history.retention)?;
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
-    let running = app::start(cfg, store, Some(tx), None, RunMode::Once).await;
+    let running = monitor::start(cfg, store, Some(tx), None, RunMode::Once).await;
     let mut samples = Vec::new();
     // The pipeline forwards every round; the channel closes when every collector is done.
     while let Some(update) = rx.recv().await {

@@ -1,13 +1,14 @@
 //! `logstag agent`: the monitor without a terminal, for running as a service. The same
-//! collectors, pipeline, history, alerts and hooks as the TUI (`app::start`), plus a log
+//! collectors, pipeline, history, alerts and hooks as the TUI (`monitor::start`), plus a log
 //! file, a periodic status line, the optional Prometheus endpoint, and an orderly stop on
 //! SIGTERM/SIGINT: collectors stop, the pipeline drains, the history is flushed, exit 0.
 
 mod status;
 
-use crate::app::{self, EXIT_CONFIG};
+use crate::app::EXIT_CONFIG;
 use crate::collectors::registry::RunMode;
 use crate::config::{self, Config, LogOutput};
+use crate::monitor;
 use crate::{logging, prometheus};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -84,12 +85,12 @@ pub async fn run(path: PathBuf, source: ConfigSource, foreground: bool) -> anyho
 async fn serve(cfg: &Config) -> anyhow::Result<ExitCode> {
     status::log_plan(cfg);
     let listener = prometheus::bind(&cfg.prometheus).await?;
-    let store = app::open_store(cfg)?;
-    if let Some(path) = app::history_path(cfg) {
+    let store = monitor::open_store(cfg)?;
+    if let Some(path) = monitor::history_path(cfg) {
         tracing::info!("history at {}", path.display());
     }
-    let (engine, _) = app::alert_engine(cfg);
-    let running = app::start(cfg, store.clone(), None, Some(engine), RunMode::Continuous).await;
+    let (engine, _) = monitor::alert_engine(cfg);
+    let running = monitor::start(cfg, store.clone(), None, Some(engine), RunMode::Continuous).await;
     let exporter = listener.map(|l| prometheus::serve(l, running.board.clone()));
     let status = tokio::spawn(status::every(running.board.clone(), STATUS_EVERY));
     let mut stopped = running.shutdown.subscribe();

@@ -1,11 +1,11 @@
 //! The whole program against a real server: `logstag snapshot` through the binary,
-//! and collectors → pipeline → SQLite history through `app::start`.
+//! and collectors → pipeline → SQLite history through `monitor::start`.
 
 use crate::support::postgres::TestCluster;
-use logstag::app;
 use logstag::collectors::registry::RunMode;
 use logstag::config::{Config, Intervals};
 use logstag::model::{SampleBody, Timestamp, metric};
+use logstag::monitor;
 use logstag::store::Store;
 use std::process::Command;
 use std::time::Duration;
@@ -71,7 +71,7 @@ async fn every_round_lands_in_the_history() {
     let started = Timestamp::now();
     {
         let store = Store::open(&path, Duration::from_secs(3600)).unwrap();
-        let running = app::start(&cfg, store, None, None, RunMode::Continuous).await;
+        let running = monitor::start(&cfg, store, None, None, RunMode::Continuous).await;
         tokio::time::sleep(Duration::from_millis(3500)).await;
         running.stop().await;
     }
@@ -120,7 +120,7 @@ async fn idle_in_transaction_alert_fires_is_stored_and_resolves() {
     let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0);
     let started = Timestamp::now();
     let store = Store::open(&path, Duration::from_secs(3600)).unwrap();
-    let running = app::start(
+    let running = monitor::start(
         &cfg,
         store.clone(),
         None,

@@ -4,12 +4,12 @@
 
 use crate::support::postgres::TestCluster;
 use crate::support::redis::{Server, TestRedis};
-use logstag::app;
 use logstag::collectors::redis::RedisCollector;
 use logstag::collectors::registry::RunMode;
 use logstag::collectors::scheduler::{self, SchedulerHandles};
 use logstag::config::{Config, Intervals, Secret};
 use logstag::model::{SampleBody, TargetStatus, Timestamp, metric};
+use logstag::monitor;
 use logstag::store::Store;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
@@ -166,7 +166,7 @@ async fn redis_and_postgres_targets_are_recorded_side_by_side() {
     let started = Timestamp::now();
     {
         let store = Store::open(&path, Duration::from_secs(3600)).unwrap();
-        let running = app::start(&cfg, store, None, None, RunMode::Continuous).await;
+        let running = monitor::start(&cfg, store, None, None, RunMode::Continuous).await;
         tokio::time::sleep(Duration::from_millis(3500)).await;
         running.stop().await;
     }

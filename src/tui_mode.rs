@@ -1,10 +1,10 @@
 //! The terminal UI mode: starts the monitor with the UI as one more output, runs the UI
 //! until the user quits, then stops everything in order.
 
-use super::{alert_engine, history_path, open_store, start};
 use crate::collectors::registry::RunMode;
 use crate::config::{Config, TargetConfig};
 use crate::forward::ForwardStatus;
+use crate::monitor::{alert_engine, history_path, open_store, start};
 use crate::ui::{self, UiUpdate};
 use std::process::ExitCode;
 use tokio::sync::{mpsc, watch};
