@@ -3,7 +3,7 @@
 //! batches oldest first, POSTs them as (gzip) JSON with an idempotency key that was
 //! committed with the rows before the first attempt, and removes them only after a 2xx.
 //! A second task registers the agent and sends heartbeats. The TUI and the agent both
-//! get this through `app::start` whenever `api_base_url` is set.
+//! get this through `monitor::start` whenever `api_base_url` is set.
 //!
 //! - `settings.rs`: what the config says, resolved; agent and target identities.
 //! - `client.rs`: the HTTP client (rustls, CA file, proxy from the environment).
