@@ -3,82 +3,34 @@
 
 use super::UiUpdate;
 use super::action::{Action, Effect};
-use super::alerts::AlertKey;
-use super::app_alerts::{HistoryView, Shown, rows_of};
+use super::app_alerts::{Shown, rows_of};
+pub use super::app_state::Popup;
+use super::app_state::{Popups, TimeView, Views};
 use super::dashboard::{Dashboard, TargetView};
 use super::tabs::Tab;
 use super::theme::Theme;
-use super::views::ListState;
-use super::views::activity::ActivityView;
-use super::views::queries::QueriesView;
-use super::views::schema::SchemaView;
-use super::views::slowlog::SlowLogView;
-use crate::model::{ActivitySnapshot, AlertEvent, QueryStat, QueryStatsSnapshot, Session, TargetInfo};
-use std::collections::VecDeque;
+use crate::model::{ActivitySnapshot, QueryStat, QueryStatsSnapshot, Session, TargetInfo};
 
 /// Chart windows `+`/`-` step through, in minutes.
 pub const WINDOWS_MIN: [i64; 5] = [5, 15, 60, 360, 1440];
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Popup {
-    Help {
-        scroll: u16,
-    },
-    Session {
-        id: i64,
-        scroll: u16,
-    },
-    Query {
-        id: String,
-        scroll: u16,
-    },
-    Alert {
-        key: AlertKey,
-        scroll: u16,
-    },
-    /// One Redis/Valkey slow-log entry, by its server id.
-    SlowEntry {
-        id: u64,
-        scroll: u16,
-    },
-    /// Why and what to do for one check of the current target's health report.
-    HealthCheck {
-        index: usize,
-        scroll: u16,
-    },
-}
-
+/// The UI's state, split by who owns what: the data (`dashboard`, written only by
+/// updates), each tab's view state (`views`), what is popped up over them (`popups`),
+/// and which moment the screen shows (`time`). Render reads all of it; only `update`
+/// and `apply` write.
 pub struct App {
     pub dashboard: Dashboard,
+    pub views: Views,
+    pub popups: Popups,
+    pub time: TimeView,
     pub theme: Theme,
     pub tab: Tab,
     pub target: usize,
-    pub popup: Option<Popup>,
     pub filter_editing: bool,
-    pub activity: ActivityView,
-    pub queries: QueriesView,
-    pub schema: SchemaView,
-    /// The slow-log list of engines that have one.
-    pub slow_log: SlowLogView,
-    pub targets_list: ListState,
-    pub window_index: usize,
-    /// Per target: the widest window whose history was requested from the store.
-    loaded_window_ms: Vec<i64>,
     /// Transient message (copy done, theme error…), shown in the status line.
     pub notice: Option<String>,
     /// A theme that failed to load stays visible until the user fixes it.
     pub theme_error: Option<String>,
-    pub now_ms: i64,
-    seen_version: Option<(u64, usize, bool)>,
-    pub alerts_list: ListState,
-    /// Selected check of the Health tab's report.
-    pub health_list: ListState,
-    /// Alert notifications waiting to be read, oldest first (the one shown).
-    pub alert_popups: VecDeque<AlertEvent>,
-    /// A popup arrived since the UI loop last rang the bell.
-    pub bell_pending: bool,
-    /// Set while the screen shows a past moment (`J`) instead of live data.
-    pub history: Option<HistoryView>,
 }
 
 impl App {
@@ -87,34 +39,22 @@ impl App {
         let window_index = WINDOWS_MIN.iter().position(|&w| w >= minutes).unwrap_or(WINDOWS_MIN.len() - 1);
         let mut app = App {
             dashboard: Dashboard::new(targets),
+            views: Views::default(),
+            popups: Popups::default(),
+            time: TimeView::new(window_index),
             theme,
             tab: Tab::Activity,
             target: 0,
-            popup: None,
             filter_editing: false,
-            activity: ActivityView::default(),
-            queries: QueriesView::default(),
-            schema: SchemaView::default(),
-            slow_log: SlowLogView::default(),
-            targets_list: ListState::default(),
-            window_index,
-            loaded_window_ms: Vec::new(),
             notice: None,
             theme_error: None,
-            now_ms: crate::model::Timestamp::now().millis(),
-            seen_version: None,
-            alerts_list: ListState::default(),
-            health_list: ListState::default(),
-            alert_popups: VecDeque::new(),
-            bell_pending: false,
-            history: None,
         };
         app.refresh_views();
         app
     }
 
     pub fn window_ms(&self) -> i64 {
-        WINDOWS_MIN.get(self.window_index).copied().unwrap_or(15) * 60_000
+        WINDOWS_MIN.get(self.time.window_index).copied().unwrap_or(15) * 60_000
     }
 
     /// The target on screen, live (the history view only replaces sessions and statements).
@@ -124,11 +64,11 @@ impl App {
 
     /// The activity sample shown: the history view's when one is open.
     pub fn activity_data(&self) -> Option<Shown<'_, ActivitySnapshot>> {
-        rows_of(&self.dashboard, self.history.as_ref(), self.target).0
+        rows_of(&self.dashboard, self.time.history.as_ref(), self.target).0
     }
 
     pub fn queries_data(&self) -> Option<Shown<'_, QueryStatsSnapshot>> {
-        rows_of(&self.dashboard, self.history.as_ref(), self.target).1
+        rows_of(&self.dashboard, self.time.history.as_ref(), self.target).1
     }
 
     pub fn sessions(&self) -> &[Session] {
@@ -153,25 +93,25 @@ impl App {
     /// Re-sorts and re-filters only when this target's rows, the target or view settings changed.
     fn refresh_views(&mut self) {
         self.refresh_schema();
-        let rows_version = match &self.history {
+        let rows_version = match &self.time.history {
             Some(h) => h.version,
             None => self.current().map_or(0, |t| t.rows_version),
         };
-        let key = (rows_version, self.target, self.history.is_some());
-        if self.seen_version == Some(key) {
+        let key = (rows_version, self.target, self.time.history.is_some());
+        if self.views.seen_version == Some(key) {
             return;
         }
-        self.seen_version = Some(key);
+        self.views.seen_version = Some(key);
         self.set_presentation(self.presentation());
-        let (activity, queries) = rows_of(&self.dashboard, self.history.as_ref(), self.target);
-        self.activity.refresh(activity.map_or(&[][..], |(_, a)| a.sessions.as_slice()));
-        self.queries.refresh(queries.map_or(&[][..], |(_, q)| q.stats.as_slice()));
+        let (activity, queries) = rows_of(&self.dashboard, self.time.history.as_ref(), self.target);
+        self.views.activity.refresh(activity.map_or(&[][..], |(_, a)| a.sessions.as_slice()));
+        self.views.queries.refresh(queries.map_or(&[][..], |(_, q)| q.stats.as_slice()));
         self.refresh_slowlog();
-        self.targets_list.selected = self.target;
+        self.views.targets_list.selected = self.target;
     }
 
     pub(super) fn invalidate(&mut self) {
-        self.seen_version = None;
+        self.views.seen_version = None;
         self.refresh_views();
     }
 
@@ -179,8 +119,8 @@ impl App {
     pub fn history_requests(&mut self) -> Vec<Effect> {
         let window_ms = self.window_ms();
         let Some(target) = self.current().map(|t| t.info.id.clone()) else { return Vec::new() };
-        self.loaded_window_ms.resize(self.dashboard.targets.len(), 0);
-        match self.loaded_window_ms.get_mut(self.target) {
+        self.time.loaded_window_ms.resize(self.dashboard.targets.len(), 0);
+        match self.time.loaded_window_ms.get_mut(self.target) {
             Some(loaded) if *loaded < window_ms => {
                 *loaded = window_ms;
                 vec![Effect::LoadSeries { target, window_ms }]
@@ -194,7 +134,7 @@ impl App {
         let mut effects = Vec::new();
         match action {
             Action::Quit => effects.push(Effect::Quit),
-            Action::Help => self.popup = Some(Popup::Help { scroll: 0 }),
+            Action::Help => self.popups.open = Some(Popup::Help { scroll: 0 }),
             Action::GoTab(tab) => self.tab = tab,
             Action::NextTab => self.tab = self.tab.next(),
             Action::PrevTab => self.tab = self.tab.prev(),
@@ -204,10 +144,10 @@ impl App {
                 self.select_target((self.target + step) % n);
             }
             Action::WindowGrow | Action::WindowShrink => {
-                self.window_index = if action == Action::WindowGrow {
-                    (self.window_index + 1).min(WINDOWS_MIN.len() - 1)
+                self.time.window_index = if action == Action::WindowGrow {
+                    (self.time.window_index + 1).min(WINDOWS_MIN.len() - 1)
                 } else {
-                    self.window_index.saturating_sub(1)
+                    self.time.window_index.saturating_sub(1)
                 };
             }
             Action::Redraw => effects.push(Effect::ClearScreen),
@@ -228,12 +168,12 @@ impl App {
                 self.set_filter(text);
             }
             Action::ToggleIdle => {
-                self.activity.hide_idle = !self.activity.hide_idle;
+                self.views.activity.hide_idle = !self.views.activity.hide_idle;
                 self.invalidate();
             }
             Action::ToggleBlocking => {
-                self.activity.blocking = !self.activity.blocking;
-                self.activity.list.selected = 0;
+                self.views.activity.blocking = !self.views.activity.blocking;
+                self.views.activity.list.selected = 0;
                 self.invalidate();
             }
             Action::SortNext | Action::SortPrev | Action::SortInvert => self.sort(action),
@@ -262,44 +202,44 @@ impl App {
     pub(super) fn select_target(&mut self, index: usize) {
         if index != self.target {
             self.target = index;
-            self.history = None;
-            self.activity.list.selected = 0;
-            self.queries.list.selected = 0;
-            self.health_list.selected = 0;
+            self.time.history = None;
+            self.views.activity.list.selected = 0;
+            self.views.queries.list.selected = 0;
+            self.views.health_list.selected = 0;
             self.invalidate();
         }
     }
 
     /// Esc backs out one level: popup, then filter, then the blocking tree.
     fn back(&mut self) {
-        if self.popup.take().is_some() {
+        if self.popups.open.take().is_some() {
             return;
         }
-        if self.tab == Tab::Schema && self.schema.detail_full {
-            self.schema.detail_full = false;
+        if self.tab == Tab::Schema && self.views.schema.detail_full {
+            self.views.schema.detail_full = false;
         } else if !self.filter().is_empty() {
             self.set_filter(String::new());
-        } else if self.tab == Tab::Schema && self.schema.changes_mode {
+        } else if self.tab == Tab::Schema && self.views.schema.changes_mode {
             self.schema_action(Action::ToggleSchemaChanges);
-        } else if self.tab == Tab::Activity && self.activity.blocking {
-            self.activity.blocking = false;
+        } else if self.tab == Tab::Activity && self.views.activity.blocking {
+            self.views.activity.blocking = false;
             self.invalidate();
         }
     }
 
     fn filter(&self) -> &str {
         match self.tab {
-            Tab::Queries => &self.queries.filter,
-            Tab::Schema => self.schema.active_filter(),
-            _ => &self.activity.filter,
+            Tab::Queries => &self.views.queries.filter,
+            Tab::Schema => self.views.schema.active_filter(),
+            _ => &self.views.activity.filter,
         }
     }
 
     fn set_filter(&mut self, text: String) {
         match self.tab {
-            Tab::Queries => self.queries.filter = text,
-            Tab::Schema => self.schema.set_filter(text),
-            _ => self.activity.filter = text,
+            Tab::Queries => self.views.queries.filter = text,
+            Tab::Schema => self.views.schema.set_filter(text),
+            _ => self.views.activity.filter = text,
         }
         self.invalidate();
     }
@@ -312,24 +252,24 @@ impl App {
             }
         }
         match self.tab {
-            Tab::Queries if self.slow_log.slowlog_mode => {
-                apply(&mut self.slow_log.slowlog_sort, &super::views::slowlog::SLOWLOG_COLUMNS, action);
+            Tab::Queries if self.views.slow_log.slowlog_mode => {
+                apply(&mut self.views.slow_log.slowlog_sort, &super::views::slowlog::SLOWLOG_COLUMNS, action);
             }
-            Tab::Activity => apply(&mut self.activity.sort, self.activity.columns, action),
-            Tab::Queries => apply(&mut self.queries.sort, self.queries.columns, action),
+            Tab::Activity => apply(&mut self.views.activity.sort, self.views.activity.columns, action),
+            Tab::Queries => apply(&mut self.views.queries.sort, self.views.queries.columns, action),
             _ => return,
         }
         self.invalidate();
     }
 
     fn navigate(&mut self, action: Action) {
-        if self.popup.is_none()
+        if self.popups.open.is_none()
             && let Some((list, len)) = self.engine_list()
         {
             list.apply(action, len);
             return;
         }
-        match (&mut self.popup, self.tab) {
+        match (&mut self.popups.open, self.tab) {
             (
                 Some(
                     Popup::Help { scroll }
@@ -347,20 +287,20 @@ impl App {
                 };
             }
             (None, Tab::Activity) => {
-                let len = self.activity.row_count();
-                self.activity.list.apply(action, len);
+                let len = self.views.activity.row_count();
+                self.views.activity.list.apply(action, len);
             }
-            (None, Tab::Queries) => self.queries.list.apply(action, self.queries.rows.len()),
-            (None, Tab::Schema) => self.schema.navigate(action),
-            (None, Tab::Alerts) => self.alerts_list.apply(action, self.dashboard.alerts.active.len()),
+            (None, Tab::Queries) => self.views.queries.list.apply(action, self.views.queries.rows.len()),
+            (None, Tab::Schema) => self.views.schema.navigate(action),
+            (None, Tab::Alerts) => self.views.alerts_list.apply(action, self.dashboard.alerts.active.len()),
             (None, Tab::Health) => {
                 let len = self.current().and_then(|t| t.health_report.as_ref()).map_or(0, |r| r.checks.len());
-                self.health_list.apply(action, len);
+                self.views.health_list.apply(action, len);
             }
             (None, Tab::Overview) => {
                 let len = self.dashboard.targets.len();
-                self.targets_list.apply(action, len);
-                let index = self.targets_list.selected;
+                self.views.targets_list.apply(action, len);
+                let index = self.views.targets_list.selected;
                 self.select_target(index);
             }
         }
@@ -370,23 +310,24 @@ impl App {
         match self.tab {
             Tab::Alerts => {
                 if let Some(key) = self.selected_alert() {
-                    self.popup = Some(Popup::Alert { key, scroll: 0 });
+                    self.popups.open = Some(Popup::Alert { key, scroll: 0 });
                 }
             }
             Tab::Health if self.current().is_some_and(|t| t.health_report.is_some()) => {
-                self.popup = Some(Popup::HealthCheck { index: self.health_list.selected, scroll: 0 });
+                self.popups.open =
+                    Some(Popup::HealthCheck { index: self.views.health_list.selected, scroll: 0 });
             }
             Tab::Activity => {
-                if let Some(s) = self.activity.selected_session(self.sessions()) {
-                    self.popup = Some(Popup::Session { id: s.id, scroll: 0 });
+                if let Some(s) = self.views.activity.selected_session(self.sessions()) {
+                    self.popups.open = Some(Popup::Session { id: s.id, scroll: 0 });
                 }
             }
-            Tab::Queries if self.slow_log.slowlog_mode => self.open_slow_entry(),
+            Tab::Queries if self.views.slow_log.slowlog_mode => self.open_slow_entry(),
             Tab::Queries => {
-                let selected = self.queries.selected(self.query_stats()).map(|q| q.id.clone());
+                let selected = self.views.queries.selected(self.query_stats()).map(|q| q.id.clone());
                 if let (Some(id), Some(target)) = (selected, self.current().map(|t| t.info.id.clone())) {
                     effects.push(Effect::LoadQueryHistory { target, query_id: id.clone() });
-                    self.popup = Some(Popup::Query { id, scroll: 0 });
+                    self.popups.open = Some(Popup::Query { id, scroll: 0 });
                 }
             }
             _ => {}

@@ -3,7 +3,8 @@
 
 use super::action::{Action, Effect};
 use super::alerts::{AlertKey, key_of};
-use super::app::{App, Popup};
+use super::app::App;
+use super::app_state::Popup;
 use super::dashboard::Dashboard;
 use super::history::SNAPSHOT_KINDS;
 use super::tabs::Tab;
@@ -60,29 +61,29 @@ impl App {
     pub(super) fn alerts_arrived(&mut self, events: Vec<AlertEvent>) {
         let popups = self.dashboard.alerts.apply(events);
         if !popups.is_empty() {
-            self.bell_pending = true;
+            self.popups.bell_pending = true;
         }
-        self.alert_popups.extend(popups);
-        while self.alert_popups.len() > POPUP_QUEUE_CAP {
-            self.alert_popups.pop_front();
+        self.popups.alerts.extend(popups);
+        while self.popups.alerts.len() > POPUP_QUEUE_CAP {
+            self.popups.alerts.pop_front();
         }
-        self.alerts_list.clamp(self.dashboard.alerts.active.len());
+        self.views.alerts_list.clamp(self.dashboard.alerts.active.len());
     }
 
     /// Whether the bell should ring for popups that arrived since the last call.
     pub fn take_bell(&mut self) -> bool {
-        std::mem::take(&mut self.bell_pending)
+        std::mem::take(&mut self.popups.bell_pending)
     }
 
     /// The alert under the cursor of the Alerts tab.
     pub fn selected_alert(&self) -> Option<AlertKey> {
         let sorted = self.dashboard.alerts.sorted();
-        sorted.get(self.alerts_list.selected).map(|a| key_of(&a.event))
+        sorted.get(self.views.alerts_list.selected).map(|a| key_of(&a.event))
     }
 
     /// The alert of the open detail popup, else the selected row.
     fn focused_alert(&self) -> Option<AlertKey> {
-        match &self.popup {
+        match &self.popups.open {
             Some(Popup::Alert { key, .. }) => Some(key.clone()),
             _ => self.selected_alert(),
         }
@@ -91,9 +92,9 @@ impl App {
     pub(super) fn alert_action(&mut self, action: Action) {
         match action {
             Action::DismissAlertPopup => {
-                self.alert_popups.pop_front();
+                self.popups.alerts.pop_front();
             }
-            Action::BackToLive if self.history.take().is_some() => self.invalidate(),
+            Action::BackToLive if self.time.history.take().is_some() => self.invalidate(),
             Action::AckAlert => {
                 if let Some(key) = self.selected_alert() {
                     self.dashboard.alerts.toggle_ack(&key);
@@ -103,7 +104,7 @@ impl App {
                 let Some((target, rule, _)) = self.selected_alert() else { return };
                 let muted = self.dashboard.alerts.toggle_mute(&target, &rule);
                 if muted {
-                    self.alert_popups.retain(|e| !(e.target == target && e.rule == rule));
+                    self.popups.alerts.retain(|e| !(e.target == target && e.rule == rule));
                 }
                 let state = if muted { "muted" } else { "unmuted" };
                 self.notice = Some(format!("{rule} {state} for {target} (this screen only)"));
@@ -128,7 +129,7 @@ impl App {
         };
         self.select_target(index);
         // Empty until the snapshots answer: live rows must never pass for the past ones.
-        self.history = Some(HistoryView {
+        self.time.history = Some(HistoryView {
             target: event.target.clone(),
             at: event.at,
             activity: None,
@@ -136,10 +137,10 @@ impl App {
             pending: SNAPSHOT_KINDS.to_vec(),
             version: 0,
         });
-        self.popup = None;
+        self.popups.open = None;
         self.tab = Tab::Activity;
-        self.activity.list.selected = 0;
-        self.queries.list.selected = 0;
+        self.views.activity.list.selected = 0;
+        self.views.queries.list.selected = 0;
         self.invalidate();
         vec![Effect::LoadSnapshots { target: event.target, at: event.at }]
     }
@@ -152,7 +153,7 @@ impl App {
         sample: Option<Sample>,
     ) {
         // An answer for a view the user already left is stale.
-        let Some(history) = self.history.as_mut().filter(|h| &h.target == target && h.at == at) else {
+        let Some(history) = self.time.history.as_mut().filter(|h| &h.target == target && h.at == at) else {
             return;
         };
         history.pending.retain(|k| *k != kind);

@@ -1,7 +1,8 @@
 //! Which key contexts are active: the keymap resolves keys against these, most
 //! specific first, and the footer and help overlay describe them.
 
-use super::app::{App, Popup};
+use super::app::App;
+use super::app_state::Popup;
 use super::keymap::Context;
 use super::tabs::Tab;
 use crate::model::present::{Blocking, SchemaView};
@@ -13,21 +14,21 @@ impl App {
         if self.filter_editing {
             return vec![Context::Filter];
         }
-        let mut contexts = match &self.popup {
+        let mut contexts = match &self.popups.open {
             Some(Popup::Help { .. }) => vec![Context::Help, Context::Global],
             Some(Popup::Session { .. }) => vec![Context::SessionDetail, Context::Detail, Context::Global],
             Some(Popup::Query { .. } | Popup::SlowEntry { .. } | Popup::HealthCheck { .. }) => {
                 vec![Context::Detail, Context::Global]
             }
             Some(Popup::Alert { .. }) => vec![Context::AlertDetail, Context::Detail, Context::Global],
-            None if !self.alert_popups.is_empty() => {
+            None if !self.popups.alerts.is_empty() => {
                 let mut c = vec![Context::AlertPopup];
                 c.extend(self.view_contexts());
                 c
             }
             None => self.view_contexts(),
         };
-        if self.history.is_some() {
+        if self.time.history.is_some() {
             contexts.insert(contexts.len().saturating_sub(1), Context::HistoryView);
         }
         contexts

@@ -3,29 +3,30 @@
 //! run by Logstag).
 
 use super::action::{Action, Effect};
-use super::app::{App, Popup};
+use super::app::App;
+use super::app_state::Popup;
 use super::tabs::Tab;
 use crate::model::{QueryStat, Session};
 
 impl App {
     /// The session of the open popup, else the selected row.
     pub fn focused_session(&self) -> Option<&Session> {
-        match &self.popup {
+        match &self.popups.open {
             Some(Popup::Session { id, .. }) => self.sessions().iter().find(|s| s.id == *id),
-            _ => self.activity.selected_session(self.sessions()),
+            _ => self.views.activity.selected_session(self.sessions()),
         }
     }
 
     pub fn focused_query(&self) -> Option<&QueryStat> {
-        match &self.popup {
+        match &self.popups.open {
             Some(Popup::Query { id, .. }) => self.query_stats().iter().find(|q| &q.id == id),
-            _ => self.queries.selected(self.query_stats()),
+            _ => self.views.queries.selected(self.query_stats()),
         }
     }
 
     pub(super) fn copy(&mut self, action: Action, effects: &mut Vec<Effect>) {
         let text = match (self.tab, action) {
-            (Tab::Queries, Action::Copy) if self.slow_log.slowlog_mode => self.slow_entry_text(),
+            (Tab::Queries, Action::Copy) if self.views.slow_log.slowlog_mode => self.slow_entry_text(),
             (Tab::Queries, Action::Copy) => self.focused_query().map(|q| q.text.clone()),
             (Tab::Activity, Action::Copy) => self.focused_session().map(|s| s.query.clone()),
             (Tab::Activity, Action::CopyCancel) => {

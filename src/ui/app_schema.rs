@@ -9,26 +9,26 @@ impl App {
     pub(super) fn refresh_schema(&mut self) {
         let target = self.target;
         let Some(view) = self.dashboard.targets.get(target) else {
-            self.schema.refresh(None, &[], 0, target, "");
+            self.views.schema.refresh(None, &[], 0, target, "");
             return;
         };
         let snapshot = view.schema().map(|(at, s)| (at, s.as_ref()));
         // The dashboard keeps the deque contiguous, so the first slice holds every change.
         let (changes, _) = view.schema_changes.as_slices();
-        self.schema.refresh(snapshot, changes, view.schema_version, target, &view.info.id.0);
+        self.views.schema.refresh(snapshot, changes, view.schema_version, target, &view.info.id.0);
     }
 
     pub(super) fn schema_action(&mut self, action: Action) {
         match action {
-            Action::Expand if !self.schema.changes_mode => self.schema.expand(),
-            Action::Collapse if !self.schema.changes_mode => self.schema.collapse(),
+            Action::Expand if !self.views.schema.changes_mode => self.views.schema.expand(),
+            Action::Collapse if !self.views.schema.changes_mode => self.views.schema.collapse(),
             Action::ToggleSchemaSort => {
-                self.schema.by_name = !self.schema.by_name;
-                self.schema.mark_dirty();
+                self.views.schema.by_name = !self.views.schema.by_name;
+                self.views.schema.mark_dirty();
             }
             Action::ToggleSchemaChanges => {
-                self.schema.changes_mode = !self.schema.changes_mode;
-                self.schema.detail_full = false;
+                self.views.schema.changes_mode = !self.views.schema.changes_mode;
+                self.views.schema.detail_full = false;
             }
             _ => {}
         }

@@ -2,7 +2,8 @@
 //! columns the tables use, the slow-log list of the Queries tab, the big-keys list of the
 //! keyspace view.
 
-use super::app::{App, Popup};
+use super::app::App;
+use super::app_state::Popup;
 use super::tabs::Tab;
 use super::views::ListState;
 use super::views::slowlog::command_line;
@@ -12,9 +13,9 @@ use crate::model::present::{Presentation, SchemaView};
 impl App {
     /// Switches the tables to the current target's presentation.
     pub(super) fn set_presentation(&mut self, presentation: &'static Presentation) {
-        self.activity.present(presentation);
-        if self.queries.present(presentation) || !presentation.slow_log {
-            self.slow_log.slowlog_mode = false;
+        self.views.activity.present(presentation);
+        if self.views.queries.present(presentation) || !presentation.slow_log {
+            self.views.slow_log.slowlog_mode = false;
         }
     }
 
@@ -29,18 +30,19 @@ impl App {
 
     pub(super) fn refresh_slowlog(&mut self) {
         let Some(target) = self.dashboard.targets.get(self.target) else {
-            self.slow_log.refresh_slowlog(std::iter::empty(), "");
+            self.views.slow_log.refresh_slowlog(std::iter::empty(), "");
             return;
         };
-        self.slow_log.refresh_slowlog(target.slowlog.iter(), &self.queries.filter);
+        self.views.slow_log.refresh_slowlog(target.slowlog.iter(), &self.views.queries.filter);
     }
 
     /// The entry of the open popup, else the selected row.
     pub fn focused_slow_entry(&self) -> Option<&SlowEntry> {
-        match &self.popup {
+        match &self.popups.open {
             Some(Popup::SlowEntry { id, .. }) => self.slow_entries().find(|e| e.id == *id),
             _ => {
-                let index = *self.slow_log.slowlog_rows.get(self.slow_log.slowlog_list.selected)?;
+                let index =
+                    *self.views.slow_log.slowlog_rows.get(self.views.slow_log.slowlog_list.selected)?;
                 self.slow_entries().nth(index)
             }
         }
@@ -48,14 +50,14 @@ impl App {
 
     pub(super) fn toggle_slowlog(&mut self) {
         if self.presentation().slow_log {
-            self.slow_log.slowlog_mode = !self.slow_log.slowlog_mode;
-            self.slow_log.slowlog_list.selected = 0;
+            self.views.slow_log.slowlog_mode = !self.views.slow_log.slowlog_mode;
+            self.views.slow_log.slowlog_list.selected = 0;
         }
     }
 
     pub(super) fn open_slow_entry(&mut self) {
         if let Some(id) = self.focused_slow_entry().map(|e| e.id) {
-            self.popup = Some(Popup::SlowEntry { id, scroll: 0 });
+            self.popups.open = Some(Popup::SlowEntry { id, scroll: 0 });
         }
     }
 
@@ -68,12 +70,12 @@ impl App {
     pub(super) fn engine_list(&mut self) -> Option<(&mut ListState, usize)> {
         let big_keys = self.current().and_then(|t| t.keyspace()).map_or(0, |(_, k)| k.big_keys.len());
         match self.tab {
-            Tab::Queries if self.slow_log.slowlog_mode => {
-                let len = self.slow_log.slowlog_rows.len();
-                Some((&mut self.slow_log.slowlog_list, len))
+            Tab::Queries if self.views.slow_log.slowlog_mode => {
+                let len = self.views.slow_log.slowlog_rows.len();
+                Some((&mut self.views.slow_log.slowlog_list, len))
             }
             Tab::Schema if self.presentation().schema_view == SchemaView::Keyspace => {
-                Some((&mut self.schema.big_keys_list, big_keys))
+                Some((&mut self.views.schema.big_keys_list, big_keys))
             }
             _ => None,
         }

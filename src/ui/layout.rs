@@ -58,7 +58,7 @@ fn render_header(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let mut spans = vec![Span::styled(" Logstag ", theme.title()), Span::styled("│ ", theme.muted())];
     // First on the line: past data must never be mistaken for live data.
-    if let Some(history) = &app.history {
+    if let Some(history) = &app.time.history {
         let banner = format!(" HISTORY {} UTC — L: back to live ", format::clock(history.at.millis()));
         spans.push(Span::styled(banner, theme.warn().add_modifier(Modifier::REVERSED)));
         spans.push(Span::styled(" ", theme.muted()));
@@ -79,10 +79,10 @@ fn render_header(frame: &mut Frame, area: Rect, app: &App) {
     }
     let position = app.current().map(|_| (app.target + 1, app.dashboard.targets.len()));
     let forwarding = app.dashboard.forwarding.as_ref().map(|s| {
-        let (text, attention) = super::forwarding::indicator(s, app.now_ms);
+        let (text, attention) = super::forwarding::indicator(s, app.time.now_ms);
         Span::styled(format!(" {text}  "), if attention { theme.warn() } else { theme.muted() })
     });
-    let clock = Span::styled(format!("{} UTC ", format::clock(app.now_ms)), theme.muted());
+    let clock = Span::styled(format!("{} UTC ", format::clock(app.time.now_ms)), theme.muted());
     frame.render_widget(
         Paragraph::new(header_right(spans, position, forwarding, clock, area.width, theme.muted())),
         area,
@@ -162,10 +162,10 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
     }
     for (key, action, hint) in keymap::hints(&app.contexts()) {
         let hint = match action {
-            Action::ToggleIdle if app.activity.hide_idle => "show idle",
+            Action::ToggleIdle if app.views.activity.hide_idle => "show idle",
             Action::ToggleIdle => "hide idle",
             // An alert has no statement to copy; the Detail context's hint would mislead.
-            Action::Copy if matches!(app.popup, Some(super::app::Popup::Alert { .. })) => continue,
+            Action::Copy if matches!(app.popups.open, Some(super::app::Popup::Alert { .. })) => continue,
             _ => hint,
         };
         spans.push(Span::styled(format!("{key} "), theme.header()));

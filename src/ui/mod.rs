@@ -10,6 +10,7 @@ mod app_contexts;
 mod app_copy;
 mod app_schema;
 mod app_slowlog;
+pub mod app_state;
 pub mod bench;
 pub mod clipboard;
 pub mod dashboard;
@@ -171,7 +172,7 @@ async fn event_loop(
                 }
             }
             _ = clock_tick.tick() => {
-                app.now_ms = Timestamp::now().millis();
+                app.time.now_ms = Timestamp::now().millis();
                 draw(terminal, app)?;
             }
             update = ctx.updates.recv(), if updates_open => match update {

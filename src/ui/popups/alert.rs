@@ -33,13 +33,13 @@ pub fn value(v: f64) -> String {
 }
 
 pub fn since(app: &App, at: crate::model::Timestamp) -> String {
-    let age = u64::try_from(app.now_ms - at.millis()).unwrap_or(0);
+    let age = u64::try_from(app.time.now_ms - at.millis()).unwrap_or(0);
     format!("{} UTC ({} ago)", format::clock(at.millis()), format::duration_ms(age))
 }
 
 /// The oldest unread notification, in the bottom-right corner of the body.
 pub fn render_notification(frame: &mut Frame, body: Rect, app: &App) {
-    let Some(event) = app.alert_popups.front() else { return };
+    let Some(event) = app.popups.alerts.front() else { return };
     let theme = &app.theme;
     let width = body.width.min(64);
     let height = body.height.min(7);
@@ -48,7 +48,7 @@ pub fn render_notification(frame: &mut Frame, body: Rect, app: &App) {
     }
     let area = Rect { x: body.x + body.width - width, y: body.y + body.height - height, width, height };
     let style = severity_style(event.severity, theme);
-    let count = app.alert_popups.len();
+    let count = app.popups.alerts.len();
     let title = format!(" ALERT {} · 1 of {count} ", event.severity.label().to_uppercase());
     let block = Block::bordered()
         .title(Span::styled(title, style.add_modifier(Modifier::BOLD)))

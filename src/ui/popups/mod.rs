@@ -5,7 +5,8 @@ pub mod detail;
 pub mod help;
 pub mod slow_entry;
 
-use super::app::{App, Popup};
+use super::app::App;
+use super::app_state::Popup;
 use super::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -13,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 pub fn render(frame: &mut Frame, body: Rect, app: &App) {
-    match &app.popup {
+    match &app.popups.open {
         // A notification waits under any other popup, so it never hides what was asked for.
         None => alert::render_notification(frame, body, app),
         Some(Popup::Alert { key, scroll }) => {
@@ -53,12 +54,12 @@ fn render_query_chart(frame: &mut Frame, area: Rect, app: &App, id: &str) {
     for (at, stat) in &history.points {
         mean.push(at.millis(), stat.mean_time_ms);
     }
-    let oldest = history.points.first().map_or(app.now_ms, |(at, _)| at.millis());
+    let oldest = history.points.first().map_or(app.time.now_ms, |(at, _)| at.millis());
     super::widgets::time_chart::TimeChart {
         title: " Mean time per interval ".into(),
         series: vec![(String::new(), &mean)],
-        now_ms: app.now_ms,
-        window_ms: (app.now_ms - oldest).max(app.window_ms()),
+        now_ms: app.time.now_ms,
+        window_ms: (app.time.now_ms - oldest).max(app.window_ms()),
         format_value: super::format::millis_f,
     }
     .render(frame, area, &app.theme);

@@ -19,15 +19,15 @@ const STALE_AFTER_MS: i64 = 30_000;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let filter = filter_input::line(
-        &app.activity.filter,
+        &app.views.activity.filter,
         app.filter_editing,
-        app.activity.rows.len(),
+        app.views.activity.rows.len(),
         app.sessions().len(),
         &app.theme,
     );
     let filter_height = u16::from(filter.is_some());
     // The wait summary is the first thing to give up on short terminals.
-    let waits_height = u16::from(area.height >= 16 && !app.activity.top_waits.is_empty());
+    let waits_height = u16::from(area.height >= 16 && !app.views.activity.top_waits.is_empty());
     let [counts_area, waits_area, filter_area, body] =
         Layout::vertical([Length(1), Length(waits_height), Length(filter_height), Fill(1)]).areas(area);
     frame.render_widget(Paragraph::new(counts_line(app)), counts_area);
@@ -39,7 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     if let Some(target) = app.current().filter(|_| app.activity_data().is_none()) {
         frame.render_widget(super::no_data(app, target, "activity", "activity"), body);
-    } else if app.activity.blocking {
+    } else if app.views.activity.blocking {
         render_tree(frame, body, app);
     } else {
         render_sessions(frame, body, app);
@@ -51,11 +51,11 @@ fn counts_line(app: &App) -> Line<'static> {
     if app.activity_data().is_none() {
         return Line::from(Span::styled(" no activity sample yet", theme.muted()));
     }
-    let c = app.activity.counts;
+    let c = app.views.activity.counts;
     let total = app.sessions().len();
-    let columns = app.activity.columns;
-    let sort_title = columns.get(app.activity.sort.column).or(columns.last()).map_or("", |c| c.title);
-    let arrow = if app.activity.sort.descending { "▼" } else { "▲" };
+    let columns = app.views.activity.columns;
+    let sort_title = columns.get(app.views.activity.sort.column).or(columns.last()).map_or("", |c| c.title);
+    let arrow = if app.views.activity.sort.descending { "▼" } else { "▲" };
     let presentation = app.presentation();
     let noun = presentation.nouns.sessions;
     let mut spans = vec![Span::styled(format!(" {total} {noun}: "), theme.header())];
@@ -68,7 +68,7 @@ fn counts_line(app: &App) -> Line<'static> {
     // Sessions blocked by others are critical; sessions waiting in a blocking command for
     // data are shown like lock waiters.
     let blocked = c.blocked;
-    let blocked_style = match (blocked, app.activity.blocking_kind) {
+    let blocked_style = match (blocked, app.views.activity.blocking_kind) {
         (0, _) => theme.muted(),
         (_, Blocking::Tree) => theme.critical(),
         (_, Blocking::Waiting { .. }) => theme.state(crate::model::SessionState::WaitingForLock),
@@ -76,12 +76,12 @@ fn counts_line(app: &App) -> Line<'static> {
     spans.push(Span::styled(" │ ", theme.muted()));
     spans.push(Span::styled(format!("Blocked {blocked}"), blocked_style));
     spans.push(Span::styled(format!(" │ sort {sort_title}{arrow}"), theme.muted()));
-    if app.activity.hide_idle {
+    if app.views.activity.hide_idle {
         spans.push(Span::styled(" │ idle hidden", theme.warn()));
     }
     // Old figures must not pass for live ones when the target stopped answering.
-    let age_ms = app.activity_data().map_or(0, |(at, _)| app.now_ms - at.millis());
-    if age_ms > STALE_AFTER_MS && app.history.is_none() {
+    let age_ms = app.activity_data().map_or(0, |(at, _)| app.time.now_ms - at.millis());
+    if age_ms > STALE_AFTER_MS && app.time.history.is_none() {
         let age = format::duration_ms(u64::try_from(age_ms).unwrap_or(0));
         spans.insert(0, Span::styled(format!(" STALE: sample {age} old │"), theme.critical()));
     }
@@ -91,7 +91,7 @@ fn counts_line(app: &App) -> Line<'static> {
 fn waits_line(app: &App) -> Line<'static> {
     let theme = &app.theme;
     let mut spans = vec![Span::styled(" Waits: ", theme.header())];
-    for (i, (wait, count)) in app.activity.top_waits.iter().take(6).enumerate() {
+    for (i, (wait, count)) in app.views.activity.top_waits.iter().take(6).enumerate() {
         if i > 0 {
             spans.push(Span::styled(" · ", theme.muted()));
         }
@@ -116,30 +116,30 @@ fn count_label(state: crate::model::SessionState) -> &'static str {
 fn render_sessions(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let sessions = app.sessions();
-    let columns = app.activity.columns;
+    let columns = app.views.activity.columns;
     let visible = fitting(columns, area.width.saturating_sub(2));
-    let all_headers = headers(columns, app.activity.sort);
+    let all_headers = headers(columns, app.views.activity.sort);
     let noun = app.presentation().nouns.sessions_title;
-    let title = format!(" {noun} {} shown of {} ", app.activity.rows.len(), sessions.len());
+    let title = format!(" {noun} {} shown of {} ", app.views.activity.rows.len(), sessions.len());
     // Content widths come from the rows a screen can show, so a frame stays cheap.
     let page = usize::from(area.height);
-    let offset = app.activity.list.window(page.saturating_sub(3), app.activity.rows.len());
+    let offset = app.views.activity.list.window(page.saturating_sub(3), app.views.activity.rows.len());
     let on_screen: Vec<_> =
-        app.activity.rows.iter().skip(offset).take(page).filter_map(|&i| sessions.get(i)).collect();
+        app.views.activity.rows.iter().skip(offset).take(page).filter_map(|&i| sessions.get(i)).collect();
     let table = DataTable {
         title: Line::from(Span::styled(title, theme.title())),
         header: visible.iter().filter_map(|&i| all_headers.get(i).cloned()).collect(),
         widths: fitted_widths(columns, &visible, &on_screen),
-        len: app.activity.rows.len(),
-        list: &app.activity.list,
-        empty_message: if app.activity.filter.is_empty() {
+        len: app.views.activity.rows.len(),
+        list: &app.views.activity.list,
+        empty_message: if app.views.activity.filter.is_empty() {
             " no sessions"
         } else {
             " no session matches the filter"
         },
     };
     table.render(frame, area, theme, |row| {
-        let Some(s) = app.activity.rows.get(row).and_then(|&i| sessions.get(i)) else {
+        let Some(s) = app.views.activity.rows.get(row).and_then(|&i| sessions.get(i)) else {
             return Row::default();
         };
         Row::new(visible.iter().filter_map(|&i| columns.get(i)).map(|c| {
@@ -151,7 +151,7 @@ fn render_sessions(frame: &mut Frame, area: Rect, app: &App) {
 
 fn render_tree(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    let chains = app.activity.chains;
+    let chains = app.views.activity.chains;
     let [tiles_area, table_area] = Layout::vertical([Length(1), Fill(1)]).areas(area);
     let longest = chains.longest_block_ms.map_or("-".to_owned(), format::duration_ms);
     let tile_style = if chains.chains > 0 { theme.critical() } else { theme.ok() };
@@ -164,13 +164,13 @@ fn render_tree(frame: &mut Frame, area: Rect, app: &App) {
     ]);
     frame.render_widget(Paragraph::new(tiles), tiles_area);
     let sessions = app.sessions();
-    let tree = &app.activity.tree;
+    let tree = &app.views.activity.tree;
     let table = DataTable {
         title: Line::from(Span::styled(" Blocking chains (roots first, worst first) ", theme.title())),
         header: ["PID", "Role", "Behind", "Held/Wait", "State", "User", "Query"].map(str::to_owned).to_vec(),
         widths: vec![Length(12), Length(16), Length(6), Length(9), Length(7), Length(9), Fill(1)],
         len: tree.len(),
-        list: &app.activity.list,
+        list: &app.views.activity.list,
         empty_message: " no blocking right now: no session waits on another",
     };
     table.render(frame, table_area, theme, |row| {

@@ -62,7 +62,7 @@ fn render_active(frame: &mut Frame, area: Rect, app: &App) {
         header: HEADER.iter().map(|h| (*h).to_owned()).collect(),
         widths: WIDTHS.to_vec(),
         len: sorted.len(),
-        list: &app.alerts_list,
+        list: &app.views.alerts_list,
         empty_message: " no active alerts",
     };
     table.render(frame, area, theme, |row| {
@@ -70,7 +70,7 @@ fn render_active(frame: &mut Frame, area: Rect, app: &App) {
         let e = &a.event;
         let muted = book.is_muted(&e.target, &e.rule);
         let mark = format!("{}{}", if a.acked { "A" } else { "" }, if muted { "M" } else { "" });
-        let since = format::duration_ms(u64::try_from(app.now_ms - e.first_seen.millis()).unwrap_or(0));
+        let since = format::duration_ms(u64::try_from(app.time.now_ms - e.first_seen.millis()).unwrap_or(0));
         let row = Row::new([
             Cell::from(Span::styled(e.severity.label(), severity_style(e.severity, theme))),
             Cell::from(e.target.to_string()),

@@ -29,7 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .dashboard
         .forwarding
         .as_ref()
-        .map(|s| (s, forwarding::lines(s, app.now_ms, inner_width, &app.theme)));
+        .map(|s| (s, forwarding::lines(s, app.time.now_ms, inner_width, &app.theme)));
     let forwarding_rows = forwarding.as_ref().map_or(0, |(_, lines)| lines.len() + 2);
     let [forwarding_area, checks_area] =
         Layout::vertical([Length(u16::try_from(forwarding_rows).unwrap_or(0)), Fill(1)]).areas(right);
@@ -42,7 +42,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             .to_vec(),
         widths: vec![Length(12), Length(10), Length(8), Length(7), Length(7), Length(7), Length(7), Fill(1)],
         len: targets.len(),
-        list: &app.targets_list,
+        list: &app.views.targets_list,
         empty_message: " no targets configured",
     };
     table.render(frame, table_area, theme, |i| {
@@ -114,7 +114,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, t: &TargetView) {
     )));
     for tier in Tier::ALL {
         let last = t.last_sample_at.get(&tier).map_or("never".to_owned(), |at| {
-            let ago = u64::try_from(app.now_ms - at.millis()).unwrap_or(0);
+            let ago = u64::try_from(app.time.now_ms - at.millis()).unwrap_or(0);
             format!("{} UTC ({} ago)", format::clock(at.millis()), format::duration_ms(ago))
         });
         lines.push(Line::from(Span::styled(

@@ -75,8 +75,8 @@ pub fn render_checks(frame: &mut Frame, area: Rect, app: &App, t: &TargetView) {
         return;
     };
     let height = usize::from(area.height.saturating_sub(2));
-    let first = app.health_list.window(height, report.checks.len());
-    let selected = app.health_list.selected.min(report.checks.len().saturating_sub(1));
+    let first = app.views.health_list.window(height, report.checks.len());
+    let selected = app.views.health_list.selected.min(report.checks.len().saturating_sub(1));
     let lines: Vec<Line> = report
         .checks
         .iter()

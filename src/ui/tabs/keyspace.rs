@@ -43,7 +43,7 @@ fn header(app: &App, at_ms: i64, k: &KeyspaceSnapshot) -> Line<'static> {
     let share =
         if keys == 0 { "-".to_owned() } else { format!("{:.0} %", expires as f64 * 100.0 / keys as f64) };
     Line::from(vec![
-        Span::styled(format!(" collected {} ago", age(app.now_ms - at_ms)), theme.muted()),
+        Span::styled(format!(" collected {} ago", age(app.time.now_ms - at_ms)), theme.muted()),
         Span::styled(
             format!(
                 " · {} keys in {} databases · {share} with a TTL",
@@ -113,7 +113,7 @@ fn big_keys(frame: &mut Frame, area: Rect, app: &App, target: &TargetView, k: &K
         header: ["Key", "Type", "Size", "DB"].map(str::to_owned).to_vec(),
         widths: vec![Fill(1), Length(7), Length(10), Length(4)],
         len: k.big_keys.len(),
-        list: &app.schema.big_keys_list,
+        list: &app.views.schema.big_keys_list,
         empty_message: " no key in the sample stood out",
     };
     table.render(frame, area, theme, |i| {

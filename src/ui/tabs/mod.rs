@@ -84,7 +84,7 @@ fn no_data<'a>(
 ) -> ratatui::widgets::Paragraph<'a> {
     use ratatui::text::{Line, Span};
     let theme = &app.theme;
-    let lines = match (&app.history, target.last_error()) {
+    let lines = match (&app.time.history, target.last_error()) {
         (Some(h), _) if h.loading(kind) => {
             vec![Line::from(Span::styled(format!(" loading the {what} of that moment…"), theme.muted()))]
         }

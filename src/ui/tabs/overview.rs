@@ -69,7 +69,7 @@ fn render_targets(frame: &mut Frame, area: Rect, app: &App) {
             })
             .collect(),
         len: targets.len(),
-        list: &app.targets_list,
+        list: &app.views.targets_list,
         empty_message: " no targets: add [targets.<name>] to the config or pass a URL",
     };
     table.render(frame, area, theme, |i| match targets.get(i) {
@@ -82,7 +82,7 @@ fn target_row<'a>(t: &'a TargetView, app: &App, visible: &[usize]) -> Row<'a> {
     let theme = &app.theme;
     let label = t.status_label();
     let uptime = t.instance().and_then(|i| i.started_at_ms).map_or("-".to_owned(), |started| {
-        format::duration_ms(u64::try_from(app.now_ms - started).unwrap_or(0))
+        format::duration_ms(u64::try_from(app.time.now_ms - started).unwrap_or(0))
     });
     let connections =
         t.instance().map(|i| i.connections).or(t.metric(metric::CONNECTIONS, "").map(|v| v as u64));
@@ -193,7 +193,7 @@ fn chart<'a>(
     TimeChart {
         title: format!(" {title} · {} ", format::window(app.window_ms())),
         series,
-        now_ms: app.now_ms,
+        now_ms: app.time.now_ms,
         window_ms: app.window_ms(),
         format_value,
     }

@@ -15,7 +15,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Wrap};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    if app.slow_log.slowlog_mode {
+    if app.views.slow_log.slowlog_mode {
         super::slowlog::render(frame, area, app);
         return;
     }
@@ -44,9 +44,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let filter = filter_input::line(
-        &app.queries.filter,
+        &app.views.queries.filter,
         app.filter_editing,
-        app.queries.rows.len(),
+        app.views.queries.rows.len(),
         snapshot.stats.len(),
         theme,
     );
@@ -85,25 +85,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(line), filter_area);
     }
     let presentation = app.presentation();
-    let columns = app.queries.columns;
+    let columns = app.views.queries.columns;
     let visible = fitting(columns, table_area.width.saturating_sub(2));
-    let all_headers = headers(columns, app.queries.sort);
+    let all_headers = headers(columns, app.views.queries.sort);
     let stats = &snapshot.stats;
     let page = usize::from(table_area.height);
-    let offset = app.queries.list.window(page.saturating_sub(3), app.queries.rows.len());
+    let offset = app.views.queries.list.window(page.saturating_sub(3), app.views.queries.rows.len());
     let on_screen: Vec<_> =
-        app.queries.rows.iter().skip(offset).take(page).filter_map(|&i| stats.get(i)).collect();
+        app.views.queries.rows.iter().skip(offset).take(page).filter_map(|&i| stats.get(i)).collect();
     let none_ran = format!(" no {} ran", presentation.nouns.statement);
     let table = DataTable {
         title: Line::from(Span::styled(presentation.queries_title, theme.title())),
         header: visible.iter().filter_map(|&i| all_headers.get(i).cloned()).collect(),
         widths: fitted_widths(columns, &visible, &on_screen),
-        len: app.queries.rows.len(),
-        list: &app.queries.list,
+        len: app.views.queries.rows.len(),
+        list: &app.views.queries.list,
         empty_message: if snapshot.since.is_none() { " (baseline read: no deltas yet)" } else { &none_ran },
     };
     table.render(frame, table_area, theme, |row| {
-        let Some(q) = app.queries.rows.get(row).and_then(|&i| stats.get(i)) else { return Row::default() };
+        let Some(q) = app.views.queries.rows.get(row).and_then(|&i| stats.get(i)) else {
+            return Row::default();
+        };
         Row::new(visible.iter().filter_map(|&i| columns.get(i)).map(|c| {
             let cell = (c.cell)(q);
             Cell::from(Span::styled(cell.text, theme.tone(cell.tone)))

@@ -28,7 +28,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         super::keyspace::render(frame, area, app);
         return;
     }
-    let view = &app.schema;
+    let view = &app.views.schema;
     let filter_text = if view.changes_mode { &view.changes_filter } else { &view.filter };
     let (matched, total) = if view.changes_mode {
         (view.changes_rows.len(), target.schema_changes.len())
@@ -87,8 +87,8 @@ fn header(app: &App) -> Line<'static> {
     let Some((at, _)) = app.current().and_then(|t| t.schema()) else {
         return Line::from(Span::styled(" no schema sample yet", theme.warn()));
     };
-    let c = app.schema.counts;
-    let age = age(app.now_ms - at.millis());
+    let c = app.views.schema.counts;
+    let age = age(app.time.now_ms - at.millis());
     Line::from(vec![
         Span::styled(format!(" collected {age} ago"), theme.muted()),
         Span::styled(
@@ -152,7 +152,7 @@ fn tree_row<'a>(row: &'a TreeRow, theme: &Theme) -> Row<'a> {
 }
 
 fn tree(frame: &mut Frame, area: Rect, app: &App) {
-    let view = &app.schema;
+    let view = &app.views.schema;
     let table = DataTable {
         title: Line::from(Span::styled(
             if view.by_name { " Schema (by name) " } else { " Schema (largest first) " },
@@ -173,7 +173,7 @@ fn changes(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let Some(target) = app.current() else { return };
     let (all, _) = target.schema_changes.as_slices();
-    let view = &app.schema;
+    let view = &app.views.schema;
     let table = DataTable {
         title: Line::from(vec![
             Span::styled(format!(" Schema changes: {} · ", view.changes_rows.len()), theme.title()),
@@ -196,7 +196,7 @@ fn changes(frame: &mut Frame, area: Rect, app: &App) {
             ChangeKind::Removed => ("Removed", theme.critical()),
         };
         Row::new([
-            Cell::from(format!("{} ago", age(app.now_ms - c.at.millis()))),
+            Cell::from(format!("{} ago", age(app.time.now_ms - c.at.millis()))),
             Cell::from(format!("{}.{}", c.database, c.schema)),
             Cell::from(c.object_type.as_str()),
             Cell::from(c.object.as_str()),

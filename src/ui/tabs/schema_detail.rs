@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let Some((at, snapshot)) = app.current().and_then(|t| t.schema()) else { return Vec::new() };
-    let Some(row) = SchemaView::selected(&app.schema) else {
+    let Some(row) = SchemaView::selected(&app.views.schema) else {
         return vec![Line::from(Span::styled(" nothing selected", theme.muted()))];
     };
     let now = at.millis();

@@ -20,12 +20,12 @@ const SLOW_US: u64 = 100_000;
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let total = app.slow_entries().count();
-    let rows = &app.slow_log.slowlog_rows;
-    let filter = filter_input::line(&app.queries.filter, app.filter_editing, rows.len(), total, theme);
+    let rows = &app.views.slow_log.slowlog_rows;
+    let filter = filter_input::line(&app.views.queries.filter, app.filter_editing, rows.len(), total, theme);
     let [summary_area, filter_area, table_area] =
         Layout::vertical([Length(1), Length(u16::from(filter.is_some())), Fill(1)]).areas(area);
     let slowest = app.slow_entries().max_by_key(|e| e.duration_us);
-    let order = slowlog_order(app.slow_log.slowlog_sort);
+    let order = slowlog_order(app.views.slow_log.slowlog_sort);
     let mut spans = vec![Span::styled(format!(" {total} slow-log entries, {order}"), theme.text())];
     if let Some(e) = slowest {
         spans.push(Span::styled(
@@ -39,7 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(line), filter_area);
     }
     let wide = table_area.width >= 70;
-    let mut header = headers(&SLOWLOG_COLUMNS, app.slow_log.slowlog_sort);
+    let mut header = headers(&SLOWLOG_COLUMNS, app.views.slow_log.slowlog_sort);
     let mut widths = data_table::widths(&SLOWLOG_COLUMNS);
     header.push("Command".to_owned());
     widths.push(Fill(1));
@@ -52,7 +52,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         header,
         widths,
         len: rows.len(),
-        list: &app.slow_log.slowlog_list,
+        list: &app.views.slow_log.slowlog_list,
         empty_message: if total == 0 {
             " no slow-log entry yet: commands slower than slowlog-log-slower-than appear here"
         } else {

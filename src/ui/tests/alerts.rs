@@ -7,7 +7,8 @@ use crate::model::*;
 use crate::ui::UiUpdate;
 use crate::ui::action::{Action, Effect};
 use crate::ui::alerts::{AlertCatalogInfo, RuleInfo};
-use crate::ui::app::{App, Popup};
+use crate::ui::app::App;
+use crate::ui::app_state::Popup;
 use crate::ui::keymap::{self, Context};
 use crate::ui::tabs::Tab;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -89,7 +90,7 @@ fn alert_app() -> App {
 
 fn on_alerts() -> App {
     let mut app = alert_app();
-    app.alert_popups.clear();
+    app.popups.alerts.clear();
     app.apply(Action::GoTab(Tab::Alerts));
     app
 }
@@ -97,28 +98,28 @@ fn on_alerts() -> App {
 #[test]
 fn popups_queue_in_arrival_order_and_esc_dismisses_the_top_one() {
     let mut app = alert_app();
-    let rules: Vec<&str> = app.alert_popups.iter().map(|e| e.rule.as_str()).collect();
+    let rules: Vec<&str> = app.popups.alerts.iter().map(|e| e.rule.as_str()).collect();
     assert_eq!(rules, ["pg.blocked_sessions", "pg.idle_in_transaction", "pg.long_query", "pg.deadlocks"]);
     assert!(app.take_bell());
     assert!(!app.take_bell(), "the bell rings once per arrival");
     assert_eq!(app.contexts()[0], Context::AlertPopup);
     assert!(screen_text(&app, 80, 24).contains("1 of 4"));
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.alert_popups.front().map(|e| e.rule.as_str()), Some("pg.idle_in_transaction"));
+    assert_eq!(app.popups.alerts.front().map(|e| e.rule.as_str()), Some("pg.idle_in_transaction"));
     // Other keys still reach the view under the notification.
     press(&mut app, KeyCode::Char('3'));
     assert_eq!(app.tab, Tab::Queries);
     for _ in 0..3 {
         press(&mut app, KeyCode::Esc);
     }
-    assert!(app.alert_popups.is_empty());
+    assert!(app.popups.alerts.is_empty());
     assert!(!app.contexts().contains(&Context::AlertPopup));
 }
 
 #[test]
 fn escalation_pops_up_but_de_escalation_and_resolution_do_not() {
     let mut app = alert_app();
-    app.alert_popups.clear();
+    app.popups.alerts.clear();
     let mut up =
         event("replica-pg", "pg.long_query", "77", AlertEventKind::SeverityChanged, Severity::High, 600);
     up.at = Timestamp(NOW);
@@ -133,8 +134,8 @@ fn escalation_pops_up_but_de_escalation_and_resolution_do_not() {
     let mut gone = event("prod-pg", "pg.blocked_sessions", "", AlertEventKind::Resolved, Severity::High, 300);
     gone.at = Timestamp(NOW);
     app.update(UiUpdate::Alerts(vec![up, down, gone]));
-    assert_eq!(app.alert_popups.len(), 1);
-    assert_eq!(app.alert_popups[0].severity, Severity::High);
+    assert_eq!(app.popups.alerts.len(), 1);
+    assert_eq!(app.popups.alerts[0].severity, Severity::High);
     let book = &app.dashboard.alerts;
     assert_eq!(book.active.len(), 2);
     assert_eq!(book.history().first().map(|e| e.rule.as_str()), Some("pg.blocked_sessions"));
@@ -158,13 +159,13 @@ fn typing_a_filter_is_never_stolen_by_a_popup() {
     for c in ['l', 'i', 'c', 'e'] {
         press(&mut app, KeyCode::Char(c));
     }
-    assert_eq!(app.activity.filter, "alice");
+    assert_eq!(app.views.activity.filter, "alice");
     // Esc belongs to the filter while it is open: it clears the filter, the popup stays.
     press(&mut app, KeyCode::Esc);
     assert!(!app.filter_editing);
-    assert_eq!(app.alert_popups.len(), 1);
+    assert_eq!(app.popups.alerts.len(), 1);
     press(&mut app, KeyCode::Esc);
-    assert!(app.alert_popups.is_empty());
+    assert!(app.popups.alerts.is_empty());
 }
 
 #[test]
@@ -186,7 +187,7 @@ fn ack_and_mute_are_local_marks_and_mute_silences_popups() {
         Severity::Critical,
         1,
     )]));
-    assert!(app.alert_popups.is_empty(), "muted rules do not pop up");
+    assert!(app.popups.alerts.is_empty(), "muted rules do not pop up");
     let text = screen_text(&app, 80, 24);
     assert!(text.contains(" ●2"), "{text}");
     press(&mut app, KeyCode::Char('m'));
@@ -197,14 +198,14 @@ fn ack_and_mute_are_local_marks_and_mute_silences_popups() {
 fn enter_opens_the_rule_explanation() {
     let mut app = on_alerts();
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(&app.popup, Some(Popup::Alert { key, .. }) if key.1 == "pg.idle_in_transaction"));
+    assert!(matches!(&app.popups.open, Some(Popup::Alert { key, .. }) if key.1 == "pg.idle_in_transaction"));
     let text = screen_text(&app, 100, 40);
     for needle in ["Likely causes", "application forgot to commit", "threshold 300", "Count       4"] {
         assert!(text.contains(needle), "{needle} missing:\n{text}");
     }
     insta::assert_snapshot!("alert_detail_100x40", text);
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.popup, None);
+    assert_eq!(app.popups.open, None);
 }
 
 #[test]
@@ -254,7 +255,7 @@ fn j_travels_to_the_moment_it_fired_and_l_returns_live() {
     press(&mut app, KeyCode::Char('3'));
     assert!(screen_text(&app, 80, 24).contains("no sample at that moment"));
     press(&mut app, KeyCode::Char('L'));
-    assert!(app.history.is_none());
+    assert!(app.time.history.is_none());
     assert_eq!(app.sessions().len(), fixtures::sessions().len());
     assert!(!screen_text(&app, 80, 24).contains("HISTORY"));
 }
@@ -265,9 +266,9 @@ fn j_from_the_detail_popup_and_switching_target_leaves_history() {
     press(&mut app, KeyCode::Enter);
     let effects = press(&mut app, KeyCode::Char('J'));
     assert!(matches!(effects.first(), Some(Effect::LoadSnapshots { .. })));
-    assert_eq!(app.popup, None);
+    assert_eq!(app.popups.open, None);
     press(&mut app, KeyCode::Char(']'));
-    assert!(app.history.is_none());
+    assert!(app.time.history.is_none());
 }
 
 #[test]

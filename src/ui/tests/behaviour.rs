@@ -3,7 +3,8 @@
 use super::fixtures::app;
 use crate::model::{BlockingRole, SessionState};
 use crate::ui::action::{Action, Effect};
-use crate::ui::app::{App, Popup};
+use crate::ui::app::App;
+use crate::ui::app_state::Popup;
 use crate::ui::keymap;
 use crate::ui::tabs::Tab;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -17,7 +18,7 @@ fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
 }
 
 fn pids(app: &App) -> Vec<i64> {
-    app.activity.rows.iter().map(|&i| app.sessions()[i].id).collect()
+    app.views.activity.rows.iter().map(|&i| app.sessions()[i].id).collect()
 }
 
 fn activity() -> App {
@@ -29,27 +30,31 @@ fn activity() -> App {
 #[test]
 fn default_sort_puts_lock_waiters_first() {
     let app = activity();
-    let first = &app.sessions()[app.activity.rows[0]];
+    let first = &app.sessions()[app.views.activity.rows[0]];
     assert_eq!(first.state, SessionState::WaitingForLock);
 }
 
 #[test]
 fn every_column_sorts_and_invert_reverses() {
     let mut app = activity();
-    let columns = app.activity.columns;
+    let columns = app.views.activity.columns;
     let mut seen = Vec::new();
     for _ in 0..columns.len() {
         press(&mut app, KeyCode::Char('>'));
         let ascending_or_default = pids(&app);
         press(&mut app, KeyCode::Char('I'));
         let inverted = pids(&app);
-        assert_ne!(ascending_or_default, inverted, "column {}", columns[app.activity.sort.column].title);
+        assert_ne!(
+            ascending_or_default, inverted,
+            "column {}",
+            columns[app.views.activity.sort.column].title
+        );
         press(&mut app, KeyCode::Char('I'));
-        seen.push(app.activity.sort.column);
+        seen.push(app.views.activity.sort.column);
     }
     seen.sort_unstable();
     assert_eq!(seen, (0..columns.len()).collect::<Vec<_>>());
-    app.activity.sort = crate::ui::views::Sort { column: 0, descending: false };
+    app.views.activity.sort = crate::ui::views::Sort { column: 0, descending: false };
     app.apply(Action::SortPrev);
     app.apply(Action::SortNext);
     assert_eq!(pids(&app), vec![4101, 4102, 4103, 4104, 4105, 4106, 4107, 4108]);
@@ -62,18 +67,18 @@ fn filter_narrows_case_insensitively_and_q_types_instead_of_quitting() {
     for c in "ORDERS".chars() {
         assert!(press(&mut app, KeyCode::Char(c)).is_empty());
     }
-    assert_eq!(app.activity.rows.len(), 4);
+    assert_eq!(app.views.activity.rows.len(), 4);
     let effects = press(&mut app, KeyCode::Char('q'));
     assert!(!effects.contains(&Effect::Quit));
-    assert_eq!(app.activity.filter, "ORDERSq");
-    assert!(app.activity.rows.is_empty());
+    assert_eq!(app.views.activity.filter, "ORDERSq");
+    assert!(app.views.activity.rows.is_empty());
     press(&mut app, KeyCode::Backspace);
     press(&mut app, KeyCode::Enter);
     assert!(!app.filter_editing);
-    assert_eq!(app.activity.rows.len(), 4);
+    assert_eq!(app.views.activity.rows.len(), 4);
     press(&mut app, KeyCode::Char('/'));
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.activity.rows.len(), 8);
+    assert_eq!(app.views.activity.rows.len(), 8);
     assert_eq!(press(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
 }
 
@@ -85,7 +90,7 @@ fn filter_matches_user_db_app_and_state() {
         for c in needle.chars() {
             press(&mut app, KeyCode::Char(c));
         }
-        assert_eq!(app.activity.rows.len(), expected, "{needle}");
+        assert_eq!(app.views.activity.rows.len(), expected, "{needle}");
         press(&mut app, KeyCode::Esc);
     }
 }
@@ -94,17 +99,17 @@ fn filter_matches_user_db_app_and_state() {
 fn i_hides_and_shows_idle_sessions() {
     let mut app = activity();
     press(&mut app, KeyCode::Char('i'));
-    assert_eq!(app.activity.rows.len(), 6);
-    assert!(app.activity.rows.iter().all(|&i| app.sessions()[i].state != SessionState::Idle));
+    assert_eq!(app.views.activity.rows.len(), 6);
+    assert!(app.views.activity.rows.iter().all(|&i| app.sessions()[i].state != SessionState::Idle));
     press(&mut app, KeyCode::Char('i'));
-    assert_eq!(app.activity.rows.len(), 8);
+    assert_eq!(app.views.activity.rows.len(), 8);
 }
 
 #[test]
 fn enter_opens_detail_esc_closes_and_copies_statements() {
     let mut app = activity();
     press(&mut app, KeyCode::Enter);
-    let Some(Popup::Session { id, .. }) = app.popup.clone() else { panic!("{:?}", app.popup) };
+    let Some(Popup::Session { id, .. }) = app.popups.open.clone() else { panic!("{:?}", app.popups.open) };
     assert_eq!(
         press(&mut app, KeyCode::Char('c')),
         vec![Effect::Copy(format!("SELECT pg_cancel_backend({id});"))]
@@ -117,7 +122,7 @@ fn enter_opens_detail_esc_closes_and_copies_statements() {
         matches!(press(&mut app, KeyCode::Char('y')).as_slice(), [Effect::Copy(q)] if q.contains("orders"))
     );
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.popup, None);
+    assert_eq!(app.popups.open, None);
 }
 
 #[test]
@@ -127,15 +132,16 @@ fn queries_detail_asks_the_store_for_history() {
     press(&mut app, KeyCode::Char('3'));
     let effects = press(&mut app, KeyCode::Enter);
     assert!(matches!(effects.as_slice(), [Effect::LoadQueryHistory { query_id, .. }] if query_id == "9001"));
-    assert!(matches!(app.popup, Some(Popup::Query { .. })));
+    assert!(matches!(app.popups.open, Some(Popup::Query { .. })));
 }
 
 #[test]
 fn queries_sort_by_calls_and_filter() {
     let mut app = app();
     press(&mut app, KeyCode::Char('3'));
-    let order =
-        |app: &App| app.queries.rows.iter().map(|&i| app.query_stats()[i].id.clone()).collect::<Vec<_>>();
+    let order = |app: &App| {
+        app.views.queries.rows.iter().map(|&i| app.query_stats()[i].id.clone()).collect::<Vec<_>>()
+    };
     assert_eq!(order(&app), ["9001", "-812", "377", "55"]);
     press(&mut app, KeyCode::Char('>'));
     assert_eq!(order(&app), ["55", "-812", "377", "9001"]);
@@ -182,15 +188,15 @@ fn chart_window_grows_and_loads_history_once() {
 fn blocking_view_shows_roots_first() {
     let mut app = activity();
     press(&mut app, KeyCode::Char('b'));
-    let tree = &app.activity.tree;
+    let tree = &app.views.activity.tree;
     assert_eq!(tree[0].session_id, 4101);
     assert_eq!(tree[0].role, BlockingRole::Holding);
     assert_eq!((tree[1].session_id, tree[1].role), (4102, BlockingRole::BlockedAndBlocking));
-    assert_eq!(app.activity.chains.chains, 1);
-    assert_eq!(app.activity.chains.blocked_sessions, 2);
+    assert_eq!(app.views.activity.chains.chains, 1);
+    assert_eq!(app.views.activity.chains.blocked_sessions, 2);
     assert_eq!(app.focused_session().map(|s| s.id), Some(4101));
     press(&mut app, KeyCode::Esc);
-    assert!(!app.activity.blocking, "Esc goes back to the session list");
+    assert!(!app.views.activity.blocking, "Esc goes back to the session list");
 }
 
 #[test]
@@ -221,7 +227,7 @@ fn old_activity_is_marked_stale() {
     let mut app = activity();
     let fresh = crate::ui::tests::render::screen_text(&app, 120, 30);
     assert!(!fresh.contains("STALE"));
-    app.now_ms += 120_000;
+    app.time.now_ms += 120_000;
     let stale = crate::ui::tests::render::screen_text(&app, 120, 30);
     assert!(stale.contains("STALE: sample 2m02s old"), "{stale}");
 }
@@ -249,7 +255,7 @@ fn every_binding_is_safe_on_an_empty_app_and_on_every_tab() {
 fn wait_summary_ignores_idle_sessions_waiting_for_their_client() {
     let app = activity();
     let waits: Vec<(String, usize)> =
-        app.activity.top_waits.iter().map(|(w, n)| (w.event.clone(), *n)).collect();
+        app.views.activity.top_waits.iter().map(|(w, n)| (w.event.clone(), *n)).collect();
     assert_eq!(waits.len(), 4, "{waits:?}");
     assert!(
         waits.contains(&("Client:ClientRead".to_owned(), 1)),

@@ -290,7 +290,7 @@ pub fn app_with(theme: Theme) -> App {
     for update in updates() {
         app.update(update);
     }
-    app.now_ms = NOW;
+    app.time.now_ms = NOW;
     app
 }
 

@@ -291,7 +291,7 @@ pub fn app_on(tab: Tab, sampler_on: bool) -> App {
     for update in fixtures::updates().into_iter().chain(updates(sampler_on)) {
         app.update(update);
     }
-    app.now_ms = NOW;
+    app.time.now_ms = NOW;
     app.apply(crate::ui::action::Action::GoTab(tab));
     for _ in 0..3 {
         app.apply(crate::ui::action::Action::NextTarget);

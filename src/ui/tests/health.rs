@@ -6,7 +6,8 @@ use crate::forward::ForwardStatus;
 use crate::model::{PostureFact, Sample, SampleBody, Setting, TargetId, Tier, Timestamp};
 use crate::ui::UiUpdate;
 use crate::ui::action::Action;
-use crate::ui::app::{App, Popup};
+use crate::ui::app::App;
+use crate::ui::app_state::Popup;
 use crate::ui::tabs::Tab;
 use std::sync::Arc;
 
@@ -35,7 +36,7 @@ fn with_low_tier() -> App {
         value: value.into(),
     };
     let posture = vec![fact("role.superuser", "postgres", "true"), fact("database.xid_age", "app", "1000")];
-    let at = Timestamp(app.now_ms - 2_000);
+    let at = Timestamp(app.time.now_ms - 2_000);
     let sample = |body| Sample { target: TargetId("prod-pg".into()), tier: Tier::Low, taken_at: at, body };
     let round = vec![sample(SampleBody::Settings(settings)), sample(SampleBody::Posture(posture))];
     app.update(UiUpdate::Round(Arc::new(round)));
@@ -58,13 +59,13 @@ fn report_scores_and_checks_render_at_80x24_and_tiny() {
 fn enter_on_a_check_shows_why_and_action() {
     let mut app = with_low_tier();
     app.apply(Action::Down);
-    assert_eq!(app.health_list.selected, 1, "j moves through the checks");
+    assert_eq!(app.views.health_list.selected, 1, "j moves through the checks");
     app.apply(Action::Detail);
-    assert!(matches!(app.popup, Some(Popup::HealthCheck { index: 1, .. })));
+    assert!(matches!(app.popups.open, Some(Popup::HealthCheck { index: 1, .. })));
     let screen = screen_text(&app, 100, 40);
     assert!(screen.contains("why") && screen.contains("action") && screen.contains("evidence"), "{screen}");
     app.apply(Action::Back);
-    assert!(app.popup.is_none());
+    assert!(app.popups.open.is_none());
     for (w, h) in [(0, 0), (20, 5), (60, 12), (300, 3), (7, 40)] {
         screen_text(&app, w, h);
     }
@@ -75,7 +76,7 @@ fn enter_on_a_check_shows_why_and_action() {
 }
 
 fn forwarding(app: &mut App, parked: bool) {
-    let now = app.now_ms;
+    let now = app.time.now_ms;
     let mut status = ForwardStatus {
         backend: "api.logstag.com".into(),
         started_at: Some(Timestamp(now - 3_600_000)),

@@ -4,7 +4,8 @@
 use super::fixtures_redis::{TARGET, app_on};
 use super::render::screen_text;
 use crate::ui::action::{Action, Effect};
-use crate::ui::app::{App, Popup};
+use crate::ui::app::App;
+use crate::ui::app_state::Popup;
 use crate::ui::keymap::{self, Context};
 use crate::ui::tabs::Tab;
 use ratatui::Terminal;
@@ -41,14 +42,14 @@ fn redis_popups() {
     let mut app = app_on(Tab::Activity, true);
     // Default sort puts the blocked client first.
     app.apply(Action::Detail);
-    assert_eq!(app.popup, Some(Popup::Session { id: 13, scroll: 0 }));
+    assert_eq!(app.popups.open, Some(Popup::Session { id: 13, scroll: 0 }));
     insta::assert_snapshot!("redis_client_detail_80x24", screen(&app, 80, 24));
     let mut app = app_on(Tab::Queries, true);
     app.apply(Action::ToggleSlowLog);
     app.apply(Action::Down);
     app.apply(Action::Down);
     app.apply(Action::Detail);
-    assert_eq!(app.popup, Some(Popup::SlowEntry { id: 206, scroll: 0 }));
+    assert_eq!(app.popups.open, Some(Popup::SlowEntry { id: 206, scroll: 0 }));
     insta::assert_snapshot!("redis_slow_entry_detail_80x24", screen(&app, 80, 24));
 }
 
@@ -91,8 +92,8 @@ fn s_toggles_the_slow_log_and_keys_move_in_it() {
     );
     let action = keymap::resolve(&app.contexts(), s).unwrap();
     app.apply(action);
-    assert!(app.slow_log.slowlog_mode);
-    assert_eq!(app.slow_log.slowlog_rows.len(), 4);
+    assert!(app.views.slow_log.slowlog_mode);
+    assert_eq!(app.views.slow_log.slowlog_rows.len(), 4);
     app.apply(Action::Bottom);
     assert_eq!(app.focused_slow_entry().map(|e| e.id), Some(205));
     let effects = app.apply(Action::Copy);
@@ -102,11 +103,11 @@ fn s_toggles_the_slow_log_and_keys_move_in_it() {
     for c in "user:".chars() {
         app.apply(Action::FilterInput(c));
     }
-    assert_eq!(app.slow_log.slowlog_rows.len(), 1);
+    assert_eq!(app.views.slow_log.slowlog_rows.len(), 1);
     // A PostgreSQL target has no slow log: `s` is not bound there and the mode ends.
     app.apply(Action::FilterClear);
     app.apply(Action::NextTarget);
-    assert!(!shows_key_value(&app) && !app.slow_log.slowlog_mode);
+    assert!(!shows_key_value(&app) && !app.views.slow_log.slowlog_mode);
     assert!(!app.contexts().contains(&Context::SlowLog));
 }
 
@@ -116,7 +117,7 @@ fn redis_sessions_copy_client_unblock_and_kill_never_sql() {
     assert_eq!(app.apply(Action::CopyCancel), vec![Effect::Copy("CLIENT UNBLOCK 13".into())]);
     assert_eq!(app.apply(Action::CopyTerminate), vec![Effect::Copy("CLIENT KILL ID 13".into())]);
     app.apply(Action::NextTarget);
-    assert!(app.activity.selected_session(app.sessions()).is_some());
+    assert!(app.views.activity.selected_session(app.sessions()).is_some());
     match app.apply(Action::CopyTerminate).as_slice() {
         [Effect::Copy(text)] => assert!(text.starts_with("SELECT pg_terminate_backend("), "{text}"),
         other => panic!("{other:?}"),
@@ -140,7 +141,7 @@ fn redis_help_lists_its_own_keys() {
 fn big_keys_list_moves_with_j_and_health_uses_the_redis_catalogue() {
     let mut app = app_on(Tab::Schema, true);
     app.apply(Action::Down);
-    assert_eq!(app.schema.big_keys_list.selected, 1);
+    assert_eq!(app.views.schema.big_keys_list.selected, 1);
     let report = app.current().unwrap().health_report.as_ref().unwrap();
     assert!(report.checks.iter().all(|c| c.id.starts_with("redis.")));
     let auth = report.checks.iter().find(|c| c.id == "redis.auth").unwrap();
@@ -164,10 +165,17 @@ fn command_detail_shows_calls_and_microseconds_not_postgres_blocks() {
 fn slow_log_sorts_by_duration_with_the_offered_keys() {
     let mut app = app_on(Tab::Queries, true);
     app.apply(Action::ToggleSlowLog);
-    let newest: Vec<u64> =
-        app.slow_log.slowlog_rows.iter().filter_map(|&i| app.slow_entries().nth(i)).map(|e| e.id).collect();
+    let newest: Vec<u64> = app
+        .views
+        .slow_log
+        .slowlog_rows
+        .iter()
+        .filter_map(|&i| app.slow_entries().nth(i))
+        .map(|e| e.id)
+        .collect();
     app.apply(Action::SortNext);
     let durations: Vec<u64> = app
+        .views
         .slow_log
         .slowlog_rows
         .iter()
@@ -183,8 +191,14 @@ fn slow_log_sorts_by_duration_with_the_offered_keys() {
     app.apply(Action::SortNext);
     app.apply(Action::SortInvert);
     app.apply(Action::SortInvert);
-    let back: Vec<u64> =
-        app.slow_log.slowlog_rows.iter().filter_map(|&i| app.slow_entries().nth(i)).map(|e| e.id).collect();
+    let back: Vec<u64> = app
+        .views
+        .slow_log
+        .slowlog_rows
+        .iter()
+        .filter_map(|&i| app.slow_entries().nth(i))
+        .map(|e| e.id)
+        .collect();
     assert_eq!(back, newest, "time descending is the log's own order");
 }
 

@@ -178,7 +178,7 @@ fn render_cost_of_large_session_lists() {
         let first = crate::ui::bench::render_frame(200, 50, &app);
         let again = crate::ui::bench::render_frame(200, 50, &app);
         println!("activity frame 200x50 with {count} sessions: {first:?} / {again:?}");
-        assert_eq!(app.activity.rows.len(), count);
+        assert_eq!(app.views.activity.rows.len(), count);
     }
 }
 
@@ -186,7 +186,7 @@ fn render_cost_of_large_session_lists() {
 fn render_cost_of_full_day_charts() {
     let mut app = fixtures::app();
     app.apply(Action::GoTab(Tab::Overview));
-    app.window_index = crate::ui::app::WINDOWS_MIN.len() - 1;
+    app.time.window_index = crate::ui::app::WINDOWS_MIN.len() - 1;
     let view = &mut app.dashboard.targets[0];
     for series in view.charts.values_mut() {
         let history: Vec<(i64, f64)> =

@@ -205,12 +205,12 @@ pub fn schema_app() -> App {
 }
 
 fn select(app: &mut App, label: &str) {
-    let pos = app.schema.rows.iter().position(|r| r.label == label);
-    app.schema.list.selected = pos.unwrap_or_else(|| panic!("no row {label}"));
+    let pos = app.views.schema.rows.iter().position(|r| r.label == label);
+    app.views.schema.list.selected = pos.unwrap_or_else(|| panic!("no row {label}"));
 }
 
 fn labels(app: &App) -> Vec<&str> {
-    app.schema.rows.iter().map(|r| r.label.as_str()).collect()
+    app.views.schema.rows.iter().map(|r| r.label.as_str()).collect()
 }
 
 fn snap(name: &str, app: &App) {
@@ -228,7 +228,7 @@ fn snapshots_of_the_tree_details_and_changes() {
     insta::assert_snapshot!("schema_table_detail_120x40", screen_text(&app, 120, 40));
     select(&mut app, "orders_created_idx");
     app.apply(Action::Expand);
-    assert!(app.schema.detail_full, "Enter on a leaf opens the detail");
+    assert!(app.views.schema.detail_full, "Enter on a leaf opens the detail");
     snap("schema_index_detail", &app);
     app.apply(Action::Back);
     select(&mut app, "analytics");
@@ -254,23 +254,28 @@ fn expand_collapse_and_parent() {
     assert!(labels(&app).contains(&"columns (4)") && labels(&app).contains(&"orders_pkey"));
     select(&mut app, "orders_pkey");
     app.apply(Action::Collapse);
-    assert_eq!(app.schema.selected().map(|r| r.label.as_str()), Some("indexes (4)"), "leaf goes to parent");
+    assert_eq!(
+        app.views.schema.selected().map(|r| r.label.as_str()),
+        Some("indexes (4)"),
+        "leaf goes to parent"
+    );
     app.apply(Action::Collapse);
     assert!(!labels(&app).contains(&"orders_pkey"), "open node collapses");
     app.apply(Action::Collapse);
-    assert_eq!(app.schema.selected().map(|r| r.label.as_str()), Some("orders"));
+    assert_eq!(app.views.schema.selected().map(|r| r.label.as_str()), Some("orders"));
     app.apply(Action::Collapse);
     assert!(!labels(&app).contains(&"columns (4)"));
     app.apply(Action::Down);
     app.apply(Action::Bottom);
-    assert_eq!(app.schema.list.selected + 1, app.schema.rows.len());
+    assert_eq!(app.views.schema.list.selected + 1, app.views.schema.rows.len());
 }
 
 #[test]
 fn sort_toggles_between_size_and_name() {
     let mut app = schema_app();
     let tables = |app: &App| -> Vec<String> {
-        app.schema
+        app.views
+            .schema
             .rows
             .iter()
             .filter(|r| matches!(r.node, crate::ui::views::schema_tree::Node::Table(0, 0, _)))
@@ -296,12 +301,12 @@ fn filter_keeps_ancestors_and_selection_survives_new_snapshots() {
     app.apply(Action::FilterKeep);
     app.apply(Action::Bottom);
     app.apply(Action::Back);
-    assert_eq!(app.schema.selected().map(|r| r.label.as_str()), Some("orders_customer_id_idx"));
+    assert_eq!(app.views.schema.selected().map(|r| r.label.as_str()), Some("orders_customer_id_idx"));
     let mut next = snapshot();
     next.databases[0].schemas[0].tables.insert(0, small("aaa_new", 5_000, Some(1), true));
     send(&mut app, SampleBody::Schema(next));
     assert_eq!(
-        app.schema.selected().map(|r| r.key.as_str()),
+        app.views.schema.selected().map(|r| r.key.as_str()),
         Some("shop/public/orders/i:orders_customer_id_idx")
     );
 }
@@ -318,7 +323,7 @@ fn changes_are_newest_first_and_filterable() {
     app.apply(Action::FilterInput('b'));
     app.apply(Action::FilterInput('i'));
     app.apply(Action::FilterInput('g'));
-    assert_eq!(app.schema.changes_rows.len(), 1);
+    assert_eq!(app.views.schema.changes_rows.len(), 1);
 }
 
 #[test]
@@ -351,17 +356,17 @@ fn render_cost_of_ten_thousand_tables() {
     let started = std::time::Instant::now();
     app.apply(Action::FilterInput('9'));
     println!("filter keystroke over 10,000 tables: {:?}", started.elapsed());
-    assert!(app.schema.rows.len() > 1_000);
+    assert!(app.views.schema.rows.len() > 1_000);
 }
 
 #[test]
 fn every_node_has_a_unique_path_when_all_is_open() {
     let mut app = schema_app();
-    while let Some(pos) = app.schema.rows.iter().position(|r| r.has_children && !r.open) {
-        app.schema.list.selected = pos;
+    while let Some(pos) = app.views.schema.rows.iter().position(|r| r.has_children && !r.open) {
+        app.views.schema.list.selected = pos;
         app.apply(Action::Expand);
     }
-    let mut keys: Vec<&str> = app.schema.rows.iter().map(|r| r.key.as_str()).collect();
+    let mut keys: Vec<&str> = app.views.schema.rows.iter().map(|r| r.key.as_str()).collect();
     let all = keys.len();
     keys.sort_unstable();
     keys.dedup();
@@ -370,8 +375,8 @@ fn every_node_has_a_unique_path_when_all_is_open() {
     for (label, shown) in
         [("orders_pkey", "PRIMARY KEY (id)"), ("total numeric(12,2) not null", "numeric(12,2)")]
     {
-        let pos = app.schema.rows.iter().rposition(|r| r.label == label);
-        app.schema.list.selected = pos.unwrap_or_default();
+        let pos = app.views.schema.rows.iter().rposition(|r| r.label == label);
+        app.views.schema.list.selected = pos.unwrap_or_default();
         let screen = screen_text(&app, 120, 40);
         assert!(screen.contains(shown), "{label}: {screen}");
     }

@@ -1,0 +1,90 @@
+//! The parts of the UI's state, each with one owner: per-tab view state, what is popped
+//! up over the tabs (details, help, the alert queue), and the moment the screen shows.
+
+use super::alerts::AlertKey;
+use super::app_alerts::HistoryView;
+use super::views::ListState;
+use super::views::activity::ActivityView;
+use super::views::queries::QueriesView;
+use super::views::schema::SchemaView;
+use super::views::slowlog::SlowLogView;
+use crate::model::AlertEvent;
+use std::collections::VecDeque;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Popup {
+    Help {
+        scroll: u16,
+    },
+    Session {
+        id: i64,
+        scroll: u16,
+    },
+    Query {
+        id: String,
+        scroll: u16,
+    },
+    Alert {
+        key: AlertKey,
+        scroll: u16,
+    },
+    /// One Redis/Valkey slow-log entry, by its server id.
+    SlowEntry {
+        id: u64,
+        scroll: u16,
+    },
+    /// Why and what to do for one check of the current target's health report.
+    HealthCheck {
+        index: usize,
+        scroll: u16,
+    },
+}
+
+/// Each tab's lists: selection, scroll, sort, filter, and their cached row order.
+#[derive(Debug, Default)]
+pub struct Views {
+    pub activity: ActivityView,
+    pub queries: QueriesView,
+    pub schema: SchemaView,
+    /// The slow-log list of engines that have one.
+    pub slow_log: SlowLogView,
+    pub targets_list: ListState,
+    pub alerts_list: ListState,
+    /// Selected check of the Health tab's report.
+    pub health_list: ListState,
+    /// (rows version, target, history shown) the lists were last sorted for.
+    pub(super) seen_version: Option<(u64, usize, bool)>,
+}
+
+/// What is drawn over the tabs.
+#[derive(Debug, Default)]
+pub struct Popups {
+    /// The detail, help or alert popup the user opened.
+    pub open: Option<Popup>,
+    /// Alert notifications waiting to be read, oldest first (the one shown).
+    pub alerts: VecDeque<AlertEvent>,
+    /// A notification arrived since the UI loop last rang the bell.
+    pub bell_pending: bool,
+}
+
+/// Which moment the screen shows and over what window the charts look back.
+#[derive(Debug)]
+pub struct TimeView {
+    pub now_ms: i64,
+    pub window_index: usize,
+    /// Per target: the widest window whose history was requested from the store.
+    pub(super) loaded_window_ms: Vec<i64>,
+    /// Set while the screen shows a past moment (`J`) instead of live data.
+    pub history: Option<HistoryView>,
+}
+
+impl TimeView {
+    pub fn new(window_index: usize) -> Self {
+        Self {
+            now_ms: crate::model::Timestamp::now().millis(),
+            window_index,
+            loaded_window_ms: Vec::new(),
+            history: None,
+        }
+    }
+}
