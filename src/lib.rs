@@ -24,6 +24,8 @@ pub mod cli;
 pub mod collectors;
 pub mod config;
 pub mod encrypt;
+#[cfg(test)]
+mod engine_contract_tests;
 pub mod errors;
 pub mod forward;
 pub mod health;
