@@ -4,7 +4,7 @@
 use super::super::app::App;
 use super::super::format;
 use super::super::popups::alert::{severity_style, value};
-use super::super::widgets::data_table::DataTable;
+use super::super::widgets::data_table::{self, DataTable};
 use ratatui::Frame;
 use ratatui::layout::Constraint::{self, Fill, Length, Min};
 use ratatui::layout::{Layout, Rect};
@@ -16,8 +16,11 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row};
 const MAX_TEMPLATE_LINES: usize = 3;
 
 const HEADER: [&str; 9] = ["Severity", "Target", "Rule", "Key", "Value", "Thresh", "Since", "Count", "Mark"];
-const WIDTHS: [Constraint; 9] =
-    [Length(8), Length(10), Fill(1), Length(6), Length(7), Length(7), Length(6), Length(5), Length(4)];
+
+/// Fixed widths but the target's, which follows the names on screen.
+fn widths(target: u16) -> Vec<Constraint> {
+    vec![Length(8), Length(target), Fill(1), Length(6), Length(7), Length(7), Length(6), Length(5), Length(4)]
+}
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let invalid = &app.dashboard.alerts.catalog.invalid_templates;
@@ -60,7 +63,11 @@ fn render_active(frame: &mut Frame, area: Rect, app: &App) {
     let table = DataTable {
         title: Line::from(Span::styled(title, theme.title())),
         header: HEADER.iter().map(|h| (*h).to_owned()).collect(),
-        widths: WIDTHS.to_vec(),
+        widths: widths(data_table::names_width(
+            sorted.iter().map(|a| a.event.target.0.as_str()),
+            10,
+            area.width.saturating_sub(2),
+        )),
         len: sorted.len(),
         list: &app.views.alerts_list,
         empty_message: " no active alerts",

@@ -5,7 +5,7 @@
 
 use super::super::app::App;
 use super::super::dashboard::TargetView;
-use super::super::widgets::data_table::DataTable;
+use super::super::widgets::data_table::{self, DataTable};
 use super::super::widgets::status_badge;
 use super::super::{format, forwarding};
 use crate::model::{TargetStatus, Tier, metric};
@@ -40,7 +40,20 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         header: ["Target", "Status", "Version", "Round", "High", "Medium", "Low", "Schema"]
             .map(str::to_owned)
             .to_vec(),
-        widths: vec![Length(12), Length(10), Length(8), Length(7), Length(7), Length(7), Length(7), Fill(1)],
+        widths: vec![
+            Length(data_table::names_width(
+                targets.iter().map(|t| t.info.id.0.as_str()),
+                12,
+                table_area.width.saturating_sub(2),
+            )),
+            Length(10),
+            Length(8),
+            Length(7),
+            Length(7),
+            Length(7),
+            Length(7),
+            Fill(1),
+        ],
         len: targets.len(),
         list: &app.views.targets_list,
         empty_message: " no targets configured",

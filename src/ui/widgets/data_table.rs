@@ -30,6 +30,16 @@ pub fn headers(columns: &[impl Sortable], sort: Sort) -> Vec<String> {
         .collect()
 }
 
+/// Width of a column of names (targets, rules): the longest name, at least `min`, at most a
+/// third of the table so the other columns keep their room. Names are what tells rows
+/// apart (a PostgreSQL and a Redis target on one host), so they are not cut short while
+/// the terminal has room.
+pub fn names_width<'a>(names: impl Iterator<Item = &'a str>, min: u16, table_width: u16) -> u16 {
+    let longest = names.map(|n| n.chars().count()).max().unwrap_or(0);
+    let longest = u16::try_from(longest).unwrap_or(u16::MAX);
+    longest.clamp(min, (table_width / 3).max(min))
+}
+
 pub fn widths(columns: &[ColumnSpec]) -> Vec<Constraint> {
     columns.iter().map(|c| c.width).collect()
 }
