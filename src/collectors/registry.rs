@@ -4,6 +4,7 @@
 use super::Collector;
 use super::scheduler::{self, SchedulerHandles};
 use crate::config::TargetConfig;
+use crate::model::{CounterGuide, PLAIN_COUNTERS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Engine {
@@ -26,6 +27,8 @@ pub struct EngineSpec {
     pub default_port: u16,
     /// Whether this build can monitor the engine yet.
     pub supported: bool,
+    /// How its statement counters read (Queries table and statement detail).
+    pub counters: &'static CounterGuide,
 }
 
 pub const ENGINES: &[EngineSpec] = &[
@@ -36,6 +39,7 @@ pub const ENGINES: &[EngineSpec] = &[
         url_schemes: &["postgresql", "postgres"],
         default_port: 5432,
         supported: true,
+        counters: &super::postgres::statement_counters::GUIDE,
     },
     EngineSpec {
         engine: Engine::SqlServer,
@@ -44,6 +48,7 @@ pub const ENGINES: &[EngineSpec] = &[
         url_schemes: &["mssql", "sqlserver"],
         default_port: 1433,
         supported: false,
+        counters: &PLAIN_COUNTERS,
     },
     EngineSpec {
         engine: Engine::MongoDb,
@@ -52,6 +57,7 @@ pub const ENGINES: &[EngineSpec] = &[
         url_schemes: &["mongodb"],
         default_port: 27017,
         supported: false,
+        counters: &PLAIN_COUNTERS,
     },
     EngineSpec {
         engine: Engine::Redis,
@@ -60,6 +66,7 @@ pub const ENGINES: &[EngineSpec] = &[
         url_schemes: &["redis", "rediss"],
         default_port: 6379,
         supported: true,
+        counters: &PLAIN_COUNTERS,
     },
     EngineSpec {
         engine: Engine::Valkey,
@@ -68,6 +75,7 @@ pub const ENGINES: &[EngineSpec] = &[
         url_schemes: &["valkey", "valkeys"],
         default_port: 6379,
         supported: true,
+        counters: &PLAIN_COUNTERS,
     },
     EngineSpec {
         engine: Engine::Oracle,
@@ -76,6 +84,7 @@ pub const ENGINES: &[EngineSpec] = &[
         url_schemes: &["oracle"],
         default_port: 1521,
         supported: false,
+        counters: &PLAIN_COUNTERS,
     },
 ];
 

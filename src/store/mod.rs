@@ -4,8 +4,10 @@
 
 mod alerts;
 mod codec;
+mod counters;
 mod history;
 mod migrate;
+mod migrate_v5;
 mod outbox;
 mod record;
 mod retention;
@@ -18,6 +20,8 @@ mod alert_tests;
 mod costs;
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod migrate_v5_tests;
 #[cfg(test)]
 mod outbox_tests;
 #[cfg(test)]

@@ -13,7 +13,7 @@ use super::views::activity::ActivityView;
 use super::views::keyvalue::KeyValueView;
 use super::views::queries::QueriesView;
 use super::views::schema::SchemaView;
-use crate::model::{AlertEvent, QueryStat, Session, TargetInfo};
+use crate::model::{AlertEvent, PLAIN_COUNTERS, QueryStat, Session, TargetInfo};
 use std::collections::VecDeque;
 
 /// Chart windows `+`/`-` step through, in minutes.
@@ -163,6 +163,7 @@ impl App {
         }
         self.seen_version = Some(key);
         self.set_key_value(self.current().is_some_and(TargetView::is_key_value));
+        self.queries.counters = self.current().map_or(&PLAIN_COUNTERS, TargetView::counter_guide);
         let (activity, queries) = rows_of(&self.dashboard, self.history.as_ref(), self.target);
         self.activity.refresh(activity.map_or(&[][..], |(_, a)| a.sessions.as_slice()));
         self.queries.refresh(queries.map_or(&[][..], |(_, q)| q.stats.as_slice()));

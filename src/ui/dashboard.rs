@@ -4,9 +4,9 @@
 use super::UiUpdate;
 use super::series::Series;
 use crate::model::{
-    ActivitySnapshot, DatabaseStat, InstanceInfo, KeyspaceSnapshot, QueryStat, QueryStatsSnapshot,
-    Replication, SampleBody, SchemaChange, SchemaSnapshot, SlowEntry, TargetHealth, TargetId, TargetInfo,
-    TargetStatus, Tier, Timestamp, metric,
+    ActivitySnapshot, CounterGuide, DatabaseStat, InstanceInfo, KeyspaceSnapshot, PLAIN_COUNTERS, QueryStat,
+    QueryStatsSnapshot, Replication, SampleBody, SchemaChange, SchemaSnapshot, SlowEntry, TargetHealth,
+    TargetId, TargetInfo, TargetStatus, Tier, Timestamp, metric,
 };
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -86,6 +86,12 @@ impl TargetView {
     pub fn is_key_value(&self) -> bool {
         crate::collectors::registry::Engine::from_display_name(&self.info.engine)
             .is_some_and(|e| e.is_key_value())
+    }
+
+    /// How the engine's statement counters read (plain names for an unknown engine).
+    pub fn counter_guide(&self) -> &'static CounterGuide {
+        crate::collectors::registry::Engine::from_display_name(&self.info.engine)
+            .map_or(&PLAIN_COUNTERS, |e| e.spec().counters)
     }
 
     /// The product as the server names itself ("Valkey" for a target configured as redis),

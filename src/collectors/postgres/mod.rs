@@ -18,6 +18,8 @@ pub mod queries;
 mod schema;
 pub mod schema_parse;
 pub mod schema_queries;
+pub mod statement_counters;
+mod statement_queries;
 mod statements;
 
 use crate::collectors::{CollectError, Collected, Collector};

@@ -6,7 +6,7 @@ use super::super::app_copy::{cancel_statement, terminate_statement};
 use super::super::dashboard::QueryHistory;
 use super::super::format;
 use super::super::tabs::activity::blockers;
-use crate::model::QueryStat;
+use crate::model::{CounterGuide, CounterUnit, QueryStat};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
@@ -120,35 +120,50 @@ pub fn query_lines(app: &App, id: &str) -> Vec<Line<'static>> {
             text,
         ),
         field("rows", q.rows.to_string(), key, text),
-        field("cache hit", format::percent(q.cache_hit_pct()), key, text),
-        field(
-            "shared blks",
-            format!(
-                "hit {} read {} dirtied {} written {}",
-                q.shared_blks_hit, q.shared_blks_read, q.shared_blks_dirtied, q.shared_blks_written
-            ),
-            key,
-            text,
-        ),
-        field("local blks", format!("hit {} read {}", q.local_blks_hit, q.local_blks_read), key, text),
-        field("temp blks", format!("read {} written {}", q.temp_blks_read, q.temp_blks_written), key, text),
-        field(
-            "blk I/O time",
-            format!(
-                "read {} write {}",
-                format::millis_f(q.blk_read_time_ms),
-                format::millis_f(q.blk_write_time_ms)
-            ),
-            key,
-            text,
-        ),
-        Line::from(""),
-        Line::from(Span::styled("Text (y copies):", theme.header())),
     ];
+    lines.extend(counter_lines(app.queries.counters, q, key, text));
+    lines.extend([Line::from(""), Line::from(Span::styled("Text (y copies):", theme.header()))]);
     lines.extend(q.text.lines().map(|l| Line::from(Span::styled(l.to_owned(), text))));
     lines.push(Line::from(""));
     lines.extend(history_lines(app, q));
     lines
+}
+
+/// The engine's counters as its guide groups them, then any others by their own name.
+pub fn counter_lines(guide: &CounterGuide, q: &QueryStat, key: Style, text: Style) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if guide.hit_pct.is_some() {
+        lines.push(field("cache hit", format::percent(guide.hit_pct(&q.counters)), key, text));
+    }
+    for line in guide.lines {
+        let parts: Vec<String> = line
+            .parts
+            .iter()
+            .map(|(word, name)| {
+                let value = q.counters.or_zero(name);
+                match line.unit {
+                    CounterUnit::Count => format!("{word} {}", value as u64),
+                    CounterUnit::Millis => format!("{word} {}", format::millis_f(value)),
+                }
+            })
+            .collect();
+        lines.push(field(line.label, parts.join(" "), key, text));
+    }
+    for (name, value) in q.counters.iter().filter(|(name, _)| !guide.covers(name)) {
+        lines.push(field(name, counter_value(name, value), key, text));
+    }
+    lines
+}
+
+/// Names ending in `_ms` are milliseconds (the convention of `model::Counters`).
+fn counter_value(name: &str, value: f64) -> String {
+    if name.ends_with("_ms") {
+        format::millis_f(value)
+    } else if value.fract() == 0.0 && value >= 0.0 {
+        format::count(value as u64)
+    } else {
+        format!("{value:.2}")
+    }
 }
 
 fn opt_ms(ms: Option<f64>) -> String {

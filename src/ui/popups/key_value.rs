@@ -113,8 +113,9 @@ pub fn command_lines(app: &App, q: &QueryStat) -> Vec<Line<'static>> {
         field("calls", q.calls.to_string(), key, text),
         field("total time", format::millis_f(q.total_time_ms), key, text),
         field("mean time", format::micros_f(q.mean_time_ms), key, text),
-        Line::from(""),
     ];
+    lines.extend(super::detail::counter_lines(app.queries.counters, q, key, text));
+    lines.push(Line::from(""));
     lines.extend(super::detail::history_lines(app, q));
     lines
 }

@@ -6,7 +6,7 @@ use super::super::format;
 use super::super::views::queries::{COLUMNS, KEY_VALUE_COLUMNS};
 use super::super::widgets::data_table::{DataTable, headers};
 use super::super::widgets::filter_input;
-use crate::model::{QueryStat, StatsAvailability};
+use crate::model::{CounterGuide, QueryStat, StatsAvailability};
 use ratatui::Frame;
 use ratatui::layout::Constraint::{Fill, Length};
 use ratatui::layout::{Layout, Rect};
@@ -96,6 +96,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     };
     let all_headers = headers(columns, app.queries.sort);
     let stats = &snapshot.stats;
+    let guide = app.queries.counters;
     let title =
         if kv { " Commands over the interval · s: slow log " } else { " Top statements over the interval " };
     let table = DataTable {
@@ -117,8 +118,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         // The key-value table's fourth column is the command (the text).
         Row::new(visible.iter().map(|&column| match (kv, column) {
             (true, 2) => Cell::from(format::micros_f(q.mean_time_ms)),
-            (true, 3) => query_cell(q, COLUMNS.len() - 1),
-            _ => query_cell(q, column),
+            (true, 3) => query_cell(q, COLUMNS.len() - 1, guide),
+            _ => query_cell(q, column, guide),
         }))
     });
 }
@@ -142,14 +143,14 @@ fn visible_columns(width: u16) -> Vec<usize> {
     visible
 }
 
-fn query_cell(q: &QueryStat, column: usize) -> Cell<'_> {
+fn query_cell<'a>(q: &'a QueryStat, column: usize, guide: &CounterGuide) -> Cell<'a> {
     match column {
         0 => Cell::from(format::millis_f(q.total_time_ms)),
         1 => Cell::from(format::count(q.calls)),
         2 => Cell::from(format::millis_f(q.mean_time_ms)),
         3 => Cell::from(format::count(q.rows)),
-        4 => Cell::from(format::count(q.shared_blks_read)),
-        5 => Cell::from(format::percent(q.cache_hit_pct())),
+        4 => Cell::from(format::count(q.counters.or_zero(guide.io_reads) as u64)),
+        5 => Cell::from(format::percent(guide.hit_pct(&q.counters))),
         6 => Cell::from(q.database.as_str()),
         7 => Cell::from(q.user.as_str()),
         _ => Cell::from(format::one_line(&q.text)),

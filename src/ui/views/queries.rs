@@ -2,7 +2,7 @@
 //! per data change.
 
 use super::{ColumnSpec, ListState, Sort, matches};
-use crate::model::QueryStat;
+use crate::model::{CounterGuide, PLAIN_COUNTERS, QueryStat};
 use ratatui::layout::Constraint::{Fill, Length};
 use std::cmp::Ordering;
 
@@ -26,15 +26,16 @@ pub const KEY_VALUE_COLUMNS: [ColumnSpec; 4] = [
     ColumnSpec { title: "Command", width: Fill(1), descending: false },
 ];
 
-fn compare(a: &QueryStat, b: &QueryStat, column: usize) -> Ordering {
+fn compare(a: &QueryStat, b: &QueryStat, column: usize, guide: &CounterGuide) -> Ordering {
     let float = |x: f64, y: f64| x.total_cmp(&y);
+    let hit = |q: &QueryStat| guide.hit_pct(&q.counters).map(f64::to_bits);
     match column {
         0 => float(a.total_time_ms, b.total_time_ms),
         1 => a.calls.cmp(&b.calls),
         2 => float(a.mean_time_ms, b.mean_time_ms),
         3 => a.rows.cmp(&b.rows),
-        4 => a.shared_blks_read.cmp(&b.shared_blks_read),
-        5 => a.cache_hit_pct().map(|p| p.to_bits()).cmp(&b.cache_hit_pct().map(|p| p.to_bits())),
+        4 => float(a.counters.or_zero(guide.io_reads), b.counters.or_zero(guide.io_reads)),
+        5 => hit(a).cmp(&hit(b)),
         6 => a.database.cmp(&b.database),
         7 => a.user.cmp(&b.user),
         _ => a.text.cmp(&b.text),
@@ -49,6 +50,8 @@ pub struct QueriesView {
     pub rows: Vec<usize>,
     /// The target is Redis/Valkey: per-command columns.
     pub key_value: bool,
+    /// How the current target's engine counters read (I/O column, hit ratio).
+    pub counters: &'static CounterGuide,
 }
 
 impl Default for QueriesView {
@@ -59,6 +62,7 @@ impl Default for QueriesView {
             filter: String::new(),
             rows: Vec::new(),
             key_value: false,
+            counters: &PLAIN_COUNTERS,
         }
     }
 }
@@ -80,7 +84,7 @@ impl QueriesView {
             if self.key_value && column >= KEY_VALUE_COLUMNS.len() - 1 { COLUMNS.len() - 1 } else { column };
         rows.sort_by(|&x, &y| {
             // Positive percentages order like their bit patterns, so `to_bits` above is exact.
-            let order = compare(&stats[x], &stats[y], column);
+            let order = compare(&stats[x], &stats[y], column, self.counters);
             let order = if descending { order.reverse() } else { order };
             order.then_with(|| stats[x].id.cmp(&stats[y].id))
         });
