@@ -22,7 +22,10 @@ pub struct QueryStat {
     pub max_time_ms: Option<f64>,
     pub rows: u64,
     /// The engine's own counters (block I/O, failures…), named by the engine's folder.
-    #[serde(default, skip_serializing_if = "Counters::is_empty")]
+    /// Serialised as fields next to the core ones, the shape forwarded payloads
+    /// (`logstag.forward.v1`) and snapshots had when these were fields of their own; so
+    /// no engine may name a counter like a core field.
+    #[serde(flatten)]
     pub counters: Counters,
 }
 
@@ -32,9 +35,9 @@ impl QueryStat {
     }
 }
 
-/// What deserialisation accepts: the current shape, and the one before named counters,
-/// where each counter was a field of its own (queued outbox rows written by an older
-/// build). Unknown fields are exactly those counters, folded into `counters`.
+/// What deserialisation accepts: counters as fields next to the core (how they are
+/// written, and how builds before named counters wrote them), or, should a writer nest
+/// them, under `counters`. Unknown fields are exactly the counters.
 #[derive(Deserialize)]
 struct StoredQueryStat {
     id: String,
@@ -112,6 +115,7 @@ mod tests {
         let mut stat = QueryStat { id: "1".into(), calls: 2, ..QueryStat::default() };
         stat.counters.set("reads", 3.0);
         let json = serde_json::to_string(&stat).unwrap();
+        assert!(json.ends_with(r#""rows":0,"reads":3}"#), "{json}");
         assert_eq!(serde_json::from_str::<QueryStat>(&json).unwrap(), stat);
         let old = r#"{"id":"1","database":"d","user":"u","text":"t","calls":2,"total_time_ms":1.0,
             "mean_time_ms":0.5,"min_time_ms":null,"max_time_ms":null,"rows":4,
