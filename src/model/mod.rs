@@ -4,6 +4,7 @@
 
 mod activity;
 mod alert;
+mod counters;
 mod engine;
 mod health;
 mod keyspace;
@@ -23,6 +24,7 @@ pub use activity::{
     blocking_forest,
 };
 pub use alert::{AlertCategory, AlertEvent, AlertEventKind, Severity};
+pub use counters::{CounterGuide, CounterLine, CounterUnit, Counters, PLAIN_COUNTERS};
 pub use engine::EngineKind;
 pub use health::{AreaScore, CheckResult, CheckStatus, HealthArea, HealthReport};
 pub use keyspace::{BigKey, KeyspaceDb, KeyspaceSnapshot, SamplerRun};

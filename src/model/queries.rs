@@ -1,9 +1,11 @@
-use super::Timestamp;
+use super::{Counters, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// Statement statistics of one normalised statement over one interval (deltas of
-/// the engine's cumulative counters), so rows are comparable across targets.
+/// the engine's cumulative counters), so rows are comparable across targets: a common
+/// core every engine has, plus the engine's own counters by name.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(from = "StoredQueryStat")]
 pub struct QueryStat {
     /// Stable identity of the statement shape (PG: `queryid`/userid/dbid).
     pub id: String,
@@ -19,25 +21,60 @@ pub struct QueryStat {
     pub min_time_ms: Option<f64>,
     pub max_time_ms: Option<f64>,
     pub rows: u64,
-    pub shared_blks_hit: u64,
-    pub shared_blks_read: u64,
-    pub shared_blks_dirtied: u64,
-    pub shared_blks_written: u64,
-    pub local_blks_hit: u64,
-    pub local_blks_read: u64,
-    pub temp_blks_read: u64,
-    pub temp_blks_written: u64,
-    /// Time spent reading / writing blocks, ms (needs track_io_timing on PostgreSQL).
-    pub blk_read_time_ms: f64,
-    pub blk_write_time_ms: f64,
+    /// The engine's own counters (block I/O, failures…), named by the engine's folder.
+    /// Serialised as fields next to the core ones, the shape forwarded payloads
+    /// (`logstag.forward.v1`) and snapshots had when these were fields of their own; so
+    /// no engine may name a counter like a core field.
+    #[serde(flatten)]
+    pub counters: Counters,
 }
 
 impl QueryStat {
-    /// Share of buffer accesses served from cache, 0–100; None without accesses.
-    pub fn cache_hit_pct(&self) -> Option<f64> {
-        let hit = self.shared_blks_hit + self.local_blks_hit;
-        let total = hit + self.shared_blks_read + self.local_blks_read;
-        (total > 0).then(|| hit as f64 * 100.0 / total as f64)
+    pub fn counter(&self, name: &str) -> Option<f64> {
+        self.counters.get(name)
+    }
+}
+
+/// What deserialisation accepts: counters as fields next to the core (how they are
+/// written, and how builds before named counters wrote them), or, should a writer nest
+/// them, under `counters`. Unknown fields are exactly the counters.
+#[derive(Deserialize)]
+struct StoredQueryStat {
+    id: String,
+    database: String,
+    user: String,
+    text: String,
+    calls: u64,
+    total_time_ms: f64,
+    mean_time_ms: f64,
+    min_time_ms: Option<f64>,
+    max_time_ms: Option<f64>,
+    rows: u64,
+    #[serde(default)]
+    counters: Counters,
+    #[serde(flatten)]
+    legacy: Counters,
+}
+
+impl From<StoredQueryStat> for QueryStat {
+    fn from(s: StoredQueryStat) -> Self {
+        let mut counters = s.counters;
+        for (name, value) in s.legacy.iter() {
+            counters.set(name.to_owned(), value);
+        }
+        QueryStat {
+            id: s.id,
+            database: s.database,
+            user: s.user,
+            text: s.text,
+            calls: s.calls,
+            total_time_ms: s.total_time_ms,
+            mean_time_ms: s.mean_time_ms,
+            min_time_ms: s.min_time_ms,
+            max_time_ms: s.max_time_ms,
+            rows: s.rows,
+            counters,
+        }
     }
 }
 
@@ -67,4 +104,23 @@ pub struct QueryStatsSnapshot {
     pub reset_detected: bool,
     /// Entries evicted since the previous read (pg_stat_statements_info.dealloc, PG 14+).
     pub evicted: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_reads_the_shape_before_named_counters() {
+        let mut stat = QueryStat { id: "1".into(), calls: 2, ..QueryStat::default() };
+        stat.counters.set("reads", 3.0);
+        let json = serde_json::to_string(&stat).unwrap();
+        assert!(json.ends_with(r#""rows":0,"reads":3}"#), "{json}");
+        assert_eq!(serde_json::from_str::<QueryStat>(&json).unwrap(), stat);
+        let old = r#"{"id":"1","database":"d","user":"u","text":"t","calls":2,"total_time_ms":1.0,
+            "mean_time_ms":0.5,"min_time_ms":null,"max_time_ms":null,"rows":4,
+            "blks_read":3,"io_ms":0.25}"#;
+        let read: QueryStat = serde_json::from_str(old).unwrap();
+        assert_eq!((read.rows, read.counter("blks_read"), read.counter("io_ms")), (4, Some(3.0), Some(0.25)));
+    }
 }

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::model::{
-    ActivitySnapshot, LockCount, Metric, QueryStatsSnapshot, SampleBody, Session, SessionState,
+    ActivitySnapshot, Counters, LockCount, Metric, QueryStatsSnapshot, SampleBody, Session, SessionState,
     StatsAvailability, TargetHealth, TargetStatus, Tier, Wait, WaitCategory,
 };
 
@@ -59,17 +59,28 @@ pub fn stat(id: &str, calls: u64) -> QueryStat {
         min_time_ms: Some(0.25),
         max_time_ms: None,
         rows: calls * 2,
-        shared_blks_hit: 100,
-        shared_blks_read: 3,
-        shared_blks_dirtied: 1,
-        shared_blks_written: 2,
-        local_blks_hit: 4,
-        local_blks_read: 5,
-        temp_blks_read: 6,
-        temp_blks_written: 7,
-        blk_read_time_ms: 0.125,
-        blk_write_time_ms: 0.0,
+        counters: counters(),
     }
+}
+
+/// Ten engine counters, as many as a busy PostgreSQL statement has, one of them zero.
+pub fn counters() -> Counters {
+    let mut c = Counters::default();
+    for (name, value) in [
+        ("shared_blks_hit", 100.0),
+        ("shared_blks_read", 3.0),
+        ("shared_blks_dirtied", 1.0),
+        ("shared_blks_written", 2.0),
+        ("local_blks_hit", 4.0),
+        ("local_blks_read", 5.0),
+        ("temp_blks_read", 6.0),
+        ("temp_blks_written", 7.0),
+        ("blk_read_time_ms", 0.125),
+        ("blk_write_time_ms", 0.0),
+    ] {
+        c.set(name, value);
+    }
+    c
 }
 
 pub fn queries(stats: Vec<QueryStat>) -> SampleBody {

@@ -2,8 +2,9 @@
 
 use super::StoreError;
 use super::codec;
+use super::counters::{Names, to_sql_error};
 use super::writer::Points;
-use crate::model::{QueryStat, Sample, SampleBody, TargetId, Tier, Timestamp};
+use crate::model::{Counters, QueryStat, Sample, SampleBody, TargetId, Tier, Timestamp};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 pub fn series(
@@ -85,9 +86,7 @@ pub fn snapshot_at(
 macro_rules! stat_columns {
     () => {
         "s.at, t.query_id, t.db_name, t.user_name, t.text, s.calls, s.total_time_ms, s.mean_time_ms,
-         s.min_time_ms, s.max_time_ms, s.rows, s.shared_blks_hit, s.shared_blks_read,
-         s.shared_blks_dirtied, s.shared_blks_written, s.local_blks_hit, s.local_blks_read,
-         s.temp_blks_read, s.temp_blks_written, s.blk_read_time_ms, s.blk_write_time_ms"
+         s.min_time_ms, s.max_time_ms, s.rows, s.counters"
     };
 }
 
@@ -98,7 +97,8 @@ fn stats_at(conn: &Connection, target: &str, at: Timestamp) -> Result<Vec<QueryS
         " FROM query_stats s JOIN query_texts t ON t.id = s.text_id
           WHERE s.at = ?2 AND t.target = ?1 ORDER BY s.pos"
     ))?;
-    let rows = stmt.query_map(params![target, at.0], stat_from_row)?;
+    let names = Names::load(conn)?;
+    let rows = stmt.query_map(params![target, at.0], |r| stat_from_row(r, &names))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -115,8 +115,9 @@ pub fn query_history(
         " FROM query_texts t JOIN query_stats s ON s.text_id = t.id
           WHERE t.target = ?1 AND t.query_id = ?2 AND s.at BETWEEN ?3 AND ?4 ORDER BY s.at"
     ))?;
+    let names = Names::load(conn)?;
     let rows = stmt.query_map(params![target, query_id, from.0, to.0], |r| {
-        Ok((Timestamp(r.get(0)?), stat_from_row(r)?))
+        Ok((Timestamp(r.get(0)?), stat_from_row(r, &names)?))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -130,7 +131,11 @@ fn real(r: &Row<'_>, i: usize) -> rusqlite::Result<f64> {
     Ok(r.get::<_, Option<f64>>(i)?.unwrap_or(f64::NAN))
 }
 
-fn stat_from_row(r: &Row<'_>) -> rusqlite::Result<QueryStat> {
+fn stat_from_row(r: &Row<'_>, names: &Names) -> rusqlite::Result<QueryStat> {
+    let counters = match r.get_ref(11)?.as_blob_or_null()? {
+        Some(bytes) => names.decode(bytes).map_err(|e| to_sql_error(11, e))?,
+        None => Counters::default(),
+    };
     Ok(QueryStat {
         id: r.get(1)?,
         database: r.get(2)?,
@@ -142,15 +147,6 @@ fn stat_from_row(r: &Row<'_>) -> rusqlite::Result<QueryStat> {
         min_time_ms: r.get(8)?,
         max_time_ms: r.get(9)?,
         rows: count(r, 10)?,
-        shared_blks_hit: count(r, 11)?,
-        shared_blks_read: count(r, 12)?,
-        shared_blks_dirtied: count(r, 13)?,
-        shared_blks_written: count(r, 14)?,
-        local_blks_hit: count(r, 15)?,
-        local_blks_read: count(r, 16)?,
-        temp_blks_read: count(r, 17)?,
-        temp_blks_written: count(r, 18)?,
-        blk_read_time_ms: real(r, 19)?,
-        blk_write_time_ms: real(r, 20)?,
+        counters,
     })
 }

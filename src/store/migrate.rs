@@ -1,13 +1,20 @@
 //! Versioned schema migrations, tracked in `PRAGMA user_version`.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
+
+/// One migration: DDL, or DDL around a step that converts rows in Rust.
+pub enum Step {
+    Sql(&'static str),
+    Rust(fn(&Transaction<'_>) -> rusqlite::Result<()>),
+}
 
 /// Migration `i` brings the file from version `i` to `i + 1`. Append only.
-const MIGRATIONS: &[&str] = &[
-    include_str!("schema.sql"),
-    include_str!("schema_v2.sql"),
-    include_str!("schema_v3.sql"),
-    include_str!("schema_v4.sql"),
+const MIGRATIONS: &[Step] = &[
+    Step::Sql(include_str!("schema.sql")),
+    Step::Sql(include_str!("schema_v2.sql")),
+    Step::Sql(include_str!("schema_v3.sql")),
+    Step::Sql(include_str!("schema_v4.sql")),
+    Step::Rust(super::migrate_v5::fold_counters),
 ];
 
 /// The schema version this build writes.
@@ -44,9 +51,12 @@ pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
     if found == 0 {
         ensure_incremental_vacuum(conn)?;
     }
-    for (from, ddl) in MIGRATIONS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
+    for (from, step) in MIGRATIONS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
         let tx = conn.transaction()?;
-        tx.execute_batch(ddl)?;
+        match step {
+            Step::Sql(ddl) => tx.execute_batch(ddl)?,
+            Step::Rust(convert) => convert(&tx)?,
+        }
         tx.pragma_update(None, "user_version", from as i64 + 1)?;
         tx.commit()?;
     }

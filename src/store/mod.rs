@@ -4,9 +4,11 @@
 
 mod alerts;
 mod codec;
+mod counters;
 mod files;
 mod history;
 mod migrate;
+mod migrate_v5;
 mod outbox;
 mod record;
 mod retention;
@@ -21,6 +23,8 @@ mod costs;
 mod damage_tests;
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod migrate_v5_tests;
 #[cfg(test)]
 mod outbox_tests;
 #[cfg(test)]

@@ -46,7 +46,7 @@ pub fn record_round(
                 let stats = std::mem::take(&mut snap.stats);
                 for (pos, stat) in stats.iter().enumerate() {
                     let text_id = text_id(&tx, caches, target, stat)?;
-                    insert_stat(&tx, text_id, taken_at, pos, stat)?;
+                    insert_stat(&tx, caches, text_id, taken_at, pos, stat)?;
                 }
                 insert_snapshot(&tx, encoder, target, tier, taken_at, &SampleBody::Queries(snap))?;
             }
@@ -127,17 +127,18 @@ pub fn to_sql_int(v: u64) -> i64 {
 
 fn insert_stat(
     conn: &Connection,
+    caches: &mut Caches,
     text_id: i64,
     at: Timestamp,
     pos: usize,
     s: &QueryStat,
 ) -> Result<(), StoreError> {
+    let Caches { counter_names, blob, .. } = caches;
+    super::counters::encode(conn, counter_names, &s.counters, blob)?;
     conn.prepare_cached(
         "INSERT OR REPLACE INTO query_stats (text_id, at, pos, calls, total_time_ms, mean_time_ms,
-             min_time_ms, max_time_ms, rows, shared_blks_hit, shared_blks_read, shared_blks_dirtied,
-             shared_blks_written, local_blks_hit, local_blks_read, temp_blks_read, temp_blks_written,
-             blk_read_time_ms, blk_write_time_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+             min_time_ms, max_time_ms, rows, counters)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         text_id,
@@ -149,16 +150,7 @@ fn insert_stat(
         s.min_time_ms,
         s.max_time_ms,
         to_sql_int(s.rows),
-        to_sql_int(s.shared_blks_hit),
-        to_sql_int(s.shared_blks_read),
-        to_sql_int(s.shared_blks_dirtied),
-        to_sql_int(s.shared_blks_written),
-        to_sql_int(s.local_blks_hit),
-        to_sql_int(s.local_blks_read),
-        to_sql_int(s.temp_blks_read),
-        to_sql_int(s.temp_blks_written),
-        s.blk_read_time_ms,
-        s.blk_write_time_ms,
+        (!blob.is_empty()).then_some(blob.as_slice()),
     ])?;
     Ok(())
 }

@@ -106,7 +106,11 @@ pub struct Caches {
     pub series: HashMap<String, i64>,
     /// Statement → (query_texts.id, hash of text/database/user) to skip unchanged texts.
     pub texts: HashMap<String, (i64, u64)>,
+    /// Engine counter name → counter_names.id.
+    pub counter_names: HashMap<String, i64>,
     pub scratch: String,
+    /// Reused for each statement's encoded counters.
+    pub blob: Vec<u8>,
 }
 
 impl Caches {
@@ -114,6 +118,7 @@ impl Caches {
     pub fn clear(&mut self) {
         self.series.clear();
         self.texts.clear();
+        self.counter_names.clear();
     }
 }
 

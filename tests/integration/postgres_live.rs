@@ -1,6 +1,7 @@
 //! The PostgreSQL collector against a real server started by the harness.
 
 use crate::support::postgres::{PWUSER_PASSWORD, TestCluster};
+use logstag::collectors::postgres::statement_counters as counters;
 use logstag::collectors::postgres::{PostgresCollector, driver_config};
 use logstag::collectors::scheduler::{self, SchedulerHandles};
 use logstag::collectors::{CollectError, Collected, Collector};
@@ -138,6 +139,33 @@ pub async fn statement_calls_between_two_medium_rounds_are_exact(major: u32) {
         second.bodies.iter().any(|b| matches!(b, SampleBody::Metrics(m) if m.iter().any(|m| m.name == name)))
     };
     assert!(has(metric::QUERY_CALLS_PER_S));
+}
+
+/// The harness runs PostgreSQL 15 (extension 1.10): buffer, WAL and temp-time columns
+/// arrive as named counters.
+#[tokio::test]
+async fn statement_counters_carry_buffer_and_wal_figures() {
+    let cluster = TestCluster::shared();
+    let mut collector = PostgresCollector::new(&cluster.target_config("monitor", "app"));
+    collector.collect(Tier::Medium).await.expect("baseline");
+    let app = cluster.client("app").await;
+    app.simple_query("CREATE TABLE IF NOT EXISTS counters_probe (v int)").await.unwrap();
+    for i in 0..5 {
+        app.simple_query(&format!(
+            "INSERT INTO counters_probe SELECT g + {i} FROM generate_series(1, 200) g"
+        ))
+        .await
+        .unwrap();
+    }
+    let second = collector.collect(Tier::Medium).await.expect("second round");
+    let snapshot = queries(&second).expect("queries body");
+    let stat = snapshot.stats.iter().find(|s| s.text.contains("INSERT INTO counters_probe")).expect("seen");
+    assert_eq!(stat.calls, 5);
+    assert!(stat.counter(counters::WAL_RECORDS).is_some_and(|n| n >= 1_000.0), "{:?}", stat.counters);
+    assert!(stat.counter(counters::WAL_BYTES).is_some_and(|n| n > 0.0), "{:?}", stat.counters);
+    assert!(counters::hit_pct(&stat.counters).is_some(), "{:?}", stat.counters);
+    // PG 18 columns are not asked of an older server.
+    assert_eq!(stat.counter(counters::PARALLEL_WORKERS_LAUNCHED), None);
 }
 
 pub async fn database_without_extension_is_unavailable_not_down(major: u32) {

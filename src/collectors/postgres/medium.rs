@@ -4,7 +4,7 @@
 use super::connect::database_name;
 use super::parse::{bytes, to_u64};
 use super::statements::{Counters, StatementDeltas, StatementKey, StatementsInfo, TextCache, query_stat};
-use super::{PostgresCollector, map_rows, queries};
+use super::{PostgresCollector, map_rows, queries, statement_counters};
 use crate::collectors::{CollectError, Collected};
 use crate::model::{
     Metric, QueryStatsSnapshot, Replica, Replication, ReplicationSlot, SampleBody, ServerRole,
@@ -116,6 +116,7 @@ impl PostgresCollector {
             }
         };
         let read_at = Timestamp::now();
+        let positions = statement_counters::positions(rows.first());
         let entries = map_rows(&rows, "pg_stat_statements", problems, |r| {
             let n = |col: &str| r.try_get::<_, Option<i64>>(col).map(|v| to_u64(v.unwrap_or(0)));
             let queryid: Option<i64> = r.try_get("queryid")?;
@@ -125,16 +126,7 @@ impl PostgresCollector {
                 min_time_ms: r.try_get("min_time_ms")?,
                 max_time_ms: r.try_get("max_time_ms")?,
                 rows: n("rows")?,
-                shared_blks_hit: n("shared_blks_hit")?,
-                shared_blks_read: n("shared_blks_read")?,
-                shared_blks_dirtied: n("shared_blks_dirtied")?,
-                shared_blks_written: n("shared_blks_written")?,
-                local_blks_hit: n("local_blks_hit")?,
-                local_blks_read: n("local_blks_read")?,
-                temp_blks_read: n("temp_blks_read")?,
-                temp_blks_written: n("temp_blks_written")?,
-                blk_read_time_ms: r.try_get::<_, Option<f64>>("blk_read_time_ms")?.unwrap_or(0.0),
-                blk_write_time_ms: r.try_get::<_, Option<f64>>("blk_write_time_ms")?.unwrap_or(0.0),
+                extra: statement_counters::read(r, &positions)?,
             };
             let (userid, dbid) = (r.try_get("userid")?, r.try_get("dbid")?);
             Ok(queryid.map(|queryid| (StatementKey { queryid, userid, dbid }, counters)))

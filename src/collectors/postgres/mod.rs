@@ -23,6 +23,8 @@ mod schema;
 pub mod schema_parse;
 pub mod schema_queries;
 pub mod spec;
+pub mod statement_counters;
+mod statement_queries;
 mod statements;
 
 use crate::collectors::{CollectError, Collected, Collector};

@@ -1,6 +1,8 @@
 //! How PostgreSQL targets are shown: backend columns with waits, transaction ages and
 //! blockers; pg_stat_statements columns; the blocking tree; the relational schema tree.
 
+use super::statement_counters as counters;
+use crate::collectors::counter_lines::counter_lines;
 use crate::model::present::{
     Blocking, CellText, Chart, Column, DetailLine, Nouns, Presentation, SchemaView, Series, Tone, Unit, Width,
 };
@@ -142,27 +144,9 @@ fn statement_detail(q: &QueryStat) -> Vec<DetailLine> {
             format!("{} / {} (lifetime)", opt_ms(q.min_time_ms), opt_ms(q.max_time_ms)),
         ),
         DetailLine::field("rows", q.rows.to_string()),
-        DetailLine::field("cache hit", format::percent(q.cache_hit_pct())),
-        DetailLine::field(
-            "shared blks",
-            format!(
-                "hit {} read {} dirtied {} written {}",
-                q.shared_blks_hit, q.shared_blks_read, q.shared_blks_dirtied, q.shared_blks_written
-            ),
-        ),
-        DetailLine::field("local blks", format!("hit {} read {}", q.local_blks_hit, q.local_blks_read)),
-        DetailLine::field("temp blks", format!("read {} written {}", q.temp_blks_read, q.temp_blks_written)),
-        DetailLine::field(
-            "blk I/O time",
-            format!(
-                "read {} write {}",
-                format::millis_f(q.blk_read_time_ms),
-                format::millis_f(q.blk_write_time_ms)
-            ),
-        ),
-        DetailLine::Blank,
-        DetailLine::Heading("Text (y copies):".into()),
     ];
+    lines.extend(counter_lines(&counters::GUIDE, q));
+    lines.extend([DetailLine::Blank, DetailLine::Heading("Text (y copies):".into())]);
     lines.extend(q.text.lines().map(|l| DetailLine::Text(CellText::plain(l.to_owned()))));
     lines.push(DetailLine::Blank);
     lines
@@ -305,17 +289,23 @@ static STATEMENT_COLUMNS: [Column<QueryStat>; 9] = [
         width: fixed(9),
         priority: 2,
         descending: true,
-        cell: |q| CellText::plain(format::count(q.shared_blks_read)),
-        cmp: |a, b| a.shared_blks_read.cmp(&b.shared_blks_read),
+        cell: |q| CellText::plain(format::count(q.counters.or_zero(counters::SHARED_BLKS_READ) as u64)),
+        cmp: |a, b| {
+            let reads = |q: &QueryStat| q.counters.or_zero(counters::SHARED_BLKS_READ);
+            reads(a).total_cmp(&reads(b))
+        },
     },
     Column {
         title: "Hit %",
         width: fixed(6),
         priority: 3,
         descending: false,
-        cell: |q| CellText::plain(format::percent(q.cache_hit_pct())),
+        cell: |q| CellText::plain(format::percent(counters::hit_pct(&q.counters))),
         // Positive percentages order like their bit patterns, so `to_bits` is exact.
-        cmp: |a, b| a.cache_hit_pct().map(f64::to_bits).cmp(&b.cache_hit_pct().map(f64::to_bits)),
+        cmp: |a, b| {
+            let hit = |q: &QueryStat| counters::hit_pct(&q.counters).map(f64::to_bits);
+            hit(a).cmp(&hit(b))
+        },
     },
     Column {
         title: "DB",

@@ -88,40 +88,14 @@ SELECT datname::text AS datname,
 FROM pg_stat_database
 WHERE datname IS NOT NULL";
 
+pub use super::statement_queries::{
+    STATEMENTS_12, STATEMENTS_13, STATEMENTS_15, STATEMENTS_17, STATEMENTS_18, has_statements_info,
+    statements_sql,
+};
+
 /// Whether pg_stat_statements exists in the connected database. PG 9.1+.
 pub const STATEMENTS_EXTENSION: &str = "\
 SELECT extversion FROM pg_extension WHERE extname = 'pg_stat_statements'";
-
-/// pg_stat_statements up to extension 1.7 (PG 12 column names, no plan times).
-/// `showtext := false`: texts can be megabytes; they are fetched lazily by queryid.
-pub const STATEMENTS_12: &str = "\
-SELECT queryid, userid::int8 AS userid, dbid::int8 AS dbid, calls,
-       total_time AS total_time_ms, min_time AS min_time_ms, max_time AS max_time_ms, rows,
-       shared_blks_hit, shared_blks_read, shared_blks_dirtied, shared_blks_written,
-       local_blks_hit, local_blks_read, temp_blks_read, temp_blks_written,
-       blk_read_time AS blk_read_time_ms, blk_write_time AS blk_write_time_ms
-FROM pg_stat_statements(false)";
-
-/// Extension 1.8–1.10 (PG 13–16): *_exec_time names (planning is counted separately).
-pub const STATEMENTS_13: &str = "\
-SELECT queryid, userid::int8 AS userid, dbid::int8 AS dbid, calls,
-       total_exec_time AS total_time_ms, min_exec_time AS min_time_ms,
-       max_exec_time AS max_time_ms, rows,
-       shared_blks_hit, shared_blks_read, shared_blks_dirtied, shared_blks_written,
-       local_blks_hit, local_blks_read, temp_blks_read, temp_blks_written,
-       blk_read_time AS blk_read_time_ms, blk_write_time AS blk_write_time_ms
-FROM pg_stat_statements(false)";
-
-/// Extension 1.11+ (PG 17+): block times are split into shared and local.
-pub const STATEMENTS_17: &str = "\
-SELECT queryid, userid::int8 AS userid, dbid::int8 AS dbid, calls,
-       total_exec_time AS total_time_ms, min_exec_time AS min_time_ms,
-       max_exec_time AS max_time_ms, rows,
-       shared_blks_hit, shared_blks_read, shared_blks_dirtied, shared_blks_written,
-       local_blks_hit, local_blks_read, temp_blks_read, temp_blks_written,
-       shared_blk_read_time + local_blk_read_time AS blk_read_time_ms,
-       shared_blk_write_time + local_blk_write_time AS blk_write_time_ms
-FROM pg_stat_statements(false)";
 
 /// Texts of the statements not yet in our cache. The server still reads its text
 /// file, but only the requested texts travel. PG 12+.
@@ -253,7 +227,9 @@ pub const ALL: &[&str] = &[
     STATEMENTS_EXTENSION,
     STATEMENTS_12,
     STATEMENTS_13,
+    STATEMENTS_15,
     STATEMENTS_17,
+    STATEMENTS_18,
     STATEMENT_TEXTS,
     STATEMENTS_INFO,
     ROLE_NAMES,
@@ -277,33 +253,6 @@ pub const ALL: &[&str] = &[
 /// The activity query for a server version (`server_version_num`).
 pub fn activity_sql(version_num: i32) -> &'static str {
     if version_num >= 130_000 { ACTIVITY_13 } else { ACTIVITY_12 }
-}
-
-/// "1.10" → (1, 10).
-fn extension_version(version: &str) -> Option<(u32, u32)> {
-    let (major, minor) = version.trim().split_once('.')?;
-    Some((major.parse().ok()?, minor.parse().ok()?))
-}
-
-/// The pg_stat_statements query whose column names match the installed extension.
-/// The columns come from the extension's SQL definition, which stays at its old version
-/// after a server upgrade until ALTER EXTENSION … UPDATE, so the extension version
-/// decides (1.8 = PG 13 names, 1.11 = PG 17 split block times); the server version is
-/// the fallback when the version string is unexpected.
-pub fn statements_sql(extversion: &str, version_num: i32) -> &'static str {
-    match extension_version(extversion) {
-        Some(v) if v >= (1, 11) => STATEMENTS_17,
-        Some(v) if v >= (1, 8) => STATEMENTS_13,
-        Some(_) => STATEMENTS_12,
-        None if version_num >= 170_000 => STATEMENTS_17,
-        None if version_num >= 130_000 => STATEMENTS_13,
-        None => STATEMENTS_12,
-    }
-}
-
-/// pg_stat_statements_info exists from extension 1.9 (PG 14) on.
-pub fn has_statements_info(extversion: &str) -> bool {
-    extension_version(extversion).is_some_and(|v| v >= (1, 9))
 }
 
 #[cfg(test)]
@@ -360,6 +309,12 @@ mod tests {
         assert!(statements_sql("1.7", 150_000).contains("total_time AS"));
         assert!(statements_sql("weird", 170_000).contains("shared_blk_read_time"));
         assert!(statements_sql("weird", 120_000).contains("total_time AS"));
+        assert!(statements_sql("1.9", 140_000).contains("wal_fpi"));
+        assert!(!statements_sql("1.9", 140_000).contains("jit_functions"));
+        assert!(statements_sql("1.10", 150_000).contains("temp_blk_read_time AS"));
+        assert!(!statements_sql("1.11", 170_000).contains("wal_buffers_full"));
+        assert!(statements_sql("1.12", 180_000).contains("parallel_workers_launched"));
+        assert!(statements_sql("weird", 180_000).contains("wal_buffers_full"));
         assert!(has_statements_info("1.10") && !has_statements_info("1.8"));
         assert!(activity_sql(120_000).contains("NULL::int8 AS leader_pid"));
         assert!(activity_sql(150_018).contains("s.leader_pid::int8"));

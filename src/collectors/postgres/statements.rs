@@ -1,8 +1,9 @@
 //! pg_stat_statements bookkeeping: cumulative counters → per-interval deltas with reset
 //! detection, and a bounded cache of statement texts so that texts travel once.
 
+use super::statement_counters;
 use crate::collectors::delta::{counter_delta, float_delta};
-use crate::model::{QueryStat, Timestamp};
+use crate::model::{self, QueryStat, Timestamp};
 use std::collections::HashMap;
 
 /// Identity of one pg_stat_statements entry.
@@ -21,16 +22,9 @@ pub struct Counters {
     pub min_time_ms: Option<f64>,
     pub max_time_ms: Option<f64>,
     pub rows: u64,
-    pub shared_blks_hit: u64,
-    pub shared_blks_read: u64,
-    pub shared_blks_dirtied: u64,
-    pub shared_blks_written: u64,
-    pub local_blks_hit: u64,
-    pub local_blks_read: u64,
-    pub temp_blks_read: u64,
-    pub temp_blks_written: u64,
-    pub blk_read_time_ms: f64,
-    pub blk_write_time_ms: f64,
+    /// The counters of `statement_counters::ALL`, by position: a fixed array keeps the
+    /// previous read of thousands of entries free of per-counter allocations.
+    pub extra: [f64; statement_counters::N],
 }
 
 impl Counters {
@@ -46,16 +40,9 @@ impl Counters {
             (a, b) => a.or(b),
         };
         self.rows += other.rows;
-        self.shared_blks_hit += other.shared_blks_hit;
-        self.shared_blks_read += other.shared_blks_read;
-        self.shared_blks_dirtied += other.shared_blks_dirtied;
-        self.shared_blks_written += other.shared_blks_written;
-        self.local_blks_hit += other.local_blks_hit;
-        self.local_blks_read += other.local_blks_read;
-        self.temp_blks_read += other.temp_blks_read;
-        self.temp_blks_written += other.temp_blks_written;
-        self.blk_read_time_ms += other.blk_read_time_ms;
-        self.blk_write_time_ms += other.blk_write_time_ms;
+        for (mine, theirs) in self.extra.iter_mut().zip(other.extra) {
+            *mine += theirs;
+        }
     }
 
     /// Counters since `prev`, or None when the entry was reset in between (calls went down).
@@ -64,25 +51,19 @@ impl Counters {
         if reset {
             return None;
         }
-        let d = |p: u64, c: u64| counter_delta(p, c).0;
         let f = |p: f64, c: f64| float_delta(p, c).0;
+        let mut extra = [0.0; statement_counters::N];
+        for ((out, p), c) in extra.iter_mut().zip(prev.extra).zip(self.extra) {
+            *out = f(p, c);
+        }
         Some(Counters {
             calls,
             total_time_ms: f(prev.total_time_ms, self.total_time_ms),
             // Lifetime extremes: windowing them is not possible from cumulative reads.
             min_time_ms: self.min_time_ms,
             max_time_ms: self.max_time_ms,
-            rows: d(prev.rows, self.rows),
-            shared_blks_hit: d(prev.shared_blks_hit, self.shared_blks_hit),
-            shared_blks_read: d(prev.shared_blks_read, self.shared_blks_read),
-            shared_blks_dirtied: d(prev.shared_blks_dirtied, self.shared_blks_dirtied),
-            shared_blks_written: d(prev.shared_blks_written, self.shared_blks_written),
-            local_blks_hit: d(prev.local_blks_hit, self.local_blks_hit),
-            local_blks_read: d(prev.local_blks_read, self.local_blks_read),
-            temp_blks_read: d(prev.temp_blks_read, self.temp_blks_read),
-            temp_blks_written: d(prev.temp_blks_written, self.temp_blks_written),
-            blk_read_time_ms: f(prev.blk_read_time_ms, self.blk_read_time_ms),
-            blk_write_time_ms: f(prev.blk_write_time_ms, self.blk_write_time_ms),
+            rows: counter_delta(prev.rows, self.rows).0,
+            extra,
         })
     }
 }
@@ -252,17 +233,19 @@ pub fn query_stat(key: StatementKey, c: Counters, text: String, user: String, da
         min_time_ms: c.min_time_ms,
         max_time_ms: c.max_time_ms,
         rows: c.rows,
-        shared_blks_hit: c.shared_blks_hit,
-        shared_blks_read: c.shared_blks_read,
-        shared_blks_dirtied: c.shared_blks_dirtied,
-        shared_blks_written: c.shared_blks_written,
-        local_blks_hit: c.local_blks_hit,
-        local_blks_read: c.local_blks_read,
-        temp_blks_read: c.temp_blks_read,
-        temp_blks_written: c.temp_blks_written,
-        blk_read_time_ms: c.blk_read_time_ms,
-        blk_write_time_ms: c.blk_write_time_ms,
+        counters: named(&c.extra),
     }
+}
+
+/// The counters that moved, under their names (no allocation for the names).
+fn named(extra: &[f64; statement_counters::N]) -> model::Counters {
+    let mut out = model::Counters::with_capacity(extra.iter().filter(|v| **v != 0.0).count());
+    for ((name, _), value) in statement_counters::ALL.iter().zip(extra) {
+        if *value != 0.0 {
+            out.push(*name, *value);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

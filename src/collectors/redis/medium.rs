@@ -10,8 +10,8 @@ use super::{RedisCollector, commands};
 use crate::collectors::delta::counter_delta;
 use crate::collectors::{CollectError, Collected};
 use crate::model::{
-    Metric, QueryStat, QueryStatsSnapshot, Replica, Replication, SampleBody, ServerRole, SlowLogSnapshot,
-    StatsAvailability, Timestamp, WalReceiver, metric,
+    Counters, Metric, QueryStat, QueryStatsSnapshot, Replica, Replication, SampleBody, ServerRole,
+    SlowLogSnapshot, StatsAvailability, Timestamp, WalReceiver, metric,
 };
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -198,8 +198,9 @@ fn query_stats(
         let before = prev.stats.get(name).copied().unwrap_or_default();
         let (calls_all, reset) = counter_delta(before.calls, current.calls);
         let (usec_all, _) = counter_delta(before.usec, current.usec);
-        let failed = counter_delta(before.failed_calls, current.failed_calls).0
-            + counter_delta(before.rejected_calls, current.rejected_calls).0;
+        let failed_calls = counter_delta(before.failed_calls, current.failed_calls).0;
+        let rejected_calls = counter_delta(before.rejected_calls, current.rejected_calls).0;
+        let failed = failed_calls + rejected_calls;
         snapshot.reset_detected |= reset;
         let calls = calls_all.saturating_sub(ours.get(name.as_str()).copied().unwrap_or(0));
         let usec = if calls_all == 0 { 0.0 } else { usec_all as f64 * calls as f64 / calls_all as f64 };
@@ -213,6 +214,7 @@ fn query_stats(
             calls,
             total_time_ms,
             mean_time_ms: if calls > 0 { total_time_ms / calls as f64 } else { 0.0 },
+            counters: command_counters(failed_calls, rejected_calls),
             ..QueryStat::default()
         });
         if secs > 0.0 {
@@ -225,6 +227,22 @@ fn query_stats(
     }
     snapshot.stats.sort_by(|a, b| b.total_time_ms.total_cmp(&a.total_time_ms).then(a.text.cmp(&b.text)));
     (snapshot, metrics)
+}
+
+/// Calls that failed inside the command (an error reply) over the interval, Redis 6.2+.
+pub const FAILED_CALLS: &str = "failed_calls";
+/// Calls refused before running (ACL, OOM, wrong arity…) over the interval, Redis 6.2+.
+pub const REJECTED_CALLS: &str = "rejected_calls";
+
+/// Only counters that moved: most commands never fail.
+fn command_counters(failed: u64, rejected: u64) -> Counters {
+    let mut out = Counters::default();
+    for (name, n) in [(FAILED_CALLS, failed), (REJECTED_CALLS, rejected)] {
+        if n > 0 {
+            out.push(name, n as f64);
+        }
+    }
+    out
 }
 
 /// p99 of the commands that ran since the previous read.

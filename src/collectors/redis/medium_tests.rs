@@ -78,6 +78,8 @@ fn failures_count_even_without_successful_calls() {
     assert_eq!(snapshot.stats[0].calls, 0);
     let failed = metrics.iter().find(|m| m.name == metric::COMMAND_FAILED_PER_S).map(|m| m.value);
     assert_eq!(failed, Some(1.0));
+    let named = (snapshot.stats[0].counter(FAILED_CALLS), snapshot.stats[0].counter(REJECTED_CALLS));
+    assert_eq!(named, (Some(4.0), Some(1.0)));
 }
 
 #[test]

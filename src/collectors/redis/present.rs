@@ -2,6 +2,8 @@
 //! per-command statistics plus the slow log, memory and keyspace tiles, the keyspace
 //! instead of a schema tree.
 
+use crate::collectors::counter_lines::counter_lines;
+use crate::model::PLAIN_COUNTERS;
 use crate::model::present::{
     Blocking, CellText, Chart, Column, DetailLine, Nouns, Presentation, SchemaView, Series, Tile, Tone, Unit,
     Width,
@@ -113,15 +115,18 @@ fn client_detail(s: &Session, _all: &[Session]) -> Vec<DetailLine> {
 
 /// A command's figures over the interval (INFO commandstats deltas).
 fn command_detail(q: &QueryStat) -> Vec<DetailLine> {
-    vec![
+    let mut lines = vec![
         DetailLine::Field { name: "command".into(), value: CellText::toned(q.text.clone(), Tone::Header) },
         DetailLine::Blank,
         DetailLine::Heading("This interval:".into()),
         DetailLine::field("calls", q.calls.to_string()),
         DetailLine::field("total time", format::millis_f(q.total_time_ms)),
         DetailLine::field("mean time", format::micros_f(q.mean_time_ms)),
-        DetailLine::Blank,
-    ]
+    ];
+    // Failed and rejected calls, when there were any.
+    lines.extend(counter_lines(&PLAIN_COUNTERS, q));
+    lines.push(DetailLine::Blank);
+    lines
 }
 
 /// The figures a Redis/Valkey user looks for first.

@@ -1,6 +1,7 @@
 //! A fixed, realistic dataset: a healthy primary with a blocking chain, a degraded
 //! standby without pg_stat_statements, and a target that is down.
 
+use crate::collectors::postgres::statement_counters::{SHARED_BLKS_HIT, SHARED_BLKS_READ};
 use crate::model::*;
 use crate::ui::UiUpdate;
 use crate::ui::app::App;
@@ -133,8 +134,18 @@ pub fn sessions() -> Vec<Session> {
     list
 }
 
+/// Engine counters as a collector builds them (the names are the engine's own).
+pub fn counters(values: &[(&'static str, u64)]) -> Counters {
+    let mut out = Counters::default();
+    for (name, value) in values {
+        out.set(*name, *value as f64);
+    }
+    out
+}
+
 pub fn queries() -> QueryStatsSnapshot {
     let stat = |id: &str, text: &str, calls: u64, total: f64, rows: u64, hit: u64, read: u64| QueryStat {
+        counters: counters(&[(SHARED_BLKS_HIT, hit), (SHARED_BLKS_READ, read)]),
         id: id.into(),
         database: "shop".into(),
         user: "api".into(),
@@ -145,9 +156,6 @@ pub fn queries() -> QueryStatsSnapshot {
         min_time_ms: Some(0.2),
         max_time_ms: Some(2_400.0),
         rows,
-        shared_blks_hit: hit,
-        shared_blks_read: read,
-        ..QueryStat::default()
     };
     QueryStatsSnapshot {
         availability: StatsAvailability::Available,
