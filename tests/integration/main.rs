@@ -20,6 +20,7 @@ mod redis_live;
 mod redis_scheduler_live;
 mod redis_versions;
 mod schema_live;
+mod schema_lock_live;
 mod secrets;
 mod support;
 mod tui_e2e;
