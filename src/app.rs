@@ -80,7 +80,7 @@ async fn async_main(cli: Cli) -> anyhow::Result<ExitCode> {
     if matches!(cli.command, Some(Command::Snapshot { .. } | Command::Health { .. })) {
         // One-shot commands have no log file; the TUI logs these instead.
         for warning in &cfg.warnings {
-            eprintln!("warning: {warning}");
+            eprintln!("warning: {}", crate::sanitize::text(warning));
         }
     }
     match cli.command {
@@ -93,10 +93,10 @@ async fn async_main(cli: Cli) -> anyhow::Result<ExitCode> {
 fn check_templates(dir: Option<&Path>) -> ExitCode {
     let (rules, errors) = crate::alerts::load_rules(dir);
     for rule in &rules {
-        println!("{}: OK ({})", rule.code, rule.source);
+        println!("{}", crate::sanitize::text(&format!("{}: OK ({})", rule.code, rule.source)));
     }
     for error in &errors {
-        eprintln!("{error}");
+        eprintln!("{}", crate::sanitize::text(&error.to_string()));
     }
     if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_CONFIG) }
 }
@@ -113,14 +113,15 @@ fn check_config(file: &Path) -> ExitCode {
                 .iter()
                 .map(|t| format!("{} ({})", t.name, registry::spec(t.engine).name))
                 .collect();
-            println!("{}: OK, {} target(s): {}", file.display(), names.len(), names.join(", "));
+            let ok = format!("{}: OK, {} target(s): {}", file.display(), names.len(), names.join(", "));
+            println!("{}", crate::sanitize::text(&ok));
             for warning in &cfg.warnings {
-                eprintln!("warning: {warning}");
+                eprintln!("warning: {}", crate::sanitize::text(warning));
             }
             ExitCode::SUCCESS
         }
         Err(errors) => {
-            eprintln!("{errors}");
+            eprintln!("{}", crate::sanitize::text(&errors.to_string()));
             ExitCode::from(EXIT_CONFIG)
         }
     }
@@ -130,13 +131,13 @@ fn check_config(file: &Path) -> ExitCode {
 fn resolve_config(args: &TargetArgs) -> Result<Config, ExitCode> {
     let mut cfg = match &args.config {
         Some(path) => config::load(path).map_err(|errors| {
-            eprintln!("{errors}");
+            eprintln!("{}", crate::sanitize::text(&errors.to_string()));
             ExitCode::from(EXIT_CONFIG)
         })?,
         None => Config::default(),
     };
     cfg.targets_from_urls(&args.urls).map_err(|e| {
-        eprintln!("{e}");
+        eprintln!("{}", crate::sanitize::text(&e.to_string()));
         ExitCode::from(EXIT_CONFIG)
     })?;
     Ok(cfg)
@@ -214,7 +215,7 @@ fn push_local(cfg: &mut Config, engine: &registry::EngineSpec, host: &str, port:
                 cfg.targets.push(t);
             }
         }
-        Err(e) => eprintln!("logstag: {e}"),
+        Err(e) => eprintln!("logstag: {}", crate::sanitize::text(&e.to_string())),
     }
 }
 
