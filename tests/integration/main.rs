@@ -11,6 +11,7 @@ mod forward_delivery;
 mod forward_failures;
 mod forward_restart;
 mod health_live;
+mod hostile_live;
 mod pg_features_live;
 mod pg_versions;
 mod pipeline_live;
