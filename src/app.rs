@@ -70,7 +70,7 @@ async fn async_main(cli: Cli) -> anyhow::Result<ExitCode> {
     if matches!(cli.command, Some(Command::Snapshot { .. } | Command::Health { .. })) {
         // One-shot commands have no log file; the TUI logs these instead.
         for warning in &cfg.warnings {
-            eprintln!("warning: {warning}");
+            eprintln!("warning: {}", crate::sanitize::text(warning));
         }
     }
     match cli.command {
@@ -83,10 +83,10 @@ async fn async_main(cli: Cli) -> anyhow::Result<ExitCode> {
 fn check_templates(dir: Option<&Path>) -> ExitCode {
     let (rules, errors) = crate::alerts::load_rules(dir);
     for rule in &rules {
-        println!("{}: OK ({})", rule.code, rule.source);
+        println!("{}", crate::sanitize::text(&format!("{}: OK ({})", rule.code, rule.source)));
     }
     for error in &errors {
-        eprintln!("{error}");
+        eprintln!("{}", crate::sanitize::text(&error.to_string()));
     }
     if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_CONFIG) }
 }
@@ -103,14 +103,15 @@ fn check_config(file: &Path) -> ExitCode {
                 .iter()
                 .map(|t| format!("{} ({})", t.name, registry::spec(t.engine).name))
                 .collect();
-            println!("{}: OK, {} target(s): {}", file.display(), names.len(), names.join(", "));
+            let ok = format!("{}: OK, {} target(s): {}", file.display(), names.len(), names.join(", "));
+            println!("{}", crate::sanitize::text(&ok));
             for warning in &cfg.warnings {
-                eprintln!("warning: {warning}");
+                eprintln!("warning: {}", crate::sanitize::text(warning));
             }
             ExitCode::SUCCESS
         }
         Err(errors) => {
-            eprintln!("{errors}");
+            eprintln!("{}", crate::sanitize::text(&errors.to_string()));
             ExitCode::from(EXIT_CONFIG)
         }
     }

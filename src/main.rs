@@ -8,7 +8,7 @@ fn main() -> ExitCode {
     match logstag::app::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("logstag: {e:#}");
+            eprintln!("logstag: {}", logstag::sanitize::text(&format!("{e:#}")));
             ExitCode::from(1)
         }
     }

@@ -13,13 +13,13 @@ use std::time::Duration;
 pub fn resolve_config(args: &TargetArgs) -> Result<Config, ExitCode> {
     let mut cfg = match &args.config {
         Some(path) => config::load(path).map_err(|errors| {
-            eprintln!("{errors}");
+            eprintln!("{}", crate::sanitize::text(&errors.to_string()));
             ExitCode::from(EXIT_CONFIG)
         })?,
         None => Config::default(),
     };
     cfg.targets_from_urls(&args.urls).map_err(|e| {
-        eprintln!("{e}");
+        eprintln!("{}", crate::sanitize::text(&e.to_string()));
         ExitCode::from(EXIT_CONFIG)
     })?;
     Ok(cfg)

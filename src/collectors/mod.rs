@@ -11,6 +11,7 @@ pub mod postgres;
 pub mod redis;
 pub mod registry;
 pub mod scheduler;
+pub mod schema_carry;
 pub mod schema_diff;
 pub mod spec;
 pub mod supervise;

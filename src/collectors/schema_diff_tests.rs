@@ -71,6 +71,7 @@ fn base() -> SchemaSnapshot {
             error: None,
             schemas: vec![public],
             extensions: vec![("pg_stat_statements".into(), "1.10".into())],
+            skipped: vec![],
         }],
     }
 }

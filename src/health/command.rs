@@ -43,7 +43,8 @@ pub async fn run(cfg: &Config, format: HealthFormat) -> anyhow::Result<ExitCode>
             _ => None,
         });
         if let Some(TargetStatus::Down { error, .. }) = last {
-            eprintln!("logstag: {id} could not be reached: {error}; its checks are not evaluated");
+            let line = format!("logstag: {id} could not be reached: {error}; its checks are not evaluated");
+            eprintln!("{}", crate::sanitize::text(&line));
             unreachable = true;
         }
     }

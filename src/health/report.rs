@@ -1,7 +1,10 @@
-//! Renderings of a `HealthReport`: terminal text, Markdown, JSON.
+//! Renderings of a `HealthReport`: terminal text, Markdown, JSON. Names and evidence
+//! come from the server, so text and Markdown pass them through `crate::sanitize`;
+//! JSON keeps them as they are (its escaping is exact).
 
 use super::score;
 use crate::model::{CheckResult, CheckStatus, HealthArea, HealthReport};
+use crate::sanitize::{line, markdown_cell as md_cell};
 use std::fmt::Write;
 
 pub fn status_label(s: &CheckStatus) -> &'static str {
@@ -31,7 +34,7 @@ pub fn text(report: &HealthReport) -> String {
     let _ = writeln!(
         out,
         "Health report for {}: overall {} ({}), {critical} critical, {attention} attention, {gaps} not evaluated",
-        report.target,
+        line(&report.target.0),
         score_text(report.overall),
         score::verdict(report.overall)
     );
@@ -48,23 +51,20 @@ pub fn text(report: &HealthReport) -> String {
             area.not_evaluated
         );
         for c in checks_of(report, area.area) {
-            let _ = writeln!(out, "  [{:<13}] {}: {}", status_label(&c.status), c.name, c.evidence);
+            let (name, evidence) = (line(&c.name), line(&c.evidence));
+            let _ = writeln!(out, "  [{:<13}] {name}: {evidence}", status_label(&c.status));
             if matches!(c.status, CheckStatus::Attention | CheckStatus::Critical) {
-                let _ = writeln!(out, "      why: {}", c.why);
-                let _ = writeln!(out, "      action: {}", c.action);
+                let _ = writeln!(out, "      why: {}", line(&c.why));
+                let _ = writeln!(out, "      action: {}", line(&c.action));
             }
         }
     }
     out
 }
 
-fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
-
 pub fn markdown(report: &HealthReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Health report: {}\n", report.target);
+    let _ = writeln!(out, "# Health report: {}\n", md_cell(&report.target.0));
     let _ = writeln!(
         out,
         "**Overall: {} ({})**\n\n| Area | Weight | Score | Healthy | Attention | Critical | Not evaluated |\n|---|---|---|---|---|---|---|",
@@ -165,5 +165,21 @@ mod tests {
         let j: serde_json::Value = serde_json::from_str(&json(&[r]).unwrap()).unwrap();
         assert_eq!(j[0]["result"], "Unhealthy");
         assert_eq!(j[0]["checks"][1]["status"]["status"], "not_evaluated");
+    }
+
+    #[test]
+    fn hostile_names_reach_text_and_markdown_neutralised_and_json_intact() {
+        const HOSTILE: &str = "role \u{1b}]0;owned\u{7}\u{1b}[2J\u{202E}x|`y`";
+        let mut r = report();
+        r.target = TargetId(HOSTILE.into());
+        r.checks[0].evidence = format!("superuser {HOSTILE}");
+        r.checks[0].action = HOSTILE.into();
+        for out in [text(&r), markdown(&r)] {
+            assert!(!out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{202E}'), "{out}");
+            assert!(out.contains("␛]0;owned␇␛[2J<U+202E>"), "{out}");
+        }
+        assert!(markdown(&r).contains("x\\|\\`y\\`"));
+        let j: serde_json::Value = serde_json::from_str(&json(&[r]).unwrap()).unwrap();
+        assert_eq!(j[0]["target"], HOSTILE);
     }
 }

@@ -2,7 +2,6 @@
 
 use super::{RotatingFile, filter};
 use crate::config::{AgentConfig, LogOutput};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use tracing_appender::non_blocking::WorkerGuard;
 
@@ -36,7 +35,7 @@ pub fn for_agent(agent: &AgentConfig, foreground: bool) -> AgentLog {
                 let installed = tracing_subscriber::fmt()
                     .with_env_filter(filter(&agent.log_level))
                     .with_ansi(false)
-                    .with_writer(writer)
+                    .with_writer(super::Clean(writer))
                     .try_init();
                 return AgentLog {
                     destination: path.display().to_string(),
@@ -49,8 +48,8 @@ pub fn for_agent(agent: &AgentConfig, foreground: bool) -> AgentLog {
     }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter(&agent.log_level))
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_writer(super::Clean(std::io::stderr))
         .try_init();
     AgentLog { destination: "standard error".to_owned(), problems, guard: None }
 }

@@ -3,9 +3,11 @@
 //! size-rotated file in the documented place (`agent.rs`).
 
 mod agent;
+mod clean;
 mod rotate;
 
 pub use agent::{AgentLog, FALLBACK_LOG, STANDARD_LOG, for_agent};
+pub use clean::Clean;
 pub use rotate::{RotatingFile, utc_stamp};
 
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -35,14 +37,18 @@ pub fn to_file(history: Option<&Path>, level: &str) -> Option<tracing_appender::
     let installed = tracing_subscriber::fmt()
         .with_env_filter(filter(level))
         .with_ansi(false)
-        .with_writer(writer)
+        .with_writer(Clean(writer))
         .try_init();
     installed.ok().map(|()| guard)
 }
 
 /// Headless commands: warnings and errors to stderr.
 pub fn to_stderr(level: &str) {
-    let _ = tracing_subscriber::fmt().with_env_filter(filter(level)).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter(level))
+        .with_ansi(false)
+        .with_writer(Clean(std::io::stderr))
+        .try_init();
 }
 
 /// Sets `shutdown` on SIGTERM or SIGINT.

@@ -16,6 +16,11 @@ pub struct DatabaseSchema {
     pub schemas: Vec<SchemaInfo>,
     /// Installed extensions: (name, version).
     pub extensions: Vec<(String, String)>,
+    /// Objects ("schema.name") another session held locked this round: they are listed
+    /// from the catalogs, but what needs their lock (sizes, view text, a sequence's last
+    /// value) was skipped rather than waited for. Absent in snapshots older than the field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

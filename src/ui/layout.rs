@@ -31,6 +31,24 @@ pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 12;
 
 pub fn render(frame: &mut Frame, app: &App) {
+    render_all(frame, app);
+    neutralise(frame.buffer_mut());
+}
+
+/// The screen's last pass through the one sanitiser (`crate::sanitize`): ratatui drops
+/// C0/C1 controls when it writes a string, but not bidirectional overrides, which are
+/// zero-width and reorder the row they sit in. One pass over the buffer covers every
+/// tab, popup and notice, whatever text they were handed.
+fn neutralise(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buffer.content {
+        if cell.symbol().chars().any(crate::sanitize::is_unsafe) {
+            let clean: String = cell.symbol().chars().filter(|c| !crate::sanitize::is_unsafe(*c)).collect();
+            cell.set_symbol(if clean.is_empty() { " " } else { &clean });
+        }
+    }
+}
+
+fn render_all(frame: &mut Frame, app: &App) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let notice = format!("terminal too small (need {MIN_WIDTH}x{MIN_HEIGHT})");

@@ -31,6 +31,7 @@ macro_rules! matrix {
 
 use crate::{
     health_live as health, pg_features_live as features, postgres_live as pg, schema_live as schema,
+    schema_lock_live as schema_lock,
 };
 
 // Smoke set, every version: connect, sessions with a blocking pair, statement deltas,
@@ -54,4 +55,8 @@ matrix!(read_only = pg::monitoring_connection_is_read_only, main);
 matrix!(stop_and_restart = pg::server_stopped_mid_run_goes_down_and_comes_back, main);
 matrix!(tls_modes = pg::tls_modes_encrypt_verify_and_fail_clearly, main);
 matrix!(planted_schema_problems = health::planted_schema_problems_are_each_flagged, main);
+matrix!(
+    locked_objects_skipped = schema_lock::locked_table_view_and_sequence_are_skipped_not_the_database,
+    main
+);
 matrix!(streaming_replica = features::streaming_replica_shows_lag_slots_and_receiver, main);

@@ -96,7 +96,8 @@ impl PostgresCollector {
         });
         let (databases, notes) = schema::read_all(&self.target, list).await;
         problems.extend(notes);
-        let snapshot = SchemaSnapshot { databases };
+        let mut snapshot = SchemaSnapshot { databases };
+        super::schema_carry::carry_over(self.previous_schema.as_ref(), &mut snapshot);
         let changes = match &self.previous_schema {
             Some(previous) => super::schema_diff::diff(previous, &snapshot, Timestamp::now()),
             None => Vec::new(),

@@ -1,6 +1,7 @@
 //! Schema tier: one short-lived read-only connection per database (same startup options
 //! and TLS as the main one), at most `PARALLEL` at a time, each under its own deadline.
-//! A database that cannot be read becomes an entry with `error`, never a failed round.
+//! A database that cannot be read becomes an entry with `error`, never a failed round;
+//! an object another session holds locked costs only that object (`DatabaseSchema::skipped`).
 
 use super::connect::{self, Conn};
 use super::schema_parse::{self as sp, IndexFacts};
@@ -87,10 +88,33 @@ async fn read_one(
     }
     let limit = database_timeout(target).min(left);
     let mut notes = Vec::new();
-    match tokio::time::timeout(limit, read(&db_target, &mut notes)).await {
+    // A lock taken between reading pg_locks and a query that needs it fails that query
+    // after lock_timeout; the second attempt reads pg_locks again and skips it.
+    let attempts = async {
+        match read(&db_target, &mut notes).await {
+            Err(e) if e.lock_timeout => {
+                notes.clear();
+                read(&db_target, &mut notes).await
+            }
+            other => other,
+        }
+    };
+    match tokio::time::timeout(limit, attempts).await {
         Ok(Ok(db)) => (db, notes),
-        Ok(Err(error)) => (failed(entry.name, error), notes),
+        Ok(Err(error)) => (failed(entry.name, error.message), notes),
         Err(_) => (failed(entry.name, format!("timed out after {} s", limit.as_secs())), notes),
+    }
+}
+
+/// Why a database could not be read; `lock_timeout` when a query waited for a lock too long.
+struct ReadError {
+    message: String,
+    lock_timeout: bool,
+}
+
+impl From<String> for ReadError {
+    fn from(message: String) -> Self {
+        ReadError { message, lock_timeout: false }
     }
 }
 
@@ -100,11 +124,14 @@ async fn fetch(
     sql: &'static str,
     params: &[&(dyn ToSql + Sync)],
     endpoint: &str,
-) -> Result<Vec<Row>, String> {
+) -> Result<Vec<Row>, ReadError> {
     match conn.query(sql, params, endpoint).await {
         Ok(Ok(rows)) => Ok(rows),
-        Ok(Err(failure)) => Err(format!("{what}: {}", failure.message)),
-        Err(e) => Err(e.to_string()),
+        Ok(Err(failure)) => Err(ReadError {
+            message: format!("{what}: {}", failure.message),
+            lock_timeout: failure.code == Some(tokio_postgres::error::SqlState::LOCK_NOT_AVAILABLE),
+        }),
+        Err(e) => Err(e.to_string().into()),
     }
 }
 
@@ -125,7 +152,7 @@ struct TableWork {
     facts: Vec<IndexFacts>,
 }
 
-async fn read(target: &TargetConfig, notes: &mut Vec<String>) -> Result<DatabaseSchema, String> {
+async fn read(target: &TargetConfig, notes: &mut Vec<String>) -> Result<DatabaseSchema, ReadError> {
     let endpoint = target.endpoint();
     let db_name = target.database.clone();
     let mut conn = connect::connect(target, &endpoint).await.map_err(|e| match e {
@@ -134,6 +161,11 @@ async fn read(target: &TargetConfig, notes: &mut Vec<String>) -> Result<Database
     })?;
     let c = &mut conn;
     let mut db = DatabaseSchema { name: db_name.clone(), ..Default::default() };
+    let rows = fetch(c, "pg_locks", q::LOCKED, &[], &endpoint).await?;
+    let (locked, locked_sequences): (Vec<u32>, Vec<u32>) = match rows.first() {
+        Some(r) => (get(r, "exclusive")?, get(r, "for_sequences")?),
+        None => (Vec::new(), Vec::new()),
+    };
 
     let rows = fetch(c, "database size", q::DATABASE_SIZE, &[], &endpoint).await?;
     db.size_bytes = unsigned(rows.first().map(|r| get::<Option<i64>>(r, "size")).transpose()?.flatten());
@@ -148,7 +180,7 @@ async fn read(target: &TargetConfig, notes: &mut Vec<String>) -> Result<Database
     }
 
     let limit = MAX_TABLES + 1;
-    let mut rows = fetch(c, "tables", q::TABLES, &[&limit], &endpoint).await?;
+    let mut rows = fetch(c, "tables", q::TABLES, &[&limit, &locked], &endpoint).await?;
     if rows.len() as i64 > MAX_TABLES {
         rows.truncate(usize::try_from(MAX_TABLES).unwrap_or(usize::MAX));
         notes.push(format!(
@@ -187,13 +219,16 @@ async fn read(target: &TargetConfig, notes: &mut Vec<String>) -> Result<Database
             bloat_bytes: sp::table_bloat(relpages, reltuples, get(r, "stat_width")?, block_size),
             ..Default::default()
         };
+        if get(r, "locked")? {
+            db.skipped.push(format!("{schema}.{}", table.name));
+        }
         let t = db.schemas[s].tables.len();
         db.schemas[s].tables.push(table);
         let work = TableWork {
             schema: s,
             table: t,
-            table_size: get(r, "table_size")?,
-            toast_size: get(r, "toast_size")?,
+            table_size: get::<Option<i64>>(r, "table_size")?.unwrap_or(0),
+            toast_size: get::<Option<i64>>(r, "toast_size")?.unwrap_or(0),
             facts: Vec::new(),
         };
         tables.insert(oid, work);
@@ -202,7 +237,7 @@ async fn read(target: &TargetConfig, notes: &mut Vec<String>) -> Result<Database
     let block_size: i64 = rows.first().map(|r| get(r, "block_size")).transpose()?.unwrap_or(8192);
     drop(rows);
 
-    for r in fetch(c, "columns", q::COLUMNS, &[&oids], &endpoint).await? {
+    for r in fetch(c, "columns", q::COLUMNS, &[&oids, &locked], &endpoint).await? {
         let Some(w) = tables.get(&get::<i64>(&r, "table_oid")?) else { continue };
         db.schemas[w.schema].tables[w.table].columns.push(ColumnInfo {
             name: get(&r, "name")?,
@@ -212,7 +247,7 @@ async fn read(target: &TargetConfig, notes: &mut Vec<String>) -> Result<Database
         });
     }
 
-    for r in fetch(c, "indexes", q::INDEXES, &[&oids], &endpoint).await? {
+    for r in fetch(c, "indexes", q::INDEXES, &[&oids, &locked], &endpoint).await? {
         let Some(w) = tables.get_mut(&get::<i64>(&r, "table_oid")?) else { continue };
         let nkeys = usize::try_from(get::<i32>(&r, "nkeys")?).unwrap_or(0);
         let facts = IndexFacts {
@@ -244,7 +279,7 @@ async fn read(target: &TargetConfig, notes: &mut Vec<String>) -> Result<Database
         db.schemas[w.schema].tables[w.table].indexes.push(index);
     }
 
-    for r in fetch(c, "constraints", q::CONSTRAINTS, &[&oids], &endpoint).await? {
+    for r in fetch(c, "constraints", q::CONSTRAINTS, &[&oids, &locked], &endpoint).await? {
         let Some(w) = tables.get(&get::<i64>(&r, "table_oid")?) else { continue };
         let table = &mut db.schemas[w.schema].tables[w.table];
         let kind = match get::<String>(&r, "kind")?.as_str() {
@@ -280,18 +315,21 @@ async fn read(target: &TargetConfig, notes: &mut Vec<String>) -> Result<Database
         table.total_bytes = table_size + index_bytes;
     }
 
-    read_others(c, &endpoint, &mut db, &schema_index, notes).await?;
+    let locks = [locked, locked_sequences];
+    read_others(c, &endpoint, &mut db, &schema_index, &locks, notes).await?;
     Ok(db)
 }
 
 /// Views, functions and sequences: not tied to tables, each capped at `MAX_OTHER`.
+/// `locks`: the relations views and sequences must not wait for (`LOCKED`'s two lists).
 async fn read_others(
     c: &mut Conn,
     endpoint: &str,
     db: &mut DatabaseSchema,
     schema_index: &HashMap<String, usize>,
+    locks: &[Vec<u32>; 2],
     notes: &mut Vec<String>,
-) -> Result<(), String> {
+) -> Result<(), ReadError> {
     let limit = MAX_OTHER + 1;
     let mut capped = |what: &str, rows: &mut Vec<Row>| {
         if rows.len() as i64 > MAX_OTHER {
@@ -299,17 +337,22 @@ async fn read_others(
             notes.push(format!("schema of database {}: more than {MAX_OTHER} {what}, list cut", db.name));
         }
     };
-    let mut views = fetch(c, "views", q::VIEWS, &[&limit], endpoint).await?;
+    let mut views = fetch(c, "views", q::VIEWS, &[&limit, &locks[0]], endpoint).await?;
     capped("views", &mut views);
     let mut functions = fetch(c, "functions", q::FUNCTIONS, &[&limit], endpoint).await?;
     capped("functions", &mut functions);
-    let mut sequences = fetch(c, "sequences", q::SEQUENCES, &[&limit], endpoint).await?;
+    let mut sequences = fetch(c, "sequences", q::SEQUENCES, &[&limit, &locks[1]], endpoint).await?;
     capped("sequences", &mut sequences);
 
     for r in views {
-        let Some(&s) = schema_index.get(&get::<String>(&r, "schema")?) else { continue };
+        let schema: String = get(&r, "schema")?;
+        let Some(&s) = schema_index.get(&schema) else { continue };
+        let name: String = get(&r, "name")?;
+        if get(&r, "locked")? {
+            db.skipped.push(format!("{schema}.{name}"));
+        }
         db.schemas[s].views.push(ViewInfo {
-            name: get(&r, "name")?,
+            name,
             materialized: get(&r, "materialized")?,
             size_bytes: unsigned(get(&r, "size")?).unwrap_or(0),
             definition_hash: sp::fnv64(&get::<String>(&r, "definition")?),
@@ -326,11 +369,16 @@ async fn read_others(
         });
     }
     for r in sequences {
-        let Some(&s) = schema_index.get(&get::<String>(&r, "schema")?) else { continue };
+        let schema: String = get(&r, "schema")?;
+        let Some(&s) = schema_index.get(&schema) else { continue };
+        let name: String = get(&r, "name")?;
+        if get(&r, "locked")? {
+            db.skipped.push(format!("{schema}.{name}"));
+        }
         let (last, min, max, increment): (Option<i64>, i64, i64, i64) =
             (get(&r, "last_value")?, get(&r, "min_value")?, get(&r, "max_value")?, get(&r, "increment_by")?);
         db.schemas[s].sequences.push(SequenceInfo {
-            name: get(&r, "name")?,
+            name,
             data_type: get(&r, "data_type")?,
             last_value: last,
             max_value: max,

@@ -84,12 +84,12 @@ fn pane<'a>(lines: Vec<Line<'a>>, title: &'a str, theme: &Theme) -> Paragraph<'a
 
 fn header(app: &App) -> Line<'static> {
     let theme = &app.theme;
-    let Some((at, _)) = app.current().and_then(|t| t.schema()) else {
+    let Some((at, snapshot)) = app.current().and_then(|t| t.schema()) else {
         return Line::from(Span::styled(" no schema sample yet", theme.warn()));
     };
     let c = app.views.schema.counts;
     let age = age(app.time.now_ms - at.millis());
-    Line::from(vec![
+    let mut spans = vec![
         Span::styled(format!(" collected {age} ago"), theme.muted()),
         Span::styled(
             format!(
@@ -103,7 +103,25 @@ fn header(app: &App) -> Line<'static> {
             ),
             theme.text(),
         ),
-    ])
+    ];
+    spans.extend(skipped(snapshot, theme));
+    Line::from(spans)
+}
+
+/// Objects another session held locked: listed with last round's values (see
+/// `collectors::schema_carry`), so the header says which ones were not read.
+fn skipped(snapshot: &crate::model::SchemaSnapshot, theme: &Theme) -> Option<Span<'static>> {
+    let names: Vec<String> = snapshot
+        .databases
+        .iter()
+        .flat_map(|d| d.skipped.iter().map(move |o| format!("{}.{o}", d.name)))
+        .collect();
+    let first = names.first()?;
+    let more = match names.len() {
+        1 => String::new(),
+        n => format!(" +{}", n - 1),
+    };
+    Some(Span::styled(format!(" · {first}{more} locked, skipped this round"), theme.warn()))
 }
 
 pub fn age(ms: i64) -> String {

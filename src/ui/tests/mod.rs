@@ -6,6 +6,7 @@ mod behaviour;
 mod fixtures;
 mod fixtures_redis;
 mod health;
+mod hostile;
 mod redis;
 mod render;
 mod schema;

@@ -162,6 +162,7 @@ pub fn snapshot() -> SchemaSnapshot {
                 schemas: vec![public, audit],
                 extensions: vec![("pg_stat_statements".into(), "1.10".into())],
                 error: None,
+                skipped: vec![],
             },
             DatabaseSchema {
                 name: "analytics".into(),
@@ -243,6 +244,16 @@ fn no_schema_sample_says_when_it_comes() {
     app.apply(Action::GoTab(Tab::Schema));
     let screen = screen_text(&app, 120, 24);
     assert!(screen.contains("schema tier runs every 240 min (schema_frequency_interval)"), "{screen}");
+}
+
+#[test]
+fn locked_objects_are_named_in_the_header() {
+    let mut app = schema_app();
+    let mut locked = snapshot();
+    locked.databases[0].skipped = vec!["public.orders".into(), "public.order_totals".into()];
+    send(&mut app, SampleBody::Schema(locked));
+    let screen = screen_text(&app, 160, 24);
+    assert!(screen.contains("shop.public.orders +1 locked, skipped this round"), "{screen}");
 }
 
 #[test]
