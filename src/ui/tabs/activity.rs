@@ -121,6 +121,10 @@ fn render_sessions(frame: &mut Frame, area: Rect, app: &App) {
     let all_headers = headers(columns, app.views.activity.sort);
     let noun = app.presentation().nouns.sessions_title;
     let title = format!(" {noun} {} shown of {} ", app.views.activity.rows.len(), sessions.len());
+    let empty = match app.views.activity.filter.is_empty() {
+        true => format!(" no {}", app.presentation().nouns.sessions),
+        false => format!(" no {} matches the filter", app.presentation().nouns.sessions),
+    };
     // Content widths come from the rows a screen can show, so a frame stays cheap.
     let page = usize::from(area.height);
     let offset = app.views.activity.list.window(page.saturating_sub(3), app.views.activity.rows.len());
@@ -132,11 +136,7 @@ fn render_sessions(frame: &mut Frame, area: Rect, app: &App) {
         widths: fitted_widths(columns, &visible, &on_screen),
         len: app.views.activity.rows.len(),
         list: &app.views.activity.list,
-        empty_message: if app.views.activity.filter.is_empty() {
-            " no sessions"
-        } else {
-            " no session matches the filter"
-        },
+        empty_message: &empty,
     };
     table.render(frame, area, theme, |row| {
         let Some(s) = app.views.activity.rows.get(row).and_then(|&i| sessions.get(i)) else {
