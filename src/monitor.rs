@@ -30,6 +30,8 @@ pub struct Running {
     pub pruner: JoinHandle<()>,
     /// Per target: bump to run its schema tier now.
     pub schema_refresh: std::collections::BTreeMap<crate::model::TargetId, watch::Sender<u64>>,
+    /// Per target: bump to retry a target that is down now, without waiting out its backoff.
+    pub retry_now: std::collections::BTreeMap<crate::model::TargetId, watch::Sender<u64>>,
     /// Latest values of every target, for the Prometheus endpoint and status lines.
     pub board: Board,
     /// Logstag's own counters (outbox, forwarding), for /metrics and the UI.
@@ -60,11 +62,15 @@ pub async fn start(
     };
     let mut collectors = Vec::new();
     let mut schema_refresh = std::collections::BTreeMap::new();
+    let mut retry_now = std::collections::BTreeMap::new();
     for t in &cfg.targets {
         let mut handles = handles_for(t, cfg, samples_tx.clone(), shutdown_rx.clone());
         let (refresh_tx, refresh_rx) = watch::channel(0u64);
         handles.schema_now = Some(refresh_rx);
         schema_refresh.insert(t.id(), refresh_tx);
+        let (retry_tx, retry_rx) = watch::channel(0u64);
+        handles.retry_now = Some(retry_rx);
+        retry_now.insert(t.id(), retry_tx);
         if let Some(stored) = stored_schema(&store, t).await {
             if let (Some(ui), SampleBody::Schema(snapshot)) = (&ui, &stored.body) {
                 handles.previous_schema = Some(snapshot.clone());
@@ -84,7 +90,7 @@ pub async fn start(
     let outputs = pipeline::Outputs { store: store.clone(), alerts, ui, notify, board: Some(board.clone()) };
     let pipeline = tokio::spawn(pipeline::run(samples_rx, outputs));
     let pruner = tokio::spawn(prune_loop(store, cfg.history.prune_interval, shutdown_rx));
-    Running { shutdown, collectors, pipeline, pruner, schema_refresh, board, telemetry, forward }
+    Running { shutdown, collectors, pipeline, pruner, schema_refresh, retry_now, board, telemetry, forward }
 }
 
 /// The newest stored schema inventory of a target, if the history has one.
@@ -113,6 +119,7 @@ pub fn handles_for(
         warmup: cfg.agent.startup_warmup_delay,
         previous_schema: None,
         schema_now: None,
+        retry_now: None,
         backoff_base: crate::collectors::backoff::RECONNECT_BASE,
         backoff_cap: crate::collectors::backoff::RECONNECT_CAP,
     }

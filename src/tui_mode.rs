@@ -35,6 +35,7 @@ pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
         alert_catalog,
         bell: cfg.alerts.bell,
         schema_refresh: running.schema_refresh.clone(),
+        retry_now: running.retry_now.clone(),
     };
     let result = ui::run(ctx).await;
     signals.abort();

@@ -34,6 +34,9 @@ pub struct SchedulerHandles {
     pub previous_schema: Option<SchemaSnapshot>,
     /// Bumped by the UI's "refresh schema now" key: the schema tier runs at the next chance.
     pub schema_now: Option<watch::Receiver<u64>>,
+    /// Bumped by the UI's "retry now" key: a target that is down is tried again at once,
+    /// without waiting out its backoff.
+    pub retry_now: Option<watch::Receiver<u64>>,
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
 }
@@ -106,6 +109,15 @@ pub async fn run<C: Collector>(mut collector: C, intervals: Intervals, mut h: Sc
             requested = schema_requested(&mut h.schema_now) => {
                 if requested && let Some(schema) = due.iter_mut().find(|d| d.0 == Tier::Schema) {
                     schema.2 = Instant::now();
+                }
+                continue;
+            }
+            requested = schema_requested(&mut h.retry_now) => {
+                if requested && !connected {
+                    retry_at = None;
+                    if let Some(high) = due.iter_mut().min_by_key(|d| d.2) {
+                        high.2 = Instant::now();
+                    }
                 }
                 continue;
             }
@@ -332,6 +344,7 @@ pub(crate) async fn emit_status(h: &SchedulerHandles, status: TargetStatus, late
 
 /// Resolves when the UI asks for a schema round (true), or when nobody can ask any more
 /// (false, and then never again); pending forever without a request channel.
+/// Whether the UI bumped `rx` (schema now, retry now); pending forever without one.
 async fn schema_requested(rx: &mut Option<watch::Receiver<u64>>) -> bool {
     match rx {
         Some(r) => {

@@ -46,6 +46,7 @@ fn handles(tx: mpsc::Sender<Vec<Sample>>, shutdown: watch::Receiver<bool>) -> Sc
         warmup: Duration::ZERO,
         previous_schema: None,
         schema_now: None,
+        retry_now: None,
         backoff_base: Duration::from_millis(10),
         backoff_cap: Duration::from_millis(40),
     }
@@ -229,4 +230,36 @@ async fn absurd_intervals_and_warmup_never_overflow_the_clock() {
     assert!(statuses(&got).contains(&"DEGRADED"), "the first round still ran: {:?}", statuses(&got));
     let (ok, _) = survives(huge, Duration::MAX).await;
     assert!(ok, "the task panicked on a warm-up of Duration::MAX");
+}
+
+/// `R` in the UI: a target that is down is tried again at once instead of after its
+/// backoff (here a minute), and comes up.
+#[tokio::test]
+async fn a_retry_request_skips_the_backoff() {
+    let (tx, mut rx) = mpsc::channel(64);
+    let (_stop_tx, stop_rx) = watch::channel(false);
+    let (retry_tx, retry_rx) = watch::channel(0u64);
+    let connects = Arc::new(AtomicU32::new(0));
+    let collector =
+        Flaky { connects: connects.clone(), fail_connects: 1, lose_after_rounds: None, rounds: 0 };
+    let intervals = Intervals { high: Some(Duration::from_secs(60)), medium: None, low: None, schema: None };
+    let mut h = handles(tx, stop_rx);
+    (h.backoff_base, h.backoff_cap) = (Duration::from_secs(60), Duration::from_secs(60));
+    h.retry_now = Some(retry_rx);
+    let task = tokio::spawn(run(collector, intervals, h));
+    let mut got = Vec::new();
+    while !statuses(&got).contains(&"DOWN") {
+        got.push(timeout(Duration::from_secs(5), rx.recv()).await.ok().flatten().unwrap_or_default());
+    }
+    assert_eq!(connects.load(Ordering::SeqCst), 1);
+    retry_tx.send_modify(|n| *n += 1);
+    while !statuses(&got).contains(&"UP") {
+        match timeout(Duration::from_secs(5), rx.recv()).await {
+            Ok(Some(r)) => got.push(r),
+            _ => break,
+        }
+    }
+    task.abort();
+    assert_eq!(connects.load(Ordering::SeqCst), 2, "retried once, at once");
+    assert!(statuses(&got).contains(&"UP"), "{:?}", statuses(&got));
 }

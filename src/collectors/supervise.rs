@@ -93,6 +93,7 @@ mod tests {
             warmup: Duration::ZERO,
             previous_schema: None,
             schema_now: None,
+            retry_now: None,
             backoff_base: Duration::from_millis(10),
             backoff_cap: Duration::from_millis(20),
         }

@@ -51,6 +51,8 @@ pub enum Action {
     ToggleSchemaChanges,
     /// Ask the current target's collector for a schema round now.
     RefreshSchema,
+    /// Try the selected target again now, if it is down.
+    RetryNow,
     /// Queries tab of a Redis/Valkey target: slow-log entries or per-command statistics.
     ToggleSlowLog,
 }
@@ -61,6 +63,7 @@ pub enum Effect {
     Quit,
     /// Run the schema tier of this target now.
     RefreshSchema(crate::model::TargetId),
+    RetryNow(crate::model::TargetId),
     /// Put text on the user's clipboard (OSC 52, works over SSH).
     Copy(String),
     /// Preload chart history of the current target for the current window.

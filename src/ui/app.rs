@@ -189,6 +189,7 @@ impl App {
                 self.schema_action(action);
             }
             Action::RefreshSchema => effects.extend(self.refresh_schema_now()),
+            Action::RetryNow => effects.extend(self.retry_now()),
             Action::ToggleSlowLog => {
                 self.toggle_slowlog();
                 self.invalidate();

@@ -223,6 +223,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Schema, ch('s'), Action::ToggleSchemaSort, "sort by size / by name", "sort"),
     bind(Schema, ch('/'), Action::StartFilter, "filter by name", "filter"),
     bind(Schema, ch('c'), Action::ToggleSchemaChanges, "schema tree / recent changes", "changes"),
+    bind(Global, ch('R'), Action::RetryNow, "retry the selected target now (when it is down)", ""),
     bind(Schema, ch('r'), Action::RefreshSchema, "refresh the schema now (runs the schema tier)", "refresh"),
     bind(SlowLog, ch('s'), Action::ToggleSlowLog, "slow-log entries / per-command statistics", "slow log"),
     bind(Keyspace, ch('r'), Action::RefreshSchema, "run the big-key sampler now (schema tier)", "sample"),

@@ -81,6 +81,8 @@ pub struct UiContext {
     pub bell: bool,
     /// Per target: bump to run its schema tier now (the Schema tab's refresh key).
     pub schema_refresh: std::collections::BTreeMap<crate::model::TargetId, watch::Sender<u64>>,
+    /// Per target: the scheduler's "retry now" signal.
+    pub retry_now: std::collections::BTreeMap<crate::model::TargetId, watch::Sender<u64>>,
 }
 
 /// NO_COLOR (https://no-color.org): set and non-empty disables colours.
@@ -234,6 +236,11 @@ fn perform(
         Effect::Quit => {}
         Effect::RefreshSchema(target) => {
             if let Some(tx) = ctx.schema_refresh.get(&target) {
+                tx.send_modify(|n| *n = n.wrapping_add(1));
+            }
+        }
+        Effect::RetryNow(target) => {
+            if let Some(tx) = ctx.retry_now.get(&target) {
                 tx.send_modify(|n| *n = n.wrapping_add(1));
             }
         }

@@ -253,6 +253,7 @@ pub async fn server_stopped_mid_run_goes_down_and_comes_back(major: u32) {
         warmup: Duration::ZERO,
         previous_schema: None,
         schema_now: None,
+        retry_now: None,
         backoff_base: Duration::from_millis(100),
         backoff_cap: Duration::from_millis(500),
     };

@@ -31,6 +31,7 @@ async fn run_until(
         warmup: Duration::ZERO,
         previous_schema: None,
         schema_now: None,
+        retry_now: None,
         backoff_base: Duration::from_millis(200),
         backoff_cap: Duration::from_millis(500),
     };

@@ -7,8 +7,8 @@ use super::super::widgets::data_table::DataTable;
 use super::super::widgets::status_badge;
 use super::super::widgets::time_chart::TimeChart;
 use super::super::{format, series::Series};
-use crate::model::metric;
 use crate::model::present::{Series as ChartSeries, Unit};
+use crate::model::{TargetStatus, metric};
 use ratatui::Frame;
 use ratatui::layout::Constraint::{Fill, Length, Percentage};
 use ratatui::layout::{Layout, Rect};
@@ -81,8 +81,16 @@ fn render_targets(frame: &mut Frame, area: Rect, app: &App) {
 fn target_row<'a>(t: &'a TargetView, app: &App, visible: &[usize]) -> Row<'a> {
     let theme = &app.theme;
     let label = t.status_label();
+    // A target that is down shows its last figures as what they are: old. Uptime stops
+    // at the last sample instead of ticking on.
+    let stale = matches!(t.health.as_ref().map(|h| &h.status), Some(TargetStatus::Down { .. }))
+        && t.latest.taken_at("instance").is_some();
+    let uptime_until = match stale {
+        true => t.latest.taken_at("instance").map_or(app.time.now_ms, |at| at.millis()),
+        false => app.time.now_ms,
+    };
     let uptime = t.instance().and_then(|i| i.started_at_ms).map_or("-".to_owned(), |started| {
-        format::duration_ms(u64::try_from(app.time.now_ms - started).unwrap_or(0))
+        format::duration_ms(u64::try_from(uptime_until - started).unwrap_or(0))
     });
     let connections =
         t.instance().map(|i| i.connections).or(t.metric(metric::CONNECTIONS, "").map(|v| v as u64));
@@ -102,20 +110,26 @@ fn target_row<'a>(t: &'a TargetView, app: &App, visible: &[usize]) -> Row<'a> {
     let lag = t
         .metric(metric::REPLICATION_LAG_S, "")
         .map_or("-".to_owned(), |s| format::duration_ms((s * 1000.0) as u64));
+    let figure = match stale {
+        true => theme.muted().add_modifier(ratatui::style::Modifier::DIM),
+        false => theme.text(),
+    };
+    let mut error = short_error(&t.last_error().unwrap_or_default(), &t.info.endpoint).to_owned();
+    if stale {
+        let age = u64::try_from(app.time.now_ms - uptime_until).unwrap_or(0);
+        error = format!("{error} · figures {} old", format::duration_ms(age));
+    }
     let cells = [
         Cell::from(t.info.id.to_string()),
         Cell::from(Span::styled(label, status_badge::style(label, theme))),
         Cell::from(t.product().to_owned()),
         Cell::from(t.version().unwrap_or("-").to_owned()),
-        Cell::from(uptime),
-        Cell::from(conns),
-        Cell::from(t.metric(metric::TPS, "").map_or("-".to_owned(), tps)),
-        Cell::from(format::percent(t.metric(metric::CACHE_HIT_PCT, ""))),
-        Cell::from(lag),
-        Cell::from(Span::styled(
-            short_error(&t.last_error().unwrap_or_default(), &t.info.endpoint).to_owned(),
-            theme.critical(),
-        )),
+        Cell::from(Span::styled(uptime, figure)),
+        Cell::from(Span::styled(conns, figure)),
+        Cell::from(Span::styled(t.metric(metric::TPS, "").map_or("-".to_owned(), tps), figure)),
+        Cell::from(Span::styled(format::percent(t.metric(metric::CACHE_HIT_PCT, "")), figure)),
+        Cell::from(Span::styled(lag, figure)),
+        Cell::from(Span::styled(error, theme.critical())),
     ];
     Row::new(visible.iter().filter_map(|&i| cells.get(i).cloned()).collect::<Vec<_>>())
 }

@@ -263,3 +263,46 @@ fn wait_summary_ignores_idle_sessions_waiting_for_their_client() {
     );
     assert_eq!(waits[0].0, "Lock:transactionid", "locks first among equals");
 }
+
+/// A target that went down keeps its last figures, shown as old: uptime stops at the last
+/// sample and the row says how old the figures are.
+#[test]
+fn a_down_target_shows_its_last_figures_as_stale() {
+    use crate::model::{Sample, SampleBody, TargetHealth, TargetId, TargetStatus, Tier, Timestamp};
+    let mut app = super::fixtures::app();
+    app.tab = crate::ui::tabs::Tab::Overview;
+    let live = super::render::screen_text(&app, 160, 40);
+    assert!(live.contains("3d04h"), "{live}");
+    let down = TargetStatus::down("connection refused", std::time::Duration::from_secs(5));
+    let now = app.time.now_ms;
+    let status = TargetHealth { status: down, at: Timestamp(now), last_latency_ms: None };
+    let round = vec![Sample {
+        target: TargetId("prod-pg".into()),
+        tier: Tier::High,
+        taken_at: Timestamp(now),
+        body: SampleBody::Status(status),
+    }];
+    app.update(crate::ui::UiUpdate::Round(std::sync::Arc::new(round)));
+    app.time.now_ms = now + 2 * 3_600_000;
+    let screen = super::render::screen_text(&app, 160, 40);
+    let row = screen.lines().find(|l| l.starts_with("│prod-pg")).unwrap_or_default();
+    // The instance was read 2 s before the fixture's now: 3d03h59m58s.
+    assert!(row.contains("3d03h") && !row.contains("3d06h"), "uptime must not tick while down: {row}");
+    assert!(row.contains("figures 2h00m old"), "{row}");
+}
+
+/// `R` retries the selected target now when it is down, and says so; on a target that is
+/// up it changes nothing.
+#[test]
+fn r_retries_a_down_target_now() {
+    let mut app = super::fixtures::app();
+    let effects = press(&mut app, KeyCode::Char('R'));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::RetryNow(_))), "prod-pg is up: {effects:?}");
+    assert!(app.notice.as_deref().is_some_and(|n| n.contains("not down")));
+    while app.current().is_some_and(|t| t.info.id.0 != "reports-pg") {
+        app.apply(Action::NextTarget);
+    }
+    let effects = press(&mut app, KeyCode::Char('R'));
+    assert!(effects.contains(&Effect::RetryNow(crate::model::TargetId("reports-pg".into()))), "{effects:?}");
+    assert_eq!(app.notice.as_deref(), Some("retrying reports-pg now"));
+}
