@@ -221,6 +221,27 @@ fn condition(raw: &RawTemplate) -> Result<Condition, FieldProblem> {
         }
     };
     if let Some(name) = &raw.metric {
+        let known = registry::known_metrics();
+        let unknown = |field: &'static str, name: &str| {
+            let hint = match crate::config::closest(name, &known) {
+                Some(near) => format!("; did you mean `{near}`?"),
+                None => String::new(),
+            };
+            Err((field, format!("no engine produces a metric named `{name}`{hint}")))
+        };
+        if !known.contains(&name.as_str()) {
+            return unknown("metric", name);
+        }
+        if let Some(other) = raw.ratio_to.as_deref().filter(|m| !known.contains(m)) {
+            return unknown("ratio_to", other);
+        }
+        if let Some(gate) = raw
+            .requires
+            .as_ref()
+            .filter(|r| !r.metric.trim().is_empty() && !known.contains(&r.metric.as_str()))
+        {
+            return unknown("requires", &gate.metric);
+        }
         if raw.per_key && raw.key.is_some() {
             return Err(("per_key", "`per_key` and `key` exclude each other".to_owned()));
         }

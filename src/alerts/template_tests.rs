@@ -139,3 +139,14 @@ fn no_message_shows_an_empty_field_name() {
         assert!(!e.to_string().contains(": : "), "{text:?}: {e}");
     }
 }
+
+#[test]
+fn a_metric_no_engine_produces_is_refused_with_the_near_name() {
+    let text = valid().replace("metric: deadlocks_per_s", "metric: deadlock_per_s");
+    let e = parse("x.yaml", &text).unwrap_err();
+    assert_eq!(e.field, "metric", "{e}");
+    assert!(e.message.contains("no engine produces a metric named `deadlock_per_s`"), "{e}");
+    assert!(e.message.contains("did you mean `deadlocks_per_s`?"), "{e}");
+    let gate = format!("{}\nratio_to: no_such_metric\n", valid().trim_end());
+    assert_eq!(parse("x.yaml", &gate).unwrap_err().field, "ratio_to");
+}

@@ -56,6 +56,7 @@ const PLANNED: EngineSpec = EngineSpec {
     health_checks: &[],
     alert_engine: "",
     alert_templates: &[],
+    metrics: &[],
     normalize: crate::forward::normalize::sql,
     cancel: |id| format!("-- cancel session {id}"),
     terminate: |id| format!("-- end session {id}"),

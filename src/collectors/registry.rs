@@ -37,6 +37,12 @@ pub fn by_display_name(name: &str) -> Option<&'static EngineSpec> {
     ENGINES.iter().copied().find(|s| s.name.eq_ignore_ascii_case(name))
 }
 
+/// Every metric name some engine emits: the neutral ones and each engine's own.
+pub fn known_metrics() -> Vec<&'static str> {
+    let own = ENGINES.iter().flat_map(|e| e.metrics.iter().copied());
+    crate::model::metric::ALL.iter().copied().chain(own).collect()
+}
+
 /// Every accepted `db_engine` value, for messages.
 pub fn config_names() -> Vec<&'static str> {
     ENGINES.iter().flat_map(|s| s.config_names.iter().copied()).collect()

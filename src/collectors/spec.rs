@@ -33,6 +33,9 @@ pub struct EngineSpec {
     /// embedded templates of that name (path under `alert-templates/`, YAML text).
     pub alert_engine: &'static str,
     pub alert_templates: &'static [(&'static str, &'static str)],
+    /// Metric names its collector emits beyond the neutral `model::metric::ALL`, so alert
+    /// templates may use them (`templates check` refuses names no engine emits).
+    pub metrics: &'static [&'static str],
     /// Query text as it may leave the host (literals out), for forwarding (spec §7).
     pub normalize: fn(&str) -> String,
     /// Statements a DBA may copy to cancel / end a session; Logstag never runs them.

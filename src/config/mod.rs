@@ -39,6 +39,7 @@ pub use engine::{
     DatabaseRule, EngineOptions, OptionKey, OptionKind, OptionTable, OptionValue, UrlDialect, UrlParts,
     UrlRules,
 };
+pub(crate) use error::closest;
 pub use error::{ConfigError, ConfigErrors};
 pub use forwarding::{ForwardingConfig, check_base_url, is_loopback};
 pub use host_key::{HOST_KEY_ENV, HostKey, HostKeyError, HostKeySource};

@@ -93,4 +93,77 @@ pub mod metric {
     pub const SLOW_ENTRIES_PER_MIN: &str = "slow_entries_per_min";
     /// Time the collection round of a tier took on our side, milliseconds; key = tier.
     pub const COLLECT_MS: &str = "collect_ms";
+
+    /// Every name above: what `templates check` accepts besides the engines' own.
+    pub const ALL: [&str; 46] = [
+        TPS,
+        COMMITS_PER_S,
+        ROLLBACKS_PER_S,
+        CACHE_HIT_PCT,
+        CONNECTIONS,
+        MAX_CONNECTIONS,
+        SESSIONS_BY_STATE,
+        WAITS_BY_CLASS,
+        BLOCKED_SESSIONS,
+        LONGEST_QUERY_S,
+        LONGEST_IDLE_IN_TX_S,
+        DEADLOCKS_PER_S,
+        TEMP_BYTES_PER_S,
+        TEMP_FILES_PER_S,
+        ROWS_READ_PER_S,
+        ROWS_WRITTEN_PER_S,
+        DATABASE_SIZE_BYTES,
+        REPLICATION_LAG_S,
+        SLOT_RETAINED_BYTES,
+        CHECKPOINTS_TIMED_PER_MIN,
+        CHECKPOINTS_REQ_PER_MIN,
+        BUFFERS_WRITTEN_PER_S,
+        QUERY_TIME_MS_PER_S,
+        QUERY_CALLS_PER_S,
+        MEMORY_USED_BYTES,
+        MEMORY_LIMIT_BYTES,
+        MEMORY_USED_PCT,
+        MEMORY_FRAGMENTATION_RATIO,
+        KEYS_TOTAL,
+        EVICTED_KEYS_PER_S,
+        EXPIRED_KEYS_PER_S,
+        NET_IN_BYTES_PER_S,
+        NET_OUT_BYTES_PER_S,
+        CPU_PCT,
+        REJECTED_CONNECTIONS_PER_S,
+        COMMAND_CALLS_PER_S,
+        COMMAND_USEC_PER_CALL,
+        COMMAND_FAILED_PER_S,
+        UNSAVED_CHANGES,
+        PERSISTENCE_OK,
+        LAST_SAVE_AGE_S,
+        REPLICATION_LINK_UP,
+        CONNECTED_REPLICAS,
+        LATENCY_SPIKE_MS,
+        SLOW_ENTRIES_PER_MIN,
+        COLLECT_MS,
+    ];
+}
+
+#[cfg(test)]
+mod all_tests {
+    /// `metric::ALL` lists every constant of the module: read from this file's source, so a
+    /// new metric cannot be forgotten there.
+    #[test]
+    fn all_lists_every_metric_name() {
+        let source = include_str!("metrics.rs");
+        let start = source.find("pub mod metric {").unwrap_or(0);
+        let body = &source[start..];
+        let end = body.find("pub const ALL").unwrap_or(body.len());
+        let declared: Vec<&str> = body[..end]
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("pub const ")?.split_once(": &str = \"")?.1.split_once('"'))
+            .map(|(value, _)| value)
+            .collect();
+        assert!(declared.len() > 40, "{declared:?}");
+        for name in &declared {
+            assert!(super::metric::ALL.contains(name), "metric::ALL misses {name}");
+        }
+        assert_eq!(declared.len(), super::metric::ALL.len());
+    }
 }

@@ -35,6 +35,18 @@ pub mod pg_metric {
     pub const IO_FSYNCS_PER_S: &str = "io_fsyncs_per_s";
     /// Read + write + extend bytes per second of the busiest client backends, key = pid (PG 18+).
     pub const BACKEND_IO_BYTES_PER_S: &str = "backend_io_bytes_per_s";
+
+    /// Every name above (`EngineSpec::metrics`).
+    pub const ALL: [&str; 8] = [
+        CHECKPOINTS_DONE_PER_MIN,
+        SLRU_WRITTEN_PER_S,
+        IO_READ_BYTES_PER_S,
+        IO_WRITE_BYTES_PER_S,
+        IO_EXTEND_BYTES_PER_S,
+        IO_EVICTIONS_PER_S,
+        IO_FSYNCS_PER_S,
+        BACKEND_IO_BYTES_PER_S,
+    ];
 }
 
 /// Checkpoint and buffer-write counters before PG 17 (all in pg_stat_bgwriter).

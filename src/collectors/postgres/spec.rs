@@ -31,6 +31,7 @@ pub static SPEC: EngineSpec = EngineSpec {
     health_checks: super::health_checks::CHECKS,
     alert_engine: "postgresql",
     alert_templates: super::alert_templates::TEMPLATES,
+    metrics: &super::io::pg_metric::ALL,
     normalize: crate::forward::normalize::sql,
     cancel: |pid| format!("SELECT pg_cancel_backend({pid});"),
     terminate: |pid| format!("SELECT pg_terminate_backend({pid});"),

@@ -31,6 +31,7 @@ const REDIS_BASE: EngineSpec = EngineSpec {
     health_checks: super::health_checks::CHECKS,
     alert_engine: "redis",
     alert_templates: super::alert_templates::TEMPLATES,
+    metrics: &[],
     normalize: arguments_out,
     // Cancelling means unblocking a client stuck in BLPOP & co. (it gets a timeout reply).
     cancel: |id| format!("CLIENT UNBLOCK {id}"),
