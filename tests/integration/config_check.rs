@@ -74,3 +74,45 @@ fn a_config_without_targets_is_an_error_for_check_and_agent() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no targets"));
 }
+
+/// A hostile key name in a configuration, and a hostile field in a template, come back in
+/// the error messages neutralised: no escape sequence or bidirectional override reaches
+/// the terminal through `config check` or `templates check`.
+#[test]
+fn hostile_names_reach_config_and_template_checks_neutralised() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("hostile.toml");
+    // Escapes as TOML and YAML write them: ESC ]0;pwned BEL (retitles the terminal),
+    // ESC [2J (clears it), U+202E (reverses what follows).
+    let hostile = r"\u001B]0;pwned\u0007\u001B[2J\u202Egnp";
+    let text = format!(
+        "[targets.t]\ndb_engine = \"postgresql\"\ndb_host = \"h\"\ndb_port = 5432\n\"{hostile}\" = 1\n"
+    );
+    std::fs::write(&config, text).unwrap();
+    let (code, stdout, stderr) = check(&config);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("unknown key"), "the hostile key is reported: {stderr}");
+    for out in [&stdout, &stderr] {
+        assert!(!out.contains(['\u{1b}', '\u{7}', '\u{202e}']), "raw control or bidi text: {out:?}");
+    }
+
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("alert-templates/postgresql/deadlocks.yaml");
+    let template = std::fs::read_to_string(base)
+        .unwrap()
+        .replace("code: pg.deadlocks", "code: hostile.rule")
+        .replace("metric: deadlocks_per_s", &format!("metric: \"{hostile}\""));
+    std::fs::write(templates.join("h.yaml"), template).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_logstag"))
+        .args(["templates", "check"])
+        .arg(&templates)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no engine produces a metric named"), "{stderr}");
+    for out in [&stdout, &stderr] {
+        assert!(!out.contains(['\u{1b}', '\u{7}', '\u{202e}']), "raw control or bidi text: {out:?}");
+    }
+}
