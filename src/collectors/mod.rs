@@ -3,6 +3,7 @@
 //! is the one place that lists the engines.
 
 pub mod backoff;
+pub mod columns;
 pub mod counter_lines;
 pub mod delta;
 pub mod discover;

@@ -6,9 +6,9 @@
 use super::spec::EngineSpec;
 use crate::config::{DatabaseRule, TlsMode, UrlRules};
 use crate::model::present::{
-    Blocking, CellText, Chart, Column, DetailLine, Nouns, Presentation, SchemaView, Series, Tone, Unit, Width,
+    Blocking, CellText, Column, DetailLine, Nouns, Presentation, SchemaView, Tone, Width,
 };
-use crate::model::{EngineKind, QueryStat, Session, SessionState, WaitCategory, metric};
+use crate::model::{EngineKind, QueryStat, Session, SessionState};
 
 pub static SQL_SERVER: EngineSpec = EngineSpec {
     kind: EngineKind::new("mssql"),
@@ -79,27 +79,7 @@ static GENERIC: Presentation = Presentation {
     queries_title: " Top statements over the interval ",
     slow_log: false,
     tiles: &[],
-    charts: [
-        Chart { title: "TPS", metric: metric::TPS, series: Series::Single, unit: Unit::Count },
-        Chart {
-            title: "Sessions by state",
-            metric: metric::SESSIONS_BY_STATE,
-            series: Series::Keyed(&SessionState::LABELS),
-            unit: Unit::Count,
-        },
-        Chart {
-            title: "Waits by class",
-            metric: metric::WAITS_BY_CLASS,
-            series: Series::Keyed(&WaitCategory::LABELS),
-            unit: Unit::Count,
-        },
-        Chart {
-            title: "Cache hit %",
-            metric: metric::CACHE_HIT_PCT,
-            series: Series::Single,
-            unit: Unit::Percent,
-        },
-    ],
+    charts: super::columns::SQL_CHARTS,
     schema_view: SchemaView::Tree,
     session_title: " Session detail ",
     session_detail: |s, _| vec![DetailLine::field("query", s.query.clone())],

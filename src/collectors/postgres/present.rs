@@ -2,17 +2,14 @@
 //! blockers; pg_stat_statements columns; the blocking tree; the relational schema tree.
 
 use super::statement_counters as counters;
+use crate::collectors::columns::{self, fixed};
 use crate::collectors::counter_lines::counter_lines;
 use crate::model::present::{
-    Blocking, CellText, Chart, Column, DetailLine, Nouns, Presentation, SchemaView, Series, Tone, Unit, Width,
+    Blocking, CellText, Column, DetailLine, Nouns, Presentation, SchemaView, Tone, Width,
 };
-use crate::model::{QueryStat, Session, SessionState, WaitCategory, metric};
+use crate::model::{QueryStat, Session, SessionState};
 use crate::ui::format;
 use std::cmp::Ordering;
-
-const fn fixed(width: u16) -> Width {
-    Width::Fit { min: width, max: width }
-}
 
 fn text_cmp(a: &str, b: &str) -> Ordering {
     a.to_lowercase().cmp(&b.to_lowercase())
@@ -33,27 +30,7 @@ pub static PRESENTATION: Presentation = Presentation {
     queries_title: " Top statements over the interval ",
     slow_log: false,
     tiles: &[],
-    charts: [
-        Chart { title: "TPS", metric: metric::TPS, series: Series::Single, unit: Unit::Count },
-        Chart {
-            title: "Sessions by state",
-            metric: metric::SESSIONS_BY_STATE,
-            series: Series::Keyed(&SessionState::LABELS),
-            unit: Unit::Count,
-        },
-        Chart {
-            title: "Waits by class",
-            metric: metric::WAITS_BY_CLASS,
-            series: Series::Keyed(&WaitCategory::LABELS),
-            unit: Unit::Count,
-        },
-        Chart {
-            title: "Cache hit %",
-            metric: metric::CACHE_HIT_PCT,
-            series: Series::Single,
-            unit: Unit::Percent,
-        },
-    ],
+    charts: columns::SQL_CHARTS,
     schema_view: SchemaView::Tree,
     session_title: " Session detail ",
     session_detail,
@@ -252,30 +229,9 @@ static SESSION_COLUMNS: [Column<Session>; 11] = [
 
 /// pg_stat_statements deltas; on narrow terminals User, DB, Hit %, Blks read and Rows go first.
 static STATEMENT_COLUMNS: [Column<QueryStat>; 9] = [
-    Column {
-        title: "Total",
-        width: fixed(8),
-        priority: 0,
-        descending: true,
-        cell: |q| CellText::plain(format::millis_f(q.total_time_ms)),
-        cmp: |a, b| a.total_time_ms.total_cmp(&b.total_time_ms),
-    },
-    Column {
-        title: "Calls",
-        width: fixed(7),
-        priority: 0,
-        descending: true,
-        cell: |q| CellText::plain(format::count(q.calls)),
-        cmp: |a, b| a.calls.cmp(&b.calls),
-    },
-    Column {
-        title: "Mean",
-        width: fixed(8),
-        priority: 0,
-        descending: true,
-        cell: |q| CellText::plain(format::millis_f(q.mean_time_ms)),
-        cmp: |a, b| a.mean_time_ms.total_cmp(&b.mean_time_ms),
-    },
+    columns::TOTAL,
+    columns::CALLS,
+    columns::MEAN_MS,
     Column {
         title: "Rows",
         width: fixed(7),

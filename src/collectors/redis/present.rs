@@ -2,6 +2,7 @@
 //! per-command statistics plus the slow log, memory and keyspace tiles, the keyspace
 //! instead of a schema tree.
 
+use crate::collectors::columns::{self, fixed};
 use crate::collectors::counter_lines::counter_lines;
 use crate::model::PLAIN_COUNTERS;
 use crate::model::present::{
@@ -11,10 +12,6 @@ use crate::model::present::{
 use crate::model::{QueryStat, Session, SessionState, metric};
 use crate::ui::format;
 use std::cmp::Ordering;
-
-const fn fixed(width: u16) -> Width {
-    Width::Fit { min: width, max: width }
-}
 
 /// Whether a client sits in a blocking command (BLPOP, XREAD BLOCK, WAIT…).
 pub fn is_blocked_client(s: &Session) -> bool {
@@ -254,22 +251,8 @@ static CLIENT_COLUMNS: [Column<Session>; 9] = [
 
 /// INFO commandstats: no rows, blocks or users; commands take microseconds.
 static COMMAND_COLUMNS: [Column<QueryStat>; 4] = [
-    Column {
-        title: "Total",
-        width: fixed(8),
-        priority: 0,
-        descending: true,
-        cell: |q| CellText::plain(format::millis_f(q.total_time_ms)),
-        cmp: |a, b| a.total_time_ms.total_cmp(&b.total_time_ms),
-    },
-    Column {
-        title: "Calls",
-        width: fixed(7),
-        priority: 0,
-        descending: true,
-        cell: |q| CellText::plain(format::count(q.calls)),
-        cmp: |a, b| a.calls.cmp(&b.calls),
-    },
+    columns::TOTAL,
+    columns::CALLS,
     Column {
         title: "Mean",
         width: fixed(8),
