@@ -200,6 +200,19 @@ impl App {
         effects
     }
 
+    /// `R`: a target that is down is tried again now; one that is up needs nothing.
+    pub(super) fn retry_now(&mut self) -> Option<Effect> {
+        let target = self.current()?;
+        let id = target.info.id.clone();
+        if !matches!(target.health.as_ref().map(|h| &h.status), Some(crate::model::TargetStatus::Down { .. }))
+        {
+            self.notice = Some(format!("{id} is not down: nothing to retry"));
+            return None;
+        }
+        self.notice = Some(format!("retrying {id} now"));
+        Some(Effect::RetryNow(id))
+    }
+
     pub(super) fn select_target(&mut self, index: usize) {
         if index != self.target {
             self.target = index;

@@ -3,7 +3,7 @@
 
 use super::super::app::App;
 use super::super::format;
-use super::super::views::{fitted_widths, fitting};
+use super::super::views::{fitted_widths, fitting, rows_on_screen};
 use super::super::widgets::data_table::{DataTable, headers};
 use super::super::widgets::filter_input;
 use crate::model::BlockingRole;
@@ -125,15 +125,13 @@ fn render_sessions(frame: &mut Frame, area: Rect, app: &App) {
         true => format!(" no {}", app.presentation().nouns.sessions),
         false => format!(" no {} matches the filter", app.presentation().nouns.sessions),
     };
+    let view = &app.views.activity;
     // Content widths come from the rows a screen can show, so a frame stays cheap.
-    let page = usize::from(area.height);
-    let offset = app.views.activity.list.window(page.saturating_sub(3), app.views.activity.rows.len());
-    let on_screen: Vec<_> =
-        app.views.activity.rows.iter().skip(offset).take(page).filter_map(|&i| sessions.get(i)).collect();
+    let on_screen = || rows_on_screen(&view.list, &view.rows, sessions, area.height);
     let table = DataTable {
         title: Line::from(Span::styled(title, theme.title())),
         header: visible.iter().filter_map(|&i| all_headers.get(i).cloned()).collect(),
-        widths: fitted_widths(columns, &visible, &on_screen),
+        widths: fitted_widths(columns, &visible, on_screen),
         len: app.views.activity.rows.len(),
         list: &app.views.activity.list,
         empty_message: &empty,

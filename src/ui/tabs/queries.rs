@@ -3,7 +3,7 @@
 
 use super::super::app::App;
 use super::super::format;
-use super::super::views::{fitted_widths, fitting};
+use super::super::views::{fitted_widths, fitting, rows_on_screen};
 use super::super::widgets::data_table::{DataTable, headers};
 use super::super::widgets::filter_input;
 use crate::model::StatsAvailability;
@@ -89,15 +89,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let visible = fitting(columns, table_area.width.saturating_sub(2));
     let all_headers = headers(columns, app.views.queries.sort);
     let stats = &snapshot.stats;
-    let page = usize::from(table_area.height);
-    let offset = app.views.queries.list.window(page.saturating_sub(3), app.views.queries.rows.len());
-    let on_screen: Vec<_> =
-        app.views.queries.rows.iter().skip(offset).take(page).filter_map(|&i| stats.get(i)).collect();
+    let view = &app.views.queries;
+    let on_screen = || rows_on_screen(&view.list, &view.rows, stats, table_area.height);
     let none_ran = format!(" no {} ran", presentation.nouns.statement);
     let table = DataTable {
         title: Line::from(Span::styled(presentation.queries_title, theme.title())),
         header: visible.iter().filter_map(|&i| all_headers.get(i).cloned()).collect(),
-        widths: fitted_widths(columns, &visible, &on_screen),
+        widths: fitted_widths(columns, &visible, on_screen),
         len: app.views.queries.rows.len(),
         list: &app.views.queries.list,
         empty_message: if snapshot.since.is_none() { " (baseline read: no deltas yet)" } else { &none_ran },

@@ -82,11 +82,6 @@ impl ActivityView {
         self.blocking_kind = presentation.blocking;
     }
 
-    /// Whether `b` (the blocking tree) means anything on this target.
-    pub fn has_tree(&self) -> bool {
-        matches!(self.blocking_kind, Blocking::Tree)
-    }
-
     /// Rebuilds rows, counts and the tree; keeps the selected session selected.
     pub fn refresh(&mut self, sessions: &[Session]) {
         let selected_id = self.selected_session(sessions).map(|s| s.id);

@@ -138,13 +138,19 @@ pub fn fitting<T>(columns: &[Column<T>], width: u16) -> Vec<usize> {
 }
 
 /// Layout widths of the visible columns: each `Fit` column as wide as its widest
-/// visible value (title included), within its bounds.
-pub fn fitted_widths<T>(
+/// visible value (title included), within its bounds. `on_screen` is asked for the rows
+/// a frame shows only when some column's width depends on them.
+pub fn fitted_widths<'a, T: 'a>(
     columns: &[Column<T>],
     visible: &[usize],
-    rows: &[&T],
+    on_screen: impl FnOnce() -> Vec<&'a T>,
 ) -> Vec<ratatui::layout::Constraint> {
     use ratatui::layout::Constraint::{Fill, Length};
+    let grows = visible
+        .iter()
+        .filter_map(|&i| columns.get(i))
+        .any(|c| matches!(c.width, Width::Fit { min, max } if min != max));
+    let rows = if grows { on_screen() } else { Vec::new() };
     visible
         .iter()
         .filter_map(|&i| columns.get(i))
@@ -158,6 +164,14 @@ pub fn fitted_widths<T>(
             }
         })
         .collect()
+}
+
+/// The items of `rows` (indices into `items`) a bordered table of `height` shows now.
+pub fn rows_on_screen<'a, T>(list: &ListState, rows: &[usize], items: &'a [T], height: u16) -> Vec<&'a T> {
+    // Borders and the header take three lines, as in `DataTable`.
+    let page = usize::from(height.saturating_sub(3));
+    let offset = list.window(page, rows.len());
+    rows.iter().skip(offset).take(page).filter_map(|&i| items.get(i)).collect()
 }
 
 /// Case-insensitive substring match; `needle` is already lower-case.
