@@ -5,6 +5,7 @@ mod alerts;
 mod behaviour;
 mod fixtures;
 mod fixtures_redis;
+mod fixtures_schema;
 mod health;
 mod hostile;
 mod redis;
