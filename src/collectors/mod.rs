@@ -7,6 +7,7 @@ pub mod columns;
 pub mod counter_lines;
 pub mod delta;
 pub mod discover;
+pub mod mysql;
 mod planned;
 pub mod postgres;
 pub mod redis;
@@ -14,7 +15,9 @@ pub mod registry;
 pub mod scheduler;
 pub mod schema_carry;
 pub mod schema_diff;
+pub mod session_metrics;
 pub mod spec;
+pub mod sql_present;
 pub mod supervise;
 
 use crate::model::{SampleBody, SchemaSnapshot, Tier};

@@ -15,6 +15,7 @@ pub static ENGINES: &[&EngineSpec] = &[
     &super::redis::spec::REDIS,
     &super::redis::spec::VALKEY,
     &super::planned::ORACLE,
+    &super::mysql::spec::SPEC,
 ];
 
 /// The engine of `kind`; every kind comes from this table, so the fallback (the first
@@ -103,7 +104,9 @@ mod tests {
         let kind = |s: Option<&EngineSpec>| s.map(|s| s.name);
         assert_eq!(kind(by_config_name("PostgreSQL")), Some("PostgreSQL"));
         assert_eq!(kind(by_url_scheme("postgres")), Some("PostgreSQL"));
-        assert_eq!(kind(by_config_name("mysql")), None);
+        assert_eq!(kind(by_config_name("MariaDB")), Some("MySQL"));
+        assert_eq!(kind(by_url_scheme("mariadb")), Some("MySQL"));
+        assert_eq!(kind(by_config_name("db2")), None);
         for spec in ENGINES {
             assert_eq!(by_display_name(spec.name).map(|s| s.kind), Some(spec.kind));
         }

@@ -22,7 +22,7 @@ fn errors_of(name: &str) -> ConfigErrors {
 const INVALID: &[(&str, usize, usize, &str, &str)] = &[
     ("unknown_key.toml", 3, 1, "targets.prod.db_hots", "did you mean `db_host`?"),
     ("bad_port.toml", 4, 11, "targets.prod.db_port", "1 to 65535"),
-    ("bad_engine.toml", 2, 13, "targets.prod.db_engine", "unknown engine `mysql`; accepted: postgresql"),
+    ("bad_engine.toml", 2, 13, "targets.prod.db_engine", "unknown engine `db2`; accepted: postgresql"),
     ("wrong_type.toml", 3, 27, "agent.high_frequency_interval", "expected an integer, found string"),
     ("missing_host.toml", 4, 10, "targets.prod.db_host", "missing required key"),
     ("bad_tls_mode.toml", 7, 8, "targets.prod.tls.mode", "use verify-full"),

@@ -135,7 +135,7 @@ fn intervals_and_timeouts_come_from_the_base_config() {
 #[test]
 fn bad_urls_are_explained_without_the_password() {
     let cases = [
-        ("mysql://u:hunter2@h/d", "unknown URL scheme `mysql`"),
+        ("db2://u:hunter2@h/d", "unknown URL scheme `db2`"),
         ("localhost:5432", "not a connection URL"),
         ("postgresql://u:hunter2@h:99999/d", "1 to 65535"),
         ("postgresql://u:hunter2@h:0/d", "1 to 65535"),

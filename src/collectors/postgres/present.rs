@@ -3,17 +3,10 @@
 
 use super::statement_counters as counters;
 use crate::collectors::columns::{self, fixed};
-use crate::collectors::counter_lines::counter_lines;
-use crate::model::present::{
-    Blocking, CellText, Column, DetailLine, Nouns, Presentation, SchemaView, Tone, Width,
-};
+use crate::collectors::sql_present;
+use crate::model::present::{Blocking, CellText, Column, Nouns, Presentation, SchemaView, Width};
 use crate::model::{QueryStat, Session, SessionState};
 use crate::ui::format;
-use std::cmp::Ordering;
-
-fn text_cmp(a: &str, b: &str) -> Ordering {
-    a.to_lowercase().cmp(&b.to_lowercase())
-}
 
 pub static PRESENTATION: Presentation = Presentation {
     nouns: Nouns {
@@ -33,199 +26,15 @@ pub static PRESENTATION: Presentation = Presentation {
     charts: columns::SQL_CHARTS,
     schema_view: SchemaView::Tree,
     session_title: " Session detail ",
-    session_detail,
+    session_detail: |s, all| sql_present::session_detail(s, all, "PID", STOP),
     session_gone: |id| format!("Session {id} has ended (not in the latest sample)."),
-    statement_detail,
+    statement_detail: |q| sql_present::statement_detail(q, &counters::GUIDE),
 };
 
-fn blockers(s: &Session) -> String {
-    s.blocked_by.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-}
+static SESSION_COLUMNS: [Column<Session>; 11] = sql_present::session_columns("PID");
 
-fn session_detail(s: &Session, all: &[Session]) -> Vec<DetailLine> {
-    let mut lines = vec![
-        DetailLine::Head(vec![
-            CellText::toned(format!("PID {}  ", s.id), Tone::Header),
-            CellText::toned(s.state.label(), Tone::State(s.state)),
-            CellText::toned(format!("  ({})", s.native_state), Tone::Muted),
-        ]),
-        DetailLine::field("user", s.user.clone()),
-        DetailLine::field("database", s.database.clone()),
-        DetailLine::field("application", s.application.clone()),
-        DetailLine::field(
-            "client",
-            if s.client.is_empty() { "local socket".into() } else { s.client.clone() },
-        ),
-        DetailLine::field(
-            "wait",
-            s.wait.as_ref().map_or("none".into(), |w| format!("{} ({})", w.category.label(), w.event)),
-        ),
-        DetailLine::field("query age", format::opt_duration_ms(s.query_ms)),
-        DetailLine::field("xact age", format::opt_duration_ms(s.xact_ms)),
-        DetailLine::field("state age", format::opt_duration_ms(s.state_ms)),
-        DetailLine::field("backend age", format::opt_duration_ms(s.backend_ms)),
-    ];
-    if !s.blocked_by.is_empty() {
-        lines.push(DetailLine::toned("blocked by", blockers(s), Tone::Critical));
-        for blocker in all.iter().filter(|b| s.blocked_by.contains(&b.id)) {
-            let summary = format!(
-                "  {} {} {}: {}",
-                blocker.id,
-                blocker.user,
-                blocker.state.label(),
-                format::one_line(&blocker.query)
-            );
-            lines.push(DetailLine::Text(CellText::toned(summary, Tone::Muted)));
-        }
-    }
-    let blocking: Vec<String> =
-        all.iter().filter(|o| o.blocked_by.contains(&s.id)).map(|o| o.id.to_string()).collect();
-    if !blocking.is_empty() {
-        lines.push(DetailLine::toned("blocking", blocking.join(","), Tone::Critical));
-    }
-    for (name, value) in &s.extra {
-        lines.push(DetailLine::field(name.clone(), value.clone()));
-    }
-    lines.push(DetailLine::Blank);
-    lines.push(DetailLine::Heading("Query (y copies):".into()));
-    lines.extend(s.query.lines().map(|l| DetailLine::Text(CellText::plain(l.to_owned()))));
-    lines.push(DetailLine::Blank);
-    lines.push(DetailLine::Heading("To stop it, run one of these yourself (Logstag never does):".into()));
-    lines.push(DetailLine::Head(vec![
-        CellText::toned(" c  ", Tone::Title),
-        CellText::toned((super::spec::SPEC.cancel)(s.id), Tone::Warn),
-    ]));
-    lines.push(DetailLine::Head(vec![
-        CellText::toned(" t  ", Tone::Title),
-        CellText::toned((super::spec::SPEC.terminate)(s.id), Tone::Critical),
-    ]));
-    lines
-}
-
-fn opt_ms(ms: Option<f64>) -> String {
-    ms.map_or("-".into(), format::millis_f)
-}
-
-fn statement_detail(q: &QueryStat) -> Vec<DetailLine> {
-    let mut lines = vec![
-        DetailLine::field("id", q.id.clone()),
-        DetailLine::field("database", q.database.clone()),
-        DetailLine::field("user", q.user.clone()),
-        DetailLine::Blank,
-        DetailLine::Heading("This interval:".into()),
-        DetailLine::field("calls", q.calls.to_string()),
-        DetailLine::field("total time", format::millis_f(q.total_time_ms)),
-        DetailLine::field("mean time", format::millis_f(q.mean_time_ms)),
-        DetailLine::field(
-            "min / max",
-            format!("{} / {} (lifetime)", opt_ms(q.min_time_ms), opt_ms(q.max_time_ms)),
-        ),
-        DetailLine::field("rows", q.rows.to_string()),
-    ];
-    lines.extend(counter_lines(&counters::GUIDE, q));
-    lines.extend([DetailLine::Blank, DetailLine::Heading("Text (y copies):".into())]);
-    lines.extend(q.text.lines().map(|l| DetailLine::Text(CellText::plain(l.to_owned()))));
-    lines.push(DetailLine::Blank);
-    lines
-}
-
-/// Kept as the terminal narrows, by priority: PID, state, age and the query first.
-static SESSION_COLUMNS: [Column<Session>; 11] = [
-    Column {
-        title: "PID",
-        width: fixed(7),
-        priority: 0,
-        descending: false,
-        cell: |s| CellText::plain(s.id.to_string()),
-        cmp: |a, b| a.id.cmp(&b.id),
-    },
-    Column {
-        title: "User",
-        width: fixed(8),
-        priority: 1,
-        descending: false,
-        cell: |s| CellText::plain(s.user.as_str()),
-        cmp: |a, b| text_cmp(&a.user, &b.user),
-    },
-    Column {
-        title: "DB",
-        width: fixed(8),
-        priority: 3,
-        descending: false,
-        cell: |s| CellText::plain(s.database.as_str()),
-        cmp: |a, b| text_cmp(&a.database, &b.database),
-    },
-    Column {
-        title: "App",
-        width: fixed(10),
-        priority: 5,
-        descending: false,
-        cell: |s| CellText::plain(s.application.as_str()),
-        cmp: |a, b| text_cmp(&a.application, &b.application),
-    },
-    Column {
-        title: "Client",
-        width: fixed(15),
-        priority: 6,
-        descending: false,
-        cell: |s| CellText::plain(if s.client.is_empty() { "local" } else { s.client.as_str() }),
-        cmp: |a, b| a.client.cmp(&b.client),
-    },
-    Column {
-        title: "State",
-        width: fixed(7),
-        priority: 0,
-        descending: false,
-        cell: |s| CellText::toned(s.state.short_label(), Tone::State(s.state)),
-        cmp: |a, b| a.state.urgency().cmp(&b.state.urgency()).then(b.query_ms.cmp(&a.query_ms)),
-    },
-    Column {
-        title: "Wait",
-        width: fixed(18),
-        priority: 1,
-        descending: false,
-        cell: |s| match &s.wait {
-            Some(w) => CellText::toned(w.label(), Tone::of_wait(w.category)),
-            None => CellText::plain(""),
-        },
-        cmp: |a, b| {
-            let key = |s: &Session| s.wait.as_ref().map(|w| (w.category, w.event.clone()));
-            key(a).cmp(&key(b))
-        },
-    },
-    Column {
-        title: "Age",
-        width: fixed(7),
-        priority: 0,
-        descending: true,
-        cell: |s| CellText::plain(format::opt_duration_ms(s.query_ms)),
-        cmp: |a, b| a.query_ms.cmp(&b.query_ms),
-    },
-    Column {
-        title: "Xact",
-        width: fixed(7),
-        priority: 4,
-        descending: true,
-        cell: |s| CellText::plain(format::opt_duration_ms(s.xact_ms)),
-        cmp: |a, b| a.xact_ms.cmp(&b.xact_ms),
-    },
-    Column {
-        title: "Blkd by",
-        width: fixed(8),
-        priority: 2,
-        descending: true,
-        cell: |s| CellText::toned(blockers(s), Tone::Critical),
-        cmp: |a, b| a.blocked_by.len().cmp(&b.blocked_by.len()).then(a.blocked_by.cmp(&b.blocked_by)),
-    },
-    Column {
-        title: "Query",
-        width: Width::Fill { min: 16 },
-        priority: 0,
-        descending: false,
-        cell: |s| CellText::plain(format::one_line(&s.query)),
-        cmp: |a, b| a.query.cmp(&b.query),
-    },
-];
+const STOP: sql_present::Stop =
+    sql_present::Stop { cancel: super::spec::SPEC.cancel, terminate: super::spec::SPEC.terminate };
 
 /// pg_stat_statements deltas; on narrow terminals User, DB, Hit %, Blks read and Rows go first.
 static STATEMENT_COLUMNS: [Column<QueryStat>; 9] = [

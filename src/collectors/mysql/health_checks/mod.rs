@@ -1,0 +1,5 @@
+//! MySQL/MariaDB health checks.
+
+use crate::health::Check;
+
+pub static CHECKS: &[Check] = &[];
