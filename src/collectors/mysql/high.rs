@@ -5,7 +5,7 @@
 //! the lock reads run only while some thread waits for a lock, and the program names
 //! only when a connection we have not seen appears.
 
-use super::{MysqlCollector, locks, metric as my, queries, sessions, status};
+use super::{MysqlCollector, locks, metric as my, plans, queries, sessions, status};
 use crate::collectors::session_metrics::activity_metrics;
 use crate::collectors::{CollectError, Collected};
 use crate::model::{
@@ -21,6 +21,7 @@ pub struct HighState {
     programs: HashMap<i64, String>,
     /// Told once per connection: metadata-lock blockers need performance_schema.
     told_no_mdl: bool,
+    plans: plans::PlanCache,
 }
 
 impl HighState {
@@ -48,6 +49,8 @@ impl MysqlCollector {
                 rows.iter().filter_map(|r| sessions::session(r, &self.high.programs)).collect();
             let edges = self.read_lock_edges(&server, &sessions, performance_schema, &mut problems).await?;
             sessions::apply_edges(&mut sessions, &edges);
+            self.read_plans(&server, &sessions).await?;
+            self.high.plans.attach(&mut sessions);
             metrics.extend(activity_metrics(&sessions));
             metrics.extend(transaction_metrics(&sessions));
             bodies.push(SampleBody::Activity(ActivitySnapshot { sessions, locks: Vec::new() }));
@@ -114,6 +117,24 @@ impl MysqlCollector {
                 programs.entry(*id).or_default();
             }
             self.high.programs = programs;
+        }
+        Ok(())
+    }
+
+    /// Plans of the statements that have run long enough to deserve one. A thread that
+    /// finished meanwhile, or a statement with no plan, is remembered with the reason.
+    async fn read_plans(
+        &mut self,
+        server: &super::version::Server,
+        sessions: &[Session],
+    ) -> Result<(), CollectError> {
+        for id in self.high.plans.wanted(sessions) {
+            let query = sessions.iter().find(|s| s.id == id).map(|s| s.query.clone()).unwrap_or_default();
+            let plan = match self.query_raw(&plans::explain_for(server, id)).await? {
+                Ok(rows) => plans::plan_lines(&rows),
+                Err(refusal) => vec![format!("not available: {}", refusal.message)],
+            };
+            self.high.plans.remember(id, &query, plan);
         }
         Ok(())
     }

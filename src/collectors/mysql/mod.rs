@@ -19,6 +19,7 @@ pub mod locks;
 mod low;
 mod medium;
 pub mod metric;
+pub mod plans;
 mod present;
 pub mod queries;
 pub mod rows;
