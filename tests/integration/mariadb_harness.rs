@@ -1,5 +1,6 @@
-//! The MariaDB harness itself (`support/mariadb.rs`): the server starts as configured and
-//! the monitoring account works as README documents it.
+//! The MariaDB harness itself (`support/mariadb.rs`): the server starts as configured, the
+//! monitoring account works as README documents it, and the lock scenarios the collector
+//! tests build on really produce the waits they claim.
 
 use crate::support::mariadb::{APP_PASSWORD, MONITOR_GRANTS, MONITOR_PASSWORD, TestMariaDb};
 use std::time::{Duration, Instant};
@@ -7,6 +8,24 @@ use std::time::{Duration, Instant};
 /// `performance_schema.setup_consumers.ENABLED` of one consumer.
 fn consumer(db: &TestMariaDb, name: &str) -> String {
     db.sql(&format!("SELECT ENABLED FROM performance_schema.setup_consumers WHERE NAME = '{name}'"))
+}
+
+/// Lock type and status of connection `id`'s metadata locks on `table` ("EXCLUSIVE PENDING"…).
+fn metadata_locks(db: &TestMariaDb, id: u64, table: &str) -> Vec<String> {
+    let (schema, name) = table.split_once('.').expect("schema.table");
+    db.sql(&format!(
+        "SELECT CONCAT(m.LOCK_TYPE, ' ', m.LOCK_STATUS) FROM performance_schema.metadata_locks m \
+         JOIN performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID \
+         WHERE t.PROCESSLIST_ID = {id} AND m.OBJECT_TYPE = 'TABLE' \
+           AND m.OBJECT_SCHEMA = '{schema}' AND m.OBJECT_NAME = '{name}' ORDER BY 1"
+    ))
+    .lines()
+    .map(str::to_owned)
+    .collect()
+}
+
+fn state_of(db: &TestMariaDb, id: u64) -> String {
+    db.sql(&format!("SELECT STATE FROM information_schema.PROCESSLIST WHERE ID = {id}"))
 }
 
 #[test]
@@ -101,6 +120,52 @@ fn sleeping_query_of_app_shows_in_the_processlist_to_monitor() {
     assert_eq!(out.stdout, "app\tapp@localhost\n", "sessions run as app in database app");
     let app = db.sql_as("app", APP_PASSWORD, "SELECT 1");
     assert_eq!(app, Ok("1".to_owned()), "app logs in with APP_PASSWORD");
+}
+
+#[test]
+fn mdl_pileup_shows_waiting_sessions_and_pending_metadata_locks() {
+    let db = TestMariaDb::start();
+    let mut pileup = db.mdl_pileup();
+    let (a, b, c) = pileup.ids();
+    assert_eq!(state_of(&db, a), "User sleep", "A sleeps holding its transaction");
+    assert_eq!(state_of(&db, b), "Waiting for table metadata lock", "B (ALTER) waits for A");
+    assert_eq!(state_of(&db, c), "Waiting for table metadata lock", "C (SELECT) queues behind B");
+
+    let table = pileup.table.clone();
+    assert_eq!(metadata_locks(&db, a, &table), ["SHARED_READ GRANTED"], "A's lock on {table}");
+    // B holds the upgradable lock and waits to make it exclusive; C waits for a plain read.
+    assert_eq!(
+        metadata_locks(&db, b, &table),
+        ["EXCLUSIVE PENDING", "SHARED_UPGRADABLE GRANTED"],
+        "B's locks on {table}"
+    );
+    assert_eq!(metadata_locks(&db, c, &table), ["SHARED_READ PENDING"], "C's lock on {table}");
+
+    // Releasing A lets B's ALTER and then C's SELECT through.
+    drop(pileup.holder);
+    let altered = pileup.waiter.wait(Duration::from_secs(10));
+    assert!(altered.status.success(), "B's ALTER failed: {}", altered.stderr);
+    let read = pileup.queued.wait(Duration::from_secs(10));
+    assert!(read.status.success(), "C's SELECT failed: {}", read.stderr);
+    assert_eq!(read.stdout, "1\t1\tNULL\n2\t2\tNULL\n", "C reads the table with B's new column");
+}
+
+#[test]
+fn row_lock_chain_shows_lock_waits() {
+    let db = TestMariaDb::start();
+    let chain = db.row_lock_chain();
+    let (a, b, c) = chain.ids();
+    // Waiter and blocker pairs, by connection id.
+    let waits = db.sql(
+        "SELECT r.trx_mysql_thread_id, b.trx_mysql_thread_id FROM information_schema.INNODB_LOCK_WAITS w \
+         JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id \
+         JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id ORDER BY 1, 2",
+    );
+    let waits: Vec<&str> = waits.lines().collect();
+    assert!(waits.contains(&format!("{b}\t{a}").as_str()), "B should wait for A: {waits:?}");
+    assert!(waits.contains(&format!("{c}\t{a}").as_str()), "C should wait for A: {waits:?}");
+    assert_eq!(state_of(&db, b), "Updating", "a row-lock wait shows only as Updating");
+    assert!(chain.table.starts_with("app."), "{}", chain.table);
 }
 
 #[test]

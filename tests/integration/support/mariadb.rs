@@ -18,6 +18,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -39,11 +40,16 @@ pub const APP_PASSWORD: &str = "app-Staple-Correct-7";
 /// tests see what a user following README gets.
 pub const MONITOR_GRANTS: &str = "PROCESS, REPLICATION CLIENT, SELECT";
 
+/// How long lock holders sleep with their transaction open, and how long waiters on a
+/// row lock wait: long enough for any collector test, short enough that a leaked session
+/// ends by itself. The guards kill them well before that.
+const HOLD_SECS: u32 = 300;
+
 /// How long the server may take to answer after it was spawned. It takes ~0.2 s here;
 /// the margin is for a loaded 2-core CI runner.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// How long a session may take to connect.
+/// How long a scenario step (a session reaching its wait) may take.
 const STEP_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct TestMariaDb {
@@ -113,6 +119,10 @@ fn tail(path: &Path, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
 }
+
+/// Table names for the lock scenarios: one per call, so a test may build several
+/// scenarios on one server without them touching each other's tables.
+static NEXT_TABLE: AtomicU32 = AtomicU32::new(1);
 
 impl TestMariaDb {
     /// performance_schema on, with what Logstag reads: the statement digests, the current
@@ -433,6 +443,73 @@ impl TestMariaDb {
         )
     }
 
+    /// A fresh `app.<prefix>_<n>` table with rows 1 and 2.
+    fn scenario_table(&self, prefix: &str) -> String {
+        let table = format!("app.{prefix}_{}", NEXT_TABLE.fetch_add(1, Ordering::Relaxed));
+        self.sql(&format!(
+            "CREATE TABLE {table} (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB;
+             INSERT INTO {table} VALUES (1, 1), (2, 2);"
+        ));
+        table
+    }
+
+    /// A metadata-lock pile-up: the holder (A) read the table in a transaction left open
+    /// while it sleeps; the waiter (B) runs ALTER TABLE ADD COLUMN and waits for the
+    /// exclusive lock; the queued (C) plain SELECT waits behind B's pending request. All
+    /// three are in place when this returns; B and C show "Waiting for table metadata lock".
+    pub fn mdl_pileup(&self) -> LockScenario {
+        let table = self.scenario_table("mdl");
+        let holder = self
+            .spawn_session(&format!("START TRANSACTION; SELECT * FROM {table}; SELECT SLEEP({HOLD_SECS})"));
+        self.wait_for_state(holder.id, "User sleep");
+        // B starts only once A holds its lock, and C only once B queues: in another order
+        // C would simply read the table and finish.
+        let waiter = self.spawn_session(&format!("ALTER TABLE {table} ADD COLUMN added INT"));
+        self.wait_for_state(waiter.id, "Waiting for table metadata lock");
+        let queued = self.spawn_session(&format!("SELECT * FROM {table}"));
+        self.wait_for_state(queued.id, "Waiting for table metadata lock");
+        LockScenario { table, holder, waiter, queued }
+    }
+
+    /// A row-lock chain on row 1: the holder (A) locked it with SELECT … FOR UPDATE in a
+    /// transaction left open while it sleeps; the waiter (B) and then the queued (C) wait in
+    /// UPDATEs of the same row. Their processlist state is only "Updating": the wait shows
+    /// in information_schema.INNODB_TRX (`LOCK WAIT`) and INNODB_LOCK_WAITS.
+    pub fn row_lock_chain(&self) -> LockScenario {
+        let table = self.scenario_table("rows");
+        let holder = self.spawn_session(&format!(
+            "START TRANSACTION; SELECT * FROM {table} WHERE id = 1 FOR UPDATE; SELECT SLEEP({HOLD_SECS})"
+        ));
+        self.wait_for_state(holder.id, "User sleep");
+        // innodb_lock_wait_timeout is 50 s by default: longer, so a slow test does not see
+        // the waiters give up halfway.
+        let update = |n: u32| {
+            format!(
+                "SET SESSION innodb_lock_wait_timeout = {HOLD_SECS}; UPDATE {table} SET v = v + {n} WHERE id = 1"
+            )
+        };
+        let waiter = self.spawn_session(&update(1));
+        self.wait_for_lock_wait(waiter.id);
+        let queued = self.spawn_session(&update(2));
+        self.wait_for_lock_wait(queued.id);
+        LockScenario { table, holder, waiter, queued }
+    }
+
+    /// Waits until connection `id`'s transaction waits for a row lock.
+    pub fn wait_for_lock_wait(&self, id: u64) {
+        // InnoDB refreshes the snapshot behind INNODB_TRX/INNODB_LOCKS/INNODB_LOCK_WAITS
+        // only when it was not read for 0.1 s: polled faster, it never changes.
+        self.poll_until(
+            &format!("connection {id} waiting for a row lock"),
+            &format!(
+                "SELECT COUNT(*) FROM information_schema.INNODB_TRX \
+                 WHERE trx_mysql_thread_id = {id} AND trx_state = 'LOCK WAIT'"
+            ),
+            STEP_TIMEOUT,
+            Duration::from_millis(250),
+        );
+    }
+
     /// Kills this server once the test process is gone, whatever way it ended. It reads
     /// the pid file, so it follows `stop`/`start_again`.
     fn spawn_watchdog(&mut self) {
@@ -466,6 +543,25 @@ impl Drop for TestMariaDb {
             let _ = w.kill();
             let _ = w.wait();
         }
+    }
+}
+
+/// Three sessions of a lock scenario (`mdl_pileup`, `row_lock_chain`).
+pub struct LockScenario {
+    /// The table they contend for, `app.<name>`.
+    pub table: String,
+    /// A: holds the lock in an open transaction, sleeping.
+    pub holder: Session,
+    /// B: waits for A.
+    pub waiter: Session,
+    /// C: waits behind B.
+    pub queued: Session,
+}
+
+impl LockScenario {
+    /// Connection ids of A, B and C (PROCESSLIST.ID, CONNECTION_ID()).
+    pub fn ids(&self) -> (u64, u64, u64) {
+        (self.holder.id, self.waiter.id, self.queued.id)
     }
 }
 
