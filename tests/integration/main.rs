@@ -13,6 +13,7 @@ mod forward_restart;
 mod health_live;
 mod hostile_live;
 mod mariadb_harness;
+mod mysql_live;
 mod pg_features_live;
 mod pg_versions;
 mod pipeline_live;
