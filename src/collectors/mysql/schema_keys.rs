@@ -17,6 +17,9 @@ use std::collections::{BTreeMap, HashMap};
 /// (database, table).
 pub type TableKey = (String, String);
 
+/// (database, table, index).
+type IndexKey = (String, String, String);
+
 /// One key part: a column (or, MySQL 8.0.13+, an expression), maybe a prefix, maybe DESC.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyPart {
@@ -123,7 +126,7 @@ fn definition(
 
 /// Adds sizes (pages from InnoDB's persistent statistics, partitions summed) to the indexes.
 pub fn apply_sizes(indexes: &mut BTreeMap<TableKey, Vec<KeyIndex>>, rows: &[TextRow]) {
-    let mut pages: HashMap<(String, String, String), u64> = HashMap::new();
+    let mut pages: HashMap<IndexKey, u64> = HashMap::new();
     for r in rows {
         let table = r.text("table_name");
         let page_size = r.uint("page_size").unwrap_or(16_384);
@@ -149,7 +152,7 @@ pub fn partition_base(name: &str) -> &str {
 /// the index. An index without a row there (its table not opened since startup) stays
 /// unknown.
 pub fn apply_usage(indexes: &mut BTreeMap<TableKey, Vec<KeyIndex>>, rows: &[TextRow]) {
-    let usage: HashMap<(String, String, String), (Option<u64>, Option<u64>)> = rows
+    let usage: HashMap<IndexKey, (Option<u64>, Option<u64>)> = rows
         .iter()
         .map(|r| {
             ((r.text("db"), r.text("table_name"), r.text("name")), (r.uint("uses"), r.uint("read_rows")))
