@@ -15,6 +15,7 @@ pub mod registry;
 pub mod scheduler;
 pub mod schema_carry;
 pub mod schema_diff;
+pub mod schema_indexes;
 pub mod session_metrics;
 pub mod spec;
 pub mod sql_present;

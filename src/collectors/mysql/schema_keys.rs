@@ -4,13 +4,13 @@
 //! has used.
 //!
 //! Duplicate and redundant indexes are found by the same rules as PostgreSQL's
-//! (`postgres::schema_parse::analyse_indexes`): key parts become column positions, and
+//! (`collectors::schema_indexes::analyse_indexes`): key parts become column positions, and
 //! what else must match (index type, sort order, prefix length) becomes the per-part
 //! "class" that function compares, so a FULLTEXT or a prefix index is never mistaken
 //! for a plain one.
 
 use super::rows::TextRow;
-use crate::collectors::postgres::schema_parse::{IndexFacts, analyse_indexes};
+use crate::collectors::schema_indexes::{IndexFacts, analyse_indexes};
 use crate::model::{ConstraintInfo, ConstraintKind, ForeignKeyInfo, IndexInfo, SequenceInfo, TableInfo};
 use std::collections::{BTreeMap, HashMap};
 

@@ -5,7 +5,7 @@
 
 use super::rows::TextRow;
 use super::schema_keys::{self as keys, KeyIndex, TableKey};
-use crate::collectors::postgres::schema_parse::fnv64;
+use crate::collectors::schema_indexes::fnv64;
 use crate::model::{
     ColumnInfo, DatabaseSchema, FunctionInfo, SchemaInfo, SchemaSnapshot, SequenceInfo, TableInfo, TableKind,
     ViewInfo,

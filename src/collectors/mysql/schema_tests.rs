@@ -7,8 +7,8 @@ use crate::collectors::mysql::rows::from_batch;
 use crate::collectors::mysql::schema_fixtures::{
     self as fx, MARIADB_COLUMNS, MARIADB_INDEXES, MARIADB_TABLES,
 };
-use crate::collectors::postgres::schema_parse::fnv64;
 use crate::collectors::schema_diff::diff;
+use crate::collectors::schema_indexes::fnv64;
 use crate::model::{ChangeKind, IndexInfo, TableInfo, TableKind};
 
 fn snapshot(reads: &Reads) -> SchemaSnapshot {
