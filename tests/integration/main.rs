@@ -14,6 +14,7 @@ mod health_live;
 mod hostile_live;
 mod mariadb_harness;
 mod mysql_live;
+mod mysql_schema_live;
 mod pg_features_live;
 mod pg_versions;
 mod pipeline_live;
