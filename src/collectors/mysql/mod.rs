@@ -5,7 +5,8 @@
 //! - `queries.rs`: the high tier's statements and the read-only test over every tier's.
 //! - `rows.rs`: replies as named text columns; fixtures in `mariadb --batch` format.
 //! - `high.rs` (`sessions.rs`, `locks.rs`, `status.rs`): threads, blocking, global status.
-//! - `medium.rs`, `low.rs`, `schema.rs`: what the other tiers read.
+//! - `medium.rs`, `low.rs` (`posture.rs`), `schema.rs`: what the other tiers read.
+//! - `health_checks/`: the health report's checks; `alert_templates.rs`: the embedded rules.
 //!
 //! A statement the server refuses (a missing grant, performance_schema off) is a problem
 //! of the round: the target is DEGRADED with what to grant or enable, never DOWN.
@@ -19,6 +20,7 @@ pub mod locks;
 mod low;
 mod medium;
 pub mod metric;
+mod posture;
 mod present;
 pub mod queries;
 pub mod rows;
