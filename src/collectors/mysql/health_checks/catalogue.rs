@@ -59,7 +59,7 @@ pub static CHECKS: &[Check] = &[
         Security,
         "LOAD DATA LOCAL allowed",
         security::local_infile,
-        "With local_infile ON, a client can be asked by the server to send any file it can read (LOAD DATA LOCAL), so a rogue or compromised server, or an injected statement, reads files from application hosts; MySQL 8 turned it off by default.",
+        "With local_infile ON the server accepts LOAD DATA LOCAL: any statement a client can be made to run (SQL injection in a web application) can copy files of the application's host into a table. MySQL 8.0 turned it off by default.",
         "SET PERSIST local_infile = OFF (MySQL) or local_infile = OFF in my.cnf (MariaDB); enable it only on the sessions of import jobs."
     ),
     check!(
@@ -212,7 +212,7 @@ pub static CHECKS: &[Check] = &[
         "InnoDB history list length",
         performance::history_list_length,
         "The history list counts undo logs purge has not removed yet; it stays in the low thousands when purge keeps up. 100,000 means an old read view (a long transaction) holds purge back and reads walk longer version chains; at 1,000,000 queries slow visibly and the undo tablespace grows.",
-        "Find the oldest transaction (Activity tab, transaction age) and end it; on MySQL raise innodb_purge_threads if no transaction is old."
+        "Find the oldest transaction (Activity tab, transaction age) and end it; raise innodb_purge_threads if no transaction is old."
     ),
     check!(
         "mysql.aborted_connects",
@@ -220,7 +220,7 @@ pub static CHECKS: &[Check] = &[
         "Failed connection attempts",
         performance::aborted_connects,
         "Aborted_connects counts attempts that failed (wrong password, unknown account, handshake timeout, TLS errors). More than 5 % of attempts is beyond stray typos: a misconfigured client or password guessing; 25 % is critical. Not judged under 100 connections.",
-        "Read the server's error log for the failing accounts and hosts (log_warnings/log_error_verbosity ≥ 2), fix the clients, and block guessing sources."
+        "Read the server's error log for the failing accounts and hosts (raise log_error_verbosity to 3 on MySQL, log_warnings to 2 or more on MariaDB), fix the clients, and block guessing sources."
     ),
     check!(
         "mysql.long_running_queries",
@@ -252,7 +252,7 @@ pub static CHECKS: &[Check] = &[
         "Replica threads running",
         maintenance::replication_threads,
         "A stopped replica I/O or SQL thread means the replica no longer follows its source: it serves ever staler data and cannot take over without loss.",
-        "SHOW REPLICA STATUS (SHOW SLAVE STATUS on older servers) for Last_IO_Error / Last_SQL_Error; fix the cause, then START REPLICA."
+        "SHOW REPLICA STATUS (SHOW SLAVE STATUS before MySQL 8.0.22 / MariaDB 10.5.1) for Last_IO_Error / Last_SQL_Error; fix the cause, then START REPLICA (START SLAVE)."
     ),
     check!(
         "mysql.replication_lag",
@@ -267,7 +267,7 @@ pub static CHECKS: &[Check] = &[
         Maintenance,
         "Deadlocks",
         maintenance::deadlocks,
-        "Each deadlock rolls back a transaction the application must retry; more than one an hour on average since start means lock ordering problems, one a minute is critical.",
+        "Each deadlock rolls back a transaction the application must retry; more than one an hour on average since start means lock ordering problems, one a minute is critical. A server up less than a day is averaged over a day, so a few early deadlocks do not read as a rate.",
         "SET GLOBAL innodb_print_all_deadlocks = ON to log them, read the latest in SHOW ENGINE INNODB STATUS, and make transactions lock rows in one order."
     ),
     check!(
