@@ -86,8 +86,11 @@ pub fn admin_accounts(i: &HealthInput) -> Outcome {
         Ok(l) => l,
         Err(o) => return o,
     };
-    let found: Vec<&AccountView> =
-        list.iter().filter(|a| !a.admin.is_empty() && !(a.user == "root" && loopback(&a.host))).collect();
+    let found: Vec<&AccountView> = list
+        .iter()
+        .filter(|a| !a.admin.is_empty())
+        .filter(|a| !(a.user == "root" && loopback(&a.host)))
+        .collect();
     let status = if found.is_empty() { CheckStatus::Healthy } else { CheckStatus::Attention };
     let names: Vec<String> = found.iter().map(|a| format!("{} ({})", a.name(), a.admin.join(", "))).collect();
     (
