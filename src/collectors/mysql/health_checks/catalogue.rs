@@ -73,7 +73,7 @@ pub static CHECKS: &[Check] = &[
     check!(
         "mysql.tls",
         Security,
-        "TLS available and required",
+        "TLS (have_ssl, require_secure_transport)",
         security::tls,
         "Without TLS, passwords (the native plugin's challenge can be attacked offline) and every row travel in clear. Critical when TLS is unavailable and the server is reachable from the network; attention when it is available but not required.",
         "Configure ssl_cert / ssl_key (MySQL generates them at install), then SET PERSIST require_secure_transport = ON or require it per account (ALTER USER … REQUIRE SSL)."
