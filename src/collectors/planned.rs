@@ -68,6 +68,7 @@ static GENERIC: Presentation = Presentation {
     nouns: Nouns {
         sessions: "sessions",
         sessions_title: "Sessions",
+        id: "ID",
         statements: "statements",
         statement: "statement",
     },

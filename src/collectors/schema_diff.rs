@@ -123,7 +123,14 @@ fn diff_schema(out: &mut Changes, o: &SchemaInfo, n: &SchemaInfo) {
         &o.tables,
         &n.tables,
         |t| t.name.clone(),
-        |a, b| changed(&[("kind", format!("{:?}", a.kind), format!("{:?}", b.kind))]),
+        |a, b| {
+            let mut props = vec![("kind", format!("{:?}", a.kind), format!("{:?}", b.kind))];
+            // Compared only when both snapshots know it (older ones lack the field).
+            if !a.storage_engine.is_empty() && !b.storage_engine.is_empty() {
+                props.push(("storage engine", a.storage_engine.clone(), b.storage_engine.clone()));
+            }
+            changed(&props)
+        },
     );
     let old: BTreeMap<&str, &TableInfo> = o.tables.iter().map(|t| (t.name.as_str(), t)).collect();
     for t in &n.tables {

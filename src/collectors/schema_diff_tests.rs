@@ -118,6 +118,23 @@ fn tables_added_removed_and_renamed() {
 }
 
 #[test]
+fn a_storage_engine_change_is_seen_only_when_both_sides_know_it() {
+    fn engine(s: &mut SchemaInfo, name: &str) {
+        s.tables[0].storage_engine = name.into();
+    }
+    // The base has no engine (a snapshot older than the field): no change.
+    assert!(run(|s| engine(s, "InnoDB")).is_empty());
+    let mut old = base();
+    engine(&mut old.databases[0].schemas[0], "MyISAM");
+    let mut new = old.clone();
+    engine(&mut new.databases[0].schemas[0], "InnoDB");
+    let changes = diff(&old, &new, Timestamp(0));
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!((changes[0].object.as_str(), changes[0].change), ("orders", ChangeKind::Modified));
+    assert_eq!(changes[0].detail, "storage engine: MyISAM → InnoDB");
+}
+
+#[test]
 fn column_type_change_is_a_modification() {
     let changes = run(|s| s.tables[0].columns[1].data_type = "bigint".into());
     assert_eq!(one(&changes), ("column", "orders.total", ChangeKind::Modified, "type: numeric → bigint"));

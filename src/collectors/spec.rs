@@ -52,6 +52,9 @@ pub enum Probe {
     Environment(&'static [&'static str]),
     /// Unix socket files `<dir>/<prefix><port>` that accept a connection.
     UnixSockets { dirs: &'static [&'static str], prefix: &'static str },
+    /// Named socket files (engines whose socket name carries no port); the first that
+    /// accepts a connection is the server listening on `port`.
+    SocketFiles { paths: &'static [&'static str], port: u16 },
     /// A loopback TCP port that accepts a connection; skipped when a socket of the same
     /// engine and port answered already (the same server, and peer auth works there).
     Tcp { host: &'static str, port: u16 },

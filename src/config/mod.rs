@@ -45,6 +45,8 @@ pub use forwarding::{ForwardingConfig, check_base_url, is_loopback};
 pub use host_key::{HOST_KEY_ENV, HostKey, HostKeyError, HostKeySource};
 pub use secret::Secret;
 pub use target::{CloudConfig, TargetConfig, TlsConfig, TlsMode};
+#[cfg(test)]
+pub(crate) use url::target_from_url_with_env;
 pub use url::{parse_url_port, target_from_url};
 
 use crate::model::Tier;

@@ -91,6 +91,8 @@ pub struct Nouns {
     pub sessions: &'static str,
     /// "Sessions", "Clients": table titles.
     pub sessions_title: &'static str,
+    /// What a session's id is called: "PID", "ID".
+    pub id: &'static str,
     /// "statements", "commands".
     pub statements: &'static str,
     /// "statement", "command".

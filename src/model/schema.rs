@@ -69,6 +69,10 @@ pub struct TableInfo {
     pub indexes: Vec<IndexInfo>,
     pub constraints: Vec<ConstraintInfo>,
     pub foreign_keys: Vec<ForeignKeyInfo>,
+    /// The storage engine, where the server has several (`InnoDB`, `MyISAM`…); empty
+    /// where there is only one. Absent in snapshots older than the field.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub storage_engine: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -12,6 +12,8 @@ mod forward_failures;
 mod forward_restart;
 mod health_live;
 mod hostile_live;
+mod mariadb_harness;
+mod mysql_live;
 mod pg_features_live;
 mod pg_versions;
 mod pipeline_live;

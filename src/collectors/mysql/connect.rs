@@ -40,6 +40,9 @@ pub mod code {
     pub const LOCK_WAIT_TIMEOUT: u16 = 1205;
 }
 
+/// How much longer the client waits than the server-side statement time limit.
+const CLIENT_MARGIN: Duration = Duration::from_secs(2);
+
 pub struct Conn {
     conn: mysql_async::Conn,
     pub server: Server,
@@ -89,7 +92,9 @@ pub async fn connect(target: &TargetConfig, endpoint: &str) -> Result<Conn, Coll
         },
         performance_schema: false,
         endpoint: endpoint.to_owned(),
-        query_timeout: target.query_timeout,
+        // The server's own limit (session_setup) fires first and leaves the connection
+        // usable: the client gives up only when the server does not answer at all.
+        query_timeout: target.query_timeout + CLIENT_MARGIN,
         sent: 0,
     };
     let banner = conn.single(super::queries::INSTANCE, "version").await?.unwrap_or_default();

@@ -5,7 +5,7 @@
 //! the lock reads run only while some thread waits for a lock, and the program names
 //! only when a connection we have not seen appears.
 
-use super::{MysqlCollector, locks, metric as my, queries, sessions, status};
+use super::{MysqlCollector, locks, metric as my, plans, queries, sessions, status};
 use crate::collectors::session_metrics::activity_metrics;
 use crate::collectors::{CollectError, Collected};
 use crate::model::{
@@ -21,6 +21,7 @@ pub struct HighState {
     programs: HashMap<i64, String>,
     /// Told once per connection: metadata-lock blockers need performance_schema.
     told_no_mdl: bool,
+    plans: plans::PlanCache,
 }
 
 impl HighState {
@@ -46,8 +47,14 @@ impl MysqlCollector {
             }
             let mut sessions: Vec<Session> =
                 rows.iter().filter_map(|r| sessions::session(r, &self.high.programs)).collect();
-            let edges = self.read_lock_edges(&server, &sessions, performance_schema, &mut problems).await?;
+            let edges =
+                self.read_lock_edges(&server, &mut sessions, performance_schema, &mut problems).await?;
             sessions::apply_edges(&mut sessions, &edges);
+            if performance_schema {
+                self.read_last_statements(&mut sessions, &mut problems).await?;
+            }
+            self.read_plans(&server, &sessions).await?;
+            self.high.plans.attach(&mut sessions);
             metrics.extend(activity_metrics(&sessions));
             metrics.extend(transaction_metrics(&sessions));
             bodies.push(SampleBody::Activity(ActivitySnapshot { sessions, locks: Vec::new() }));
@@ -118,11 +125,59 @@ impl MysqlCollector {
         Ok(())
     }
 
+    /// An idle thread that blocks others shows no statement: its transaction's last one,
+    /// from performance_schema (when the events_statements_current consumer is on), tells
+    /// the DBA what it did before it went quiet.
+    async fn read_last_statements(
+        &mut self,
+        sessions: &mut [Session],
+        problems: &mut Vec<String>,
+    ) -> Result<(), CollectError> {
+        let blockers: Vec<i64> = sessions
+            .iter()
+            .filter(|s| s.query.is_empty() && sessions.iter().any(|o| o.blocked_by.contains(&s.id)))
+            .map(|s| s.id)
+            .collect();
+        if blockers.is_empty() {
+            return Ok(());
+        }
+        if let Some(rows) =
+            self.rows("last statements", &queries::last_statements(&blockers), problems).await?
+        {
+            for row in rows {
+                let (Some(id), Some(text)) = (row.int("id"), row.get("sql_text")) else { continue };
+                if let Some(s) = sessions.iter_mut().find(|s| s.id == id) {
+                    s.query = text.to_owned();
+                    s.extra.push(("query".to_owned(), "the last statement before it went idle".to_owned()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Plans of the statements that have run long enough to deserve one. A thread that
+    /// finished meanwhile, or a statement with no plan, is remembered with the reason.
+    async fn read_plans(
+        &mut self,
+        server: &super::version::Server,
+        sessions: &[Session],
+    ) -> Result<(), CollectError> {
+        for id in self.high.plans.wanted(sessions) {
+            let query = sessions.iter().find(|s| s.id == id).map(|s| s.query.clone()).unwrap_or_default();
+            let plan = match self.query_raw(&plans::explain_for(server, id)).await? {
+                Ok(rows) => plans::plan_lines(&rows),
+                Err(refusal) => vec![format!("not available: {}", refusal.message)],
+            };
+            self.high.plans.remember(id, &query, plan);
+        }
+        Ok(())
+    }
+
     /// Row-lock and metadata-lock edges, read only when someone waits.
     async fn read_lock_edges(
         &mut self,
         server: &super::version::Server,
-        sessions: &[Session],
+        sessions: &mut [Session],
         performance_schema: bool,
         problems: &mut Vec<String>,
     ) -> Result<Vec<(i64, i64)>, CollectError> {
@@ -137,7 +192,13 @@ impl MysqlCollector {
         let mdl_waits = sessions.iter().any(is_metadata_wait);
         if mdl_waits && performance_schema {
             if let Some(rows) = self.rows("metadata locks", queries::METADATA_LOCKS, problems).await? {
-                edges.extend(locks::metadata_edges(&locks::metadata_locks(&rows)));
+                let metadata = locks::metadata_locks(&rows);
+                edges.extend(locks::metadata_edges(&metadata));
+                for (id, wanted) in locks::pending_requests(&metadata) {
+                    if let Some(s) = sessions.iter_mut().find(|s| s.id == id) {
+                        s.extra.push(("lock wanted".to_owned(), wanted));
+                    }
+                }
             }
         } else if mdl_waits && !self.high.told_no_mdl {
             self.high.told_no_mdl = true;

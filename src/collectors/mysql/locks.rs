@@ -140,6 +140,23 @@ pub fn metadata_edges(locks: &[MetadataLock]) -> Vec<(i64, i64)> {
     edges.into_iter().collect()
 }
 
+/// What each waiting connection asks for, e.g. `EXCLUSIVE on TABLE app.orders`.
+pub fn pending_requests(locks: &[MetadataLock]) -> Vec<(i64, String)> {
+    locks
+        .iter()
+        .filter(|l| l.pending)
+        .map(|l| {
+            let (kind, schema, name) = &l.object;
+            let object = [schema.as_str(), name.as_str()]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(".");
+            (l.id, format!("{} on {kind} {object}", l.lock_type).trim_end().to_owned())
+        })
+        .collect()
+}
+
 /// (waiting, blocking) pairs from the row-lock read.
 pub fn row_lock_edges(rows: &[TextRow]) -> Vec<(i64, i64)> {
     let mut edges: Vec<(i64, i64)> = rows
@@ -176,6 +193,8 @@ id\tobject_type\tobject_schema\tobject_name\tlock_type\tlock_status
     fn a_ddl_pileup_is_one_chain() {
         let edges = metadata_edges(&metadata_locks(&from_batch(PILEUP)));
         assert_eq!(edges, vec![(11, 10), (12, 11), (13, 11)]);
+        let wanted = pending_requests(&metadata_locks(&from_batch(PILEUP)));
+        assert_eq!(wanted[0], (11, "EXCLUSIVE on TABLE app.orders".to_owned()));
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! - `queries.rs`: the high tier's statements and the read-only test over every tier's.
 //! - `rows.rs`: replies as named text columns; fixtures in `mariadb --batch` format.
 //! - `high.rs` (`sessions.rs`, `locks.rs`, `status.rs`): threads, blocking, global status.
-//! - `medium.rs`, `low.rs` (`posture.rs`), `schema.rs`: what the other tiers read.
+//! - `medium.rs`, `low.rs` (`posture.rs`): what the other tiers read.
+//! - `schema.rs` (`schema_queries.rs`, `schema_parse.rs`, `schema_keys.rs`): the schema
+//!   tier, the whole server in one statement per kind of object.
 //! - `health_checks/`: the health report's checks; `alert_templates.rs`: the embedded rules.
 //!
 //! A statement the server refuses (a missing grant, performance_schema off) is a problem
@@ -20,11 +22,17 @@ pub mod locks;
 mod low;
 mod medium;
 pub mod metric;
+pub mod plans;
 mod posture;
 mod present;
 pub mod queries;
 pub mod rows;
 mod schema;
+#[cfg(test)]
+mod schema_fixtures;
+mod schema_keys;
+pub mod schema_parse;
+pub mod schema_queries;
 pub mod sessions;
 pub mod spec;
 pub mod statement_counters;
@@ -43,6 +51,7 @@ pub struct MysqlCollector {
     conn: Option<Conn>,
     high: high::HighState,
     medium: medium::MediumState,
+    schema: schema::SchemaState,
     /// The last schema snapshot, for change detection (kept across reconnects).
     previous_schema: Option<SchemaSnapshot>,
 }
@@ -55,6 +64,7 @@ impl MysqlCollector {
             conn: None,
             high: high::HighState::default(),
             medium: medium::MediumState::default(),
+            schema: schema::SchemaState::default(),
             previous_schema: None,
         }
     }
@@ -152,6 +162,7 @@ impl Collector for MysqlCollector {
         // Counters read on the next connection may come from a restarted server.
         self.high.forget();
         self.medium.forget();
+        self.schema.forget();
     }
 
     fn seed_previous_schema(&mut self, snapshot: SchemaSnapshot) {

@@ -16,6 +16,7 @@ pub static PRESENTATION: Presentation = Presentation {
     nouns: Nouns {
         sessions: "threads",
         sessions_title: "Threads",
+        id: "ID",
         statements: "statements",
         statement: "statement",
     },

@@ -84,6 +84,19 @@ FROM performance_schema.metadata_locks m
 JOIN performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID
 WHERE t.PROCESSLIST_ID IS NOT NULL";
 
+/// The last statement of idle threads that block others (what the open transaction
+/// did before it went quiet); `{ids}` is a list of connection ids, numbers only.
+pub const LAST_STATEMENTS: &str = "\
+SELECT t.PROCESSLIST_ID AS id, LEFT(e.SQL_TEXT, 4096) AS sql_text
+FROM performance_schema.events_statements_current e
+JOIN performance_schema.threads t ON t.THREAD_ID = e.THREAD_ID
+WHERE t.PROCESSLIST_ID IN ({ids})";
+
+pub fn last_statements(ids: &[i64]) -> String {
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    LAST_STATEMENTS.replace("{ids}", &ids.join(","))
+}
+
 /// Whether performance_schema is on (it is a startup option: read once per connection).
 pub const PERFORMANCE_SCHEMA: &str = "SELECT @@performance_schema AS on_";
 
@@ -124,6 +137,7 @@ pub const HIGH: &[&str] = &[
     ROW_LOCK_WAITS_MYSQL8,
     ROW_LOCK_WAITS_INNODB,
     METADATA_LOCKS,
+    LAST_STATEMENTS,
     PERFORMANCE_SCHEMA,
     GLOBAL_STATUS,
 ];
@@ -262,6 +276,13 @@ mod tests {
         assert!(allowed_start("SET SESSION max_statement_time = 5"));
         assert!(words("SELECT 1 FROM t; KILL 5").contains(&"kill".to_owned()));
         assert!(!words("SELECT 'kill' AS x, trx_rows_modified").contains(&"kill".to_owned()));
+    }
+
+    #[test]
+    fn id_lists_are_numbers_only() {
+        let sql = last_statements(&[3, 17]);
+        assert!(sql.ends_with("IN (3,17)"), "{sql}");
+        assert!(allowed_start(&sql));
     }
 
     #[test]

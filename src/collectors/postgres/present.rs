@@ -12,6 +12,7 @@ pub static PRESENTATION: Presentation = Presentation {
     nouns: Nouns {
         sessions: "sessions",
         sessions_title: "Sessions",
+        id: "PID",
         statements: "statements",
         statement: "statement",
     },

@@ -22,6 +22,7 @@ pub static PRESENTATION: Presentation = Presentation {
     nouns: Nouns {
         sessions: "clients",
         sessions_title: "Clients",
+        id: "ID",
         statements: "commands",
         statement: "command",
     },

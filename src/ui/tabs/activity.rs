@@ -156,7 +156,10 @@ fn render_tree(frame: &mut Frame, area: Rect, app: &App) {
     let tiles = Line::from(vec![
         Span::styled(format!(" Active chains {}", chains.chains), tile_style),
         Span::styled(" · ", theme.muted()),
-        Span::styled(format!("Blocked sessions {}", chains.blocked_sessions), tile_style),
+        Span::styled(
+            format!("Blocked {} {}", app.presentation().nouns.sessions, chains.blocked_sessions),
+            tile_style,
+        ),
         Span::styled(" · ", theme.muted()),
         Span::styled(format!("Longest block {longest}"), tile_style),
     ]);
@@ -165,7 +168,9 @@ fn render_tree(frame: &mut Frame, area: Rect, app: &App) {
     let tree = &app.views.activity.tree;
     let table = DataTable {
         title: Line::from(Span::styled(" Blocking chains (roots first, worst first) ", theme.title())),
-        header: ["PID", "Role", "Behind", "Held/Wait", "State", "User", "Query"].map(str::to_owned).to_vec(),
+        header: [app.presentation().nouns.id, "Role", "Behind", "Held/Wait", "State", "User", "Query"]
+            .map(str::to_owned)
+            .to_vec(),
         widths: vec![Length(12), Length(16), Length(6), Length(9), Length(7), Length(9), Fill(1)],
         len: tree.len(),
         list: &app.views.activity.list,

@@ -19,7 +19,7 @@ const COLUMNS: [(&str, u16); 10] = [
     ("Target", 11),
     ("Status", 10),
     ("Engine", 10),
-    ("Version", 7),
+    ("Version", 8),
     ("Uptime", 6),
     ("Conns", 7),
     ("TPS", 6),

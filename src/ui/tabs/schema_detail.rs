@@ -164,6 +164,9 @@ fn table_lines(x: &TableInfo, now: i64, theme: &Theme, kv: &mut impl FnMut(&str,
         theme.text(),
     );
     kv("total size", format::bytes(x.total_bytes), theme.text());
+    if !x.storage_engine.is_empty() {
+        kv("storage engine", x.storage_engine.clone(), theme.text());
+    }
     kv(
         "table/index/toast",
         format!(

@@ -2,6 +2,7 @@
 
 pub mod agent;
 pub mod forwarding;
+pub mod mariadb;
 pub mod openmetrics;
 pub mod pg_bin;
 pub mod postgres;

@@ -283,7 +283,7 @@ pub static CHECKS: &[Check] = &[
         Schema,
         "Non-transactional tables (MyISAM, Aria)",
         schema::non_transactional,
-        "MyISAM and Aria tables lock the whole table on writes, cannot be rolled back and may need repair after a crash.",
+        "MyISAM and Aria tables lock the whole table on writes, cannot be rolled back and may need repair after a crash; MEMORY tables lose their rows on restart. Any table outside InnoDB (or RocksDB, TokuDB, NDB) gets attention.",
         "ALTER TABLE t ENGINE=InnoDB (check FULLTEXT and spatial indexes first: InnoDB supports both since MySQL 5.6/5.7 and MariaDB 10.0/10.2)."
     ),
     check!(
@@ -331,7 +331,7 @@ pub static CHECKS: &[Check] = &[
         Schema,
         "Free space inside tables",
         schema::fragmented_tables,
-        "DATA_FREE is space allocated to a table's file but unused (after large deletes): it takes disk and backup space. 30 % and 64 MiB is our attention mark, 60 % and 1 GiB critical (the PostgreSQL bloat marks).",
+        "DATA_FREE is space allocated to a table's file but unused (after large deletes): it takes disk and backup space. 30 % and 64 MiB is our attention mark, 60 % and 1 GiB critical (the PostgreSQL bloat marks). Tables in a shared tablespace are not judged: their DATA_FREE is the whole tablespace's.",
         "Rebuild the table online: ALTER TABLE t ENGINE=InnoDB, ALGORITHM=INPLACE (or OPTIMIZE TABLE, or pt-online-schema-change) in a quiet hour."
     ),
 ];

@@ -1,7 +1,7 @@
 //! Schema checks over the schema tier's inventory: keys, storage engines, indexes,
 //! AUTO_INCREMENT headroom and free space inside tables.
 
-use super::{NO_SCHEMA, enabled};
+use super::NO_SCHEMA;
 use crate::health::{HealthInput, Outcome, bytes, grade, not_evaluated, some_of};
 use crate::model::{CheckStatus, IndexInfo, SequenceInfo, TableInfo};
 
@@ -57,12 +57,30 @@ pub fn no_primary_key(i: &HealthInput) -> Outcome {
     }
 }
 
-/// Storage engines are not part of the shared table inventory (`TableInfo`) yet.
+/// Engines with transactions and crash recovery; anything else (MyISAM, Aria, MEMORY,
+/// CSV, ARCHIVE, MERGE, FEDERATED…) is not.
+const TRANSACTIONAL: [&str; 4] = ["innodb", "rocksdb", "tokudb", "ndbcluster"];
+
 pub fn non_transactional(i: &HealthInput) -> Outcome {
-    match tables(i) {
-        Ok(_) => not_evaluated("the schema inventory does not record each table's storage engine yet"),
-        Err(o) => o,
+    let t = match tables(i) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    if !t.is_empty() && t.iter().all(|(_, t)| t.storage_engine.is_empty()) {
+        return not_evaluated(
+            "the schema inventory does not say the tables' storage engines (an older snapshot)",
+        );
     }
+    count(
+        t.iter()
+            .filter(|(_, t)| {
+                !t.storage_engine.is_empty()
+                    && !TRANSACTIONAL.contains(&t.storage_engine.to_ascii_lowercase().as_str())
+            })
+            .map(|(q, t)| format!("{q} ({})", t.storage_engine))
+            .collect(),
+        "tables on a non-transactional engine",
+    )
 }
 
 pub fn unused_indexes(i: &HealthInput) -> Outcome {
@@ -137,9 +155,11 @@ pub fn fragmented_tables(i: &HealthInput) -> Outcome {
         Ok(t) => t,
         Err(o) => return o,
     };
-    if enabled(i, "innodb_file_per_table") == Some(false) {
+    // The schema tier leaves DATA_FREE out for tables in a shared tablespace (it is the
+    // whole tablespace's there), so only tables with a file of their own are judged.
+    if !t.is_empty() && t.iter().all(|(_, t)| t.bloat_bytes.is_none()) {
         return not_evaluated(
-            "innodb_file_per_table is OFF: a table's DATA_FREE is then the shared tablespace's free space",
+            "no table has a tablespace of its own (innodb_file_per_table OFF when they were created)",
         );
     }
     const MIB: u64 = 1024 * 1024;

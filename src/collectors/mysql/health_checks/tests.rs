@@ -97,6 +97,7 @@ pub fn schema(good: bool) -> SchemaSnapshot {
         name: "orders".into(),
         total_bytes: 3 * GIB,
         has_primary_key: true,
+        storage_engine: "InnoDB".into(),
         bloat_bytes: Some(if good { 4 * MIB } else { 2 * GIB }),
         indexes: if good {
             vec![
@@ -119,8 +120,13 @@ pub fn schema(good: bool) -> SchemaSnapshot {
         }],
         ..Default::default()
     };
-    let log =
-        TableInfo { name: "audit_log".into(), has_primary_key: good, total_bytes: MIB, ..Default::default() };
+    let log = TableInfo {
+        name: "audit_log".into(),
+        has_primary_key: good,
+        total_bytes: MIB,
+        storage_engine: if good { "InnoDB" } else { "MyISAM" }.into(),
+        ..Default::default()
+    };
     let id = SequenceInfo {
         name: "orders.id".into(),
         data_type: "int".into(),
@@ -265,11 +271,8 @@ fn catalogue_ids_are_unique_and_cover_the_areas() {
 
 #[test]
 fn every_check_is_healthy_on_a_healthy_server() {
-    let not_applicable = [
-        ("mysql.replication_threads", "not a replica"),
-        ("mysql.replication_lag", "not a replica"),
-        ("mysql.non_transactional_tables", "storage engine"),
-    ];
+    let not_applicable =
+        [("mysql.replication_threads", "not a replica"), ("mysql.replication_lag", "not a replica")];
     for c in evaluate_with(CHECKS, &input(true)).checks {
         if let Some((_, why)) = not_applicable.iter().find(|(id, _)| *id == c.id) {
             assert!(
@@ -324,21 +327,13 @@ fn every_check_flags_a_bad_server() {
         ("mysql.replication_lag", gap("not applicable: this server is not a replica")),
         ("mysql.deadlocks", Critical),
         ("mysql.tables_without_pk", Attention),
-        (
-            "mysql.non_transactional_tables",
-            gap("the schema inventory does not record each table's storage engine yet"),
-        ),
+        ("mysql.non_transactional_tables", Attention),
         ("mysql.unused_indexes", Attention),
         ("mysql.duplicate_indexes", Attention),
         ("mysql.redundant_indexes", Attention),
         ("mysql.fk_without_index", Attention),
         ("mysql.auto_increment_exhaustion", Critical),
-        (
-            "mysql.fragmented_tables",
-            gap(
-                "innodb_file_per_table is OFF: a table's DATA_FREE is then the shared tablespace's free space",
-            ),
-        ),
+        ("mysql.fragmented_tables", Critical),
     ];
     assert_eq!(expected.len(), CHECKS.len(), "every check has an expectation");
     for (id, want) in expected {
@@ -363,6 +358,11 @@ fn every_check_flags_a_bad_server() {
     );
     assert!(e("mysql.tmp_disk_tables").contains("60.0 % of 10000"), "{}", e("mysql.tmp_disk_tables"));
     assert!(e("mysql.redo_log_size").contains("48.0 MiB"), "{}", e("mysql.redo_log_size"));
+    assert!(
+        e("mysql.non_transactional_tables").ends_with("— shop.audit_log (MyISAM)"),
+        "{}",
+        e("mysql.non_transactional_tables")
+    );
 }
 
 #[test]

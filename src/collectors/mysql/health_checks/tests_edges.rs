@@ -197,6 +197,16 @@ fn schema_edges() {
     assert_eq!(status, CheckStatus::Critical);
     assert!(evidence.contains("shop.orders 67 % (2.0 GiB)"), "{evidence}");
     assert!(gap(run(&i, "mysql.unused_indexes")).contains("performance_schema"));
+    // Snapshots older than the engine field, and tables all in a shared tablespace.
+    let mut old = schema(true);
+    for t in old.databases.iter_mut().flat_map(|d| d.schemas.iter_mut()).flat_map(|s| s.tables.iter_mut()) {
+        t.storage_engine.clear();
+        t.bloat_bytes = None;
+    }
+    let mut j = input(true);
+    j.schema = Some(Arc::new(old));
+    assert!(gap(run(&j, "mysql.non_transactional_tables")).contains("older snapshot"));
+    assert!(gap(run(&j, "mysql.fragmented_tables")).contains("tablespace of its own"));
     // A schema that could not be read says why.
     i.schema = Some(Arc::new(SchemaSnapshot {
         databases: vec![DatabaseSchema {
