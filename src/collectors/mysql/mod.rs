@@ -5,9 +5,10 @@
 //! - `queries.rs`: the high tier's statements and the read-only test over every tier's.
 //! - `rows.rs`: replies as named text columns; fixtures in `mariadb --batch` format.
 //! - `high.rs` (`sessions.rs`, `locks.rs`, `status.rs`): threads, blocking, global status.
-//! - `medium.rs`, `low.rs`: what the other tiers read.
+//! - `medium.rs`, `low.rs` (`posture.rs`): what the other tiers read.
 //! - `schema.rs` (`schema_queries.rs`, `schema_parse.rs`, `schema_keys.rs`): the schema
 //!   tier, the whole server in one statement per kind of object.
+//! - `health_checks/`: the health report's checks; `alert_templates.rs`: the embedded rules.
 //!
 //! A statement the server refuses (a missing grant, performance_schema off) is a problem
 //! of the round: the target is DEGRADED with what to grant or enable, never DOWN.
@@ -22,6 +23,7 @@ mod low;
 mod medium;
 pub mod metric;
 pub mod plans;
+mod posture;
 mod present;
 pub mod queries;
 pub mod rows;
