@@ -191,12 +191,8 @@ mod tests {
 
     #[test]
     fn every_statement_of_the_tier_is_listed() {
-        let parts = [
-            digests::TEMPLATES,
-            replication::STATEMENTS,
-            innodb_status::STATEMENTS,
-            sizes::STATEMENTS,
-        ];
+        let parts =
+            [digests::TEMPLATES, replication::STATEMENTS, innodb_status::STATEMENTS, sizes::STATEMENTS];
         for sql in parts.iter().flat_map(|p| p.iter()) {
             assert!(STATEMENTS.contains(sql), "not in medium::STATEMENTS:\n{sql}");
         }
@@ -211,7 +207,10 @@ mod tests {
         state.deadlock = innodb_status::parse(text).deadlock;
         let facts = state.posture_facts();
         assert_eq!(facts.len(), 1);
-        assert_eq!((facts[0].name.as_str(), facts[0].key.as_str()), ("deadlock.latest", "2024-05-01 10:02:47"));
+        assert_eq!(
+            (facts[0].name.as_str(), facts[0].key.as_str()),
+            ("deadlock.latest", "2024-05-01 10:02:47")
+        );
         state.forget();
         assert_eq!(state.posture_facts().len(), 1, "a reconnect does not forget it");
     }

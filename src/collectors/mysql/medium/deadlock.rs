@@ -190,7 +190,11 @@ impl Deadlock {
                     .waits_for
                     .first()
                     .map(|l| {
-                        let on = if l.index.is_empty() { l.table.clone() } else { format!("{} {}", l.table, l.index) };
+                        let on = if l.index.is_empty() {
+                            l.table.clone()
+                        } else {
+                            format!("{} {}", l.table, l.index)
+                        };
                         format!(" waits for {} on {on}", l.mode)
                     })
                     .unwrap_or_default();

@@ -22,10 +22,16 @@ fn mariadb_10_11_deadlock() {
     assert_eq!(t1.waits_for.len(), 1);
     let w = &t1.waits_for[0];
     assert_eq!(w.table, "`mysql_medium_lab`.`accounts`");
-    assert_eq!((w.index.as_str(), w.mode.as_str(), w.trx_id.as_str()), ("PRIMARY", "X locks rec but not gap", "2071"));
+    assert_eq!(
+        (w.index.as_str(), w.mode.as_str(), w.trx_id.as_str()),
+        ("PRIMARY", "X locks rec but not gap", "2071")
+    );
     assert_eq!(t1.conflicts_with.first().map(|l| l.trx_id.as_str()), Some("2072"), "held by the other one");
     let t2 = &d.transactions[1];
-    assert_eq!((t2.thread_id, t2.query.as_str()), (Some(76), "update accounts set balance=balance+1 where id=1"));
+    assert_eq!(
+        (t2.thread_id, t2.query.as_str()),
+        (Some(76), "update accounts set balance=balance+1 where id=1")
+    );
 }
 
 #[test]
@@ -35,7 +41,11 @@ fn mysql_8_0_deadlock_with_held_locks_and_tcp_clients() {
     assert_eq!(d.rolled_back, Some(2));
     let [t1, t2] = &d.transactions[..] else { panic!("two transactions: {d:?}") };
     assert_eq!((t1.user.as_str(), t1.client.as_str(), t1.thread_id), ("shop_app", "10.0.4.17", Some(4127)));
-    assert_eq!((t2.user.as_str(), t2.client.as_str()), ("shop_batch", "127.0.0.1"), "host name, address, user");
+    assert_eq!(
+        (t2.user.as_str(), t2.client.as_str()),
+        ("shop_batch", "127.0.0.1"),
+        "host name, address, user"
+    );
     assert_eq!(t2.query, "UPDATE inventory\n   SET reserved = reserved + 1\n WHERE sku = 'A-110'");
     assert_eq!(t1.holds.len(), 1);
     assert_eq!(t1.holds[0].mode, "X locks rec but not gap");

@@ -198,7 +198,8 @@ impl DigestDeltas {
             if !baseline && delta.calls > 0 {
                 interval.deltas.push((row.key.clone(), delta));
             }
-            let known = Known { counters: row.counters, first_seen: row.first_seen, last_seen: row.last_seen };
+            let known =
+                Known { counters: row.counters, first_seen: row.first_seen, last_seen: row.last_seen };
             self.known.insert(row.key, known);
         }
         if let Some(calls) = read.overflow_calls {

@@ -72,7 +72,8 @@ WHERE NAME IN ('global_instrumentation', 'statements_digest')";
 
 /// The statements above as sent (placeholders are string literals): for the read-only
 /// test and for recognising our own digests.
-pub const TEMPLATES: &[&str] = &[DIGESTS, DIGESTS_SINCE, DIGESTS_CPU, DIGESTS_CPU_SINCE, DIGEST_TEXTS, CONSUMERS];
+pub const TEMPLATES: &[&str] =
+    &[DIGESTS, DIGESTS_SINCE, DIGESTS_CPU, DIGESTS_CPU_SINCE, DIGEST_TEXTS, CONSUMERS];
 
 /// The digest read for this server, from `since` (a checked server time) on.
 pub fn digests_sql(server: &Server, since: Option<&str>) -> String {
@@ -102,7 +103,8 @@ server (MariaDB's default): add performance_schema=ON under [mysqld] in my.cnf a
 
 /// Why the digest table is not being filled, from the consumers' reply; None when it is.
 pub fn consumers_off(rows: &[super::super::rows::TextRow]) -> Option<String> {
-    let off: Vec<String> = rows.iter().filter(|r| r.flag("ENABLED") != Some(true)).map(|r| r.text("NAME")).collect();
+    let off: Vec<String> =
+        rows.iter().filter(|r| r.flag("ENABLED") != Some(true)).map(|r| r.text("NAME")).collect();
     if off.is_empty() && rows.len() >= 2 {
         return None;
     }
@@ -227,7 +229,9 @@ mod tests {
         assert!(!sent[1].contains("SUM_CPU_TIME") && sent[2].contains("SUM_CPU_TIME"));
         assert!(sent[1].contains("LAST_SEEN >= '2024-05-01 10:00:59' - INTERVAL 2 SECOND"));
         assert!(sent[3].ends_with("IN ('ab12', 'cd34')"), "{}", sent[3]);
-        assert!(!digests_sql(&Server::parse("8.0.27").unwrap_or_else(|| unreachable!()), None).contains("CPU"));
+        assert!(
+            !digests_sql(&Server::parse("8.0.27").unwrap_or_else(|| unreachable!()), None).contains("CPU")
+        );
         for sql in [DIGESTS, DIGESTS_SINCE, DIGESTS_CPU, DIGESTS_CPU_SINCE] {
             assert!(sql.ends_with(&format!("LIMIT {ROW_CAP}")), "{sql}");
         }

@@ -92,7 +92,10 @@ fn numbers_on(lines: &[&str], prefix: &str) -> Vec<u64> {
         .iter()
         .find_map(|l| l.trim().strip_prefix(prefix))
         .map(|rest| {
-            rest.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).filter_map(|w| w.parse().ok()).collect()
+            rest.split(|c: char| !c.is_ascii_digit())
+                .filter(|w| !w.is_empty())
+                .filter_map(|w| w.parse().ok())
+                .collect()
         })
         .unwrap_or_default()
 }

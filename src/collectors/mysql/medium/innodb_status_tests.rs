@@ -15,7 +15,10 @@ fn mariadb_10_11_status() {
     assert_eq!((s.log_sequence_number, s.last_checkpoint), (Some(15_925_125), Some(15_497_805)));
     assert_eq!(s.checkpoint_age(), Some(427_320));
     let pool = s.buffer_pool.clone().unwrap_or_default();
-    assert_eq!((pool.size_pages, pool.free_pages, pool.database_pages, pool.modified_pages), (2028, 1104, 924, 751));
+    assert_eq!(
+        (pool.size_pages, pool.free_pages, pool.database_pages, pool.modified_pages),
+        (2028, 1104, 924, 751)
+    );
     assert_eq!((pool.pending_reads, pool.pending_writes, pool.hit_per_mille), (0, 0, Some(918)));
     assert!(s.deadlock.is_some());
 }
@@ -62,7 +65,8 @@ fn redo_capacity_by_version() {
         "Variable_name\tValue\ninnodb_log_file_size\t50331648\ninnodb_log_files_in_group\t2\ninnodb_redo_log_capacity\t104857600\n",
     );
     assert_eq!(redo_capacity(&mysql), Some(104_857_600));
-    let mysql_57 = from_batch("Variable_name\tValue\ninnodb_log_file_size\t50331648\ninnodb_log_files_in_group\t2\n");
+    let mysql_57 =
+        from_batch("Variable_name\tValue\ninnodb_log_file_size\t50331648\ninnodb_log_files_in_group\t2\n");
     assert_eq!(redo_capacity(&mysql_57), Some(100_663_296));
     // MariaDB 10.5+: one file.
     let maria = from_batch("Variable_name\tValue\ninnodb_log_file_size\t100663296\n");

@@ -169,7 +169,8 @@ impl DigestTexts {
         if self.texts.len() <= self.cap {
             return;
         }
-        let mut by_age: Vec<(u64, String)> = self.texts.iter().map(|(d, (_, used))| (*used, d.clone())).collect();
+        let mut by_age: Vec<(u64, String)> =
+            self.texts.iter().map(|(d, (_, used))| (*used, d.clone())).collect();
         by_age.sort_unstable();
         let excess = self.texts.len() - self.cap;
         for (_, digest) in by_age.into_iter().take(excess) {

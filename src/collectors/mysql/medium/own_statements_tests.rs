@@ -48,7 +48,10 @@ fn a_cut_digest_text_is_compared_on_what_is_left() {
 
 #[test]
 fn signatures_drop_literals_and_numbers_and_fold_respellings() {
-    assert_eq!(signature("SELECT 'kill', `a`, 42 FROM t WHERE x = \"y\""), ["select", "a", "from", "t", "where", "x"]);
+    assert_eq!(
+        signature("SELECT 'kill', `a`, 42 FROM t WHERE x = \"y\""),
+        ["select", "a", "from", "t", "where", "x"]
+    );
     assert_eq!(signature("SELECT SCHEMA()"), signature("select database()"));
     assert_eq!(signature("SELECT u AS SYSTEM_USER"), signature("select u as user"));
 }

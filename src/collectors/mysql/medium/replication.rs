@@ -35,7 +35,8 @@ WHERE COMMAND LIKE 'Binlog Dump%'";
 
 /// This file's statements (`medium::STATEMENTS` lists them for the read-only test).
 #[cfg(test)]
-pub const STATEMENTS: &[&str] = &[REPLICA_STATUS, SLAVE_STATUS, ALL_REPLICAS_STATUS, ALL_SLAVES_STATUS, BINLOG_DUMPS];
+pub const STATEMENTS: &[&str] =
+    &[REPLICA_STATUS, SLAVE_STATUS, ALL_REPLICAS_STATUS, ALL_SLAVES_STATUS, BINLOG_DUMPS];
 
 pub fn replica_status_sql(server: &Server) -> &'static str {
     match (server.is_mariadb(), server.has_replica_status()) {
@@ -144,7 +145,9 @@ pub fn channels(rows: &[TextRow]) -> Vec<Channel> {
                     .filter(|v| v.is_finite() && *v >= 0.0),
                 io_error: error(r, "Last_IO_Errno", "Last_IO_Error"),
                 sql_error: error(r, "Last_SQL_Errno", "Last_SQL_Error"),
-                gtid: pick(r, &["Executed_Gtid_Set", "Gtid_Slave_Pos", "Gtid_IO_Pos"]).unwrap_or_default().to_owned(),
+                gtid: pick(r, &["Executed_Gtid_Set", "Gtid_Slave_Pos", "Gtid_IO_Pos"])
+                    .unwrap_or_default()
+                    .to_owned(),
             }
         })
         .collect()
@@ -158,8 +161,16 @@ pub fn receiver(channels: &[Channel]) -> Option<(WalReceiver, Vec<Metric>)> {
     }
     let mut metrics = Vec::new();
     for c in channels {
-        metrics.push(Metric::keyed(my::REPLICA_THREAD_RUNNING, c.key("io"), f64::from(u8::from(c.io_running()))));
-        metrics.push(Metric::keyed(my::REPLICA_THREAD_RUNNING, c.key("sql"), f64::from(u8::from(c.sql_running))));
+        metrics.push(Metric::keyed(
+            my::REPLICA_THREAD_RUNNING,
+            c.key("io"),
+            f64::from(u8::from(c.io_running())),
+        ));
+        metrics.push(Metric::keyed(
+            my::REPLICA_THREAD_RUNNING,
+            c.key("sql"),
+            f64::from(u8::from(c.sql_running)),
+        ));
     }
     let link_up = channels.iter().all(Channel::io_running);
     metrics.push(Metric::new(metric::REPLICATION_LINK_UP, f64::from(u8::from(link_up))));
@@ -194,7 +205,10 @@ pub fn replicas(rows: &[TextRow]) -> Vec<Replica> {
 
 /// The whole picture. `channels` is None when replica status could not be read: the
 /// role is then only known if replicas are connected (a source), else there is no body.
-pub fn replication(channels: Option<&[Channel]>, replicas: Option<Vec<Replica>>) -> (Option<Replication>, Vec<Metric>) {
+pub fn replication(
+    channels: Option<&[Channel]>,
+    replicas: Option<Vec<Replica>>,
+) -> (Option<Replication>, Vec<Metric>) {
     let mut metrics = Vec::new();
     if let Some(r) = &replicas {
         metrics.push(Metric::new(metric::CONNECTED_REPLICAS, r.len() as f64));

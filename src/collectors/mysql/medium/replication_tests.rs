@@ -59,7 +59,11 @@ fn mysql_8_broken_sql_thread_on_one_of_two_channels() {
     // The healthy channel's 0 s is the only lag known: it is reported, the broken one is not 0.
     assert_eq!(r.replay_delay_s, Some(0.0));
     assert!(r.status.starts_with("eu: streaming"), "{}", r.status);
-    assert!(r.status.contains("; us: sql thread stopped; sql error 1062: Coordinator stopped"), "{}", r.status);
+    assert!(
+        r.status.contains("; us: sql thread stopped; sql error 1062: Coordinator stopped"),
+        "{}",
+        r.status
+    );
     assert_eq!(r.sender, "10.0.2.11:3306, 10.0.3.12:3306");
 }
 
@@ -76,7 +80,13 @@ fn mariadb_lagging_default_connection_and_a_named_one_connecting() {
     assert_eq!(metric(&metrics, my::REPLICA_THREAD_RUNNING, "io/eu"), Some(0.0), "connecting is not running");
     assert_eq!(metric(&metrics, metric::REPLICATION_LINK_UP, ""), Some(0.0));
     assert_eq!(metric(&metrics, metric::REPLICATION_LAG_S, ""), Some(12.0));
-    assert!(r.status.starts_with("streaming (gtid 0-71-7); eu: connecting to source; io error 2003: error connecting"), "{}", r.status);
+    assert!(
+        r.status.starts_with(
+            "streaming (gtid 0-71-7); eu: connecting to source; io error 2003: error connecting"
+        ),
+        "{}",
+        r.status
+    );
     assert_eq!(r.sender, "127.0.0.1:33071, 127.0.0.1:33079");
 }
 
@@ -87,7 +97,11 @@ fn mariadb_broken_sql_thread_has_no_lag() {
     assert_eq!(r.replay_delay_s, None);
     assert_eq!(metric(&metrics, metric::REPLICATION_LAG_S, ""), None, "NULL must not become 0");
     assert_eq!(metric(&metrics, my::REPLICA_THREAD_RUNNING, "sql"), Some(0.0));
-    assert!(r.status.starts_with("sql thread stopped; sql error 1396: Error 'Operation CREATE USER failed"), "{}", r.status);
+    assert!(
+        r.status.starts_with("sql thread stopped; sql error 1396: Error 'Operation CREATE USER failed"),
+        "{}",
+        r.status
+    );
 }
 
 #[test]
