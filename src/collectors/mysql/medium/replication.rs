@@ -128,9 +128,16 @@ fn error(r: &TextRow, number: &str, message: &str) -> Option<(i64, String)> {
     Some((code, r.text(message)))
 }
 
+/// Group Replication's own channels (`group_replication_applier`, `_recovery`) show in
+/// replica status with no receiver thread by design; they are not asynchronous replication.
+fn is_group_replication(r: &TextRow) -> bool {
+    pick(r, &["Channel_Name"]).is_some_and(|c| c.starts_with("group_replication_"))
+}
+
 /// Replica status rows (either flavor, either wording) → channels.
 pub fn channels(rows: &[TextRow]) -> Vec<Channel> {
     rows.iter()
+        .filter(|r| !is_group_replication(r))
         .map(|r| {
             let host = pick(r, &["Source_Host", "Master_Host"]).unwrap_or_default();
             let port = pick(r, &["Source_Port", "Master_Port"]).unwrap_or_default();

@@ -122,6 +122,25 @@ fn sources_with_two_replicas_each() {
 }
 
 #[test]
+fn group_replication_channels_are_not_replicas() {
+    // A Group Replication member: the applier channel has no receiver thread by design.
+    let mut lines = MYSQL_LAGGING.lines();
+    let header = lines.next().unwrap_or_default();
+    let row = lines.next().unwrap_or_default().replace("\tYes\tYes\t", "\tNo\tYes\t");
+    let channel = header.split('\t').position(|c| c == "Channel_Name").unwrap_or(usize::MAX);
+    let mut fields: Vec<String> = row.split('\t').map(str::to_owned).collect();
+    if let Some(f) = fields.get_mut(channel) {
+        *f = "group_replication_applier".into();
+    }
+    let batch = format!("{header}\n{}\n", fields.join("\t"));
+    let rows = from_batch(&batch);
+    assert_eq!(rows[0].get("Channel_Name"), Some("group_replication_applier"));
+    assert!(channels(&rows).is_empty());
+    let (body, _) = replication(Some(&channels(&rows)), Some(Vec::new()));
+    assert_eq!(body.map(|b| b.role), Some(ServerRole::Primary));
+}
+
+#[test]
 fn role_from_what_could_be_read() {
     let c = channels(&from_batch(MYSQL_LAGGING));
     let (body, _) = replication(Some(&c), Some(Vec::new()));
