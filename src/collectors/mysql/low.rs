@@ -129,10 +129,12 @@ impl MysqlCollector {
             Ok(rows) => Ok(posture::accounts(&rows)),
             Err(refusal) => Err(refusal_problem("accounts", &refusal)),
         };
-        let facts = posture::facts(&accounts, &counters);
+        let mut facts = posture::facts(&accounts, &counters);
         if let Some(settings) = settings {
             bodies.push(SampleBody::Settings(settings));
         }
+        // The latest deadlock comes from the medium tier; a Posture body replaces the last whole.
+        facts.extend(self.medium.posture_facts());
         bodies.push(SampleBody::Posture(facts));
         Ok(Collected { bodies, problems })
     }

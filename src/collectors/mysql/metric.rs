@@ -25,6 +25,9 @@ pub const BUFFER_POOL_DISK_READS_PER_S: &str = "buffer_pool_disk_reads_per_s";
 pub const BUFFER_POOL_DIRTY_PCT: &str = "buffer_pool_dirty_pct";
 /// Share of the buffer pool in use (data + dirty pages), 0–100.
 pub const BUFFER_POOL_USED_PCT: &str = "buffer_pool_used_pct";
+/// Buffer pool pages waiting for a disk read or write right now (InnoDB status): above
+/// zero round after round, the disks do not keep up.
+pub const BUFFER_POOL_PENDING_IO: &str = "buffer_pool_pending_io";
 /// Redo log bytes written per second (`Innodb_os_log_written`).
 pub const REDO_BYTES_PER_S: &str = "redo_bytes_per_s";
 /// Undo records not yet purged (history list length): a long transaction holds it up.
@@ -44,7 +47,7 @@ pub const REPLICA_THREAD_RUNNING: &str = "replica_thread_running";
 pub const CONNECTIONS_PEAK_PCT: &str = "connections_peak_pct";
 
 /// Every name above (`EngineSpec::metrics`).
-pub const ALL: [&str; 19] = [
+pub const ALL: [&str; 20] = [
     QUERIES_PER_S,
     STATEMENTS_PER_S,
     THREADS_RUNNING,
@@ -55,6 +58,7 @@ pub const ALL: [&str; 19] = [
     BUFFER_POOL_DISK_READS_PER_S,
     BUFFER_POOL_DIRTY_PCT,
     BUFFER_POOL_USED_PCT,
+    BUFFER_POOL_PENDING_IO,
     REDO_BYTES_PER_S,
     HISTORY_LIST_LENGTH,
     CHECKPOINT_AGE_PCT,
