@@ -164,3 +164,68 @@ async fn rates_leave_our_own_statements_out() {
     // An idle server: nothing but our own statements ran between the two reads.
     assert_eq!(qps, Some(0.0));
 }
+
+#[tokio::test]
+async fn a_statement_run_n_times_shows_n_calls_in_the_digest_deltas() {
+    let server = TestMariaDb::start();
+    server.sql("CREATE TABLE app.counted (id INT PRIMARY KEY, v INT); INSERT INTO app.counted VALUES (1, 1), (2, 2);");
+    let mut c = connected(&server).await;
+    let baseline = c.collect(Tier::Medium).await.unwrap();
+    let q = baseline
+        .bodies
+        .iter()
+        .find_map(|b| if let SampleBody::Queries(q) = b { Some(q) } else { None })
+        .unwrap();
+    assert!(q.stats.is_empty(), "the first read is the baseline");
+    for i in 0..7 {
+        server
+            .sql_as(
+                "app",
+                crate::support::mariadb::APP_PASSWORD,
+                &format!("SELECT v FROM app.counted WHERE id = {}", i % 2 + 1),
+            )
+            .unwrap();
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let next = c.collect(Tier::Medium).await.unwrap();
+    let q =
+        next.bodies.iter().find_map(|b| if let SampleBody::Queries(q) = b { Some(q) } else { None }).unwrap();
+    let ours = q
+        .stats
+        .iter()
+        .find(|s| s.text.contains("counted") && s.text.to_ascii_uppercase().starts_with("SELECT"));
+    let ours = ours.unwrap_or_else(|| panic!("the counted statement is missing: {:#?}", q.stats));
+    assert_eq!(ours.calls, 7, "{ours:#?}");
+    assert_eq!(ours.rows, 7);
+    assert!(
+        q.stats.iter().all(|s| !s.text.contains("events_statements_summary_by_digest")),
+        "our own reads are left out: {:#?}",
+        q.stats
+    );
+    // Nothing ran since: the next interval has no calls of it.
+    let quiet = c.collect(Tier::Medium).await.unwrap();
+    let q = quiet
+        .bodies
+        .iter()
+        .find_map(|b| if let SampleBody::Queries(q) = b { Some(q) } else { None })
+        .unwrap();
+    assert!(q.stats.iter().all(|s| !s.text.contains("counted")), "{:#?}", q.stats);
+}
+
+#[tokio::test]
+async fn without_performance_schema_statement_stats_say_how_to_enable_them() {
+    let server = TestMariaDb::start_without_performance_schema();
+    let mut c = connected(&server).await;
+    let medium = c.collect(Tier::Medium).await.unwrap();
+    let q = medium
+        .bodies
+        .iter()
+        .find_map(|b| if let SampleBody::Queries(q) = b { Some(q) } else { None })
+        .unwrap();
+    match &q.availability {
+        logstag::model::StatsAvailability::Unavailable(why) => {
+            assert!(why.contains("performance_schema"), "{why}")
+        }
+        other => panic!("expected unavailable, got {other:?}"),
+    }
+}
