@@ -100,19 +100,19 @@ shop\ttiny\tPRIMARY\t0\t1\tid\tNULL\tA\tBTREE\tNO
 ";
 
 pub const MARIADB_INDEX_SIZES: &str = "\
-db\ttable_name\tname\tpages\tpage_size
-shop\tcustomers\tPRIMARY\t1\t16384
-shop\tcustomers\tidx_name\t1\t16384
-shop\tcustomers\tidx_name_copy\t1\t16384
-shop\tcustomers\tidx_name_email\t1\t16384
-shop\tcustomers\tidx_note\t1\t16384
-shop\tcustomers\tuq_email\t1\t16384
-shop\torders\tPRIMARY\t1\t16384
-shop\torders\tfk_customer\t1\t16384
-shop\torders\tidx_status_desc\t1\t16384
-shop\tparts#P#p2023\tPRIMARY\t1\t16384
-shop\tparts#P#pmax\tPRIMARY\t3\t16384
-shop\ttiny\tPRIMARY\t1\t16384
+db\ttable_name\tname\tpages\tpage_size\tstats_ms
+shop\tcustomers\tPRIMARY\t1\t16384\tNULL
+shop\tcustomers\tidx_name\t1\t16384\tNULL
+shop\tcustomers\tidx_name_copy\t1\t16384\tNULL
+shop\tcustomers\tidx_name_email\t1\t16384\tNULL
+shop\tcustomers\tidx_note\t1\t16384\tNULL
+shop\tcustomers\tuq_email\t1\t16384\tNULL
+shop\torders\tPRIMARY\t1\t16384\t1764990000000
+shop\torders\tfk_customer\t1\t16384\t1764993600000
+shop\torders\tidx_status_desc\t1\t16384\tNULL
+shop\tparts#P#p2023\tPRIMARY\t1\t16384\tNULL
+shop\tparts#P#pmax\tPRIMARY\t3\t16384\tNULL
+shop\ttiny\tPRIMARY\t1\t16384\tNULL
 ";
 
 pub const MARIADB_INDEX_USAGE: &str = "\

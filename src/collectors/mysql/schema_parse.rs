@@ -52,6 +52,19 @@ struct TableWork {
     auto_column: Option<(String, String)>,
 }
 
+/// When InnoDB last recalculated a table's persistent statistics (the newest of its
+/// indexes' and partitions'), as the table's last automatic analyze.
+fn apply_stats_times(tables: &mut BTreeMap<(String, String), TableWork>, rows: &[TextRow]) {
+    for r in rows {
+        let Some(ms) = r.int("stats_ms") else { continue };
+        let table = r.text("table_name");
+        let table = table.split("#P#").next().unwrap_or_default().to_owned();
+        if let Some(work) = tables.get_mut(&(r.text("db"), table)) {
+            work.info.last_autoanalyze_ms = work.info.last_autoanalyze_ms.max(Some(ms));
+        }
+    }
+}
+
 pub fn build(reads: &Reads) -> (SchemaSnapshot, Hidden) {
     let mut tables = tables(&reads.tables);
     add_columns(&mut tables, &reads.columns);
@@ -59,6 +72,7 @@ pub fn build(reads: &Reads) -> (SchemaSnapshot, Hidden) {
     let mut indexes = keys::indexes(&reads.indexes);
     if let Some(rows) = &reads.index_sizes {
         keys::apply_sizes(&mut indexes, rows);
+        apply_stats_times(&mut tables, rows);
     }
     if let Some(rows) = &reads.index_usage {
         keys::apply_usage(&mut indexes, rows);

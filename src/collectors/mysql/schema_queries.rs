@@ -75,10 +75,12 @@ pub const INDEXES_MYSQL8: &str = statistics_sql!(", s.EXPRESSION AS expression, 
 /// MariaDB 10.6+: ignored indexes.
 pub const INDEXES_MARIADB_IGNORED: &str = statistics_sql!(", s.IGNORED AS ignored");
 
-/// InnoDB's persistent statistics: pages per index (partitions are `table#P#part`).
+/// InnoDB's persistent statistics: pages per index (partitions are `table#P#part`), and
+/// when InnoDB last recalculated them (the table's "last analyze").
 pub const INDEX_SIZES: &str = concat!(
     "SELECT database_name AS db, table_name AS table_name, index_name AS name,
-       stat_value AS pages, @@innodb_page_size AS page_size
+       stat_value AS pages, @@innodb_page_size AS page_size,
+       UNIX_TIMESTAMP(last_update) * 1000 AS stats_ms
 FROM mysql.innodb_index_stats WHERE stat_name = 'size' AND ",
     user_schema!("database_name")
 );

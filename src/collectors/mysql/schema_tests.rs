@@ -39,6 +39,8 @@ fn mariadb_tables_columns_and_sizes() {
     let orders = table(&s, "orders");
     assert_eq!((orders.table_bytes, orders.index_bytes, orders.total_bytes), (16_384, 32_768, 49_152));
     assert_eq!((orders.bloat_bytes, orders.storage_engine.as_str()), (Some(4_194_304), "InnoDB"));
+    assert_eq!(orders.last_autoanalyze_ms, Some(1_764_993_600_000), "the newest statistics of its indexes");
+    assert_eq!(table(&s, "customers").last_autoanalyze_ms, None);
     let customers = table(&s, "customers");
     assert_eq!(customers.row_estimate, Some(2.0));
     let defaults: Vec<(&str, Option<&str>)> =

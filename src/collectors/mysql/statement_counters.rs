@@ -63,8 +63,8 @@ pub const GUIDE: CounterGuide = CounterGuide {
     io_reads: ROWS_EXAMINED,
     hit_pct: None,
     lines: &[
-        CounterLine { label: "rows examined", parts: &[("", ROWS_EXAMINED)], unit: CounterUnit::Count },
-        CounterLine { label: "rows affected", parts: &[("", ROWS_AFFECTED)], unit: CounterUnit::Count },
+        CounterLine { label: "examined", parts: &[("", ROWS_EXAMINED)], unit: CounterUnit::Count },
+        CounterLine { label: "affected", parts: &[("", ROWS_AFFECTED)], unit: CounterUnit::Count },
         CounterLine { label: "lock time", parts: &[("", LOCK_TIME_MS)], unit: CounterUnit::Millis },
         CounterLine { label: "CPU time", parts: &[("", CPU_TIME_MS)], unit: CounterUnit::Millis },
         CounterLine {
