@@ -55,7 +55,7 @@ fn starts_with_performance_schema_statement_consumers_and_mdl_instrument() {
         .sql_as(&target.username, target.password.expose(), "SHOW GRANTS")
         .unwrap_or_else(|e| panic!("monitor cannot log in with the target's credentials: {e}"));
     assert!(
-        grants.contains("GRANT SELECT, PROCESS, BINLOG MONITOR ON *.*"),
+        grants.contains("GRANT SELECT, PROCESS, BINLOG MONITOR, SLAVE MONITOR ON *.*"),
         "monitor should hold {MONITOR_GRANTS}; has:\n{grants}"
     );
     // SELECT on *.* reaches the tables the collector and the user audit read.

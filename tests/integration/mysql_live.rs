@@ -229,3 +229,13 @@ async fn without_performance_schema_statement_stats_say_how_to_enable_them() {
         other => panic!("expected unavailable, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn every_tier_runs_clean_with_the_documented_grants() {
+    let server = TestMariaDb::start();
+    let mut c = connected(&server).await;
+    for tier in [Tier::High, Tier::Medium, Tier::Low] {
+        let collected = c.collect(tier).await.unwrap();
+        assert!(collected.problems.is_empty(), "{tier:?}: {:?}", collected.problems);
+    }
+}

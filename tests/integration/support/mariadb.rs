@@ -35,10 +35,11 @@ pub const APP_PASSWORD: &str = "app-Staple-Correct-7";
 /// information_schema and mysql.global_priv (the user audit).
 ///
 /// MariaDB 10.5+ stores REPLICATION CLIENT as its new name BINLOG MONITOR, which covers
-/// SHOW BINARY LOGS / SHOW MASTER STATUS but not SHOW REPLICA STATUS (that needs SLAVE
-/// MONITOR, alias REPLICA MONITOR). The harness keeps the documented set so collector
-/// tests see what a user following README gets.
+/// SHOW BINARY LOGS / SHOW MASTER STATUS but not SHOW REPLICA STATUS: that needs SLAVE
+/// MONITOR (alias REPLICA MONITOR), which README adds for MariaDB 10.5.9 and later, and so
+/// does the harness, so collector tests see what a user following README gets.
 pub const MONITOR_GRANTS: &str = "PROCESS, REPLICATION CLIENT, SELECT";
+pub const MONITOR_GRANTS_MARIADB: &str = "SLAVE MONITOR";
 
 /// How long lock holders sleep with their transaction open, and how long waiters on a
 /// row lock wait: long enough for any collector test, short enough that a leaked session
@@ -312,6 +313,7 @@ impl TestMariaDb {
             sql += &format!(
                 "CREATE USER 'monitor'@'{host}' IDENTIFIED BY '{MONITOR_PASSWORD}';
                  GRANT {MONITOR_GRANTS} ON *.* TO 'monitor'@'{host}';
+                 GRANT {MONITOR_GRANTS_MARIADB} ON *.* TO 'monitor'@'{host}';
                  CREATE USER 'app'@'{host}' IDENTIFIED BY '{APP_PASSWORD}';
                  GRANT ALL ON app.* TO 'app'@'{host}';"
             );
