@@ -7,6 +7,7 @@ pub mod columns;
 pub mod counter_lines;
 pub mod delta;
 pub mod discover;
+pub mod mssql;
 pub mod mysql;
 mod planned;
 pub mod postgres;
@@ -20,6 +21,7 @@ pub mod session_metrics;
 pub mod spec;
 pub mod sql_present;
 pub mod supervise;
+pub mod text_rows;
 
 use crate::model::{SampleBody, SchemaSnapshot, Tier};
 use std::future::Future;

@@ -10,15 +10,6 @@ use crate::model::present::{
 };
 use crate::model::{EngineKind, QueryStat, Session, SessionState};
 
-pub static SQL_SERVER: EngineSpec = EngineSpec {
-    kind: EngineKind::new("mssql"),
-    name: "SQL Server",
-    config_names: &["mssql", "sqlserver"],
-    url_schemes: &["mssql", "sqlserver"],
-    default_port: 1433,
-    ..PLANNED
-};
-
 pub static MONGODB: EngineSpec = EngineSpec {
     kind: EngineKind::new("mongodb"),
     name: "MongoDB",

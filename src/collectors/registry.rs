@@ -10,7 +10,7 @@ use crate::model::EngineKind;
 
 pub static ENGINES: &[&EngineSpec] = &[
     &super::postgres::spec::SPEC,
-    &super::planned::SQL_SERVER,
+    &super::mssql::spec::SPEC,
     &super::planned::MONGODB,
     &super::redis::spec::REDIS,
     &super::redis::spec::VALKEY,

@@ -34,7 +34,8 @@ pub use queries::{QueryStat, QueryStatsSnapshot, StatsAvailability};
 pub use sample::{PostureFact, Sample, SampleBody, Tier};
 pub use schema::{
     ChangeKind, ColumnInfo, ConstraintInfo, ConstraintKind, DatabaseSchema, ForeignKeyInfo, FunctionInfo,
-    IndexInfo, SchemaChange, SchemaInfo, SchemaSnapshot, SequenceInfo, TableInfo, TableKind, ViewInfo,
+    IndexInfo, IndexSuggestion, SchemaChange, SchemaInfo, SchemaSnapshot, SequenceInfo, TableInfo, TableKind,
+    ViewInfo,
 };
 pub use server::{
     DatabaseStat, InstanceInfo, Replica, Replication, ReplicationSlot, ServerRole, Setting, WalReceiver,

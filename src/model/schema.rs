@@ -73,6 +73,22 @@ pub struct TableInfo {
     /// where there is only one. Absent in snapshots older than the field.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub storage_engine: String,
+    /// Indexes the server's optimizer reported missing for this table (where the engine
+    /// keeps such statistics), best first. Absent in snapshots older than the field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggested_indexes: Vec<IndexSuggestion>,
+}
+
+/// An index the optimizer wished it had: key columns (equality first, then inequality),
+/// included columns, and how much it estimates the affected queries would gain.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct IndexSuggestion {
+    pub key_columns: Vec<String>,
+    pub include_columns: Vec<String>,
+    /// Estimated improvement of the queries that wanted it, 0–100 %.
+    pub impact_pct: f64,
+    /// Seeks and scans that would have used it since the statistics were reset.
+    pub uses: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -1,0 +1,5 @@
+//! SQL Server health checks.
+
+use crate::health::Check;
+
+pub static CHECKS: &[Check] = &[];
