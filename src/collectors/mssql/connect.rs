@@ -71,8 +71,9 @@ pub fn driver_config(target: &TargetConfig) -> Result<Config, String> {
     config.application_name("logstag");
     config.readonly(true);
     config.handshake_timeout(Some(target.connect_timeout));
-    // The driver gives up on a statement after this, sends ATTENTION and keeps the
-    // connection; our own timeout around it is the last resort.
+    // The driver gives up on a statement after this and the connection is then out of
+    // sync (tiberius 0.13 refuses every later call): `Conn::query` drops it and the next
+    // round reconnects. The server-side LOCK_TIMEOUT keeps most waits far shorter.
     config.command_timeout(Some(target.query_timeout));
     match target.tls.mode {
         TlsMode::Disable => config.encryption(EncryptionLevel::NotSupported),
