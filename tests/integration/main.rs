@@ -28,4 +28,5 @@ mod schema_live;
 mod schema_lock_live;
 mod secrets;
 mod support;
+mod tds_mock;
 mod tui_e2e;

@@ -9,4 +9,5 @@ pub mod postgres;
 pub mod receiver;
 pub mod redis;
 pub mod replica;
+pub mod tds;
 pub mod terminal;
