@@ -27,6 +27,9 @@ pub struct UrlDialect {
     pub param: fn(url: &mut UrlParts, name: &str, value: String) -> Result<(), String>,
     /// Fills what the URL left out from the environment (called once, after the parameters).
     pub env: fn(url: &mut UrlParts, env: &Env<'_>) -> Result<(), String>,
+    /// The engine's own connection-string syntax, given instead of a URL (`None` when the
+    /// text is not one); `Err` is the message, which must not quote the password.
+    pub connection_string: Option<fn(text: &str) -> Option<Result<UrlParts, String>>>,
 }
 
 /// Reads an environment variable (tests hand in their own).

@@ -29,6 +29,14 @@ pub(crate) fn target_from_url_with_env(
 ) -> Result<TargetConfig, ConfigError> {
     let url = url.trim();
     let Some((scheme, rest)) = url.split_once("://") else {
+        // Some engines also take their own connection strings (ADO's `Server=…;…`).
+        for engine in registry::ENGINES {
+            let parse = engine.url.dialect.and_then(|d| d.connection_string);
+            if let Some(parts) = parse.and_then(|parse| parse(url)) {
+                let parts = parts.map_err(fail)?;
+                return finish(engine, "", parts, base, env);
+            }
+        }
         return Err(fail("not a connection URL; expected scheme://[user[:password]@]host[:port][/database]"));
     };
     let engine = registry::by_url_scheme(scheme).ok_or_else(|| {
@@ -89,7 +97,19 @@ pub(crate) fn target_from_url_with_env(
             (None, _) => {}
         }
     }
-    if let Some(dialect) = dialect {
+    finish(engine, scheme, url, base, env)
+}
+
+/// The target of a URL taken apart: the engine's environment variables fill what it left
+/// out, then the engine's defaults.
+fn finish(
+    engine: &registry::EngineSpec,
+    scheme: &str,
+    mut url: UrlParts,
+    base: &Config,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<TargetConfig, ConfigError> {
+    if let Some(dialect) = engine.url.dialect {
         (dialect.env)(&mut url, env).map_err(fail)?;
     }
     if url.host.as_deref().is_some_and(|h| h.contains(',')) {

@@ -23,6 +23,7 @@ pub mod rows;
 mod schema;
 pub mod spec;
 pub mod statement_counters;
+mod url;
 
 use crate::collectors::{CollectError, Collected, Collector};
 use crate::config::TargetConfig;

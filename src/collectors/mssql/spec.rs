@@ -15,7 +15,7 @@ pub static SPEC: EngineSpec = EngineSpec {
     url_schemes: &["mssql", "sqlserver"],
     default_port: 1433,
     url: UrlRules {
-        dialect: None,
+        dialect: Some(&super::url::DIALECT),
         database: DatabaseRule::Name,
         tls_schemes: &[],
         default_tls: TlsMode::Prefer,

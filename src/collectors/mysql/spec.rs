@@ -56,6 +56,7 @@ static MYSQL_CLIENT: UrlDialect = UrlDialect {
     params: &["socket", "ssl-mode", "ssl_mode", "ssl-ca", "ssl_ca", "connect_timeout"],
     param: mysql_param,
     env: mysql_env,
+    connection_string: None,
 };
 
 fn mysql_param(url: &mut UrlParts, name: &str, value: String) -> Result<(), String> {

@@ -57,6 +57,7 @@ static LIBPQ: UrlDialect = UrlDialect {
     ],
     param: libpq_param,
     env: libpq_env,
+    connection_string: None,
 };
 
 fn libpq_param(url: &mut UrlParts, name: &str, value: String) -> Result<(), String> {
