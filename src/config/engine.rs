@@ -29,8 +29,11 @@ pub struct UrlDialect {
     pub env: fn(url: &mut UrlParts, env: &Env<'_>) -> Result<(), String>,
     /// The engine's own connection-string syntax, given instead of a URL (`None` when the
     /// text is not one); `Err` is the message, which must not quote the password.
-    pub connection_string: Option<fn(text: &str) -> Option<Result<UrlParts, String>>>,
+    pub connection_string: Option<ConnectionStringFn>,
 }
+
+/// Reads an engine's connection string into URL parts; `None` when the text is not one.
+pub type ConnectionStringFn = fn(text: &str) -> Option<Result<UrlParts, String>>;
 
 /// Reads an environment variable (tests hand in their own).
 pub type Env<'a> = dyn Fn(&str) -> Option<String> + 'a;
