@@ -13,6 +13,7 @@ mod forward_restart;
 mod health_live;
 mod hostile_live;
 mod mariadb_harness;
+mod mssql_wire;
 mod mysql_health_live;
 mod mysql_live;
 mod mysql_schema_live;
