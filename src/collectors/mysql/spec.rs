@@ -40,7 +40,7 @@ pub static SPEC: EngineSpec = EngineSpec {
     alert_engine: "mysql",
     alert_templates: super::alert_templates::TEMPLATES,
     metrics: &super::metric::ALL,
-    normalize: crate::forward::normalize::sql,
+    normalize,
     cancel: |id| format!("KILL QUERY {id};"),
     terminate: |id| format!("KILL {id};"),
     present: &super::present::PRESENTATION,
@@ -163,5 +163,68 @@ mod tests {
         assert!(parse("mysql://h/?socket=relative.sock", &[]).unwrap_err().contains("absolute path"));
         assert!(parse("mysql://h/?ssl-mode=MAYBE", &[]).unwrap_err().contains("VERIFY_IDENTITY"));
         assert!(!parse("mysql://h/", &[]).unwrap().username.is_empty(), "the login name is the default user");
+    }
+}
+
+/// Query text as it may leave the host: MySQL reads `"…"` as a string (unless the server
+/// runs with ANSI_QUOTES), which the shared SQL normaliser would keep as a quoted name.
+/// Double-quoted strings become single-quoted ones first, so their values go too.
+fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut quote: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match quote {
+            Some('"') => {
+                if c == '\\' {
+                    chars.next();
+                } else if c == '"' {
+                    if chars.peek() == Some(&'"') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                        out.push_str("'?'");
+                    }
+                }
+                continue;
+            }
+            Some(q) => {
+                out.push(c);
+                if c == '\\' && q == '\'' {
+                    if let Some(next) = chars.next() {
+                        out.push(next);
+                    }
+                } else if c == q {
+                    quote = None;
+                }
+                continue;
+            }
+            None => {}
+        }
+        match c {
+            '"' => quote = Some('"'),
+            '\'' | '`' => {
+                quote = Some(c);
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    if quote == Some('"') {
+        out.push_str("'?'");
+    }
+    crate::forward::normalize::sql(&out)
+}
+
+#[cfg(test)]
+mod normalize_tests {
+    #[test]
+    fn double_quoted_strings_are_values_and_backticks_are_names() {
+        let n = super::normalize(
+            r#"SELECT `note` FROM t WHERE name = "alice \"a\"" AND pw = 'x''y' AND id = 42"#,
+        );
+        assert!(!n.contains("alice") && !n.contains("x''y") && !n.contains("42"), "{n}");
+        assert!(n.contains("`note`"), "{n}");
+        assert!(!super::normalize(r#"SELECT "unterminated secret"#).contains("secret"));
     }
 }
