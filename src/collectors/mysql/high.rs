@@ -22,7 +22,17 @@ pub struct HighState {
     /// Told once per connection: metadata-lock blockers need performance_schema.
     told_no_mdl: bool,
     plans: plans::PlanCache,
+    /// The instance row (system variables that rarely change), read every
+    /// `INSTANCE_EVERY` rounds.
+    instance: Option<super::rows::TextRow>,
+    rounds: u64,
+    /// Last statements of idle blockers, by connection id, read once per idle spell.
+    last_statements: HashMap<i64, String>,
 }
+
+/// Rounds between two reads of the instance row: max_connections or read_only change
+/// seldom, and a minute at most is soon enough to show it.
+const INSTANCE_EVERY: u64 = 6;
 
 impl HighState {
     pub fn forget(&mut self) {
@@ -77,9 +87,12 @@ impl MysqlCollector {
             self.high.previous_status = Some((now, current, sent));
         }
 
-        if let Some(rows) = self.rows("instance", queries::INSTANCE, &mut problems).await?
-            && let Some(row) = rows.first()
-        {
+        if self.high.instance.is_none() || self.high.rounds.is_multiple_of(INSTANCE_EVERY) {
+            let rows = self.rows("instance", queries::INSTANCE, &mut problems).await?;
+            self.high.instance = rows.and_then(|r| r.into_iter().next());
+        }
+        self.high.rounds += 1;
+        if let Some(row) = &self.high.instance {
             let status_value = |name: &str| status_now.as_ref().and_then(|s| s.get(name).copied());
             let max_connections = row.uint("max_connections");
             if let Some(max) = max_connections {
@@ -138,18 +151,27 @@ impl MysqlCollector {
             .filter(|s| s.query.is_empty() && sessions.iter().any(|o| o.blocked_by.contains(&s.id)))
             .map(|s| s.id)
             .collect();
-        if blockers.is_empty() {
-            return Ok(());
-        }
-        if let Some(rows) =
-            self.rows("last statements", &queries::last_statements(&blockers), problems).await?
+        // An idle blocker's last statement does not change while it stays idle.
+        self.high.last_statements.retain(|id, _| blockers.contains(id));
+        let unknown: Vec<i64> =
+            blockers.iter().copied().filter(|id| !self.high.last_statements.contains_key(id)).collect();
+        if !unknown.is_empty()
+            && let Some(rows) =
+                self.rows("last statements", &queries::last_statements(&unknown), problems).await?
         {
+            for id in &unknown {
+                self.high.last_statements.insert(*id, String::new());
+            }
             for row in rows {
-                let (Some(id), Some(text)) = (row.int("id"), row.get("sql_text")) else { continue };
-                if let Some(s) = sessions.iter_mut().find(|s| s.id == id) {
-                    s.query = text.to_owned();
-                    s.extra.push(("query".to_owned(), "the last statement before it went idle".to_owned()));
+                if let (Some(id), Some(text)) = (row.int("id"), row.get("sql_text")) {
+                    self.high.last_statements.insert(id, text.to_owned());
                 }
+            }
+        }
+        for s in sessions.iter_mut() {
+            if let Some(text) = self.high.last_statements.get(&s.id).filter(|t| !t.is_empty()) {
+                s.query = text.clone();
+                s.extra.push(("query".to_owned(), "the last statement before it went idle".to_owned()));
             }
         }
         Ok(())

@@ -34,7 +34,11 @@ impl PlanCache {
     pub fn wanted(&self, sessions: &[Session]) -> Vec<i64> {
         let mut long: Vec<&Session> = sessions
             .iter()
-            .filter(|s| matches!(s.state, SessionState::Active | SessionState::WaitingForLock))
+            // A waiter has no work in progress to describe (and cannot answer MariaDB).
+            .filter(|s| {
+                s.state == SessionState::Active
+                    && s.wait.as_ref().is_none_or(|w| !w.event.starts_with("Lock:"))
+            })
             .filter(|s| s.query_ms.is_some_and(|ms| ms >= PLAN_AFTER_MS) && explainable(&s.query))
             .filter(|s| self.plans.get(&s.id).is_none_or(|(query, _)| *query != s.query))
             .collect();
@@ -124,9 +128,10 @@ mod tests {
             session(3, "ALTER TABLE orders ADD c INT", 30_000),
             session(4, "UPDATE stock SET n = 0", 6_000),
             session(5, "SELECT 1", 100),
+            Session { state: SessionState::WaitingForLock, ..session(6, "UPDATE stock SET n = 1", 8_000) },
         ];
         let mut cache = PlanCache::default();
-        assert_eq!(cache.wanted(&sessions), vec![1, 4]);
+        assert_eq!(cache.wanted(&sessions), vec![1, 4], "not the lock waiter: it has nothing to describe");
         cache.remember(1, &sessions[0].query, vec!["SIMPLE orders access=ALL".into()]);
         cache.remember(4, &sessions[3].query, vec![]);
         assert!(cache.wanted(&sessions).is_empty(), "asked once per statement");

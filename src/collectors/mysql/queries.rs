@@ -243,6 +243,10 @@ pub fn allowed_start(sql: &str) -> bool {
         ["select", ..] | ["show", ..] | ["with", ..] => true,
         ["explain", "for", "connection"] => true,
         ["set", "session", var] => SESSION_VARIABLES.contains(var) || *var == "transaction",
+        // MariaDB's per-statement limit, only in front of SHOW EXPLAIN (plans.rs).
+        ["set", "statement", "max_statement_time"] => {
+            sql.to_ascii_lowercase().contains(" for show explain for ")
+        }
         _ => false,
     }
 }
