@@ -2,8 +2,9 @@
 //! through three-part names (`schema_queries`), mapped by `schema_parse`, compared with
 //! the previous snapshot by the shared `schema_diff`.
 //!
-//! A database costs nine statements (`PER_DATABASE`), then two server-wide reads cover
-//! the round's databases (index usage, missing indexes). The round has a time budget
+//! A database costs ten statements (`PER_DATABASE`) and is mapped as soon as it is read,
+//! so only one database's replies are held at a time; one server-wide read gives the
+//! missing-index suggestions of them all. The round has a time budget
 //! (`round_budget`); databases it does not reach keep their previous read and come
 //! first next round, so a server with hundreds of databases is read over a few rounds
 //! instead of timing out every time. A database that cannot be read (offline, no
@@ -11,7 +12,7 @@
 //! connection is re-opened once per round.
 
 use super::MssqlCollector;
-use super::schema_parse::{self, DatabaseEntry, DatabaseReads, Hidden, Reads};
+use super::schema_parse::{self, DatabaseEntry, DatabaseReads, Hidden};
 use super::schema_queries as q;
 use crate::collectors::{CollectError, Collected, Collector};
 use crate::config::TargetConfig;
@@ -39,8 +40,10 @@ impl SchemaState {
 }
 
 /// Time for the whole round: the scheduler cancels a schema round after
-/// `scheduler::schema_round_timeout` and then treats the target as down, so the round
-/// stops reading new databases after four fifths of it.
+/// `scheduler::schema_round_timeout` and then treats the target as down, so no
+/// statement of a database starts after four fifths of it. One started just before
+/// may take a query timeout more: that deadline is at least 24 query timeouts, so the
+/// round still ends before the scheduler's.
 pub fn round_budget(target: &TargetConfig) -> Duration {
     use crate::collectors::scheduler::{default_round_timeout, schema_round_timeout};
     schema_round_timeout(default_round_timeout(target.query_timeout)) / 5 * 4
@@ -55,11 +58,22 @@ pub fn rotation(mut list: Vec<DatabaseEntry>, resume_after: Option<&str>) -> Vec
     list
 }
 
-/// The round's reads of each class that a database refused, for one note per class.
+/// The databases that refused each optional class this round, for one note per class.
 type Refused = BTreeMap<&'static str, Vec<String>>;
+
+/// One round's progress.
+struct Round {
+    /// No statement of a database starts after this.
+    deadline: Instant,
+    refused: Refused,
+    /// The connection was re-opened once already this round.
+    reconnected: bool,
+    problems: Vec<String>,
+}
 
 impl MssqlCollector {
     pub(super) async fn collect_schema(&mut self) -> Result<Collected, CollectError> {
+        let started = Instant::now();
         let mut problems = Vec::new();
         let Some(azure_sql) = self.conn.as_ref().map(|c| c.engine_edition == 5) else {
             return Err(self.lost("not connected"));
@@ -68,60 +82,98 @@ impl MssqlCollector {
         let Some(rows) = self.rows("databases", list_sql, &mut problems).await? else {
             return Ok(Collected { bodies: Vec::new(), problems });
         };
-        let order = rotation(schema_parse::databases(&rows), self.schema.resume_after.as_deref());
-        let deadline = crate::collectors::scheduler::later(Instant::now(), round_budget(&self.target));
-        let mut reads = Reads { now_ms: Timestamp::now().0, ..Default::default() };
-        let mut refused = Refused::new();
-        let mut reconnected = false;
+        let listed = schema_parse::databases(&rows);
+        let ids: Vec<i64> = listed.iter().filter(|d| d.unreadable().is_none()).map(|d| d.id).collect();
+        let missing = match ids.is_empty() {
+            true => None,
+            false => self.missing_indexes(&ids, &mut problems).await?,
+        };
+        let mut round = Round {
+            deadline: crate::collectors::scheduler::later(started, round_budget(&self.target)),
+            refused: Refused::new(),
+            reconnected: false,
+            problems,
+        };
+        let now_ms = Timestamp::now().0;
+        let mut hidden = Hidden::default();
+        let mut snapshot = SchemaSnapshot::default();
         let mut not_reached = Vec::new();
-        for entry in order {
+        for entry in rotation(listed, self.schema.resume_after.as_deref()) {
             if let Some(error) = entry.unreadable() {
-                reads.databases.push(DatabaseReads { entry, error: Some(error), ..Default::default() });
-            } else if Instant::now() >= deadline || self.conn.is_none() {
-                not_reached.push(entry);
-            } else {
-                let db = self.read_database(entry, &mut refused, &mut reconnected).await?;
-                self.schema.resume_after = Some(db.entry.name.clone());
-                reads.databases.push(db);
+                snapshot.databases.push(DatabaseSchema {
+                    name: entry.name,
+                    error: Some(error),
+                    ..Default::default()
+                });
+                continue;
+            }
+            let name = entry.name.clone();
+            match self.read_database(entry.clone(), &mut round).await? {
+                // Built at once: the replies of one database at a time are held, never all.
+                Some(db) => {
+                    snapshot.databases.push(schema_parse::database(
+                        &db,
+                        missing.as_deref(),
+                        now_ms,
+                        &mut hidden,
+                    ));
+                    self.schema.resume_after = Some(name);
+                }
+                None => not_reached.push(entry),
             }
         }
         if not_reached.is_empty() {
             self.schema.resume_after = None;
         }
-        let ids: Vec<i64> =
-            reads.databases.iter().filter(|d| d.error.is_none()).map(|d| d.entry.id).collect();
-        if !ids.is_empty() && self.conn.is_some() {
-            reads.usage = self.server_wide(q::INDEX_USAGE, &ids, &mut problems).await?;
-            reads.missing = self.server_wide(q::MISSING_INDEXES, &ids, &mut problems).await?;
-        }
-        let (mut snapshot, hidden) = schema_parse::build(&reads);
+        let mut problems = round.problems;
         self.carry_unreached(&mut snapshot, not_reached, &mut problems);
-        self.tell(&hidden, &refused, &mut problems);
+        self.tell(&hidden, &round.refused, &mut problems);
         crate::collectors::schema_carry::carry_over(self.previous_schema.as_ref(), &mut snapshot);
         Ok(self.compare(snapshot, problems))
     }
 
-    /// Reads one database, class by class. A lost connection (a statement that timed
-    /// out, or the server went away) fails this database and is re-opened once per
-    /// round; a second loss ends the reading (the caller treats the rest as not reached).
+    /// Reads one database, class by class; None when the round's time ran out first
+    /// (or the connection is gone before its required classes): the database is then
+    /// not reached and keeps its previous read. A lost connection (a statement that timed
+    /// out, or the server went away) fails the database if it happened on a required
+    /// class, costs only the figures on an optional one (those come last), and is
+    /// re-opened once per round.
     async fn read_database(
         &mut self,
         entry: DatabaseEntry,
-        refused: &mut Refused,
-        reconnected: &mut bool,
-    ) -> Result<DatabaseReads, CollectError> {
+        round: &mut Round,
+    ) -> Result<Option<DatabaseReads>, CollectError> {
         let mut db = DatabaseReads { entry, ..Default::default() };
-        for (what, sql, required) in q::PER_DATABASE {
-            let one = q::for_database(sql, &db.entry.name);
+        for class in &q::PER_DATABASE {
+            if Instant::now() >= round.deadline {
+                return Ok(None);
+            }
+            if self.conn.is_none() {
+                // Lost for good this round: what is read stands if it is complete.
+                if class.required {
+                    return Ok(None);
+                }
+                break;
+            }
+            let what = class.what;
+            let one = q::for_database(class.sql, &db.entry.name, db.entry.id);
             let reply = match self.query_raw(&one).await {
                 Ok(reply) => reply,
                 Err(lost) => {
-                    db.error = Some(format!("{what}: {lost}"));
-                    if !*reconnected {
-                        *reconnected = true;
+                    let note = format!("{what}: {lost}");
+                    if class.required {
+                        db.error = Some(note);
+                    } else {
+                        round.problems.push(format!("{note} (in {}; not read this round)", db.entry.name));
+                    }
+                    if !round.reconnected {
+                        round.reconnected = true;
                         self.ensure_connected().await?;
                     }
-                    break;
+                    if class.required {
+                        break;
+                    }
+                    continue;
                 }
             };
             match reply {
@@ -133,33 +185,32 @@ impl MssqlCollector {
                     break;
                 }
                 Ok(rows) => {
-                    db.replies.insert(sql, rows);
+                    db.replies.insert(class.sql, rows);
                 }
-                Err(refusal) if required => {
+                Err(refusal) if class.required => {
                     db.error = Some(super::refusal_problem(what, &refusal));
                     break;
                 }
-                Err(_) => refused.entry(what).or_default().push(db.entry.name.clone()),
+                Err(_) => round.refused.entry(what).or_default().push(db.entry.name.clone()),
             }
         }
-        Ok(db)
+        Ok(Some(db))
     }
 
-    /// A server-wide read for the round's databases; refused = None, said once.
-    async fn server_wide(
+    /// The missing-index suggestions of the listed databases (600 at most on a server),
+    /// read before them; refused = None, said once per connection.
+    async fn missing_indexes(
         &mut self,
-        sql: &'static str,
         ids: &[i64],
         problems: &mut Vec<String>,
     ) -> Result<Option<Vec<super::rows::TextRow>>, CollectError> {
-        match self.query_raw(&q::for_databases(sql, ids)).await? {
+        match self.query_raw(&q::for_databases(q::MISSING_INDEXES, ids)).await? {
             Ok(rows) => Ok(Some(rows)),
             Err(refusal) => {
-                if self.schema.told.insert("server state") {
+                if self.schema.told.insert("missing indexes") {
                     problems.push(format!(
-                        "index usage and missing-index suggestions: refused ({}); GRANT VIEW SERVER STATE \
-                         TO <monitoring login> (SQL Server 2022: VIEW SERVER PERFORMANCE STATE), until then \
-                         unused indexes are not reported",
+                        "missing-index suggestions: refused ({}); GRANT VIEW SERVER STATE TO <monitoring \
+                         login> (SQL Server 2022: VIEW SERVER PERFORMANCE STATE)",
                         refusal.message
                     ));
                 }
@@ -213,9 +264,9 @@ impl MssqlCollector {
         }
         for (what, databases) in refused {
             if self.schema.told.insert(what) {
+                let grant = q::PER_DATABASE.iter().find(|c| c.what == *what).map_or("", |c| c.grant);
                 problems.push(format!(
-                    "{what}: refused in {} ({}); GRANT VIEW DATABASE STATE in each (or VIEW SERVER STATE), \
-                     and for statistics dates db_ddladmin or SELECT on the tables",
+                    "{what}: refused in {} ({}); {grant}",
                     plural(databases.len(), "database"),
                     sample(databases)
                 ));

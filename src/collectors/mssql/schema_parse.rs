@@ -1,5 +1,5 @@
-//! Pure schema-tier mapping: the replies of `schema_queries` → one `SchemaSnapshot`.
-//! Each SQL Server database is a `DatabaseSchema`, each of its schemas a `SchemaInfo`.
+//! Pure schema-tier mapping: one database's replies to `schema_queries` → its
+//! `DatabaseSchema`, each of its schemas a `SchemaInfo`.
 //! Procedures, functions, triggers (language "trigger") and synonyms (language
 //! "synonym", `returns` = the object they stand for) are `FunctionInfo`s; sequences and
 //! IDENTITY columns (`table.column`) are `SequenceInfo`s.
@@ -9,9 +9,7 @@ use super::schema_keys::{self as keys, KeyIndex, Usage};
 use super::schema_queries as q;
 use super::schema_types::{column_type, identity_sequence, sequence};
 use crate::collectors::schema_indexes::fnv64;
-use crate::model::{
-    ColumnInfo, DatabaseSchema, FunctionInfo, SchemaInfo, SchemaSnapshot, TableInfo, TableKind, ViewInfo,
-};
+use crate::model::{ColumnInfo, DatabaseSchema, FunctionInfo, SchemaInfo, TableInfo, TableKind, ViewInfo};
 use std::collections::{BTreeMap, HashMap};
 
 const PAGE_BYTES: u64 = 8192;
@@ -89,16 +87,6 @@ impl DatabaseReads {
     }
 }
 
-/// Everything one round read; the server-wide reads are None when refused or not run.
-#[derive(Debug, Default)]
-pub struct Reads {
-    pub databases: Vec<DatabaseReads>,
-    pub usage: Option<Vec<TextRow>>,
-    pub missing: Option<Vec<TextRow>>,
-    /// When the round ran (ms since the epoch): statistics ages become dates.
-    pub now_ms: i64,
-}
-
 /// Module bodies the login may not see this round (their hash is then empty).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Hidden {
@@ -116,24 +104,21 @@ struct TableWork {
     columns: Vec<(i64, ColumnInfo)>,
 }
 
-pub fn build(reads: &Reads) -> (SchemaSnapshot, Hidden) {
-    let mut hidden = Hidden::default();
-    let databases = reads
-        .databases
-        .iter()
-        .map(|db| match &db.error {
-            Some(error) => DatabaseSchema {
-                name: db.entry.name.clone(),
-                error: Some(error.clone()),
-                ..Default::default()
-            },
-            None => database(db, reads, &mut hidden),
-        })
-        .collect();
-    (SchemaSnapshot { databases }, hidden)
-}
-
-fn database(db: &DatabaseReads, reads: &Reads, hidden: &mut Hidden) -> DatabaseSchema {
+/// One database's snapshot from its replies (and the round's missing-index
+/// suggestions, None when refused); `now_ms` turns statistics ages into dates.
+pub fn database(
+    db: &DatabaseReads,
+    missing: Option<&[TextRow]>,
+    now_ms: i64,
+    hidden: &mut Hidden,
+) -> DatabaseSchema {
+    if let Some(error) = &db.error {
+        return DatabaseSchema {
+            name: db.entry.name.clone(),
+            error: Some(error.clone()),
+            ..Default::default()
+        };
+    }
     let id = db.entry.id;
     let mut schemas: BTreeMap<String, SchemaInfo> = db
         .rows(q::SCHEMAS)
@@ -149,11 +134,10 @@ fn database(db: &DatabaseReads, reads: &Reads, hidden: &mut Hidden) -> DatabaseS
         apply_sizes(&mut tables, &mut indexes, sizes);
     }
     if let Some(stats) = db.replies.get(q::STATS) {
-        apply_stats(&mut tables, stats, reads.now_ms);
+        apply_stats(&mut tables, stats, now_ms);
     }
-    let usage: Option<Usage> = reads.usage.as_deref().map(|rows| keys::usage(rows, id));
-    let mut suggestions =
-        reads.missing.as_deref().map(|rows| keys::suggestions(rows, id)).unwrap_or_default();
+    let usage: Option<Usage> = db.replies.get(q::INDEX_USAGE).map(|rows| keys::usage(rows, id));
+    let mut suggestions = missing.map(|rows| keys::suggestions(rows, id)).unwrap_or_default();
     let mut foreign_keys = keys::foreign_keys(db.rows(q::FOREIGN_KEYS));
     let mut checks = keys::checks(db.rows(q::CHECKS));
     let mut identities = Vec::new();

@@ -4,8 +4,9 @@
 //! through three-part names (`[db].sys.tables`): no `USE`, no dynamic SQL, one statement
 //! per class of objects per database (`PER_DATABASE`), not per table. The database name
 //! is the only text put into a statement, as a bracketed identifier with `]` doubled
-//! (`for_database`); everything else compares ids. Two server-wide reads (index usage,
-//! missing-index suggestions) cover the databases of the round by their integer ids.
+//! (`for_database`); everything else compares ids. Index usage is read per database by
+//! its integer id; the missing-index suggestions (600 at most on a server) once per
+//! round for all databases.
 //!
 //! Metadata functions (`OBJECT_NAME`, `OBJECTPROPERTY`, `STATS_DATE`…) are never used:
 //! they resolve ids in the connection's own database, not the one named in the
@@ -21,6 +22,8 @@ pub const MAX_ROWS: usize = 300_000;
 
 /// Where `for_database` puts the quoted database name.
 const DB: &str = "[$db]";
+/// Where `for_database` puts the database's id.
+const ID: &str = "$id";
 /// Where `for_databases` puts the list of database ids.
 const IDS: &str = "($ids)";
 
@@ -193,13 +196,13 @@ LEFT JOIN [$db].sys.types sty ON sty.user_type_id = sq.user_type_id
 WHERE o.is_ms_shipped = 0
   AND o.type IN ('V', 'P', 'PC', 'FN', 'IF', 'TF', 'FS', 'FT', 'TR', 'TA', 'SN', 'SO')";
 
-/// Index operations since the server started (or the database came online): one
-/// server-wide read for the databases of the round. Needs VIEW SERVER STATE.
+/// Index operations since the server started (or the database came online), for one
+/// database by id (the DMV is server-wide). Needs VIEW SERVER STATE.
 pub const INDEX_USAGE: &str = "\
-SELECT us.database_id, us.object_id, us.index_id, us.user_seeks, us.user_scans, us.user_lookups,
-       us.user_updates
+SELECT TOP (300001) us.database_id, us.object_id, us.index_id, us.user_seeks, us.user_scans,
+       us.user_lookups, us.user_updates
 FROM sys.dm_db_index_usage_stats us
-WHERE us.database_id IN ($ids)";
+WHERE us.database_id = $id";
 
 /// The optimizer's missing-index suggestions (at most 600 kept by the server, reset at
 /// restart). Needs VIEW SERVER STATE.
@@ -211,18 +214,42 @@ JOIN sys.dm_db_missing_index_groups g ON g.index_handle = d.index_handle
 JOIN sys.dm_db_missing_index_group_stats gs ON gs.group_handle = g.index_group_handle
 WHERE d.database_id IN ($ids)";
 
-/// What is read in each database, in order: (what, statement, required). A required
-/// class that fails makes the database an error; the others only lose their figures.
-pub const PER_DATABASE: [(&str, &str, bool); 9] = [
-    ("schemas", SCHEMAS, true),
-    ("tables", TABLES, true),
-    ("table sizes", SIZES, false),
-    ("statistics dates", STATS, false),
-    ("columns", COLUMNS, true),
-    ("indexes", INDEXES, true),
-    ("foreign keys", FOREIGN_KEYS, true),
-    ("check constraints", CHECKS, true),
-    ("views, routines, triggers, synonyms and sequences", OBJECTS, true),
+/// A class of objects read in each database.
+pub struct Class {
+    pub what: &'static str,
+    pub sql: &'static str,
+    /// A required class that fails makes the database an error; an optional one only
+    /// loses its figures, and `grant` says what would let it be read.
+    pub required: bool,
+    pub grant: &'static str,
+}
+
+const fn required(what: &'static str, sql: &'static str) -> Class {
+    Class { what, sql, required: true, grant: "" }
+}
+
+const fn optional(what: &'static str, sql: &'static str, grant: &'static str) -> Class {
+    Class { what, sql, required: false, grant }
+}
+
+/// What is read in each database, in order. The optional classes come last, so losing
+/// one (a timeout) never costs a required one.
+pub const PER_DATABASE: [Class; 10] = [
+    required("schemas", SCHEMAS),
+    required("tables", TABLES),
+    required("columns", COLUMNS),
+    required("indexes", INDEXES),
+    required("foreign keys", FOREIGN_KEYS),
+    required("check constraints", CHECKS),
+    required("views, routines, triggers, synonyms and sequences", OBJECTS),
+    optional("table sizes", SIZES, "GRANT VIEW DATABASE STATE in each, or VIEW SERVER STATE"),
+    optional("statistics dates", STATS, "db_ddladmin, or SELECT on the tables"),
+    optional(
+        "index usage",
+        INDEX_USAGE,
+        "GRANT VIEW SERVER STATE (SQL Server 2022: VIEW SERVER PERFORMANCE STATE); until then unused \
+         indexes are not reported",
+    ),
 ];
 
 /// Every statement of this tier as written (for the read-only test).
@@ -247,9 +274,9 @@ pub fn quote_name(name: &str) -> String {
     format!("[{}]", name.replace(']', "]]"))
 }
 
-/// A per-database statement for one database.
-pub fn for_database(sql: &str, database: &str) -> String {
-    sql.replace(DB, &quote_name(database))
+/// A per-database statement for one database (by name and id).
+pub fn for_database(sql: &str, database: &str, id: i64) -> String {
+    sql.replace(DB, &quote_name(database)).replace(ID, &id.to_string())
 }
 
 /// A server-wide statement restricted to these databases (ids, never names).
@@ -305,9 +332,9 @@ mod tests {
     fn a_hostile_database_name_stays_one_identifier() {
         assert_eq!(quote_name("Sales"), "[Sales]");
         assert_eq!(quote_name(HOSTILE), "[x]]; DROP DATABASE prod; SELECT [1]");
-        for (_, sql, _) in PER_DATABASE {
-            let one = for_database(sql, HOSTILE);
-            assert!(!one.contains(DB), "{one}");
+        for class in PER_DATABASE {
+            let one = for_database(class.sql, HOSTILE, 7);
+            assert!(!one.contains(DB) && !one.contains(ID), "{one}");
             assert!(allowed_start(&one), "{one}");
             let words = tsql_words(&one);
             assert!(words.iter().all(|w| !FORBIDDEN.contains(&w.as_str()) && w != "prod"), "{one}");
@@ -321,21 +348,28 @@ mod tests {
     }
 
     #[test]
+    fn optional_reads_come_after_every_required_one() {
+        let first_optional = PER_DATABASE.iter().position(|c| !c.required);
+        assert!(first_optional.is_some_and(|i| PER_DATABASE[i..].iter().all(|c| !c.required)));
+        assert!(PER_DATABASE.iter().all(|c| c.required == c.grant.is_empty()));
+    }
+
+    #[test]
     fn every_per_database_statement_names_only_its_database_and_is_capped() {
-        for (what, sql, _) in PER_DATABASE {
-            assert!(sql.contains(DB), "{what}");
+        for Class { what, sql, .. } in PER_DATABASE {
+            assert!(sql.contains(DB) || sql.contains("database_id = $id"), "{what}");
             assert!(sql.contains(&format!("TOP ({})", MAX_ROWS + 1)), "{what}");
             // No catalog view without the database in front of it.
             let unqualified = sql.replace(&format!("{DB}.sys."), "");
-            assert!(!unqualified.contains("sys."), "{what}: {unqualified}");
+            let server_wide = sql == INDEX_USAGE && unqualified.matches("sys.").count() == 1;
+            assert!(server_wide || !unqualified.contains("sys."), "{what}: {unqualified}");
             for function in ["OBJECT_NAME", "OBJECT_SCHEMA_NAME", "OBJECTPROPERTY", "STATS_DATE", "OBJECT_ID"]
             {
                 assert!(!sql.contains(function), "{what} uses {function}");
             }
         }
-        for sql in [INDEX_USAGE, MISSING_INDEXES] {
-            let read = for_databases(sql, &[5, 7]);
-            assert!(read.contains("IN (5, 7)") && allowed_start(&read), "{read}");
-        }
+        let read = for_databases(MISSING_INDEXES, &[5, 7]);
+        assert!(read.contains("IN (5, 7)") && allowed_start(&read), "{read}");
+        assert!(for_database(INDEX_USAGE, "x", 7).ends_with("WHERE us.database_id = 7"));
     }
 }

@@ -48,7 +48,7 @@ fn a_database_that_failed_is_an_error_not_a_removal() {
     for db in reads.databases.iter_mut().filter(|d| d.entry.name == "Sales") {
         db.error = Some("columns: gave up waiting for a lock (LOCK_TIMEOUT)".into());
     }
-    let failed = schema_parse::build(&reads).0;
+    let failed = build(&reads).0;
     let sales = failed.databases.iter().find(|d| d.name == "Sales");
     assert!(sales.is_some_and(|d| d.schemas.is_empty() && d.size_bytes.is_none() && d.error.is_some()));
     assert!(diff(&old, &failed, Timestamp(1)).is_empty());
@@ -57,8 +57,11 @@ fn a_database_that_failed_is_an_error_not_a_removal() {
 #[test]
 fn without_server_state_nothing_is_called_unused() {
     let mut reads = reads_with(str::to_owned);
-    (reads.usage, reads.missing) = (None, None);
-    let s = schema_parse::build(&reads).0;
+    reads.missing = None;
+    for db in &mut reads.databases {
+        db.replies.remove(q::INDEX_USAGE);
+    }
+    let s = build(&reads).0;
     let indexes =
         s.databases.iter().flat_map(|d| &d.schemas).flat_map(|s| &s.tables).flat_map(|t| &t.indexes);
     assert!(indexes.clone().all(|i| !i.unused && i.scans.is_none()));
@@ -80,6 +83,14 @@ fn rounds_resume_after_the_last_database_read() {
 fn the_round_budget_stays_inside_the_schedulers_deadline() {
     let target = TargetConfig { query_timeout: Duration::from_secs(5), ..Default::default() };
     assert_eq!(round_budget(&target), Duration::from_secs(96));
+    // A statement started at the budget's end may run a query timeout (and the
+    // driver's 2 s) longer, and must still end before the scheduler cancels the round.
+    for seconds in [1, 5, 30, 120] {
+        let target = TargetConfig { query_timeout: Duration::from_secs(seconds), ..Default::default() };
+        use crate::collectors::scheduler::{default_round_timeout, schema_round_timeout};
+        let cancel = schema_round_timeout(default_round_timeout(target.query_timeout));
+        assert!(round_budget(&target) + target.query_timeout + Duration::from_secs(2) < cancel, "{seconds}");
+    }
 }
 
 fn collector() -> MssqlCollector {
@@ -93,7 +104,7 @@ fn databases_not_reached_keep_their_previous_read() {
     let mut reads = reads_with(str::to_owned);
     let entries: Vec<DatabaseEntry> = reads.databases.drain(3..).map(|d| d.entry).collect();
     let fresh = DatabaseEntry { id: 12, name: "Zeta".into(), ..Default::default() };
-    let mut partial = schema_parse::build(&reads).0;
+    let mut partial = build(&reads).0;
     let mut problems = Vec::new();
     c.carry_unreached(&mut partial, entries.into_iter().chain([fresh]).collect(), &mut problems);
     let names: Vec<&str> = partial.databases.iter().map(|d| d.name.as_str()).collect();

@@ -54,9 +54,14 @@ fn replies(text: &str) -> HashMap<&'static str, Vec<TextRow>> {
     sections(text).into_iter().map(|(name, body)| (statement(&name), from_batch(&body))).collect()
 }
 
-/// What one round reads with the fixtures, `edit` changing the Sales replies first.
+/// What one round reads with the fixtures, database by database as the collector
+/// holds them, `edit` changing the Sales replies first.
+struct Reads {
+    databases: Vec<DatabaseReads>,
+    missing: Option<Vec<TextRow>>,
+}
+
 fn reads_with(edit: impl Fn(&str) -> String) -> Reads {
-    let server = sections(SERVER);
     let databases = schema_parse::databases(&from_batch(DATABASES))
         .into_iter()
         .map(|entry| {
@@ -69,16 +74,21 @@ fn reads_with(edit: impl Fn(&str) -> String) -> Reads {
             DatabaseReads { entry, error, replies }
         })
         .collect();
-    Reads {
-        databases,
-        usage: server.get("usage").map(|b| from_batch(b)),
-        missing: server.get("missing").map(|b| from_batch(b)),
-        now_ms: NOW_MS,
-    }
+    Reads { databases, missing: sections(SERVER).get("missing").map(|b| from_batch(b)) }
+}
+
+fn build(reads: &Reads) -> (SchemaSnapshot, Hidden) {
+    let mut hidden = Hidden::default();
+    let databases = reads
+        .databases
+        .iter()
+        .map(|db| schema_parse::database(db, reads.missing.as_deref(), NOW_MS, &mut hidden))
+        .collect();
+    (SchemaSnapshot { databases }, hidden)
 }
 
 fn snapshot_with(edit: impl Fn(&str) -> String) -> SchemaSnapshot {
-    schema_parse::build(&reads_with(edit)).0
+    build(&reads_with(edit)).0
 }
 
 fn snapshot() -> SchemaSnapshot {
@@ -134,6 +144,7 @@ fn select_columns(sql: &str) -> Vec<String> {
 #[test]
 fn every_fixture_has_the_columns_its_statement_selects() {
     let files = [("sales", SALES), ("ops", OPS), ("server", SERVER)];
+    assert!(sections(SALES).contains_key("usage") && sections(SERVER).contains_key("missing"));
     for (file, text) in files {
         for (name, body) in sections(text) {
             let header: Vec<&str> = body.lines().next().unwrap_or_default().split('\t').collect();
@@ -366,7 +377,7 @@ fn views_routines_triggers_and_synonyms() {
     );
     assert_eq!(routine(dbo, "usp_Secret").definition_hash, "", "encrypted: no body for anyone");
     assert_eq!(routine(dbo, "ArchiveOrders").definition_hash, fnv64("[Archive].[dbo].[Orders]"));
-    let (_, hidden) = schema_parse::build(&reads_with(str::to_owned));
+    let (_, hidden) = build(&reads_with(str::to_owned));
     assert_eq!(
         hidden,
         Hidden { modules: 2, databases: vec![HOSTILE.to_owned()] },
