@@ -94,7 +94,6 @@ impl MssqlCollector {
             reconnected: false,
             problems,
         };
-        let now_ms = Timestamp::now().0;
         let mut hidden = Hidden::default();
         let mut snapshot = SchemaSnapshot::default();
         let mut not_reached = Vec::new();
@@ -111,6 +110,8 @@ impl MssqlCollector {
             match self.read_database(entry.clone(), &mut round).await? {
                 // Built at once: the replies of one database at a time are held, never all.
                 Some(db) => {
+                    // Statistics ages were measured a moment ago, by the server's clock.
+                    let now_ms = Timestamp::now().0;
                     snapshot.databases.push(schema_parse::database(
                         &db,
                         missing.as_deref(),
