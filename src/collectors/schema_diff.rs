@@ -1,12 +1,14 @@
 //! Structural change detection between two schema snapshots. Objects are matched by
 //! name and compared by a structural fingerprint (definition, columns, hashes), never
 //! by size or statistics. A rename is a removal plus an addition; a drop and re-create
-//! with another structure is a modification of the same name. A database that could not
+//! with another structure is a modification of the same name (the snapshots carry no
+//! object identity, so a drop and re-create of the same structure is no change).
+//! Routines are reported by kind: function, procedure, trigger, event, synonym. A database that could not
 //! be read in either snapshot yields nothing: unknown is not removed.
 
 use crate::model::{
-    ChangeKind, ColumnInfo, ConstraintKind, DatabaseSchema, SchemaChange, SchemaInfo, SchemaSnapshot,
-    TableInfo, Timestamp,
+    ChangeKind, ColumnInfo, ConstraintKind, DatabaseSchema, FunctionInfo, SchemaChange, SchemaInfo,
+    SchemaSnapshot, TableInfo, Timestamp,
 };
 use std::collections::BTreeMap;
 
@@ -153,20 +155,13 @@ fn diff_schema(out: &mut Changes, o: &SchemaInfo, n: &SchemaInfo) {
             |a, b| changed(&[("definition", a.definition_hash.clone(), b.definition_hash.clone())]),
         );
     }
-    out.compare(
-        schema,
-        "function",
-        &o.functions,
-        &n.functions,
-        |f| format!("{}({})", f.name, f.arguments),
-        |a, b| {
-            changed(&[
-                ("returns", a.returns.clone(), b.returns.clone()),
-                ("language", a.language.clone(), b.language.clone()),
-                ("definition", a.definition_hash.clone(), b.definition_hash.clone()),
-            ])
-        },
-    );
+    for kind in RoutineKind::ALL {
+        let pick = |s: &'_ SchemaInfo| {
+            s.functions.iter().filter(|f| RoutineKind::of(f) == kind).cloned().collect::<Vec<_>>()
+        };
+        let (of, nf) = (pick(o), pick(n));
+        out.compare(schema, kind.object_type(), &of, &nf, |f| kind.key(f), |a, b| kind.modified(a, b));
+    }
     out.compare(
         schema,
         "sequence",
@@ -181,6 +176,68 @@ fn diff_schema(out: &mut Changes, o: &SchemaInfo, n: &SchemaInfo) {
             ])
         },
     );
+}
+
+/// What a `FunctionInfo` stands for. Engines store procedures, triggers, events and
+/// synonyms as functions (the model has one list of routines); the kind comes from
+/// what they put in `language` and `returns`, so each is reported by its own name and
+/// a trigger never collides with a procedure of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RoutineKind {
+    Function,
+    Procedure,
+    Trigger,
+    Event,
+    Synonym,
+}
+
+impl RoutineKind {
+    const ALL: [RoutineKind; 5] =
+        [Self::Function, Self::Procedure, Self::Trigger, Self::Event, Self::Synonym];
+
+    fn of(f: &FunctionInfo) -> Self {
+        match (f.language.as_str(), f.returns.as_str()) {
+            ("trigger", _) => Self::Trigger,
+            ("event", _) => Self::Event,
+            ("synonym", _) => Self::Synonym,
+            (_, "procedure") => Self::Procedure,
+            _ => Self::Function,
+        }
+    }
+
+    fn object_type(self) -> &'static str {
+        match self {
+            Self::Function => "function",
+            Self::Procedure => "procedure",
+            Self::Trigger => "trigger",
+            Self::Event => "event",
+            Self::Synonym => "synonym",
+        }
+    }
+
+    /// Functions and procedures may be overloaded (PostgreSQL): the arguments are part
+    /// of their name. Triggers, events and synonyms have none.
+    fn key(self, f: &FunctionInfo) -> String {
+        match self {
+            Self::Function | Self::Procedure => format!("{}({})", f.name, f.arguments),
+            _ => f.name.clone(),
+        }
+    }
+
+    fn modified(self, a: &FunctionInfo, b: &FunctionInfo) -> Option<String> {
+        // A synonym's "returns" is the object it stands for; a trigger's, when it fires.
+        let returns = match self {
+            Self::Synonym => "refers to",
+            Self::Trigger => "fires",
+            Self::Event => "schedule",
+            Self::Function | Self::Procedure => "returns",
+        };
+        changed(&[
+            (returns, a.returns.clone(), b.returns.clone()),
+            ("language", a.language.clone(), b.language.clone()),
+            ("definition", a.definition_hash.clone(), b.definition_hash.clone()),
+        ])
+    }
 }
 
 fn column_props(c: &ColumnInfo) -> [(&'static str, String); 3] {

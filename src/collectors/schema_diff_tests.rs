@@ -221,3 +221,53 @@ fn unreadable_database_is_not_a_removal() {
     let changes = diff(&old, &gone, Timestamp(7));
     assert_eq!(one(&changes), ("database", "app", ChangeKind::Removed, ""));
 }
+
+#[test]
+fn routines_are_reported_by_kind_and_a_trigger_never_hides_a_procedure() {
+    let routine = |name: &str, returns: &str, language: &str, hash: &str| FunctionInfo {
+        name: name.into(),
+        arguments: String::new(),
+        returns: returns.into(),
+        language: language.into(),
+        definition_hash: hash.into(),
+    };
+    let old = |s: &mut SchemaInfo| {
+        s.functions = vec![
+            routine("audit", "procedure", "sql", "p1"),
+            routine("audit", "AFTER INSERT ON orders", "trigger", "t1"),
+            routine("orders_remote", "[remote].[dbo].[orders]", "synonym", "s1"),
+        ]
+    };
+    let mut before = base();
+    old(&mut before.databases[0].schemas[0]);
+    let mut after = before.clone();
+    let functions = &mut after.databases[0].schemas[0].functions;
+    functions[0].definition_hash = "p2".into();
+    functions[1].returns = "AFTER INSERT, UPDATE ON orders".into();
+    functions[2].returns = "[archive].[dbo].[orders]".into();
+    functions.push(routine("nightly", "EVERY 1 DAY, ENABLED", "event", "e1"));
+    let mut seen: Vec<(String, String, ChangeKind, String)> = diff(&before, &after, Timestamp(7))
+        .into_iter()
+        .map(|c| (c.object_type, c.object, c.change, c.detail))
+        .collect();
+    seen.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    let expected = [
+        ("event", "nightly", ChangeKind::Added, ""),
+        ("procedure", "audit()", ChangeKind::Modified, "definition: p1 → p2"),
+        (
+            "synonym",
+            "orders_remote",
+            ChangeKind::Modified,
+            "refers to: [remote].[dbo].[orders] → [archive].[dbo].[orders]",
+        ),
+        (
+            "trigger",
+            "audit",
+            ChangeKind::Modified,
+            "fires: AFTER INSERT ON orders → AFTER INSERT, UPDATE ON orders",
+        ),
+    ];
+    let expected: Vec<(String, String, ChangeKind, String)> =
+        expected.iter().map(|(t, o, c, d)| ((*t).into(), (*o).into(), *c, (*d).into())).collect();
+    assert_eq!(seen, expected);
+}

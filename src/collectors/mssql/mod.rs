@@ -4,7 +4,7 @@
 //!   a lost connection.
 //! - `queries.rs`: the instance facts and the read-only test over every tier's statements.
 //! - `rows.rs`: TDS values as the shared by-name text rows; fixtures as tab-separated text.
-//! - `high.rs`, `medium.rs`, `low.rs`, `schema.rs`: what each tier reads.
+//! - `high.rs`, `medium.rs`, `low.rs`, `schema*.rs`: what each tier reads.
 //!
 //! A statement the server refuses (VIEW SERVER STATE missing, Query Store off) is a
 //! problem of the round: the target is DEGRADED with the exact GRANT, never DOWN.
@@ -21,6 +21,10 @@ mod present;
 pub mod queries;
 pub mod rows;
 mod schema;
+mod schema_keys;
+mod schema_parse;
+mod schema_queries;
+mod schema_types;
 pub mod spec;
 pub mod statement_counters;
 mod url;
@@ -37,11 +41,19 @@ pub struct MssqlCollector {
     conn: Option<Conn>,
     /// The last schema snapshot, for change detection (kept across reconnects).
     previous_schema: Option<SchemaSnapshot>,
+    /// Where the schema tier resumes, what it has said on this connection.
+    schema: schema::SchemaState,
 }
 
 impl MssqlCollector {
     pub fn new(target: &TargetConfig) -> Self {
-        Self { target: target.clone(), endpoint: target.endpoint(), conn: None, previous_schema: None }
+        Self {
+            target: target.clone(),
+            endpoint: target.endpoint(),
+            conn: None,
+            previous_schema: None,
+            schema: schema::SchemaState::default(),
+        }
     }
 
     fn lost(&self, message: &str) -> CollectError {
@@ -126,6 +138,7 @@ impl Collector for MssqlCollector {
 
     fn disconnect(&mut self) {
         self.conn = None;
+        self.schema.forget();
     }
 
     fn seed_previous_schema(&mut self, snapshot: SchemaSnapshot) {

@@ -257,6 +257,7 @@ async fn read(target: &TargetConfig, notes: &mut Vec<String>) -> Result<Database
             pred: get(&r, "pred")?,
             method: get(&r, "method")?,
             backs_constraint: get(&r, "backs_constraint")?,
+            ..Default::default()
         };
         let bloat = if facts.method == "btree" {
             sp::btree_bloat(get(&r, "relpages")?, get(&r, "reltuples")?, get(&r, "stat_width")?, block_size)
