@@ -36,11 +36,19 @@ pub struct MssqlCollector {
     conn: Option<Conn>,
     /// The last schema snapshot, for change detection (kept across reconnects).
     previous_schema: Option<SchemaSnapshot>,
+    /// The medium tier's baselines and findings between rounds.
+    medium: medium::MediumState,
 }
 
 impl MssqlCollector {
     pub fn new(target: &TargetConfig) -> Self {
-        Self { target: target.clone(), endpoint: target.endpoint(), conn: None, previous_schema: None }
+        Self {
+            target: target.clone(),
+            endpoint: target.endpoint(),
+            conn: None,
+            previous_schema: None,
+            medium: Default::default(),
+        }
     }
 
     fn lost(&self, message: &str) -> CollectError {
@@ -125,6 +133,7 @@ impl Collector for MssqlCollector {
 
     fn disconnect(&mut self) {
         self.conn = None;
+        self.medium.forget();
     }
 
     fn seed_previous_schema(&mut self, snapshot: SchemaSnapshot) {
