@@ -8,6 +8,7 @@
 //! the time since its own previous read, and the rate metrics are left out (they would
 //! cover only the databases of the round).
 
+use super::super::connect::Refusal;
 use super::super::{MssqlCollector, refusal_problem};
 use super::plan_cache;
 use super::query_store::{self, Database};
@@ -68,6 +69,31 @@ impl StatementsState {
         self.told = None;
     }
 
+    /// Takes the round's database list (and the Query Store states read before): the
+    /// states, the notice (a problem when it is new or changed), the metrics. Returns
+    /// whether Query Store records anywhere.
+    fn settle(
+        &mut self,
+        databases: &[Database],
+        login: &str,
+        problems: &mut Vec<String>,
+        metrics: &mut Vec<Metric>,
+    ) -> bool {
+        self.states = qs_state::states(databases, &self.read);
+        self.notice = qs_state::notice(&self.states, login);
+        if self.notice.is_some() && self.notice != self.told {
+            problems.extend(self.notice.clone());
+        }
+        self.told = self.notice.clone();
+        metrics.extend(qs_state::metrics(&self.states));
+        let recording = qs_state::recording(&self.states);
+        if recording {
+            // The plan cache is not read meanwhile: its baseline would be stale.
+            self.plan_cache.clear();
+        }
+        recording
+    }
+
     /// User databases of the latest round that have no file in `files`.
     pub fn databases_without(&self, files: &[super::files::File]) -> Vec<String> {
         self.user_databases.iter().filter(|db| !files.iter().any(|f| f.database == **db)).cloned().collect()
@@ -89,6 +115,19 @@ pub fn this_turn(names: &[String], turn: &mut usize, per_round: usize) -> (Vec<S
     let start = *turn % names.len();
     *turn = start + per_round;
     (names.iter().cycle().skip(start).take(per_round).cloned().collect(), true)
+}
+
+/// "The server principal is not able to access the database under the current security
+/// context": the login has no user in that database (it went away since the list).
+const NO_DATABASE_ACCESS: u32 = 916;
+
+fn query_store_refused(db: &str, refusal: &Refusal, login: &str) -> String {
+    let what = format!("Query Store of database {db}");
+    if refusal.code != NO_DATABASE_ACCESS {
+        return refusal_problem(&what, refusal);
+    }
+    let login = if login.is_empty() { "<monitoring login>".to_owned() } else { login.replace(']', "]]") };
+    format!("{what}: {} (error 916); run GRANT CONNECT ANY DATABASE TO [{login}];", refusal.message)
 }
 
 fn snapshot(
@@ -150,19 +189,12 @@ impl MssqlCollector {
                 intervals.push((db, interval));
             }
         }
-        let st = &mut self.medium.statements;
-        st.states = qs_state::states(&databases, &st.read);
-        st.notice = qs_state::notice(&st.states, &self.target.username);
-        if st.notice.is_some() && st.notice != st.told {
-            problems.extend(st.notice.clone());
-        }
-        st.told = st.notice.clone();
-        metrics.extend(qs_state::metrics(&st.states));
-        if !qs_state::recording(&st.states) {
-            st.query_store.clear();
+        let recording = self.medium.statements.settle(&databases, &self.target.username, problems, metrics);
+        if !recording {
+            // Query Store baselines stay: a database that starts recording again
+            // continues from them.
             return self.read_plan_cache(now, problems, metrics).await;
         }
-        st.plan_cache.clear();
         let snapshot = self.query_store_snapshot(intervals, problems).await?;
         if !in_turns {
             rates(&snapshot, now, metrics);
@@ -185,7 +217,7 @@ impl MssqlCollector {
         let read = match self.query_raw(&sql).await? {
             Ok(rows) => query_store::parse_runtime(&rows),
             Err(refusal) => {
-                problems.push(refusal_problem(&format!("Query Store of database {db}"), &refusal));
+                problems.push(query_store_refused(db, &refusal, &self.target.username));
                 self.medium.statements.read.insert(db.to_owned(), State::of(qs_state::REFUSED, 0));
                 return Ok(None);
             }
@@ -303,6 +335,64 @@ mod tests {
         assert_eq!(this_turn(&names, &mut turn, 2).0, ["db4", "db0"], "wraps around");
         assert_eq!(this_turn(&names, &mut turn, 2).0, ["db1", "db2"]);
         assert_eq!(this_turn(&[], &mut turn, 2), (Vec::new(), false));
+    }
+
+    fn database(name: &str, query_store_on: bool) -> Database {
+        Database { name: name.into(), query_store_on, has_access: true, writable: true }
+    }
+
+    #[test]
+    fn the_notice_is_told_once_per_situation_and_facts_stay() {
+        let mut st = StatementsState::default();
+        let dbs = [database("shop", true), database("hr", false)];
+        st.read.insert("shop".into(), State::of("READ_WRITE", 0));
+        let (mut problems, mut metrics) = (Vec::new(), Vec::new());
+        assert!(st.settle(&dbs, "monitor", &mut problems, &mut metrics), "shop records");
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("ALTER DATABASE [hr] SET QUERY_STORE = ON;"), "{}", problems[0]);
+        assert_eq!(metrics.len(), 2);
+        problems.clear();
+        st.settle(&dbs, "monitor", &mut problems, &mut metrics);
+        assert!(
+            problems.is_empty(),
+            "the same situation is not told again: the target is not DEGRADED for it"
+        );
+        let facts = st.posture_facts();
+        assert!(facts.iter().any(|f| f.name == qs_state::STATE_FACT && f.key == "hr" && f.value == "OFF"));
+        // Query Store went read-only in shop: nothing records, a new situation, told.
+        st.read.insert("shop".into(), State::of("READ_ONLY", 65_536));
+        assert!(!st.settle(&dbs, "monitor", &mut problems, &mut metrics));
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].starts_with("statement statistics come from the plan cache"), "{}", problems[0]);
+        problems.clear();
+        st.forget();
+        st.settle(&dbs, "monitor", &mut problems, &mut metrics);
+        assert_eq!(problems.len(), 1, "told again after a reconnect");
+        let all_on = [database("shop", true)];
+        st.read.insert("shop".into(), State::of("READ_WRITE", 0));
+        problems.clear();
+        assert!(st.settle(&all_on, "monitor", &mut problems, &mut metrics));
+        assert!(problems.is_empty());
+        assert!(
+            st.posture_facts().iter().any(|f| f.name == qs_state::SOURCE_FACT && f.value == "query_store")
+        );
+    }
+
+    #[test]
+    fn refusals_name_the_grant() {
+        let denied = Refusal {
+            code: 297,
+            message: "VIEW DATABASE STATE permission denied in database 'shop'.".into(),
+        };
+        let p = query_store_refused("shop", &denied, "monitor");
+        assert!(
+            p.starts_with("Query Store of database shop: permission denied")
+                && p.contains("VIEW DATABASE STATE"),
+            "{p}"
+        );
+        let closed = Refusal { code: 916, message: "The server principal \"monitor\" is not able to access the database \"shop\" under the current security context.".into() };
+        let p = query_store_refused("shop", &closed, "monitor");
+        assert!(p.ends_with("(error 916); run GRANT CONNECT ANY DATABASE TO [monitor];"), "{p}");
     }
 
     #[test]
