@@ -57,12 +57,13 @@ ORDER BY SUM(qs.total_elapsed_time) DESC"
 /// The first read: the most expensive statements of the cache (the baseline).
 pub const QUERY_STATS: &str = query_stats_sql!("COUNT(DISTINCT qs.query_plan_hash)", "");
 /// Later reads: what ran since `{since}` (the server's clock at the previous read, less
-/// 2 s), with the plans that ran in that time.
+/// 2 s), with the plans that ran in that time. datetime2: a datetime literal takes at
+/// most 3 decimals, the driver prints 6.
 pub const QUERY_STATS_SINCE: &str = query_stats_sql!(
-    "COUNT(DISTINCT CASE WHEN qs.last_execution_time > DATEADD(SECOND, -2, CAST('{since}' AS datetime))
+    "COUNT(DISTINCT CASE WHEN qs.last_execution_time > DATEADD(SECOND, -2, CAST('{since}' AS datetime2))
              THEN qs.query_plan_hash END)",
     "
-HAVING MAX(qs.last_execution_time) > DATEADD(SECOND, -2, CAST('{since}' AS datetime))"
+HAVING MAX(qs.last_execution_time) > DATEADD(SECOND, -2, CAST('{since}' AS datetime2))"
 );
 
 /// Text of one statement per hash in `{hashes}` (0x literals): the most recently run

@@ -22,7 +22,7 @@ fn reads_as_sent_are_reads() {
         assert!(!sql.contains('{'), "{sql}");
     }
     assert!(!sent[0].contains("HAVING"));
-    assert!(sent[1].contains("HAVING MAX(qs.last_execution_time) > DATEADD(SECOND, -2, CAST('2024-05-01 10:30:00.120000' AS datetime))"));
+    assert!(sent[1].contains("HAVING MAX(qs.last_execution_time) > DATEADD(SECOND, -2, CAST('2024-05-01 10:30:00.120000' AS datetime2))"));
     assert!(sent[2].contains("IN (0x8F3A2B1C4D5E6F70, 0xA1A2A3A4A5A6A7A8)"));
     assert!(sent[0].starts_with(&format!("SELECT TOP ({ROW_CAP})")));
 }
