@@ -163,6 +163,10 @@ impl MssqlCollector {
 }
 
 #[cfg(test)]
+#[path = "medium/outside_input_tests.rs"]
+mod outside_input_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

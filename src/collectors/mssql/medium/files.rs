@@ -145,10 +145,10 @@ pub fn log_used(rows: &[TextRow]) -> Vec<Metric> {
     logs.into_iter()
         .filter_map(|(db, l)| {
             let pct = match (l.used_kb, l.size_kb) {
-                (Some(used), Some(size)) if size > 0.0 => Some((100.0 * used / size).min(100.0)),
+                (Some(used), Some(size)) if size > 0.0 => Some(100.0 * used / size),
                 _ => l.pct,
             }?;
-            Some(Metric::keyed(ms::LOG_USED_PCT, db, pct))
+            Some(Metric::keyed(ms::LOG_USED_PCT, db, pct.clamp(0.0, 100.0)))
         })
         .collect()
 }
