@@ -57,7 +57,7 @@ fn log_use_from_sizes_or_the_rounded_percentage() {
         m.iter().map(|m| (m.key.as_str(), (m.value * 100.0).round() / 100.0)).collect();
     assert_eq!(
         got,
-        [("master", 41.27), ("shop", 92.03), ("tempdb", 7.0)],
+        [("master", 32.05), ("shop", 92.03), ("tempdb", 7.0)],
         "the resource database is left out"
     );
     assert!(m.iter().all(|m| m.name == ms::LOG_USED_PCT));
