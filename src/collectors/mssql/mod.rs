@@ -43,6 +43,8 @@ pub struct MssqlCollector {
     previous_schema: Option<SchemaSnapshot>,
     /// Where the schema tier resumes, what it has said on this connection.
     schema: schema::SchemaState,
+    /// The medium tier's baselines and findings between rounds.
+    medium: medium::MediumState,
 }
 
 impl MssqlCollector {
@@ -53,6 +55,7 @@ impl MssqlCollector {
             conn: None,
             previous_schema: None,
             schema: schema::SchemaState::default(),
+            medium: Default::default(),
         }
     }
 
@@ -139,6 +142,7 @@ impl Collector for MssqlCollector {
     fn disconnect(&mut self) {
         self.conn = None;
         self.schema.forget();
+        self.medium.forget();
     }
 
     fn seed_previous_schema(&mut self, snapshot: SchemaSnapshot) {

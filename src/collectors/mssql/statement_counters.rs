@@ -17,6 +17,10 @@ pub const TEMPDB_PAGES: &str = "tempdb_pages";
 pub const LOG_BYTES: &str = "log_bytes";
 /// Distinct plans the statement ran with in the interval (a plan regression shows here).
 pub const PLANS: &str = "plans";
+/// Executions the client cancelled (a command timeout, an attention) and executions that
+/// ended in an error (Query Store's `execution_type` 3 and 4; the plan cache has neither).
+pub const ABORTED_EXECUTIONS: &str = "aborted_executions";
+pub const FAILED_EXECUTIONS: &str = "failed_executions";
 
 fn hit_pct(c: &Counters) -> Option<f64> {
     let logical = c.or_zero(LOGICAL_READS);
@@ -40,5 +44,10 @@ pub const GUIDE: CounterGuide = CounterGuide {
             unit: CounterUnit::Count,
         },
         CounterLine { label: "plans", parts: &[("", PLANS)], unit: CounterUnit::Count },
+        CounterLine {
+            label: "executions",
+            parts: &[("aborted", ABORTED_EXECUTIONS), ("failed", FAILED_EXECUTIONS)],
+            unit: CounterUnit::Count,
+        },
     ],
 };
