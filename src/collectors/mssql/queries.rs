@@ -66,15 +66,18 @@ pub const FORBIDDEN: &[&str] = &[
     "use",
 ];
 
-/// Lower-case words of a statement, string literals, [quoted] and "quoted" names left out.
+/// Lower-case words of a statement, string literals, [quoted] and "quoted" names left out
+/// (doubled quotes inside them included).
 #[cfg(test)]
 pub fn words(sql: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut word = String::new();
     let mut close: Option<char> = None;
-    for c in sql.chars() {
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
         if let Some(q) = close {
-            if c == q {
+            // A doubled closing quote (`]]`, `''`) is a quote character inside the name.
+            if c == q && chars.next_if_eq(&q).is_none() {
                 close = None;
             }
             continue;
@@ -148,5 +151,7 @@ mod tests {
         assert!(words("SELECT 1; KILL 53").contains(&"kill".to_owned()));
         assert!(!words("SELECT 'kill' AS x, [update] FROM t").iter().any(|w| w == "kill" || w == "update"));
         assert!(words("SELECT 1 OPTION (RECOMPILE)").contains(&"recompile".to_owned()));
+        assert!(words("SELECT 1 FROM [a]]; DROP x].sys.t").iter().all(|w| w != "drop"), "]] stays inside");
+        assert!(words("SELECT 'it''s; DROP' AS x").iter().all(|w| w != "drop"));
     }
 }
