@@ -141,7 +141,7 @@ WITH outcomes AS (
   WHERE h.step_id = 0
     AND h.run_date >= CONVERT(int, CONVERT(char(8), DATEADD(day, -1, GETDATE()), 112))
 )
-SELECT TOP (201) j.name AS job_name, j.enabled AS enabled,
+SELECT TOP (200) j.name AS job_name, j.enabled AS enabled,
        SUM(CASE WHEN o.run_status = 0 THEN 1 ELSE 0 END) AS failures,
        MAX(CASE WHEN o.newest = 1 THEN o.run_status END) AS last_run_status
 FROM outcomes AS o
@@ -238,6 +238,35 @@ mod tests {
             assert!(allowed_start(&sql));
             for word in words(&sql) {
                 assert!(!FORBIDDEN.contains(&word.as_str()), "{word} in {sql}");
+            }
+        }
+    }
+
+    /// The lower-case names a statement's columns are aliased to (`… AS name`).
+    fn aliases(sql: &str) -> Vec<String> {
+        let w = words(sql);
+        w.windows(2).filter(|p| p[0] == "as").map(|p| p[1].clone()).collect()
+    }
+
+    #[test]
+    fn every_fixture_column_is_one_the_statement_returns() {
+        let pairs = [
+            (CONFIGURATIONS, include_str!("fixtures/low_configurations.tsv")),
+            (SERVER_PROPERTIES, include_str!("fixtures/low_server_properties.tsv")),
+            (SYS_INFO, include_str!("fixtures/low_sys_info.tsv")),
+            (SERVICES, include_str!("fixtures/low_services.tsv")),
+            (DATABASES, include_str!("fixtures/low_databases.tsv")),
+            (LOGINS, include_str!("fixtures/low_logins.tsv")),
+            (TDE, include_str!("fixtures/low_tde.tsv")),
+            (BACKUPS, include_str!("fixtures/low_backups.tsv")),
+            (FAILED_JOBS, include_str!("fixtures/low_failed_jobs.tsv")),
+            (ORPHANED_USERS_SHAPE, include_str!("fixtures/low_orphaned_users.tsv")),
+        ];
+        for (sql, fixture) in pairs {
+            let returned = aliases(sql);
+            let header = fixture.lines().find(|l| !l.starts_with('#')).unwrap_or_default();
+            for column in header.split('\t') {
+                assert!(returned.contains(&column.to_owned()), "{column} is not returned by:\n{sql}");
             }
         }
     }

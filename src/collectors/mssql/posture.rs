@@ -76,6 +76,14 @@ pub fn permissions(rows: &[TextRow]) -> Vec<PostureFact> {
     .collect()
 }
 
+/// False when the monitoring login is known to lack VIEW ANY DEFINITION: it then sees
+/// no other user in other databases. Unknown (the read failed) counts as seeing.
+pub fn sees_other_users(facts: &[PostureFact]) -> bool {
+    !facts
+        .iter()
+        .any(|f| f.name == fact::PERMISSION && f.key == fact::VIEW_ANY_DEFINITION && f.value == "false")
+}
+
 /// `sys.dm_os_sys_info` as `server.*` settings.
 pub fn sys_info(rows: &[TextRow]) -> Vec<Setting> {
     let Some(r) = rows.first() else { return Vec::new() };
@@ -258,6 +266,9 @@ mod tests {
         assert_eq!(value(&p, fact::PERMISSION, fact::VIEW_ANY_DEFINITION), Some("true"));
         assert_eq!(value(&p, fact::PERMISSION, fact::CONTROL_SERVER), Some("false"));
         assert!(server_properties(&[]).is_empty() && sys_info(&[]).is_empty() && permissions(&[]).is_empty());
+        assert!(sees_other_users(&p) && sees_other_users(&[]), "held, or unknown");
+        let blind = permissions(&from_batch("view_any_definition\tview_server_state\n0\t1\n"));
+        assert!(!sees_other_users(&blind));
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub fn cost_threshold(i: &HealthInput) -> Outcome {
 
 pub fn optimize_for_ad_hoc(i: &HealthInput) -> Outcome {
     match number(i, s::OPTIMIZE_FOR_AD_HOC) {
-        Some(v) if v == 0.0 => {
+        Some(0.0) => {
             (CheckStatus::Attention, "'optimize for ad hoc workloads' is 0 (attention when off)".to_owned())
         }
         Some(_) => (CheckStatus::Healthy, "'optimize for ad hoc workloads' is 1".to_owned()),

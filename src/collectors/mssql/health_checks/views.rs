@@ -173,7 +173,5 @@ pub fn login_cut_note(i: &HealthInput) -> String {
     i.fact(fact::LOGINS_TRUNCATED).map_or(String::new(), |n| format!(" (first {n} logins only)"))
 }
 
-/// `[name]` as a DBA writes it in T-SQL.
-pub fn bracketed(name: &str) -> String {
-    format!("[{}]", name.replace(']', "]]"))
-}
+/// `[name]` as a DBA writes it in T-SQL (the statements' own quoting).
+pub use super::super::low_queries::quote_name as bracketed;
