@@ -44,6 +44,8 @@ struct Step {
     /// High-tier metrics; `name[key]` for keyed points.
     metrics: Option<BTreeMap<String, f64>>,
     medium_metrics: Option<BTreeMap<String, f64>>,
+    /// Low-tier Metrics (e.g. SQL Server's failed Agent jobs).
+    low_metrics: Option<BTreeMap<String, f64>>,
     sessions: Option<Vec<StepSession>>,
     status: Option<String>,
     slots: Option<Vec<StepSlot>>,
@@ -185,6 +187,9 @@ fn round(step: &Step, target: &TargetId) -> Vec<Sample> {
     }
     if let Some(points) = &step.medium_metrics {
         out.push(sample(Tier::Medium, SampleBody::Metrics(metrics(points))));
+    }
+    if let Some(points) = &step.low_metrics {
+        out.push(sample(Tier::Low, SampleBody::Metrics(metrics(points))));
     }
     out
 }

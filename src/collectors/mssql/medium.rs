@@ -75,9 +75,7 @@ impl MediumState {
     /// `statements.source`, `database_file.full_risk`), for the tier that sends the
     /// Posture body: a Posture body replaces the previous one whole, so every fact has to
     /// travel in the one the low tier sends.
-    // Called by the low tier (`facts.extend(self.medium.posture_facts())`), which is
-    // built beside this one; until both are in, nothing else calls it.
-    #[allow(dead_code)]
+    // Called by the low tier, which sends the one Posture body.
     pub(super) fn posture_facts(&self) -> Vec<PostureFact> {
         let mut facts: Vec<PostureFact> = self.deadlocks.latest().cloned().into_iter().collect();
         facts.extend(self.statements.posture_facts());

@@ -4,7 +4,8 @@
 //!   a lost connection.
 //! - `queries.rs`: the instance facts and the read-only test over every tier's statements.
 //! - `rows.rs`: TDS values as the shared by-name text rows; fixtures as tab-separated text.
-//! - `high.rs`, `medium.rs`, `low.rs`, `schema*.rs`: what each tier reads.
+//! - `high.rs`, `medium.rs`, `low.rs`, `schema*.rs`: what each tier reads (the low tier's
+//!   statements in `low_queries.rs`, its parsing in `posture.rs` and `posture_access.rs`).
 //!
 //! A statement the server refuses (VIEW SERVER STATE missing, Query Store off) is a
 //! problem of the round: the target is DEGRADED with the exact GRANT, never DOWN.
@@ -15,8 +16,11 @@ mod connect;
 pub mod health_checks;
 mod high;
 mod low;
+mod low_queries;
 mod medium;
 pub mod metric;
+mod posture;
+mod posture_access;
 mod present;
 pub mod queries;
 pub mod rows;

@@ -66,7 +66,8 @@ pub const FORBIDDEN: &[&str] = &[
     "use",
 ];
 
-/// Lower-case words of a statement, string literals, [quoted] and "quoted" names left out.
+/// Lower-case words of a statement, string literals, [quoted] and "quoted" names left out
+/// (doubled quotes inside them included).
 #[cfg(test)]
 pub fn words(sql: &str) -> Vec<String> {
     let mut out = Vec::new();
