@@ -13,7 +13,7 @@
 mod alert_templates;
 mod connect;
 pub mod health_checks;
-mod high;
+pub mod high;
 mod low;
 mod medium;
 pub mod metric;
@@ -34,13 +34,20 @@ pub struct MssqlCollector {
     target: TargetConfig,
     endpoint: String,
     conn: Option<Conn>,
+    high: high::HighState,
     /// The last schema snapshot, for change detection (kept across reconnects).
     previous_schema: Option<SchemaSnapshot>,
 }
 
 impl MssqlCollector {
     pub fn new(target: &TargetConfig) -> Self {
-        Self { target: target.clone(), endpoint: target.endpoint(), conn: None, previous_schema: None }
+        Self {
+            target: target.clone(),
+            endpoint: target.endpoint(),
+            conn: None,
+            high: high::HighState::default(),
+            previous_schema: None,
+        }
     }
 
     fn lost(&self, message: &str) -> CollectError {
@@ -125,6 +132,7 @@ impl Collector for MssqlCollector {
 
     fn disconnect(&mut self) {
         self.conn = None;
+        self.high.forget();
     }
 
     fn seed_previous_schema(&mut self, snapshot: SchemaSnapshot) {
