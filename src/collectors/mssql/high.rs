@@ -193,6 +193,33 @@ mod tests {
     use super::*;
     use crate::collectors::mssql::rows::from_batch;
 
+    /// The fixtures' columns are what the statements return: a renamed alias fails here,
+    /// not silently in production as an always-empty field.
+    #[test]
+    fn fixtures_have_the_statements_columns() {
+        let returns = |sql: &str, column: &str| {
+            [format!("AS {column}\n"), format!("AS {column},"), format!(".{column},"), format!(".{column}\n")]
+                .iter()
+                .any(|form| sql.contains(form.as_str()))
+                || sql.ends_with(&format!("AS {column}"))
+        };
+        for (sql, fixture) in [
+            (statements::SESSIONS, include_str!("high/fixtures/sessions.tsv")),
+            (statements::WAIT_STATS, include_str!("high/fixtures/wait_stats_1.tsv")),
+            (statements::PERFORMANCE_COUNTERS, include_str!("high/fixtures/performance_counters_1.tsv")),
+        ] {
+            let header = fixture.lines().find(|l| !l.starts_with('#')).unwrap_or_default();
+            for column in header.split('\t') {
+                assert!(returns(sql, column), "{column} is not returned by:\n{sql}");
+            }
+        }
+        for column in ["max_connections", "uptime_ms", "primary_replicas", "secondary_replicas"] {
+            assert!(returns(statements::SERVER_FACTS_WITH_AG, column), "{column}");
+        }
+        assert!(statements::SESSIONS.contains("s.session_id <> @@SPID"), "our own session is left out");
+        assert!(statements::SESSIONS.contains("s.is_user_process = 1"), "system sessions are left out");
+    }
+
     #[test]
     fn server_facts_from_uptime_and_replica_roles() {
         let rows = from_batch(

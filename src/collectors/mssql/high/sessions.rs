@@ -146,7 +146,9 @@ fn session(id: i64, rows: &[&TextRow]) -> Option<SessionRead> {
     if let Some(w) = shown.as_ref().filter(|_| has_request) {
         add("wait resource", w.resource.trim().to_owned());
     }
-    if waits.iter().filter(|w| !w.wait_type.is_empty()).count() > 1 {
+    // What a parallel request's tasks wait on; a serial request's task rows repeat its own wait.
+    let parallel = main.uint("dop").is_some_and(|dop| dop > 1);
+    if parallel && waits.iter().filter(|w| !w.wait_type.is_empty()).count() > 1 {
         add("waiting tasks", tally(&waits));
     }
     add("blocked by", unidentified.join(", "));

@@ -51,6 +51,7 @@ fn a_sleeping_head_blocker_idle_in_transaction() {
     assert_eq!(extra(waiter, "wait resource"), Some("KEY: 7:72057594043826176 (8194443284a0)"));
     assert_eq!(extra(waiter, "command"), Some("UPDATE"));
     assert_eq!(extra(waiter, "query hash"), Some("0x5E3C9A2B71D04F18"));
+    assert_eq!(extra(waiter, "waiting tasks"), None, "a serial request's task repeats its own wait");
 }
 
 #[test]

@@ -57,7 +57,7 @@ fn a_huge_plan_is_read_up_to_the_limit() {
     let mut huge = String::with_capacity(MAX_INPUT + 4096);
     while huge.len() <= MAX_INPUT {
         huge.push_str(op);
-        huge.push_str("é"); // a multibyte character may straddle the cut
+        huge.push('é'); // a multibyte character may straddle the cut
     }
     let lines = plan_lines(&huge);
     assert_eq!(lines.len(), MAX_OPERATORS + 3);
