@@ -21,6 +21,9 @@ pub const FULL_SCANS_PER_S: &str = "full_scans_per_s";
 /// Wait time per second of wall clock by wait category (key = the neutral category
 /// label), benign waits filtered out: "how many sessions' worth of waiting".
 pub const WAIT_MS_PER_S: &str = "wait_ms_per_s";
+/// The same for the few wait types that weighed most in the interval (key = the wait
+/// type; at most `high::waits::TOP_WAIT_TYPES` a round, so the key set stays small).
+pub const WAIT_MS_PER_S_BY_TYPE: &str = "wait_ms_per_s_by_type";
 /// Share of the transaction log in use, 0–100, key = database.
 pub const LOG_USED_PCT: &str = "log_used_pct";
 /// tempdb space in use, bytes.
@@ -40,7 +43,7 @@ pub const QUERY_STORE_READ_WRITE: &str = "query_store_read_write";
 pub const MEMORY_USED_PCT_OF_TARGET: &str = "memory_used_pct_of_target";
 
 /// Every engine-only metric name (`EngineSpec::metrics`).
-pub const ALL: [&str; 18] = [
+pub const ALL: [&str; 19] = [
     BATCH_REQUESTS_PER_S,
     COMPILATIONS_PER_S,
     RECOMPILATIONS_PER_S,
@@ -50,6 +53,7 @@ pub const ALL: [&str; 18] = [
     PAGE_SPLITS_PER_S,
     FULL_SCANS_PER_S,
     WAIT_MS_PER_S,
+    WAIT_MS_PER_S_BY_TYPE,
     LOG_USED_PCT,
     TEMPDB_USED_BYTES,
     AG_LOG_SEND_QUEUE_KB,

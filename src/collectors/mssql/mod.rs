@@ -14,7 +14,7 @@
 mod alert_templates;
 mod connect;
 pub mod health_checks;
-mod high;
+pub mod high;
 mod low;
 mod low_queries;
 mod medium;
@@ -43,6 +43,7 @@ pub struct MssqlCollector {
     target: TargetConfig,
     endpoint: String,
     conn: Option<Conn>,
+    high: high::HighState,
     /// The last schema snapshot, for change detection (kept across reconnects).
     previous_schema: Option<SchemaSnapshot>,
     /// Where the schema tier resumes, what it has said on this connection.
@@ -57,6 +58,7 @@ impl MssqlCollector {
             target: target.clone(),
             endpoint: target.endpoint(),
             conn: None,
+            high: high::HighState::default(),
             previous_schema: None,
             schema: schema::SchemaState::default(),
             medium: Default::default(),
@@ -145,6 +147,7 @@ impl Collector for MssqlCollector {
 
     fn disconnect(&mut self) {
         self.conn = None;
+        self.high.forget();
         self.schema.forget();
         self.medium.forget();
     }
