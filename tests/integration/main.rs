@@ -14,6 +14,7 @@ mod health_live;
 mod hostile_live;
 mod mariadb_harness;
 mod mssql_wire;
+mod mssql_wire_tiers;
 mod mysql_health_live;
 mod mysql_live;
 mod mysql_schema_live;
