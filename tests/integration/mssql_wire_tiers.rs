@@ -149,3 +149,15 @@ async fn a_statement_that_stops_answering_drops_the_connection_and_the_next_roun
     assert!(c.ensure_connected().await.is_ok());
     assert_eq!(server.logins_seen().len(), 2, "reconnected");
 }
+
+/// Not a test: keeps a TDS test server replaying the high tier's fixtures for a while, so
+/// the TUI can be looked at against it by hand (`cargo test --test integration
+/// mssql_mock_for_a_look -- --ignored --nocapture`, then `logstag 'mssql://u:pw@127.0.0.1:PORT/master?encrypt=false'`
+/// with `[targets.<name>.tls] mode = "disable"`, or the URL printed).
+#[tokio::test]
+#[ignore = "interactive aid, not a test"]
+async fn mssql_mock_for_a_look() {
+    let server = TdsServer::start(high_tier_replies());
+    println!("TDS test server on 127.0.0.1:{}", server.port);
+    tokio::time::sleep(Duration::from_secs(600)).await;
+}
