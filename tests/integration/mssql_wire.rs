@@ -68,7 +68,7 @@ async fn logs_in_read_only_with_the_fences_and_reads_the_instance() {
     let server = TdsServer::start(vec![instance_reply()]);
     let mut c = MssqlCollector::new(&target(server.port, "s3cret!"));
     let version = c.ensure_connected().await.unwrap();
-    assert!(version.starts_with("Microsoft SQL Server 2022"), "{version}");
+    assert_eq!(version, "2022 (16.0.4135.4)");
     let logins = server.logins_seen();
     assert_eq!(logins.len(), 1);
     assert!(logins[0].read_only_intent, "ApplicationIntent=ReadOnly");

@@ -40,6 +40,8 @@ pub struct Conn {
     pub major: u32,
     /// `@@VERSION`'s first line, e.g. "Microsoft SQL Server 2022 (RTM-CU11) …".
     pub banner: String,
+    /// `SERVERPROPERTY('ProductVersion')`, e.g. "16.0.4135.4".
+    pub product_version: String,
     /// `SERVERPROPERTY('EngineEdition')`: 5 = Azure SQL Database, 8 = Managed Instance.
     pub engine_edition: u32,
     endpoint: String,
@@ -123,6 +125,7 @@ pub async fn connect(target: &TargetConfig, endpoint: &str) -> Result<Conn, Coll
         client,
         major: 0,
         banner: String::new(),
+        product_version: String::new(),
         engine_edition: 0,
         endpoint: endpoint.to_owned(),
         query_timeout: target.query_timeout + Duration::from_secs(2),
@@ -137,6 +140,7 @@ pub async fn connect(target: &TargetConfig, endpoint: &str) -> Result<Conn, Coll
     if let Some(row) = rows.first() {
         conn.major = row.text("product_version").split('.').next().and_then(|m| m.parse().ok()).unwrap_or(0);
         conn.banner = row.text("version").lines().next().unwrap_or_default().trim().to_owned();
+        conn.product_version = row.text("product_version");
         conn.engine_edition = row.uint("engine_edition").unwrap_or(0) as u32;
     }
     if conn.major != 0 && conn.major < 13 {
@@ -146,6 +150,19 @@ pub async fn connect(target: &TargetConfig, endpoint: &str) -> Result<Conn, Coll
         )));
     }
     Ok(conn)
+}
+
+/// "2022 (16.0.4135.4)": the release year DBAs use, with the build.
+pub fn short_version(product_version: &str) -> String {
+    let year = match product_version.split('.').next().and_then(|m| m.parse::<u32>().ok()) {
+        Some(13) => "2016",
+        Some(14) => "2017",
+        Some(15) => "2019",
+        Some(16) => "2022",
+        Some(17) => "2025",
+        _ => return product_version.to_owned(),
+    };
+    format!("{year} ({product_version})")
 }
 
 /// The server's or the network's words, without the driver's noise.
@@ -214,6 +231,13 @@ mod tests {
     fn integrated_authentication_is_explained() {
         let err = driver_config(&TargetConfig { username: String::new(), ..target("db1") }).err().unwrap();
         assert!(err.contains("SQL login"), "{err}");
+    }
+
+    #[test]
+    fn versions_read_as_release_years() {
+        assert_eq!(short_version("16.0.4135.4"), "2022 (16.0.4135.4)");
+        assert_eq!(short_version("13.0.7000.253"), "2016 (13.0.7000.253)");
+        assert_eq!(short_version("weird"), "weird");
     }
 
     #[test]

@@ -98,9 +98,9 @@ impl MssqlCollector {
         })
     }
 
-    /// "SQL Server 2022 (16.0.4105.2)", from the connection's facts.
+    /// "2022 (16.0.4135.4)", from the connection's facts.
     fn short_version(&self) -> String {
-        self.conn.as_ref().map(|c| c.banner.clone()).unwrap_or_default()
+        self.conn.as_ref().map(|c| connect::short_version(&c.product_version)).unwrap_or_default()
     }
 }
 

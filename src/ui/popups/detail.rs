@@ -9,20 +9,34 @@ use crate::model::present::{CellText, DetailLine};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-fn field(name: &str, value: String, name_style: Style, value_style: Style) -> Line<'static> {
-    Line::from(vec![Span::styled(format!("{name:<13}"), name_style), Span::styled(value, value_style)])
+fn field(name: &str, value: String, name_style: Style, value_style: Style, width: usize) -> Line<'static> {
+    Line::from(vec![Span::styled(format!("{name:<width$}"), name_style), Span::styled(value, value_style)])
+}
+
+/// The label column: as wide as the longest label of the popup (engines name their own
+/// facts, "open transactions"), at least 12 and at most 24 characters, plus a space.
+fn label_width(detail: &[DetailLine]) -> usize {
+    let longest = detail
+        .iter()
+        .filter_map(
+            |l| if let DetailLine::Field { name, .. } = l { Some(name.chars().count()) } else { None },
+        )
+        .max()
+        .unwrap_or(0);
+    longest.clamp(12, 24) + 1
 }
 
 /// Engine lines in the theme's styles.
 fn render_lines(app: &App, detail: Vec<DetailLine>) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let span = |c: CellText<'static>| Span::styled(c.text.into_owned(), theme.tone(c.tone));
+    let width = label_width(&detail);
     detail
         .into_iter()
         .map(|line| match line {
             DetailLine::Head(parts) => Line::from(parts.into_iter().map(span).collect::<Vec<_>>()),
             DetailLine::Field { name, value } => {
-                field(&name, value.text.into_owned(), theme.muted(), theme.tone(value.tone))
+                field(&name, value.text.into_owned(), theme.muted(), theme.tone(value.tone), width)
             }
             DetailLine::Heading(text) => Line::from(Span::styled(text, theme.header())),
             DetailLine::Text(text) => Line::from(span(text)),

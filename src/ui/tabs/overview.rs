@@ -21,7 +21,7 @@ const COLUMNS: [(&str, u16); 10] = [
     ("Engine", 10),
     ("Version", 8),
     ("Uptime", 6),
-    ("Conns", 7),
+    ("Conns", 9),
     ("TPS", 6),
     ("Hit %", 6),
     ("Lag", 6),
@@ -98,9 +98,12 @@ fn target_row<'a>(t: &'a TargetView, app: &App, visible: &[usize]) -> Row<'a> {
         .instance()
         .and_then(|i| i.max_connections)
         .or(t.metric(metric::MAX_CONNECTIONS, "").map(|v| v as u64));
-    // Redis' default maxclients is 10000: "44/10k" fits the column where "44/10000" would not.
-    let limit = |m: u64| {
-        if m >= 10_000 && m.is_multiple_of(1_000) { format!("{}k", m / 1_000) } else { m.to_string() }
+    // Redis' default maxclients is 10000 and SQL Server's 32767: "44/10k" and "44/32.8k" fit
+    // the column where "44/10000" would be cut into a wrong number.
+    let limit = |m: u64| match m {
+        0..=9_999 => m.to_string(),
+        _ if m.is_multiple_of(1_000) => format!("{}k", m / 1_000),
+        _ => format::count(m),
     };
     let conns = match (connections, max_connections) {
         (Some(c), Some(m)) => format!("{c}/{}", limit(m)),
