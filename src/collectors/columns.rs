@@ -40,6 +40,28 @@ pub const MEAN_MS: Column<QueryStat> = Column {
     cmp: |a, b| a.mean_time_ms.total_cmp(&b.mean_time_ms),
 };
 
+/// The statement's database, for engines whose statistics are kept per database.
+pub const fn database(priority: u8) -> Column<QueryStat> {
+    Column {
+        title: "DB",
+        width: fixed(8),
+        priority,
+        descending: false,
+        cell: |q| CellText::plain(q.database.as_str()),
+        cmp: |a, b| a.database.cmp(&b.database),
+    }
+}
+
+/// The statement text on one line, taking the rest of the width.
+pub const QUERY_TEXT: Column<QueryStat> = Column {
+    title: "Query",
+    width: Width::Fill { min: 20 },
+    priority: 0,
+    descending: false,
+    cell: |q| CellText::plain(format::one_line(&q.text)),
+    cmp: |a, b| a.text.cmp(&b.text),
+};
+
 /// The relational Overview: throughput, sessions by state, waits by class, cache hits.
 pub const SQL_CHARTS: [Chart; 4] = [
     Chart { title: "TPS", metric: metric::TPS, series: Series::Single, unit: Unit::Count },

@@ -6,7 +6,7 @@ use super::statement_counters as counters;
 use crate::collectors::columns::{self, fixed};
 use crate::collectors::sql_present::{self, Stop};
 use crate::model::present::{
-    Blocking, CellText, Chart, Column, Nouns, Presentation, SchemaView, Series, Tile, Unit, Width,
+    Blocking, CellText, Chart, Column, Nouns, Presentation, SchemaView, Series, Tile, Unit,
 };
 use crate::model::{QueryStat, Session, SessionState, metric};
 use crate::ui::format;
@@ -94,20 +94,6 @@ static STATEMENT_COLUMNS: [Column<QueryStat>; 8] = [
         cell: |q| CellText::plain(format::count(counter(q, counters::PHYSICAL_READS) as u64)),
         cmp: |a, b| counter(a, counters::PHYSICAL_READS).total_cmp(&counter(b, counters::PHYSICAL_READS)),
     },
-    Column {
-        title: "DB",
-        width: fixed(8),
-        priority: 3,
-        descending: false,
-        cell: |q| CellText::plain(q.database.as_str()),
-        cmp: |a, b| a.database.cmp(&b.database),
-    },
-    Column {
-        title: "Query",
-        width: Width::Fill { min: 20 },
-        priority: 0,
-        descending: false,
-        cell: |q| CellText::plain(format::one_line(&q.text)),
-        cmp: |a, b| a.text.cmp(&b.text),
-    },
+    columns::database(3),
+    columns::QUERY_TEXT,
 ];

@@ -4,7 +4,7 @@
 use super::statement_counters as counters;
 use crate::collectors::columns::{self, fixed};
 use crate::collectors::sql_present;
-use crate::model::present::{Blocking, CellText, Column, Nouns, Presentation, SchemaView, Width};
+use crate::model::present::{Blocking, CellText, Column, Nouns, Presentation, SchemaView};
 use crate::model::{QueryStat, Session, SessionState};
 use crate::ui::format;
 
@@ -73,14 +73,7 @@ static STATEMENT_COLUMNS: [Column<QueryStat>; 9] = [
             hit(a).cmp(&hit(b))
         },
     },
-    Column {
-        title: "DB",
-        width: fixed(8),
-        priority: 4,
-        descending: false,
-        cell: |q| CellText::plain(q.database.as_str()),
-        cmp: |a, b| a.database.cmp(&b.database),
-    },
+    columns::database(4),
     Column {
         title: "User",
         width: fixed(8),
@@ -89,12 +82,5 @@ static STATEMENT_COLUMNS: [Column<QueryStat>; 9] = [
         cell: |q| CellText::plain(q.user.as_str()),
         cmp: |a, b| a.user.cmp(&b.user),
     },
-    Column {
-        title: "Query",
-        width: Width::Fill { min: 20 },
-        priority: 0,
-        descending: false,
-        cell: |q| CellText::plain(format::one_line(&q.text)),
-        cmp: |a, b| a.text.cmp(&b.text),
-    },
+    columns::QUERY_TEXT,
 ];
