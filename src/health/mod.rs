@@ -10,11 +10,13 @@
 
 mod check;
 pub mod command;
+mod headroom;
 pub mod report;
 pub mod score;
 
 pub(crate) use check::check;
 pub use check::{Check, Outcome, bytes, grade, not_evaluated, some_of};
+pub use headroom::counter_headroom;
 /// What the checks read: the newest sample of each kind (the same fold the UI draws from).
 pub type HealthInput = crate::model::Latest;
 

@@ -3,7 +3,7 @@
 //! headroom and disabled indexes.
 
 use super::{NO_SCHEMA, is_system_database, uptime_days};
-use crate::health::{HealthInput, Outcome, bytes, grade, not_evaluated, some_of};
+use crate::health::{HealthInput, Outcome, bytes, not_evaluated, some_of};
 use crate::model::{CheckStatus, IndexInfo, SequenceInfo, TableInfo};
 
 /// Schemas of SQL Server's own objects.
@@ -165,24 +165,10 @@ pub fn identity_exhaustion(i: &HealthInput) -> Outcome {
         .flat_map(|d| d.schemas.iter().map(move |s| (d, s)))
         .flat_map(|(d, s)| s.sequences.iter().map(move |q| (format!("{}.{}.{}", d.name, s.name, q.name), q)))
         .collect();
-    let mut used: Vec<(f64, String)> =
-        all.iter().filter_map(|(n, s)| Some((s.pct_used?, n.clone()))).collect();
-    if used.is_empty() && !all.is_empty() {
-        return not_evaluated("identity and sequence positions are not readable");
-    }
-    used.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let worst = used.first().map_or(0.0, |u| u.0);
-    let over: Vec<String> =
-        used.iter().filter(|u| u.0 >= 80.0).map(|(p, n)| format!("{n} {p:.0} %")).collect();
-    (
-        grade(worst, 80.0, 95.0),
-        format!(
-            "{} identity columns and sequences, fullest {worst:.0} % of its type's range (attention ≥ 80 %, critical ≥ 95 %) {}",
-            used.len(),
-            some_of(&over)
-        )
-        .trim_end()
-        .to_owned(),
+    crate::health::counter_headroom(
+        &all,
+        "identity columns and sequences",
+        "identity and sequence positions are not readable",
     )
 }
 

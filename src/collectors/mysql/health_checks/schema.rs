@@ -2,7 +2,7 @@
 //! AUTO_INCREMENT headroom and free space inside tables.
 
 use super::NO_SCHEMA;
-use crate::health::{HealthInput, Outcome, bytes, grade, not_evaluated, some_of};
+use crate::health::{HealthInput, Outcome, bytes, not_evaluated, some_of};
 use crate::model::{CheckStatus, IndexInfo, SequenceInfo, TableInfo};
 
 /// The server's own schemas: not the application's to fix.
@@ -129,24 +129,10 @@ pub fn auto_increment(i: &HealthInput) -> Outcome {
         .flat_map(|d| d.schemas.iter())
         .flat_map(|s| s.sequences.iter().map(move |q| (format!("{}.{}", s.name, q.name), q)))
         .collect();
-    let mut used: Vec<(f64, String)> =
-        columns.iter().filter_map(|(n, s)| Some((s.pct_used?, n.clone()))).collect();
-    if used.is_empty() && !columns.is_empty() {
-        return not_evaluated("AUTO_INCREMENT positions are not readable");
-    }
-    used.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let worst = used.first().map_or(0.0, |u| u.0);
-    let over: Vec<String> =
-        used.iter().filter(|u| u.0 >= 80.0).map(|(p, n)| format!("{n} {p:.0} %")).collect();
-    (
-        grade(worst, 80.0, 95.0),
-        format!(
-            "{} AUTO_INCREMENT columns, fullest {worst:.0} % of its type's range (attention ≥ 80 %, critical ≥ 95 %) {}",
-            used.len(),
-            some_of(&over)
-        )
-        .trim_end()
-        .to_owned(),
+    crate::health::counter_headroom(
+        &columns,
+        "AUTO_INCREMENT columns",
+        "AUTO_INCREMENT positions are not readable",
     )
 }
 
