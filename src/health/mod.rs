@@ -13,6 +13,8 @@ pub mod command;
 mod headroom;
 pub mod report;
 pub mod score;
+#[cfg(test)]
+pub mod testing;
 
 pub(crate) use check::check;
 pub use check::{Check, Outcome, bytes, grade, not_evaluated, some_of};

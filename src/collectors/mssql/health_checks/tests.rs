@@ -7,26 +7,12 @@ use crate::health::{HealthInput, evaluate_with};
 use crate::model::*;
 
 pub fn run(input: &HealthInput, id: &str) -> (CheckStatus, String) {
-    CHECKS
-        .iter()
-        .find(|c| c.id == id)
-        .map(|c| c.run(input))
-        .map_or((CheckStatus::NotEvaluated(format!("no check {id}")), String::new()), |r| {
-            (r.status, r.evidence)
-        })
+    crate::health::testing::run(CHECKS, input, id)
 }
 
 #[test]
 fn catalogue_ids_are_unique_and_cover_the_areas() {
-    let ids: std::collections::BTreeSet<_> = CHECKS.iter().map(|c| c.id).collect();
-    assert_eq!(ids.len(), CHECKS.len());
-    assert!(CHECKS.len() >= 22);
-    assert!(CHECKS.iter().all(|c| c.id.starts_with("mssql.") && !c.why.is_empty() && !c.action.is_empty()));
-    for area in HealthArea::ALL {
-        assert!(CHECKS.iter().any(|c| c.area == area), "{area:?}");
-    }
-    let kind = crate::collectors::registry::by_config_name("sqlserver").map(|s| s.kind);
-    assert_eq!(kind.map(|k| crate::health::catalogue(k).len()), Some(CHECKS.len()));
+    crate::health::testing::assert_catalogue(CHECKS, "mssql.", 22, "sqlserver");
 }
 
 #[test]
