@@ -10,15 +10,6 @@ use crate::model::present::{
 };
 use crate::model::{EngineKind, QueryStat, Session, SessionState};
 
-pub static MONGODB: EngineSpec = EngineSpec {
-    kind: EngineKind::new("mongodb"),
-    name: "MongoDB",
-    config_names: &["mongodb"],
-    url_schemes: &["mongodb"],
-    default_port: 27017,
-    ..PLANNED
-};
-
 pub static ORACLE: EngineSpec = EngineSpec {
     kind: EngineKind::new("oracle"),
     name: "Oracle",

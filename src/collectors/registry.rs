@@ -11,7 +11,7 @@ use crate::model::EngineKind;
 pub static ENGINES: &[&EngineSpec] = &[
     &super::postgres::spec::SPEC,
     &super::mssql::spec::SPEC,
-    &super::planned::MONGODB,
+    &super::mongodb::spec::SPEC,
     &super::redis::spec::REDIS,
     &super::redis::spec::VALKEY,
     &super::planned::ORACLE,

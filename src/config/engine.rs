@@ -41,6 +41,8 @@ pub type Env<'a> = dyn Fn(&str) -> Option<String> + 'a;
 /// A URL taken apart; dialects fill and override these.
 #[derive(Debug, Default, Clone)]
 pub struct UrlParts {
+    /// The URL's scheme as written (empty for a connection string).
+    pub scheme: String,
     pub host: Option<String>,
     pub port: Option<u16>,
     pub user: Option<String>,
@@ -50,6 +52,9 @@ pub struct UrlParts {
     pub sslmode: Option<String>,
     pub ca_file: Option<String>,
     pub connect_timeout: Option<std::time::Duration>,
+    /// Engine options the URL set, as `(table, key, text)` for keys the engine declares in
+    /// its option tables (`authSource=admin` → `("mongodb", "auth_source", "admin")`).
+    pub options: Vec<(&'static str, &'static str, String)>,
 }
 
 /// What `db_name` (or a URL's path) means.
@@ -93,8 +98,35 @@ pub struct OptionKey {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OptionKind {
-    Flag { default: bool },
-    Whole { min: i64, max: i64, default: i64 },
+    Flag {
+        default: bool,
+    },
+    Whole {
+        min: i64,
+        max: i64,
+        default: i64,
+    },
+    /// Free text (a name or a path); `allowed` non-empty limits it to those words (and
+    /// the default), matched case-insensitively and stored as written in `allowed`.
+    Text {
+        default: &'static str,
+        allowed: &'static [&'static str],
+    },
+}
+
+impl OptionKind {
+    /// The declared words of a `Text` key that `value` names, or `value` itself for free
+    /// text; `Err` lists the accepted words.
+    pub fn text_value(self, value: &str) -> Result<String, String> {
+        match self {
+            OptionKind::Text { allowed, default } if !allowed.is_empty() && value != default => allowed
+                .iter()
+                .find(|w| w.eq_ignore_ascii_case(value))
+                .map(|w| (*w).to_owned())
+                .ok_or_else(|| format!("expected one of {}, found `{value}`", allowed.join(", "))),
+            _ => Ok(value.to_owned()),
+        }
+    }
 }
 
 /// The resolved values of a target's option tables, by `table.key`. Keys the file did
@@ -102,10 +134,11 @@ pub enum OptionKind {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EngineOptions(BTreeMap<String, OptionValue>);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OptionValue {
     Flag(bool),
     Whole(i64),
+    Text(String),
 }
 
 impl EngineOptions {
@@ -117,6 +150,7 @@ impl EngineOptions {
                 let value = match key.kind {
                     OptionKind::Flag { default } => OptionValue::Flag(default),
                     OptionKind::Whole { default, .. } => OptionValue::Whole(default),
+                    OptionKind::Text { default, .. } => OptionValue::Text(default.to_owned()),
                 };
                 options.set(table.table, key.name, value);
             }
@@ -138,6 +172,14 @@ impl EngineOptions {
         match self.0.get(path) {
             Some(OptionValue::Whole(n)) => Some(*n),
             _ => None,
+        }
+    }
+
+    /// `table.key` as text; empty when not declared or set to nothing.
+    pub fn text(&self, path: &str) -> &str {
+        match self.0.get(path) {
+            Some(OptionValue::Text(t)) => t,
+            _ => "",
         }
     }
 }

@@ -26,6 +26,7 @@ pub(crate) struct RawOption {
 pub(crate) enum RawOptionValue {
     Flag(bool),
     Whole(i64),
+    Text(String),
     /// Anything else, described for the message ("a string").
     Other(String),
 }
@@ -59,6 +60,7 @@ fn raw_value(value: &Spanned<DeValue<'_>>) -> RawOptionValue {
             Ok(n) => RawOptionValue::Whole(n),
             Err(_) => RawOptionValue::Other("an integer too large".to_owned()),
         },
+        DeValue::String(text) => RawOptionValue::Text(text.to_string()),
         other => RawOptionValue::Other(super::error::article(other.type_str())),
     }
 }
@@ -113,14 +115,20 @@ pub(crate) fn resolve(
                         sink.push(entry.span.clone(), &key, format!("must be {min} to {max}, found {n}"));
                     }
                 }
+                (kind @ OptionKind::Text { .. }, RawOptionValue::Text(text)) => match kind.text_value(text) {
+                    Ok(text) => options.set(&raw.name, spec.name, OptionValue::Text(text)),
+                    Err(message) => sink.push(entry.span.clone(), &key, message),
+                },
                 (kind, value) => {
                     let wanted = match kind {
                         OptionKind::Flag { .. } => "true or false",
                         OptionKind::Whole { .. } => "an integer",
+                        OptionKind::Text { .. } => "a string",
                     };
                     let found = match value {
                         RawOptionValue::Flag(b) => b.to_string(),
                         RawOptionValue::Whole(n) => n.to_string(),
+                        RawOptionValue::Text(t) => format!("the string \"{}\"", t.escape_debug()),
                         RawOptionValue::Other(what) => what.clone(),
                     };
                     sink.push(entry.span.clone(), &key, format!("expected {wanted}, found {found}"));

@@ -61,7 +61,7 @@ pub(crate) fn target_from_url_with_env(
         Some((userinfo, hostport)) => (Some(userinfo), hostport),
         None => (None, authority),
     };
-    let mut url = UrlParts::default();
+    let mut url = UrlParts { scheme: scheme.to_ascii_lowercase(), ..UrlParts::default() };
     (url.user, url.password) = match userinfo {
         Some(info) => match info.split_once(':') {
             Some((u, p)) => (Some(decode(u, "user name")?), Some(decode(p, "password")?)),
@@ -144,8 +144,41 @@ fn finish(
         query_timeout: base.collect.query_timeout,
         lock_timeout: base.collect.lock_timeout,
         cloud: CloudConfig::default(),
-        options: EngineOptions::defaults(engine.options),
+        options: url_options(engine, &url.options)?,
     })
+}
+
+/// The engine's option defaults with what the URL's parameters set.
+fn url_options(
+    engine: &registry::EngineSpec,
+    given: &[(&str, &str, String)],
+) -> Result<EngineOptions, ConfigError> {
+    use super::{OptionKind, OptionValue};
+    let mut options = EngineOptions::defaults(engine.options);
+    for (table, key, text) in given {
+        let declared = engine.options.iter().filter(|t| t.table == *table).flat_map(|t| t.keys.iter());
+        let Some(spec) = declared.into_iter().find(|k| k.name == *key) else {
+            return Err(fail(format!("{table}.{key} is not an option of {} targets", engine.name)));
+        };
+        let value = match spec.kind {
+            OptionKind::Flag { .. } => match text.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "1" => OptionValue::Flag(true),
+                "false" | "no" | "0" => OptionValue::Flag(false),
+                _ => return Err(fail(format!("{key} must be true or false, found `{text}`"))),
+            },
+            OptionKind::Whole { min, max, .. } => match text.parse::<i64>() {
+                Ok(n) if (min..=max).contains(&n) => OptionValue::Whole(n),
+                _ => {
+                    return Err(fail(format!(
+                        "{key} must be a whole number from {min} to {max}, found `{text}`"
+                    )));
+                }
+            },
+            kind @ OptionKind::Text { .. } => OptionValue::Text(kind.text_value(text).map_err(fail)?),
+        };
+        options.set(table, key, value);
+    }
+    Ok(options)
 }
 
 /// `host:port` → parts, with `[v6]` addresses unbracketed. Either part may be absent.

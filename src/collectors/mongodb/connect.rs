@@ -1,0 +1,427 @@
+//! The monitoring connection: the official driver (rustls on the binary's one crypto
+//! provider), application name `logstag`, TLS verified by default, a direct connection
+//! to the configured server unless a replica set is to be discovered from it. The driver
+//! keeps a small pool and reconnects by itself; `Conn::run` tells a refused command (the
+//! round goes on without it) from a server that is gone (the target is down).
+
+use super::commands;
+use super::doc;
+use crate::collectors::CollectError;
+use crate::config::{TargetConfig, TlsMode};
+use mongodb::bson::{Document, doc};
+use mongodb::error::ErrorKind;
+use mongodb::options::{
+    AuthMechanism, ClientOptions, Credential, ReadPreference, ReadPreferenceOptions, SelectionCriteria,
+    ServerAddress, Tls, TlsOptions,
+};
+use std::time::Duration;
+
+/// A command the server refused: its code, code name and words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    pub code: i32,
+    pub code_name: String,
+    pub message: String,
+}
+
+/// Server error codes we explain.
+pub mod code {
+    pub const UNAUTHORIZED: i32 = 13;
+    pub const AUTHENTICATION_FAILED: i32 = 18;
+    pub const NAMESPACE_NOT_FOUND: i32 = 26;
+    pub const MAX_TIME_EXPIRED: i32 = 50;
+    pub const COMMAND_NOT_FOUND: i32 = 59;
+    pub const NOT_YET_INITIALIZED: i32 = 94;
+    pub const COMMAND_NOT_SUPPORTED: i32 = 115;
+    /// Atlas shared tiers: "(AtlasError) … is not allowed in this atlas tier".
+    pub const ATLAS_ERROR: i32 = 8000;
+    /// Not a server code: the client gave up waiting, or the reply was not readable.
+    pub const CLIENT_TIMEOUT: i32 = -1;
+    pub const UNREADABLE: i32 = -2;
+    /// Not a server code: `commands::check` refused to send it (a bug, never a server fault).
+    pub const NOT_ALLOWED: i32 = -3;
+}
+
+/// Where the connected server stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Topology {
+    #[default]
+    Standalone,
+    /// A replica set member; `primary` when it takes writes.
+    ReplicaSet { primary: bool, arbiter: bool },
+    /// A mongos router of a sharded cluster.
+    Router,
+}
+
+/// What the handshake and `buildInfo` said (refreshed with each connection).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServerFacts {
+    /// "7.0.14"
+    pub version: String,
+    pub major: u32,
+    pub minor: u32,
+    pub topology: Topology,
+    pub set_name: String,
+    pub max_wire_version: i32,
+    /// Atlas and other managed hosts answer this in `hello`/`buildInfo`.
+    pub modules: Vec<String>,
+}
+
+impl ServerFacts {
+    /// From the `hello` and `buildInfo` replies.
+    pub fn read(hello: &Document, build: &Document) -> Self {
+        let version = doc::text(build, "version");
+        let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+        let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+        let set_name = doc::text(hello, "setName");
+        let topology = if doc::text(hello, "msg") == "isdbgrid" {
+            Topology::Router
+        } else if !set_name.is_empty() {
+            let primary = doc::flag(hello, "isWritablePrimary").or_else(|| doc::flag(hello, "ismaster"));
+            Topology::ReplicaSet {
+                primary: primary.unwrap_or(false),
+                arbiter: doc::flag(hello, "arbiterOnly").unwrap_or(false),
+            }
+        } else {
+            Topology::Standalone
+        };
+        let modules = match doc::get(build, "modules") {
+            Some(mongodb::bson::Bson::Array(items)) => {
+                items.iter().filter_map(|m| m.as_str().map(str::to_owned)).collect()
+            }
+            _ => Vec::new(),
+        };
+        ServerFacts {
+            version,
+            major,
+            minor,
+            topology,
+            set_name,
+            max_wire_version: doc::int(hello, "maxWireVersion")
+                .and_then(|v| i32::try_from(v).ok())
+                .unwrap_or(0),
+            modules,
+        }
+    }
+}
+
+pub struct Conn {
+    client: mongodb::Client,
+    pub facts: ServerFacts,
+    endpoint: String,
+    query_timeout: Duration,
+}
+
+/// The driver's options for a target (no I/O but an SRV lookup for `mongodb+srv://`).
+pub async fn driver_options(target: &TargetConfig) -> Result<ClientOptions, String> {
+    let table = |key: &str| target.options.text(&format!("mongodb.{key}")).to_owned();
+    let srv = target.options.flag("mongodb.srv");
+    let mut options = if srv {
+        // The driver resolves the SRV and TXT records (hosts, replicaSet, authSource).
+        ClientOptions::parse(format!("mongodb+srv://{}/", target.host)).await.map_err(|e| e.to_string())?
+    } else {
+        let mut options = ClientOptions::default();
+        options.hosts = vec![ServerAddress::Tcp { host: target.host.clone(), port: Some(target.port) }];
+        options
+    };
+    options.app_name = Some("logstag".to_owned());
+    options.connect_timeout = Some(target.connect_timeout);
+    options.server_selection_timeout = Some(target.connect_timeout);
+    // One monitoring connection is plenty; a second serves the heartbeat.
+    options.max_pool_size = Some(2);
+    options.min_pool_size = Some(0);
+    options.retry_reads = Some(false);
+    options.retry_writes = Some(false);
+    let replica_set = table("replica_set");
+    if !replica_set.is_empty() {
+        options.repl_set_name = Some(replica_set);
+    }
+    if !srv {
+        options.direct_connection = Some(target.options.flag("mongodb.direct_connection"));
+    }
+    options.selection_criteria =
+        Some(SelectionCriteria::ReadPreference(read_preference(&table("read_preference"))));
+    options.tls = tls(target, &table("tls_certificate_key_file"));
+    options.credential = credential(target, &table("auth_source"), &table("auth_mechanism"))?;
+    Ok(options)
+}
+
+fn read_preference(word: &str) -> ReadPreference {
+    let options = Some(ReadPreferenceOptions::default());
+    match word {
+        "primary" => ReadPreference::Primary,
+        "secondary" => ReadPreference::Secondary { options },
+        "secondaryPreferred" => ReadPreference::SecondaryPreferred { options },
+        "nearest" => ReadPreference::Nearest { options },
+        _ => ReadPreference::PrimaryPreferred { options },
+    }
+}
+
+/// `Prefer` first tries TLS (verified) and falls back in `connect` when the server
+/// speaks none; a certificate that fails verification is never a reason to fall back.
+fn tls(target: &TargetConfig, cert_key_file: &str) -> Option<Tls> {
+    let mut options = TlsOptions::default();
+    options.ca_file_path = target.tls.ca_file.clone();
+    if !cert_key_file.is_empty() {
+        options.cert_key_file_path = Some(cert_key_file.into());
+    }
+    match target.tls.mode {
+        TlsMode::Disable => Some(Tls::Disabled),
+        TlsMode::Require => {
+            options.allow_invalid_certificates = Some(true);
+            Some(Tls::Enabled(options))
+        }
+        TlsMode::Prefer | TlsMode::VerifyFull => Some(Tls::Enabled(options)),
+    }
+}
+
+fn credential(target: &TargetConfig, source: &str, mechanism: &str) -> Result<Option<Credential>, String> {
+    let mechanism = match mechanism {
+        "" => None,
+        "SCRAM-SHA-256" => Some(AuthMechanism::ScramSha256),
+        "SCRAM-SHA-1" => Some(AuthMechanism::ScramSha1),
+        "MONGODB-X509" => Some(AuthMechanism::MongoDbX509),
+        "PLAIN" => Some(AuthMechanism::Plain),
+        other => return Err(format!("authentication mechanism {other} is not supported")),
+    };
+    let x509 = mechanism == Some(AuthMechanism::MongoDbX509);
+    if target.username.is_empty() && !x509 {
+        // Unauthenticated deployments exist (spec §1.3); the health report says so.
+        return Ok(None);
+    }
+    let source = if !source.is_empty() {
+        source.to_owned()
+    } else if x509 {
+        "$external".to_owned()
+    } else {
+        "admin".to_owned()
+    };
+    let mut credential = Credential::default();
+    credential.username = Some(target.username.clone()).filter(|u| !u.is_empty());
+    if !x509 {
+        credential.password = Some(target.password.expose().to_owned());
+    }
+    credential.source = Some(source);
+    credential.mechanism = mechanism;
+    Ok(Some(credential))
+}
+
+/// Connects, says hello and reads the build: a server that does not answer, refuses the
+/// login or is not MongoDB fails here, with a message that never holds the password.
+pub async fn connect(target: &TargetConfig, endpoint: &str) -> Result<Conn, CollectError> {
+    let fail = |message: String| CollectError::Connect { endpoint: endpoint.to_owned(), message };
+    let options = driver_options(target).await.map_err(fail)?;
+    let prefer = target.tls.mode == TlsMode::Prefer;
+    match open(options.clone(), target, endpoint).await {
+        Err(message) if prefer && tls_not_spoken(&message) => {
+            let mut plain = options;
+            plain.tls = Some(Tls::Disabled);
+            open(plain, target, endpoint).await.map_err(fail)
+        }
+        other => other.map_err(fail),
+    }
+}
+
+/// The server closed or garbled the TLS handshake: it has no TLS (not a bad certificate).
+fn tls_not_spoken(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    !m.contains("certificate")
+        && (m.contains("tls")
+            || m.contains("handshake")
+            || m.contains("eof")
+            || m.contains("corrupt message")
+            || m.contains("reset"))
+}
+
+async fn open(options: ClientOptions, target: &TargetConfig, endpoint: &str) -> Result<Conn, String> {
+    let client = mongodb::Client::with_options(options).map_err(|e| describe(&e))?;
+    let mut conn = Conn {
+        client,
+        facts: ServerFacts::default(),
+        endpoint: endpoint.to_owned(),
+        query_timeout: target.query_timeout,
+    };
+    let hello =
+        conn.run("admin", doc! { "hello": 1 }).await.map_err(|e| e.to_string())?.map_err(|r| r.message)?;
+    let build = conn
+        .run("admin", doc! { "buildInfo": 1 })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|r| r.message)?;
+    conn.facts = ServerFacts::read(&hello, &build);
+    Ok(conn)
+}
+
+/// The driver's error in words (the driver never puts the password in them).
+fn describe(error: &mongodb::error::Error) -> String {
+    match error.kind.as_ref() {
+        ErrorKind::Authentication { message, .. } => format!("authentication failed: {message}"),
+        ErrorKind::ServerSelection { message, .. } => format!("no server answered: {}", first_line(message)),
+        ErrorKind::Io(e) => format!("network error: {e}"),
+        ErrorKind::DnsResolve { message, .. } => format!("DNS lookup failed: {message}"),
+        ErrorKind::InvalidTlsConfig { message, .. } => format!("TLS configuration: {message}"),
+        _ => first_line(&error.to_string()).to_owned(),
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default()
+}
+
+impl Conn {
+    /// Runs one command on `db`. Outer error: the server is gone (the caller drops the
+    /// connection). Inner error: this command was refused, timed out or not allowed.
+    pub async fn run(
+        &self,
+        db: &str,
+        mut command: Document,
+    ) -> Result<Result<Document, Refusal>, CollectError> {
+        if let Err(why) = commands::check(&command) {
+            return Ok(Err(Refusal {
+                code: code::NOT_ALLOWED,
+                code_name: "NotAllowed".into(),
+                message: why,
+            }));
+        }
+        let name = commands::name(&command).to_owned();
+        if commands::takes_time_limit(&name) {
+            command.insert("maxTimeMS", self.query_timeout.as_millis().min(i64::MAX as u128) as i64);
+        }
+        let database = self.client.database(db);
+        match tokio::time::timeout(self.client_deadline(), database.run_command(command)).await {
+            Err(_) => Ok(Err(self.timed_out(&name))),
+            Ok(Ok(reply)) => Ok(Ok(reply)),
+            Ok(Err(e)) => self.classify(&e),
+        }
+    }
+
+    /// Runs a cursor command (`aggregate`, `find`, `listCollections`, `listIndexes`) and
+    /// reads at most `limit` documents (the driver fetches further batches with getMore).
+    pub async fn documents(
+        &self,
+        db: &str,
+        mut command: Document,
+        limit: usize,
+    ) -> Result<Result<Vec<Document>, Refusal>, CollectError> {
+        use futures_util::TryStreamExt;
+        if let Err(why) = commands::check(&command) {
+            return Ok(Err(Refusal {
+                code: code::NOT_ALLOWED,
+                code_name: "NotAllowed".into(),
+                message: why,
+            }));
+        }
+        let name = commands::name(&command).to_owned();
+        if commands::takes_time_limit(&name) {
+            command.insert("maxTimeMS", self.query_timeout.as_millis().min(i64::MAX as u128) as i64);
+        }
+        let database = self.client.database(db);
+        let read = async move {
+            let mut cursor = database.run_cursor_command(command).await?;
+            let mut out = Vec::new();
+            while out.len() < limit {
+                match cursor.try_next().await? {
+                    Some(document) => out.push(document),
+                    None => break,
+                }
+            }
+            Ok::<_, mongodb::error::Error>(out)
+        };
+        match tokio::time::timeout(self.client_deadline(), read).await {
+            Err(_) => Ok(Err(self.timed_out(&name))),
+            Ok(Ok(documents)) => Ok(Ok(documents)),
+            Ok(Err(e)) => self.classify(&e),
+        }
+    }
+
+    /// The server's own limit plus a margin, so a slow command is the server's refusal.
+    fn client_deadline(&self) -> Duration {
+        self.query_timeout + Duration::from_secs(2)
+    }
+
+    fn timed_out(&self, name: &str) -> Refusal {
+        Refusal {
+            code: code::CLIENT_TIMEOUT,
+            code_name: "ClientTimeout".into(),
+            message: format!("{name} gave no reply within {} s", self.client_deadline().as_secs()),
+        }
+    }
+
+    fn classify<T>(&self, error: &mongodb::error::Error) -> Result<Result<T, Refusal>, CollectError> {
+        match error.kind.as_ref() {
+            ErrorKind::Command(e) => {
+                Ok(Err(Refusal { code: e.code, code_name: e.code_name.clone(), message: e.message.clone() }))
+            }
+            ErrorKind::InvalidResponse { .. }
+            | ErrorKind::BsonDeserialization(_)
+            | ErrorKind::InvalidArgument { .. } => Ok(Err(Refusal {
+                code: code::UNREADABLE,
+                code_name: "Unreadable".into(),
+                message: first_line(&error.to_string()).to_owned(),
+            })),
+            _ => Err(CollectError::ConnectionLost {
+                endpoint: self.endpoint.clone(),
+                message: describe(error),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+
+    fn target(mode: TlsMode) -> TargetConfig {
+        let mut options = crate::config::EngineOptions::defaults(super::super::spec::OPTIONS);
+        options.set("mongodb", "auth_source", crate::config::OptionValue::Text("ops".into()));
+        TargetConfig {
+            name: "m".into(),
+            engine: super::super::spec::SPEC.kind,
+            host: "db1".into(),
+            port: 27018,
+            username: "monitor".into(),
+            password: Secret::new("pw"),
+            tls: crate::config::TlsConfig { mode, ca_file: None },
+            options,
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn options_name_the_connection_and_connect_directly() {
+        let Ok(options) = driver_options(&target(TlsMode::VerifyFull)).await else {
+            panic!("options");
+        };
+        assert_eq!(options.app_name.as_deref(), Some("logstag"));
+        assert_eq!(options.direct_connection, Some(true));
+        assert_eq!(options.hosts, vec![ServerAddress::Tcp { host: "db1".into(), port: Some(27018) }]);
+        let credential = options.credential.unwrap_or_default();
+        assert_eq!(credential.source.as_deref(), Some("ops"));
+        assert!(matches!(options.tls, Some(Tls::Enabled(ref t)) if t.allow_invalid_certificates.is_none()));
+        let Ok(disabled) = driver_options(&target(TlsMode::Disable)).await else { panic!("options") };
+        assert!(matches!(disabled.tls, Some(Tls::Disabled)));
+    }
+
+    #[test]
+    fn facts_tell_router_member_and_standalone() {
+        let build = doc! { "version": "7.0.14" };
+        let router = ServerFacts::read(&doc! { "msg": "isdbgrid", "maxWireVersion": 21 }, &build);
+        assert_eq!(
+            (router.topology, router.major, router.minor, router.max_wire_version),
+            (Topology::Router, 7, 0, 21)
+        );
+        let member = ServerFacts::read(
+            &doc! { "setName": "rs0", "isWritablePrimary": false, "secondary": true },
+            &build,
+        );
+        assert_eq!(member.topology, Topology::ReplicaSet { primary: false, arbiter: false });
+        assert_eq!(ServerFacts::read(&doc! {}, &doc! {}).topology, Topology::Standalone);
+    }
+
+    #[test]
+    fn tls_fallback_only_when_the_server_speaks_none() {
+        assert!(tls_not_spoken("network error: received corrupt message of type InvalidContentType"));
+        assert!(!tls_not_spoken("invalid peer certificate: UnknownIssuer"));
+    }
+}
