@@ -10,6 +10,8 @@ use crate::collectors::CollectError;
 use crate::config::{TargetConfig, TlsMode};
 use mongodb::bson::{Document, doc};
 use mongodb::error::ErrorKind;
+use mongodb::event::EventHandler;
+use mongodb::event::sdam::SdamEvent;
 use mongodb::options::{
     AuthMechanism, ClientOptions, Credential, ReadPreference, ReadPreferenceOptions, SelectionCriteria,
     ServerAddress, Tls, TlsOptions,
@@ -211,14 +213,45 @@ fn credential(target: &TargetConfig, source: &str, mechanism: &str) -> Result<Op
 pub async fn connect(target: &TargetConfig, endpoint: &str) -> Result<Conn, CollectError> {
     let fail = |message: String| CollectError::Connect { endpoint: endpoint.to_owned(), message };
     let options = driver_options(target).await.map_err(fail)?;
-    let prefer = target.tls.mode == TlsMode::Prefer;
-    match open(options.clone(), target, endpoint).await {
-        Err(message) if prefer && tls_not_spoken(&message) => {
+    if target.tls.mode != TlsMode::Prefer {
+        return open(options, target, endpoint).await.map_err(fail);
+    }
+    match open_unless_plain(options.clone(), target, endpoint).await {
+        Err(message) if tls_not_spoken(&message) => {
             let mut plain = options;
             plain.tls = Some(Tls::Disabled);
             open(plain, target, endpoint).await.map_err(fail)
         }
         other => other.map_err(fail),
+    }
+}
+
+/// Opens over TLS, but gives up at the first heartbeat that finds no TLS on the other
+/// side: the driver itself would go on selecting a server for the whole connect timeout
+/// (10 s by default), on every reconnect of a plain-text server under `prefer`.
+async fn open_unless_plain(
+    mut options: ClientOptions,
+    target: &TargetConfig,
+    endpoint: &str,
+) -> Result<Conn, String> {
+    let (failures, mut heard) = tokio::sync::mpsc::channel(8);
+    options.sdam_event_handler = Some(EventHandler::callback(move |event| {
+        if let SdamEvent::ServerHeartbeatFailed(failed) = event {
+            // Full or closed: the connect is decided already, nothing to tell.
+            let _ = failures.try_send(describe(&failed.failure));
+        }
+    }));
+    let no_tls = async move {
+        while let Some(message) = heard.recv().await {
+            if tls_not_spoken(&message) {
+                return message;
+            }
+        }
+        std::future::pending().await
+    };
+    tokio::select! {
+        opened = open(options, target, endpoint) => opened,
+        message = no_tls => Err(message),
     }
 }
 
@@ -241,26 +274,42 @@ async fn open(options: ClientOptions, target: &TargetConfig, endpoint: &str) -> 
         endpoint: endpoint.to_owned(),
         query_timeout: target.query_timeout,
     };
-    let hello =
-        conn.run("admin", doc! { "hello": 1 }).await.map_err(|e| e.to_string())?.map_err(|r| r.message)?;
-    let build = conn
-        .run("admin", doc! { "buildInfo": 1 })
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|r| r.message)?;
+    let hello = conn.run("admin", doc! { "hello": 1 }).await.map_err(lost_words)?.map_err(|r| r.message)?;
+    let build =
+        conn.run("admin", doc! { "buildInfo": 1 }).await.map_err(lost_words)?.map_err(|r| r.message)?;
     conn.facts = ServerFacts::read(&hello, &build);
     Ok(conn)
+}
+
+/// What went wrong, without the "connection lost" frame: `connect` puts its own around it.
+fn lost_words(error: CollectError) -> String {
+    match error {
+        CollectError::ConnectionLost { message, .. } => message,
+        other => other.to_string(),
+    }
 }
 
 /// The driver's error in words (the driver never puts the password in them).
 fn describe(error: &mongodb::error::Error) -> String {
     match error.kind.as_ref() {
         ErrorKind::Authentication { message, .. } => format!("authentication failed: {message}"),
-        ErrorKind::ServerSelection { message, .. } => format!("no server answered: {}", first_line(message)),
+        ErrorKind::ServerSelection { message, .. } => {
+            format!("no server answered: {}", selection_cause(message))
+        }
         ErrorKind::Io(e) => format!("network error: {e}"),
         ErrorKind::DnsResolve { message, .. } => format!("DNS lookup failed: {message}"),
         ErrorKind::InvalidTlsConfig { message, .. } => format!("TLS configuration: {message}"),
         _ => first_line(&error.to_string()).to_owned(),
+    }
+}
+
+/// The driver's selection message prints the whole topology; the server's last error in
+/// it ("I/O error: Connection refused (os error 111)") is what the user needs.
+fn selection_cause(message: &str) -> &str {
+    let line = first_line(message);
+    match line.rsplit_once("Error: Kind: ") {
+        Some((_, cause)) => cause.split(", labels:").next().unwrap_or(cause),
+        None => line,
     }
 }
 
@@ -368,60 +417,5 @@ impl Conn {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Secret;
-
-    fn target(mode: TlsMode) -> TargetConfig {
-        let mut options = crate::config::EngineOptions::defaults(super::super::spec::OPTIONS);
-        options.set("mongodb", "auth_source", crate::config::OptionValue::Text("ops".into()));
-        TargetConfig {
-            name: "m".into(),
-            engine: super::super::spec::SPEC.kind,
-            host: "db1".into(),
-            port: 27018,
-            username: "monitor".into(),
-            password: Secret::new("pw"),
-            tls: crate::config::TlsConfig { mode, ca_file: None },
-            options,
-            ..Default::default()
-        }
-    }
-
-    #[tokio::test]
-    async fn options_name_the_connection_and_connect_directly() {
-        let Ok(options) = driver_options(&target(TlsMode::VerifyFull)).await else {
-            panic!("options");
-        };
-        assert_eq!(options.app_name.as_deref(), Some("logstag"));
-        assert_eq!(options.direct_connection, Some(true));
-        assert_eq!(options.hosts, vec![ServerAddress::Tcp { host: "db1".into(), port: Some(27018) }]);
-        let credential = options.credential.unwrap_or_default();
-        assert_eq!(credential.source.as_deref(), Some("ops"));
-        assert!(matches!(options.tls, Some(Tls::Enabled(ref t)) if t.allow_invalid_certificates.is_none()));
-        let Ok(disabled) = driver_options(&target(TlsMode::Disable)).await else { panic!("options") };
-        assert!(matches!(disabled.tls, Some(Tls::Disabled)));
-    }
-
-    #[test]
-    fn facts_tell_router_member_and_standalone() {
-        let build = doc! { "version": "7.0.14" };
-        let router = ServerFacts::read(&doc! { "msg": "isdbgrid", "maxWireVersion": 21 }, &build);
-        assert_eq!(
-            (router.topology, router.major, router.minor, router.max_wire_version),
-            (Topology::Router, 7, 0, 21)
-        );
-        let member = ServerFacts::read(
-            &doc! { "setName": "rs0", "isWritablePrimary": false, "secondary": true },
-            &build,
-        );
-        assert_eq!(member.topology, Topology::ReplicaSet { primary: false, arbiter: false });
-        assert_eq!(ServerFacts::read(&doc! {}, &doc! {}).topology, Topology::Standalone);
-    }
-
-    #[test]
-    fn tls_fallback_only_when_the_server_speaks_none() {
-        assert!(tls_not_spoken("network error: received corrupt message of type InvalidContentType"));
-        assert!(!tls_not_spoken("invalid peer certificate: UnknownIssuer"));
-    }
-}
+#[path = "connect_tests.rs"]
+mod tests;
