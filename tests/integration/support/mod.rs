@@ -3,6 +3,7 @@
 pub mod agent;
 pub mod forwarding;
 pub mod mariadb;
+pub mod mongo_wire;
 pub mod openmetrics;
 pub mod pg_bin;
 pub mod postgres;
