@@ -13,6 +13,7 @@ mod forward_restart;
 mod health_live;
 mod hostile_live;
 mod mariadb_harness;
+mod mongo_wire;
 mod mssql_wire;
 mod mssql_wire_tiers;
 mod mysql_health_live;

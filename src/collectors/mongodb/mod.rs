@@ -28,6 +28,7 @@ mod present;
 mod schema;
 pub mod spec;
 mod url;
+mod wire_hooks;
 
 pub use connect::{Refusal, ServerFacts, Topology};
 
