@@ -4,7 +4,9 @@
 //! `$currentOp` cursor paging through getMore, TLS `prefer` against a plain server, and
 //! every command the mock received checked against the allowlist.
 
-use crate::support::mongo_wire::{MongoServer, Script, Setup, first_stage, on_collection, on_db};
+use crate::support::mongo_wire::{
+    MongoServer, Script, Setup, first_stage, fixture, fixture_documents, on_collection, on_db,
+};
 use logstag::collectors::Collector;
 use logstag::collectors::mongodb::{MongoCollector, Topology, commands, spec};
 use logstag::config::{EngineOptions, Intervals, Secret, TargetConfig, TlsConfig, TlsMode};
@@ -93,6 +95,13 @@ async fn replica_set_members_of_each_release_say_where_they_stand() {
         assert_eq!((facts.set_name.as_str(), facts.max_wire_version), ("rs-orders", wire));
         assert_all_allowed(&server);
     }
+    // buildInfo from a fixture replaces the built-in one: an enterprise build's modules.
+    let enterprise = MongoServer::start(Setup::version("8.0.4"));
+    enterprise.reply("buildInfo", fixture("wire_buildInfo_8.0_enterprise.json"));
+    let mut c = plain(&enterprise);
+    assert_eq!(c.ensure_connected().await.unwrap(), "8.0.4");
+    assert_eq!(c.wire_facts().modules, vec!["enterprise".to_owned()]);
+
     let router = MongoServer::start(Setup::version("7.0.14").hello(doc! { "msg": "isdbgrid" }));
     let mut c = plain(&router);
     c.ensure_connected().await.unwrap();
@@ -332,5 +341,22 @@ async fn cursor_replies_are_chosen_by_database_and_collection() {
     let (found, _) = c.wire_documents("collection stats", "shop", stats, 10).await.unwrap();
     assert_eq!(found.unwrap()[0].get_document("storageStats").unwrap().get_i32("count").unwrap(), 12345);
     assert_eq!(server.count("getMore"), 1, "three collections in batches of two");
+    assert_all_allowed(&server);
+}
+
+#[tokio::test]
+async fn fixture_documents_cross_the_wire_with_their_bson_types() {
+    let operations = fixture_documents("wire_currentOp_8.0_replset.json");
+    assert_eq!(operations.len(), 3);
+    let server = MongoServer::start(Setup::version("8.0.4").replica_set("ledger-rs", true).batch_size(2));
+    server.reply_cursor("aggregate", first_stage("$currentOp"), operations.clone());
+    let mut c = plain(&server);
+    c.ensure_connected().await.unwrap();
+    let (read, problems) = c.wire_documents("current operations", "admin", current_op(), 1000).await.unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    let read = read.unwrap();
+    assert_eq!(read, operations, "Int64, dates, binaries and timestamps arrive as sent");
+    assert_eq!(read[1].get_i64("opid").unwrap(), 880_077);
+    assert_eq!(read[0].get_datetime("currentOpTime").unwrap().timestamp_millis(), 1_796_026_502_118);
     assert_all_allowed(&server);
 }

@@ -5,6 +5,8 @@
 //! ```ignore
 //! let server = MongoServer::start(Setup::version("7.0.14").user("monitor", "pw"));
 //! server.reply("serverStatus", doc! { "uptime": 9, "ok": 1 });
+//! server.reply("buildInfo", fixture("low_buildInfo_8.0.json")); // overrides the built-in
+//! server.reply_cursor("aggregate", first_stage("$currentOp"), fixture_documents("wire_currentOp_8.0_replset.json"));
 //! server.reply_cursor("aggregate", first_stage("$currentOp"), operations);
 //! server.refuse("top", 13, "Unauthorized", "not authorized on admin to execute command");
 //! server.script(Script::reply("hostInfo", doc! {}).delayed(Duration::from_secs(5)));
@@ -103,6 +105,37 @@ impl Setup {
         self.speculative_auth = false;
         self
     }
+}
+
+/// A fixture of src/collectors/mongodb/fixtures/ (relaxed Extended JSON) as a document.
+pub fn fixture(name: &str) -> Document {
+    let (path, text) = fixture_text(name);
+    logstag::collectors::mongodb::doc::from_json(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A fixture holding documents for a cursor: a JSON array, or a reply with
+/// `cursor.firstBatch` or `inprog` (the `currentOp` command's shape).
+pub fn fixture_documents(name: &str) -> Vec<Document> {
+    let (path, text) = fixture_text(name);
+    let wrapped = logstag::collectors::mongodb::doc::from_json(&format!("{{\"fixture\": {text}}}"))
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    let list = match wrapped.get("fixture") {
+        Some(Bson::Array(items)) => items.clone(),
+        Some(Bson::Document(reply)) => reply
+            .get_document("cursor")
+            .and_then(|c| c.get_array("firstBatch"))
+            .or_else(|_| reply.get_array("inprog"))
+            .cloned()
+            .unwrap_or_else(|_| panic!("{path}: no cursor.firstBatch or inprog")),
+        _ => panic!("{path}: neither an array nor a document"),
+    };
+    list.into_iter().map(|b| b.as_document().cloned().unwrap_or_else(|| panic!("{path}: {b}"))).collect()
+}
+
+fn fixture_text(name: &str) -> (String, String) {
+    let path = format!("{}/src/collectors/mongodb/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    (path, text)
 }
 
 /// maxWireVersion by release: 4.4 → 9, 5.0 → 13, 6.0 → 17, 7.0 → 21, 8.0 → 25.
