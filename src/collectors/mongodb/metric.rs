@@ -67,12 +67,18 @@ pub const SHARDS: &str = "shards";
 pub const BALANCER_RUNNING: &str = "balancer_running";
 /// Profiler entries (slow operations the server recorded) per minute, when profiling is on.
 pub const PROFILED_OPS_PER_MIN: &str = "profiled_ops_per_min";
+/// `dbStats` of the target's own database (`db_name`), key = database: logical data
+/// size, storage allocated to collections and to indexes, documents (medium tier).
+pub const DATA_SIZE_BYTES: &str = "data_size_bytes";
+pub const STORAGE_SIZE_BYTES: &str = "storage_size_bytes";
+pub const INDEX_SIZE_BYTES: &str = "index_size_bytes";
+pub const DOCUMENTS: &str = "documents";
 /// Collections and indexes over all databases (schema tier).
 pub const COLLECTIONS: &str = "collections";
 pub const INDEXES: &str = "indexes";
 
 /// Every engine-only metric name (`EngineSpec::metrics`).
-pub const ALL: [&str; 37] = [
+pub const ALL: [&str; 41] = [
     OPS_PER_S,
     REPL_OPS_PER_S,
     DOCUMENTS_PER_S,
@@ -108,6 +114,10 @@ pub const ALL: [&str; 37] = [
     SHARDS,
     BALANCER_RUNNING,
     PROFILED_OPS_PER_MIN,
+    DATA_SIZE_BYTES,
+    STORAGE_SIZE_BYTES,
+    INDEX_SIZE_BYTES,
+    DOCUMENTS,
     COLLECTIONS,
     INDEXES,
 ];
