@@ -7,7 +7,7 @@
 //! - `top.rs`: per-namespace time and counts as deltas; `columns.rs`: the Queries tab.
 //! - `profiler.rs`: `system.profile` where the user enabled profiling (never changed here).
 //! - `replication.rs`: `replSetGetStatus`; `oplog.rs`: the oplog's window and size.
-//! - `sharding.rs`: `listShards`, `balancerStatus` on mongos.
+//! - `sharding.rs`: `listShards`, `balancerStatus` on mongos; `pools.rs`: `connPoolStats`.
 //!
 //! What runs where: a mongos has no `top`, no profiler collection and no replica set
 //! status of its own (its shards do), so it reads shards and balancer instead and its
@@ -17,11 +17,13 @@
 //!
 //! Cost of a round on a replica set member with a few databases: listDatabases, top,
 //! replSetGetStatus, two one-entry oplog reads and one `$collStats`, one `profile: -1`
-//! per database (at most 100), a `system.profile` read only where profiling is on.
+//! per database (at most 100), a `system.profile` read only where profiling is on,
+//! connPoolStats.
 
 pub(super) mod columns;
 mod databases;
 mod oplog;
+mod pools;
 mod profiler;
 mod replication;
 mod sharding;
@@ -118,6 +120,15 @@ impl MongoCollector {
             self.read_sharding(&mut problems, &mut metrics, &mut bodies).await?;
         } else {
             self.read_replica_set(arbiter, &mut problems, &mut metrics, &mut bodies).await?;
+        }
+        // A standalone has no pools worth telling; an arbiter none at all.
+        if router || (matches!(facts.topology, Topology::ReplicaSet { .. }) && !arbiter) {
+            let pools = pools::command();
+            if let Some(reply) =
+                self.command("connection pools (connPoolStats)", "admin", pools, &mut problems).await?
+            {
+                metrics.extend(pools::metrics(&reply));
+            }
         }
         bodies.push(SampleBody::Metrics(metrics));
         Ok(Collected { bodies, problems })
@@ -313,6 +324,7 @@ pub fn sent_commands() -> Vec<Document> {
         oplog::edge_command(false),
         oplog::edge_command(true),
         oplog::size_command(),
+        pools::command(),
         sharding::shards_command(),
         sharding::balancer_command(),
     ]

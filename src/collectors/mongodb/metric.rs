@@ -68,6 +68,9 @@ pub const ELECTIONS_PER_MIN: &str = "elections_per_min";
 /// key `in_round`: moving chunks right now).
 pub const SHARDS: &str = "shards";
 pub const BALANCER_RUNNING: &str = "balancer_running";
+/// Connections this server holds to other members or shards (`connPoolStats`), key =
+/// in_use, available, refreshing (replica set members and mongos).
+pub const OUTGOING_CONNECTIONS: &str = "outgoing_connections";
 /// Profiler entries (slow operations the server recorded) per minute, when profiling is on.
 pub const PROFILED_OPS_PER_MIN: &str = "profiled_ops_per_min";
 /// `dbStats` of the target's own database (`db_name`), key = database: logical data
@@ -81,7 +84,7 @@ pub const COLLECTIONS: &str = "collections";
 pub const INDEXES: &str = "indexes";
 
 /// Every engine-only metric name (`EngineSpec::metrics`).
-pub const ALL: [&str; 41] = [
+pub const ALL: [&str; 42] = [
     OPS_PER_S,
     REPL_OPS_PER_S,
     DOCUMENTS_PER_S,
@@ -117,6 +120,7 @@ pub const ALL: [&str; 41] = [
     SHARDS,
     BALANCER_RUNNING,
     PROFILED_OPS_PER_MIN,
+    OUTGOING_CONNECTIONS,
     DATA_SIZE_BYTES,
     STORAGE_SIZE_BYTES,
     INDEX_SIZE_BYTES,
