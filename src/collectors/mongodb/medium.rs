@@ -122,7 +122,7 @@ impl MongoCollector {
             self.read_replica_set(arbiter, &mut problems, &mut metrics, &mut bodies).await?;
         }
         // A standalone has no pools worth telling; an arbiter none at all.
-        if router || (matches!(facts.topology, Topology::ReplicaSet { .. }) && !arbiter) {
+        if router || matches!(facts.topology, Topology::ReplicaSet { arbiter: false, .. }) {
             let pools = pools::command();
             if let Some(reply) =
                 self.command("connection pools (connPoolStats)", "admin", pools, &mut problems).await?
