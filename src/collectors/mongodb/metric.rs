@@ -52,7 +52,8 @@ pub const SLOW_OPERATIONS: &str = "slow_operations";
 /// Collection time per second from `top`, ms of server time per second of wall clock,
 /// key = read, write (the sum over collections: mongotop's totals).
 pub const COLLECTION_TIME_MS_PER_S: &str = "collection_time_ms_per_s";
-/// Replica set: the oplog's window (newest − oldest entry), its size and use.
+/// Replica set: the oplog's window (newest − oldest entry), its configured size (no key)
+/// and the bytes in use (key `used`).
 pub const OPLOG_WINDOW_S: &str = "oplog_window_s";
 pub const OPLOG_SIZE_BYTES: &str = "oplog_size_bytes";
 /// Members by health, key = member host: 1 healthy, 0 not; and how many are unhealthy.
@@ -60,19 +61,30 @@ pub const MEMBER_HEALTHY: &str = "member_healthy";
 pub const MEMBERS_UNHEALTHY: &str = "members_unhealthy";
 /// Per secondary lag, seconds, key = member host (the neutral lag is the worst).
 pub const MEMBER_LAG_S: &str = "member_lag_s";
-/// Elections this member has seen called (`electionMetrics` totals), per minute.
+/// Elections per minute: the growth of the set's `term` in `replSetGetStatus` (every
+/// election starts a new term).
 pub const ELECTIONS_PER_MIN: &str = "elections_per_min";
-/// Sharded clusters: shards known to mongos, and whether the balancer is running (1/0).
+/// Sharded clusters: shards known to mongos, and whether the balancer is enabled (1/0;
+/// key `in_round`: moving chunks right now).
 pub const SHARDS: &str = "shards";
 pub const BALANCER_RUNNING: &str = "balancer_running";
+/// Connections this server holds to other members or shards (`connPoolStats`), key =
+/// in_use, available, refreshing (replica set members and mongos).
+pub const OUTGOING_CONNECTIONS: &str = "outgoing_connections";
 /// Profiler entries (slow operations the server recorded) per minute, when profiling is on.
 pub const PROFILED_OPS_PER_MIN: &str = "profiled_ops_per_min";
+/// `dbStats` of the target's own database (`db_name`), key = database: logical data
+/// size, storage allocated to collections and to indexes, documents (medium tier).
+pub const DATA_SIZE_BYTES: &str = "data_size_bytes";
+pub const STORAGE_SIZE_BYTES: &str = "storage_size_bytes";
+pub const INDEX_SIZE_BYTES: &str = "index_size_bytes";
+pub const DOCUMENTS: &str = "documents";
 /// Collections and indexes over all databases (schema tier).
 pub const COLLECTIONS: &str = "collections";
 pub const INDEXES: &str = "indexes";
 
 /// Every engine-only metric name (`EngineSpec::metrics`).
-pub const ALL: [&str; 37] = [
+pub const ALL: [&str; 42] = [
     OPS_PER_S,
     REPL_OPS_PER_S,
     DOCUMENTS_PER_S,
@@ -108,6 +120,11 @@ pub const ALL: [&str; 37] = [
     SHARDS,
     BALANCER_RUNNING,
     PROFILED_OPS_PER_MIN,
+    OUTGOING_CONNECTIONS,
+    DATA_SIZE_BYTES,
+    STORAGE_SIZE_BYTES,
+    INDEX_SIZE_BYTES,
+    DOCUMENTS,
     COLLECTIONS,
     INDEXES,
 ];

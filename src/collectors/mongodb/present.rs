@@ -60,8 +60,8 @@ pub static PRESENTATION: Presentation = Presentation {
 
 const STOP: Stop = Stop { cancel: super::spec::SPEC.cancel, terminate: super::spec::SPEC.terminate };
 
-/// The statement counters of a collection's `top` line (filled by the medium tier).
-pub const GUIDE: CounterGuide = CounterGuide { io_reads: "", hit_pct: None, lines: &[] };
+/// The statement counters of a collection's `top` line and a profiler row (medium tier).
+pub const GUIDE: CounterGuide = super::medium::columns::GUIDE;
 
 static SESSION_COLUMNS: [Column<Session>; 11] = sql_present::session_columns("OpID");
 
@@ -78,5 +78,12 @@ static TILES: [Tile; 6] = [
     Tile { label: "Lag", value: |m| figure(m(metric::REPLICATION_LAG_S, ""), |v| format!("{v:.0}s")) },
 ];
 
-static STATEMENT_COLUMNS: [Column<QueryStat>; 4] =
-    [columns::TOTAL, columns::CALLS, columns::MEAN_MS, columns::QUERY_TEXT];
+/// mongotop's figures first (total, read, write), then calls and the mean.
+static STATEMENT_COLUMNS: [Column<QueryStat>; 6] = [
+    columns::TOTAL,
+    super::medium::columns::READ_COLUMN,
+    super::medium::columns::WRITE_COLUMN,
+    columns::CALLS,
+    columns::MEAN_MS,
+    super::medium::columns::NAMESPACE_COLUMN,
+];
