@@ -131,3 +131,7 @@ mod tests;
 #[cfg(test)]
 #[path = "schema/parse_tests.rs"]
 mod parse_tests;
+
+#[cfg(test)]
+#[path = "schema/fake_server.rs"]
+mod fake_server;

@@ -3,129 +3,14 @@
 //! where the next round resumes. Every command the round sends passes the allowlist.
 
 use super::build::{MORE_THAN_LIMIT, OPTIONS_UNKNOWN};
-use super::parse_tests::{NOW, batch};
-use super::round::{self, Limits, Outcome, SchemaState, Source};
+use super::fake_server::{Fake, refused};
+use super::parse_tests::NOW;
+use super::round::{self, Limits, Outcome, SchemaState};
 use super::*;
 use crate::collectors::mongodb::commands;
-use crate::collectors::mongodb::connect::{Refusal, code};
-use crate::collectors::mongodb::doc::{self, fixture};
-use crate::model::{ChangeKind, IndexInfo, SchemaChange};
-use mongodb::bson::{Document, doc};
-use std::collections::HashMap;
-
-type Reply = Result<Vec<Document>, Refusal>;
-
-/// Answers by "db listCollections", "db.collection $collStats", "db.collection listIndexes"…;
-/// what it was not given, it answers with one small collection's figures.
-#[derive(Default)]
-struct Fake {
-    databases: Document,
-    replies: HashMap<String, Reply>,
-    sent: Vec<String>,
-    /// The server goes away after this many commands.
-    lose_after: Option<usize>,
-}
-
-fn refused(code: i32) -> Reply {
-    Err(Refusal { code, code_name: "Refused".into(), message: "not authorized on shop".into() })
-}
-
-fn key(db: &str, command: &Document) -> String {
-    let name = commands::name(command);
-    let target = doc::text(command, name);
-    match name {
-        "aggregate" => {
-            let stage = doc::docs(command, "pipeline").first().and_then(|s| s.keys().next().cloned());
-            format!("{db}.{target} {}", stage.unwrap_or_default())
-        }
-        "listIndexes" => format!("{db}.{target} listIndexes"),
-        "listCollections" if doc::flag(command, "nameOnly") == Some(true) => {
-            format!("{db} listCollections nameOnly")
-        }
-        _ => format!("{db} {name}"),
-    }
-}
-
-impl Fake {
-    fn shop() -> Self {
-        let mut f = Fake { databases: fixture("schema_listDatabases.json"), ..Default::default() };
-        for (k, file) in [
-            ("shop listCollections", "schema_listCollections_shop_7.0.json"),
-            ("shop listCollections nameOnly", "schema_listCollections_shop_nameOnly.json"),
-            ("shop.orders $collStats", "schema_collStats_orders_7.0.json"),
-            ("shop.orders $indexStats", "schema_indexStats_orders_7.0.json"),
-            ("shop.sensor_readings $collStats", "schema_collStats_sensor_readings_8.0.json"),
-            ("shop.customers listIndexes", "schema_listIndexes_customers_5.0.json"),
-        ] {
-            f.replies.insert(k.into(), Ok(batch(file)));
-        }
-        f.replies.insert("telemetry listCollections".into(), Ok(Vec::new()));
-        f
-    }
-
-    /// `dbs` databases of `n` collections each, named db0.c00…
-    fn many(dbs: usize, n: usize) -> Self {
-        let names: Vec<Document> = (0..dbs).map(|d| doc! { "name": format!("db{d}") }).collect();
-        let mut f = Fake { databases: doc! { "databases": names, "ok": 1 }, ..Default::default() };
-        for d in 0..dbs {
-            let list =
-                (0..n).map(|c| doc! { "name": format!("c{c:02}"), "type": "collection", "options": {} });
-            f.replies.insert(format!("db{d} listCollections"), Ok(list.collect()));
-        }
-        f
-    }
-
-    fn count(&self, part: &str) -> usize {
-        self.sent.iter().filter(|k| k.contains(part)).count()
-    }
-}
-
-fn small(k: &str) -> Reply {
-    let since = mongodb::bson::DateTime::from_millis(NOW - 40 * 86_400_000);
-    if k.ends_with("$collStats") {
-        Ok(vec![
-            doc! { "storageStats": { "size": 100, "count": 1, "storageSize": 4096, "totalIndexSize": 4096,
-            "nindexes": 1, "indexSizes": { "_id_": 4096 } }, "count": 1 },
-        ])
-    } else if k.ends_with("$indexStats") {
-        Ok(vec![doc! { "name": "_id_", "key": { "_id": 1 }, "accesses": { "ops": 5_i64, "since": since },
-        "spec": { "v": 2, "key": { "_id": 1 }, "name": "_id_" } }])
-    } else if k.ends_with("listIndexes") {
-        Ok(vec![doc! { "v": 2, "key": { "_id": 1 }, "name": "_id_" }])
-    } else {
-        refused(code::COMMAND_NOT_FOUND)
-    }
-}
-
-impl Source for Fake {
-    async fn command(
-        &mut self,
-        db: &str,
-        command: Document,
-    ) -> Result<Result<Document, Refusal>, CollectError> {
-        assert!(commands::check(&command).is_ok(), "not allowed: {command}");
-        let k = key(db, &command);
-        self.sent.push(k.clone());
-        Ok(match self.replies.get(&k) {
-            Some(Err(refusal)) => Err(refusal.clone()),
-            _ => Ok(self.databases.clone()),
-        })
-    }
-
-    async fn cursor(&mut self, db: &str, command: Document, limit: usize) -> Result<Reply, CollectError> {
-        assert!(commands::check(&command).is_ok(), "not allowed: {command}");
-        let k = key(db, &command);
-        self.sent.push(k.clone());
-        if self.lose_after.is_some_and(|n| self.sent.len() > n) {
-            return Err(CollectError::ConnectionLost { endpoint: "fake".into(), message: "gone".into() });
-        }
-        let reply = self.replies.get(&k).cloned().unwrap_or_else(|| small(&k));
-        Ok(reply.map(|mut documents| {
-            documents.truncate(limit);
-            documents
-        }))
-    }
-}
+use crate::collectors::mongodb::connect::code;
+use crate::collectors::mongodb::doc;
+use crate::model::{ChangeKind, IndexInfo, SchemaChange, TableInfo};
 
 fn limits(commands: usize) -> Limits {
     Limits {
@@ -152,8 +37,6 @@ fn table<'a>(s: &'a mut SchemaSnapshot, name: &str) -> &'a mut TableInfo {
 fn seen(changes: &[SchemaChange]) -> Vec<(&str, &str, ChangeKind, &str)> {
     changes.iter().map(|c| (c.object_type.as_str(), c.object.as_str(), c.change, c.detail.as_str())).collect()
 }
-
-use crate::model::TableInfo;
 
 #[tokio::test]
 async fn a_round_reads_the_inventory_and_its_totals() {
@@ -379,4 +262,38 @@ fn the_collection_figures_command_is_a_read() {
             "a time series refuses count"
         );
     }
+}
+
+#[tokio::test]
+async fn a_managed_tier_without_collection_figures_still_lists_and_reads_indexes() {
+    let mut fake = Fake::shop();
+    for c in ["audit_log", "customers", "orders", "sensor_readings"] {
+        fake.replies.insert(format!("shop.{c} $collStats"), refused(code::ATLAS_ERROR));
+    }
+    let outcome = run(&mut fake, &mut SchemaState::default(), &limits(round::MAX_COMMANDS)).await;
+    // Refused for the whole database: asked once, not once per collection.
+    assert_eq!((fake.count("$collStats"), fake.count("$indexStats")), (1, 4));
+    assert!(
+        outcome
+            .problems
+            .iter()
+            .any(|p| p.starts_with("collection sizes ($collStats): refused on shop.audit_log"))
+    );
+    let (mut s, _) = snapshot(&outcome, None, NOW);
+    let orders = table(&mut s, "orders");
+    assert_eq!((orders.row_estimate, orders.total_bytes, orders.indexes.len()), (None, 0, 7));
+    assert!(s.databases[0].skipped.is_empty(), "indexes were read: nothing carried");
+}
+
+#[tokio::test]
+async fn the_time_budget_stops_the_figures_not_the_listing() {
+    let mut fake = Fake::many(2, 5);
+    let mut state = SchemaState::default();
+    let mut spent = limits(round::MAX_COMMANDS);
+    spent.deadline = Instant::now();
+    let outcome = run(&mut fake, &mut state, &spent).await;
+    assert_eq!((outcome.read, outcome.left, outcome.commands), (0, 10, 3));
+    let s = snapshot(&outcome, None, NOW).0;
+    assert_eq!(s.databases.iter().map(|d| d.schemas[0].tables.len()).sum::<usize>(), 10);
+    assert_eq!(s.databases[0].skipped.len(), 5);
 }
