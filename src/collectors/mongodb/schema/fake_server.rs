@@ -22,6 +22,8 @@ pub struct Fake {
     pub sent: Vec<String>,
     /// The server goes away after this many commands.
     pub lose_after: Option<usize>,
+    /// How long each collection's figures command takes.
+    pub figures_take: std::time::Duration,
 }
 
 pub fn refused(code: i32) -> Reply {
@@ -114,6 +116,9 @@ impl Source for Fake {
         assert!(commands::check(&command).is_ok(), "not allowed: {command}");
         let k = key(db, &command);
         self.sent.push(k.clone());
+        if !k.ends_with("listCollections") && !k.ends_with("nameOnly") {
+            tokio::time::sleep(self.figures_take).await;
+        }
         if self.lose_after.is_some_and(|n| self.sent.len() > n) {
             return Err(CollectError::ConnectionLost { endpoint: "fake".into(), message: "gone".into() });
         }

@@ -141,14 +141,54 @@ pub async fn read<S: Source>(
     };
     let mut databases = Vec::new();
     for (i, name) in listing::databases(&reply, named).into_iter().enumerate() {
-        if i >= limits.databases {
-            let error =
-                format!("not read: the schema tier reads the first {} databases by name", limits.databases);
-            databases.push(DatabaseRead { name, error: Some(error), ..Default::default() });
+        let error = if i >= limits.databases {
+            format!("not read: the schema tier reads the first {} databases by name", limits.databases)
+        } else if Instant::now() >= limits.deadline {
+            "not read: the schema round ran out of time; read next round".to_owned()
+        } else {
+            databases.push(list_database(src, name, limits, &mut r).await?);
             continue;
-        }
-        databases.push(list_database(src, name, limits, &mut r).await?);
+        };
+        databases.push(DatabaseRead { name, error: Some(error), ..Default::default() });
     }
+    let order = figures_order(&databases, state.resume_after.as_ref());
+    let mut read = 0;
+    // Kept only if the round completes: a server lost midway loses this round's reads.
+    let mut resume_after = state.resume_after.clone();
+    let mut stopped = "";
+    for &(d, c) in &order {
+        if r.commands + PER_COLLECTION > limits.commands {
+            stopped = "the command budget";
+        } else if Instant::now() >= limits.deadline {
+            stopped = "the time budget";
+        }
+        if !stopped.is_empty() {
+            break;
+        }
+        read_collection(src, &mut databases[d], d, c, &mut r).await?;
+        resume_after = Some((databases[d].name.clone(), databases[d].collections[c].entry.name.clone()));
+        read += 1;
+    }
+    let left = order.len() - read;
+    state.resume_after = if left == 0 { None } else { resume_after };
+    if left > 0 {
+        r.problems.push(format!(
+            "schema: sizes and indexes of {left} of {} collections not read this round ({stopped}: at most {} \
+             commands a round); they keep their last read and are read first next round",
+            order.len(),
+            limits.commands
+        ));
+    }
+    tell(state, &r.refused, &mut r.problems);
+    Ok(Outcome { listed: true, databases, problems: r.problems, commands: r.commands, read, left })
+}
+
+/// The collections whose figures to read, as (database, collection) indexes: every
+/// collection (views have none) in name order, starting after `resume_after`, wrapping.
+pub fn figures_order(
+    databases: &[DatabaseRead],
+    resume_after: Option<&(String, String)>,
+) -> Vec<(usize, usize)> {
     let queue: Vec<(usize, usize)> = databases
         .iter()
         .enumerate()
@@ -160,38 +200,11 @@ pub async fn read<S: Source>(
                 .map(move |(c, _)| (d, c))
         })
         .collect();
-    let ns = |databases: &[DatabaseRead], (d, c): (usize, usize)| {
-        (databases[d].name.clone(), databases[d].collections[c].entry.name.clone())
+    let after = |(d, c): (usize, usize), (db, name): &(String, String)| {
+        (&databases[d].name, &databases[d].collections[c].entry.name) > (db, name)
     };
-    let start = match &state.resume_after {
-        Some(last) => queue.iter().position(|at| ns(&databases, *at) > *last).unwrap_or(0),
-        None => 0,
-    };
-    let order: Vec<(usize, usize)> = queue.iter().cycle().skip(start).take(queue.len()).copied().collect();
-    let mut read = 0;
-    // Kept only if the round completes: a server lost midway loses this round's reads.
-    let mut resume_after = state.resume_after.clone();
-    for &(d, c) in &order {
-        if r.commands + PER_COLLECTION > limits.commands || Instant::now() >= limits.deadline {
-            break;
-        }
-        let last = ns(&databases, (d, c));
-        read_collection(src, &mut databases[d], d, c, &mut r).await?;
-        resume_after = Some(last);
-        read += 1;
-    }
-    let left = order.len() - read;
-    state.resume_after = if left == 0 { None } else { resume_after };
-    if left > 0 {
-        r.problems.push(format!(
-            "schema: sizes and indexes of {left} of {} collections not read this round (at most {} commands \
-             a round); they keep their last read and are read first next round",
-            order.len(),
-            limits.commands
-        ));
-    }
-    tell(state, &r.refused, &mut r.problems);
-    Ok(Outcome { listed: true, databases, problems: r.problems, commands: r.commands, read, left })
+    let start = resume_after.and_then(|last| queue.iter().position(|at| after(*at, last))).unwrap_or(0);
+    queue.iter().cycle().skip(start).take(queue.len()).copied().collect()
 }
 
 /// `listCollections` of one database, with options; names only when options are refused.

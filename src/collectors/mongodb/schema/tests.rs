@@ -286,14 +286,22 @@ async fn a_managed_tier_without_collection_figures_still_lists_and_reads_indexes
 }
 
 #[tokio::test]
-async fn the_time_budget_stops_the_figures_not_the_listing() {
+async fn the_time_budget_stops_the_figures_then_the_listing() {
     let mut fake = Fake::many(2, 5);
+    fake.figures_take = Duration::from_millis(250);
     let mut state = SchemaState::default();
-    let mut spent = limits(round::MAX_COMMANDS);
-    spent.deadline = Instant::now();
-    let outcome = run(&mut fake, &mut state, &spent).await;
-    assert_eq!((outcome.read, outcome.left, outcome.commands), (0, 10, 3));
+    let mut budget = limits(round::MAX_COMMANDS);
+    budget.deadline = Instant::now() + Duration::from_secs(1);
+    let outcome = run(&mut fake, &mut state, &budget).await;
+    assert!(outcome.read > 0 && outcome.read < 10 && outcome.left == 10 - outcome.read, "{outcome:?}");
+    assert!(outcome.problems.iter().any(|p| p.contains("(the time budget:")), "{:?}", outcome.problems);
     let s = snapshot(&outcome, None, NOW).0;
-    assert_eq!(s.databases.iter().map(|d| d.schemas[0].tables.len()).sum::<usize>(), 10);
-    assert_eq!(s.databases[0].skipped.len(), 5);
+    assert_eq!(s.databases.iter().map(|d| d.schemas[0].tables.len()).sum::<usize>(), 10, "all listed");
+    // Out of time before the listing: unknown databases, not removed ones.
+    let mut late = limits(round::MAX_COMMANDS);
+    late.deadline = Instant::now();
+    let none = run(&mut Fake::many(2, 5), &mut state, &late).await;
+    let unknown = snapshot(&none, Some(&s), NOW).0;
+    assert!(unknown.databases.iter().all(|d| d.error.as_deref().is_some_and(|e| e.contains("out of time"))));
+    assert!(changes::collection_level(&s, &unknown, Timestamp(1)).is_empty());
 }
