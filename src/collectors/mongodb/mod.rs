@@ -46,6 +46,8 @@ pub struct MongoCollector {
     medium: medium::MediumState,
     /// The last schema snapshot, for change detection (kept across reconnects).
     previous_schema: Option<SchemaSnapshot>,
+    /// Where the schema tier resumes, what it has said on this connection.
+    schema: schema::SchemaState,
 }
 
 impl MongoCollector {
@@ -57,6 +59,7 @@ impl MongoCollector {
             high: high::HighState::default(),
             medium: medium::MediumState::default(),
             previous_schema: None,
+            schema: schema::SchemaState::default(),
         }
     }
 
@@ -175,6 +178,7 @@ impl Collector for MongoCollector {
         self.conn = None;
         self.high.forget();
         self.medium.forget();
+        self.schema.forget();
     }
 
     fn seed_previous_schema(&mut self, snapshot: SchemaSnapshot) {
