@@ -108,8 +108,9 @@ fn header(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
-/// Objects another session held locked: listed with last round's values (see
-/// `collectors::schema_carry`), so the header says which ones were not read.
+/// Objects the round did not read (another session held them locked, or the engine's
+/// per-round budget ran out): listed with last round's values (see
+/// `collectors::schema_carry`), so the header says which ones.
 fn skipped(snapshot: &crate::model::SchemaSnapshot, theme: &Theme) -> Option<Span<'static>> {
     let names: Vec<String> = snapshot
         .databases
@@ -121,7 +122,7 @@ fn skipped(snapshot: &crate::model::SchemaSnapshot, theme: &Theme) -> Option<Spa
         1 => String::new(),
         n => format!(" +{}", n - 1),
     };
-    Some(Span::styled(format!(" · {first}{more} locked, skipped this round"), theme.warn()))
+    Some(Span::styled(format!(" · {first}{more} not read this round, last values shown"), theme.warn()))
 }
 
 pub fn age(ms: i64) -> String {

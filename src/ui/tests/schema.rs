@@ -73,7 +73,7 @@ fn locked_objects_are_named_in_the_header() {
     locked.databases[0].skipped = vec!["public.orders".into(), "public.order_totals".into()];
     send(&mut app, SampleBody::Schema(locked));
     let screen = screen_text(&app, 160, 24);
-    assert!(screen.contains("shop.public.orders +1 locked, skipped this round"), "{screen}");
+    assert!(screen.contains("shop.public.orders +1 not read this round, last values shown"), "{screen}");
 }
 
 #[test]
