@@ -43,6 +43,7 @@ pub struct MongoCollector {
     conn: Option<Conn>,
     high: high::HighState,
     medium: medium::MediumState,
+    low: low::LowState,
     /// The last schema snapshot, for change detection (kept across reconnects).
     previous_schema: Option<SchemaSnapshot>,
 }
@@ -55,6 +56,7 @@ impl MongoCollector {
             conn: None,
             high: high::HighState::default(),
             medium: medium::MediumState::default(),
+            low: low::LowState::default(),
             previous_schema: None,
         }
     }
@@ -174,6 +176,7 @@ impl Collector for MongoCollector {
         self.conn = None;
         self.high.forget();
         self.medium.forget();
+        self.low.forget();
     }
 
     fn seed_previous_schema(&mut self, snapshot: SchemaSnapshot) {
