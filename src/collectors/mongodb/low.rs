@@ -121,7 +121,7 @@ pub fn assemble(replies: &LowReplies, facts: &ServerFacts, state: &mut LowState)
         match read {
             p::READ_BUILD => out.settings.extend(build::build_info(reply)),
             p::READ_HOST => out.settings.extend(build::host_info(reply)),
-            p::READ_OPTIONS => out.settings.extend(options::parse(reply)),
+            p::READ_OPTIONS => out.settings.extend(options::parse(reply, facts.topology != Topology::Router)),
             p::READ_WARNINGS => out.posture.extend(warnings::parse(reply)),
             p::READ_FCV => out.settings.extend(build::feature_compatibility(reply)),
             p::READ_USERS => out.posture.extend(access::users(reply)),

@@ -3,7 +3,8 @@
 //! and a server without a replica set.
 
 use super::{
-    NO_LOW, low_gap, major_minor, number, posture as p, setting as s, setting_text, topology, version,
+    NO_LOW, ROUTER_STORES_NOTHING, low_gap, major_minor, number, on_router, posture as p, setting as s,
+    setting_text, topology, version,
 };
 use crate::health::{HealthInput, Outcome, not_evaluated, some_of};
 use crate::model::CheckStatus;
@@ -57,6 +58,9 @@ fn memory_mb(i: &HealthInput) -> Option<f64> {
 }
 
 pub fn cache_size(i: &HealthInput) -> Outcome {
+    if on_router(i) {
+        return not_evaluated(ROUTER_STORES_NOTHING);
+    }
     if setting_text(i, s::STORAGE_ENGINE).is_none() {
         return not_evaluated(low_gap(i, p::READ_OPTIONS, "its command-line options"));
     }
@@ -87,6 +91,9 @@ pub fn cache_size(i: &HealthInput) -> Outcome {
 }
 
 pub fn profiler_all(i: &HealthInput) -> Outcome {
+    if on_router(i) {
+        return not_evaluated(ROUTER_STORES_NOTHING);
+    }
     match setting_text(i, s::PROFILING_MODE) {
         Some("all") => (
             CheckStatus::Attention,
@@ -98,6 +105,9 @@ pub fn profiler_all(i: &HealthInput) -> Outcome {
 }
 
 pub fn storage_engine(i: &HealthInput) -> Outcome {
+    if on_router(i) {
+        return not_evaluated(ROUTER_STORES_NOTHING);
+    }
     let Some(engine) = setting_text(i, s::STORAGE_ENGINE) else {
         return not_evaluated(low_gap(i, p::READ_OPTIONS, "its command-line options"));
     };

@@ -187,6 +187,14 @@ fn major_minor(text: &str) -> Option<(u32, u32)> {
     ))
 }
 
+/// A mongos stores nothing: storage, cache and profiler checks do not apply to it.
+fn on_router(i: &HealthInput) -> bool {
+    setting_text(i, setting::TOPOLOGY) == Some(topology::ROUTER)
+}
+
+const ROUTER_STORES_NOTHING: &str =
+    "not applicable: a mongos router has no storage engine or profiler (judge the shards)";
+
 /// Keyed metric points of one name, as (key, value).
 fn keyed<'a>(i: &'a HealthInput, name: &'a str) -> impl Iterator<Item = (&'a str, f64)> + 'a {
     i.metrics.iter().filter(move |((n, _), _)| n == name).map(|((_, k), v)| (k.as_str(), *v))

@@ -31,7 +31,9 @@ pub const SHOWN_PARAMETERS: &[&str] = &[
 const SECRET_WORDS: [&str; 5] = ["password", "secret", "key", "token", "credential"];
 
 /// Options as the server parsed them (command line and configuration file together).
-pub fn parse(reply: &Document) -> Vec<Setting> {
+/// `stores_data` is false on a mongos: it has no storage engine or profiler, so their
+/// defaults are not emitted for it.
+pub fn parse(reply: &Document, stores_data: bool) -> Vec<Setting> {
     let Some(parsed) = doc::sub(reply, "parsed") else {
         return Vec::new();
     };
@@ -90,30 +92,32 @@ pub fn parse(reply: &Document) -> Vec<Setting> {
             put(name, v, "", SOURCE);
         }
     }
-    put(
-        s::STORAGE_ENGINE,
-        present("storage.engine").unwrap_or_else(|| "wiredTiger".into()),
-        "",
-        source_of(parsed, "storage.engine"),
-    );
+    if stores_data {
+        put(
+            s::STORAGE_ENGINE,
+            present("storage.engine").unwrap_or_else(|| "wiredTiger".into()),
+            "",
+            source_of(parsed, "storage.engine"),
+        );
+        put(
+            s::PROFILING_MODE,
+            present("operationProfiling.mode").unwrap_or_else(|| "off".into()),
+            "",
+            source_of(parsed, "operationProfiling.mode"),
+        );
+        put(
+            s::SLOW_OP_THRESHOLD_MS,
+            present("operationProfiling.slowOpThresholdMs").unwrap_or_else(|| "100".into()),
+            "ms",
+            source_of(parsed, "operationProfiling.slowOpThresholdMs"),
+        );
+    }
     if let Some(v) = present("storage.wiredTiger.engineConfig.cacheSizeGB") {
         put(s::CACHE_SIZE_GB, v, "GB", SOURCE);
     }
     if let Some(v) = present("replication.oplogSizeMB") {
         put(s::OPLOG_SIZE_MB, v, "MB", SOURCE);
     }
-    put(
-        s::PROFILING_MODE,
-        present("operationProfiling.mode").unwrap_or_else(|| "off".into()),
-        "",
-        source_of(parsed, "operationProfiling.mode"),
-    );
-    put(
-        s::SLOW_OP_THRESHOLD_MS,
-        present("operationProfiling.slowOpThresholdMs").unwrap_or_else(|| "100".into()),
-        "ms",
-        source_of(parsed, "operationProfiling.slowOpThresholdMs"),
-    );
     if let Some(parameters) = doc::sub(parsed, "setParameter") {
         for (name, value) in parameters {
             let lower = name.to_ascii_lowercase();
@@ -166,7 +170,7 @@ mod tests {
     #[test]
     fn secured_member_reads_tls_auth_and_replication() {
         let reply = fixture("low_getCmdLineOpts_secured_replset.json");
-        let got = parse(&reply);
+        let got = parse(&reply, true);
         assert_eq!(value(&got, s::BIND_IP), Some(("127.0.0.1,10.20.0.11", SOURCE)));
         assert_eq!(value(&got, s::TLS_MODE), Some(("requireTLS", SOURCE)));
         assert_eq!(value(&got, s::AUTHORIZATION), Some(("enabled", SOURCE)));
@@ -184,7 +188,7 @@ mod tests {
 
     #[test]
     fn insecure_standalone_gets_the_defaults_it_runs_with() {
-        let got = parse(&fixture("low_getCmdLineOpts_open_standalone.json"));
+        let got = parse(&fixture("low_getCmdLineOpts_open_standalone.json"), true);
         assert_eq!(value(&got, s::BIND_IP_ALL), Some(("true", SOURCE)));
         assert_eq!(value(&got, s::BIND_IP), None);
         assert_eq!(value(&got, s::TLS_MODE), Some(("disabled", DEFAULT)));
@@ -200,14 +204,16 @@ mod tests {
     #[test]
     fn legacy_ssl_mode_reads_as_tls_and_nothing_secret_is_kept() {
         let reply = fixture("low_getCmdLineOpts_secured_replset.json");
-        let all = format!("{:?}", parse(&reply));
+        let all = format!("{:?}", parse(&reply, true));
         for secret in ["ledger-keyfile", "/etc/mongod", "hunter2", "argv", "certificateKeyFile"] {
             assert!(!all.contains(secret), "{secret} in {all}");
         }
         let legacy = mongodb::bson::doc! { "parsed": { "net": { "ssl": { "mode": "preferSSL" }, "bindIp": ["0.0.0.0", "::"] } } };
-        let got = parse(&legacy);
+        let got = parse(&legacy, false);
         assert_eq!(value(&got, s::TLS_MODE), Some(("preferTLS", SOURCE)));
         assert_eq!(value(&got, s::BIND_IP), Some(("0.0.0.0,::", SOURCE)));
-        assert!(parse(&mongodb::bson::doc! { "ok": 1 }).is_empty());
+        assert_eq!(value(&got, s::STORAGE_ENGINE), None, "a mongos has no storage engine");
+        assert_eq!(value(&got, s::AUTHORIZATION), Some(("disabled", DEFAULT)));
+        assert!(parse(&mongodb::bson::doc! { "ok": 1 }, true).is_empty());
     }
 }
