@@ -135,35 +135,43 @@ pub fn assemble(replies: &LowReplies, facts: &ServerFacts, state: &mut LowState)
     out
 }
 
+/// The round's commands, all on admin, in `LowReplies` order; `None` where the read does
+/// not apply: mongos has no feature compatibility version of its own, an arbiter holds no
+/// users or roles.
+pub fn round_commands(facts: &ServerFacts) -> [Option<Document>; 7] {
+    let router = facts.topology == Topology::Router;
+    let arbiter = matches!(facts.topology, Topology::ReplicaSet { arbiter: true, .. });
+    [
+        Some(doc! { "buildInfo": 1 }),
+        Some(doc! { "hostInfo": 1 }),
+        Some(doc! { "getCmdLineOpts": 1 }),
+        Some(doc! { "getLog": "startupWarnings" }),
+        (!router).then(|| doc! { "getParameter": 1, "featureCompatibilityVersion": 1 }),
+        (!arbiter).then(access::users_command),
+        (!arbiter).then(access::roles_command),
+    ]
+}
+
 impl MongoCollector {
     pub(super) async fn collect_low(&mut self) -> Result<Collected, CollectError> {
         let facts = self.facts();
-        let router = facts.topology == Topology::Router;
-        let arbiter = matches!(facts.topology, Topology::ReplicaSet { arbiter: true, .. });
+        let mut replies: Vec<Reply> = Vec::with_capacity(7);
+        for command in round_commands(&facts) {
+            replies.push(match command {
+                Some(command) => Some(self.command_raw("admin", command).await?),
+                None => None,
+            });
+        }
+        let mut replies = replies.into_iter();
+        let mut next = || replies.next().flatten();
         let replies = LowReplies {
-            build: Some(self.command_raw("admin", doc! { "buildInfo": 1 }).await?),
-            host: Some(self.command_raw("admin", doc! { "hostInfo": 1 }).await?),
-            options: Some(self.command_raw("admin", doc! { "getCmdLineOpts": 1 }).await?),
-            warnings: Some(self.command_raw("admin", doc! { "getLog": "startupWarnings" }).await?),
-            // mongos has no feature compatibility version of its own.
-            fcv: if router {
-                None
-            } else {
-                Some(
-                    self.command_raw("admin", doc! { "getParameter": 1, "featureCompatibilityVersion": 1 })
-                        .await?,
-                )
-            },
-            users: if arbiter {
-                None
-            } else {
-                Some(self.command_raw("admin", access::users_command()).await?)
-            },
-            roles: if arbiter {
-                None
-            } else {
-                Some(self.command_raw("admin", access::roles_command()).await?)
-            },
+            build: next(),
+            host: next(),
+            options: next(),
+            warnings: next(),
+            fcv: next(),
+            users: next(),
+            roles: next(),
         };
         let out = assemble(&replies, &facts, &mut self.low);
         let mut bodies = Vec::new();

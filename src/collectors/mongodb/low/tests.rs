@@ -206,3 +206,22 @@ fn the_fixtures_rounds_judged_by_the_checks() {
         "users were not asked on this round"
     );
 }
+
+#[test]
+fn every_command_of_the_round_is_allowed_and_skipped_where_it_does_not_apply() {
+    use crate::collectors::mongodb::commands;
+    let member = round_commands(&facts(Topology::ReplicaSet { primary: false, arbiter: false }));
+    assert!(member.iter().all(Option::is_some));
+    for command in member.iter().flatten() {
+        assert!(commands::check(command).is_ok(), "{command}");
+    }
+    let names: Vec<&str> = member.iter().flatten().map(commands::name).collect();
+    assert_eq!(
+        names,
+        ["buildInfo", "hostInfo", "getCmdLineOpts", "getLog", "getParameter", "usersInfo", "rolesInfo"]
+    );
+    let router = round_commands(&facts(Topology::Router));
+    assert!(router[4].is_none() && router[5].is_some());
+    let arbiter = round_commands(&facts(Topology::ReplicaSet { primary: false, arbiter: true }));
+    assert!(arbiter[4].is_some() && arbiter[5].is_none() && arbiter[6].is_none());
+}
