@@ -44,6 +44,7 @@ pub struct MongoCollector {
     conn: Option<Conn>,
     high: high::HighState,
     medium: medium::MediumState,
+    low: low::LowState,
     /// The last schema snapshot, for change detection (kept across reconnects).
     previous_schema: Option<SchemaSnapshot>,
     /// Where the schema tier resumes, what it has said on this connection.
@@ -58,6 +59,7 @@ impl MongoCollector {
             conn: None,
             high: high::HighState::default(),
             medium: medium::MediumState::default(),
+            low: low::LowState::default(),
             previous_schema: None,
             schema: schema::SchemaState::default(),
         }
@@ -179,6 +181,7 @@ impl Collector for MongoCollector {
         self.high.forget();
         self.medium.forget();
         self.schema.forget();
+        self.low.forget();
     }
 
     fn seed_previous_schema(&mut self, snapshot: SchemaSnapshot) {
