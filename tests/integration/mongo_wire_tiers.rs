@@ -206,8 +206,17 @@ async fn medium_on_a_primary_gives_top_deltas_profiler_rows_lag_and_the_oplog_wi
     assert_eq!((orders.counter("queries"), orders.counter("updates")), (Some(220.0), Some(10.0)));
     assert!(value(&second, metric::QUERY_CALLS_PER_S, "").is_some_and(|v| v > 0.0));
 
-    // profile: -1 on every database but local; system.profile read only in shop.
+    // Each command on its database: the server-wide ones on admin, the oplog on local.
     let seen = server.commands_seen();
+    let on = |name: &str| -> std::collections::BTreeSet<&str> {
+        seen.iter().filter(|c| commands::name(c) == name).map(|c| c.get_str("$db").unwrap()).collect()
+    };
+    for name in ["listDatabases", "top", "replSetGetStatus", "connPoolStats"] {
+        assert_eq!(on(name).into_iter().collect::<Vec<_>>(), ["admin"], "{name}");
+    }
+    assert_eq!(on("dbStats").into_iter().collect::<Vec<_>>(), ["shop"]);
+    assert_eq!(on("aggregate").into_iter().collect::<Vec<_>>(), ["local"]);
+    // profile: -1 on every database but local; system.profile read only in shop.
     let levels: Vec<(&str, &Bson)> = seen
         .iter()
         .filter(|c| commands::name(c) == "profile")
