@@ -14,6 +14,8 @@ mod health_live;
 mod hostile_live;
 mod mariadb_harness;
 mod mongo_wire;
+mod mongo_wire_tiers;
+mod mongo_wire_tiers_schema;
 mod mssql_wire;
 mod mssql_wire_tiers;
 mod mysql_health_live;

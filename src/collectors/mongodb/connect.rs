@@ -313,6 +313,21 @@ fn selection_cause(message: &str) -> &str {
     }
 }
 
+/// Why a reply could not be read, without the reply: the driver's whole error prints the
+/// server's response (every field, hex-encoded), and a deserialization message may quote
+/// a value; only the kind's words are kept, quoted values elided, shortened.
+fn unreadable(error: &mongodb::error::Error) -> String {
+    let kind = error.kind.to_string();
+    let mut out = String::from("the reply could not be read: ");
+    for (i, part) in first_line(&kind).split('"').enumerate() {
+        out.push_str(if i % 2 == 0 { part } else { "…" });
+    }
+    if out.chars().count() > 160 {
+        out = out.chars().take(159).chain(['…']).collect();
+    }
+    out
+}
+
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()
 }
@@ -406,7 +421,7 @@ impl Conn {
             | ErrorKind::InvalidArgument { .. } => Ok(Err(Refusal {
                 code: code::UNREADABLE,
                 code_name: "Unreadable".into(),
-                message: first_line(&error.to_string()).to_owned(),
+                message: unreadable(error),
             })),
             _ => Err(CollectError::ConnectionLost {
                 endpoint: self.endpoint.clone(),
