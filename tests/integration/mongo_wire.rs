@@ -5,53 +5,25 @@
 //! every command the mock received checked against the allowlist.
 
 use crate::support::mongo_wire::{
-    MongoServer, Script, Setup, first_stage, fixture, fixture_documents, on_collection, on_db,
+    MongoServer, Script, Setup, assert_all_allowed, first_stage, fixture, fixture_documents, mongo_target,
+    on_collection, on_db,
 };
 use logstag::collectors::Collector;
-use logstag::collectors::mongodb::{MongoCollector, Topology, commands, spec};
-use logstag::config::{EngineOptions, Intervals, Secret, TargetConfig, TlsConfig, TlsMode};
-use logstag::model::EngineKind;
+use logstag::collectors::mongodb::{MongoCollector, Topology};
+use logstag::config::{TargetConfig, TlsConfig, TlsMode};
 use mongodb::bson::{Document, doc};
 use std::time::{Duration, Instant};
 
-/// What the driver sends on its own: the login, cursor upkeep, session cleanup.
-const DRIVER_OWN: &[&str] = &["saslStart", "saslContinue", "getMore", "killCursors", "endSessions"];
-
 fn target(port: u16, user: &str, password: &str, tls: TlsMode) -> TargetConfig {
     TargetConfig {
-        name: format!("mongo-mock-{port}"),
-        engine: EngineKind::new("mongodb"),
-        host: "127.0.0.1".to_owned(),
-        port,
-        username: user.to_owned(),
-        password: Secret::new(password),
-        database: String::new(),
-        platform: "self-hosted".to_owned(),
         tls: TlsConfig { mode: tls, ca_file: None },
-        intervals: Intervals::default(),
-        tags: vec![],
-        connect_timeout: Duration::from_secs(2),
         query_timeout: Duration::from_secs(1),
-        lock_timeout: Duration::from_millis(500),
-        cloud: Default::default(),
-        options: EngineOptions::defaults(spec::OPTIONS),
+        ..mongo_target(port, user, password, "")
     }
 }
 
 fn plain(server: &MongoServer) -> MongoCollector {
     MongoCollector::new(&target(server.port, "", "", TlsMode::Disable))
-}
-
-/// Every command the mock saw, but the driver's own, passes `commands::check`.
-fn assert_all_allowed(server: &MongoServer) {
-    let seen = server.commands_seen();
-    assert!(!seen.is_empty());
-    for command in seen {
-        if DRIVER_OWN.contains(&commands::name(&command)) {
-            continue;
-        }
-        assert!(commands::check(&command).is_ok(), "not allowed: {command}");
-    }
 }
 
 /// A `$currentOp` document shaped like mongod's (invented values).

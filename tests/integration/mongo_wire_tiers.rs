@@ -7,11 +7,11 @@
 //! all tiers: `mongo_wire_tiers_schema.rs`, with the helpers of this file.
 
 use crate::support::mongo_wire::{
-    MongoServer, Predicate, Script, Setup, first_stage, fixture, fixture_documents, on_collection, on_db,
+    MongoServer, Predicate, Script, Setup, assert_all_allowed, first_stage, fixture, fixture_documents,
+    mongo_target, on_collection, on_db,
 };
 use logstag::collectors::mongodb::{MongoCollector, commands, doc, metric as mg, spec};
 use logstag::collectors::{Collected, Collector};
-use logstag::config::{EngineOptions, Intervals, Secret, TargetConfig, TlsConfig, TlsMode};
 use logstag::health::{HealthInput, evaluate_with};
 use logstag::model::{
     CheckStatus, HealthReport, Metric, PostureFact, QueryStatsSnapshot, Replication, SampleBody, Setting,
@@ -19,44 +19,9 @@ use logstag::model::{
 };
 use mongodb::bson::{Bson, Document, doc};
 use std::sync::Arc;
-use std::time::Duration;
-
-/// What the driver sends on its own: the login, cursor upkeep, session cleanup.
-pub(crate) const DRIVER_OWN: &[&str] =
-    &["saslStart", "saslContinue", "getMore", "killCursors", "endSessions"];
-
-pub(crate) fn target(port: u16, database: &str) -> TargetConfig {
-    TargetConfig {
-        name: format!("mongo-tiers-{port}"),
-        engine: logstag::model::EngineKind::new("mongodb"),
-        host: "127.0.0.1".to_owned(),
-        port,
-        username: String::new(),
-        password: Secret::new(""),
-        database: database.to_owned(),
-        platform: "self-hosted".to_owned(),
-        tls: TlsConfig { mode: TlsMode::Disable, ca_file: None },
-        intervals: Intervals::default(),
-        tags: vec![],
-        connect_timeout: Duration::from_secs(2),
-        query_timeout: Duration::from_secs(2),
-        lock_timeout: Duration::from_millis(500),
-        cloud: Default::default(),
-        options: EngineOptions::defaults(spec::OPTIONS),
-    }
-}
 
 pub(crate) fn collector(server: &MongoServer, database: &str) -> MongoCollector {
-    MongoCollector::new(&target(server.port, database))
-}
-
-/// Every command the mock saw, but the driver's own, passes `commands::check`.
-pub(crate) fn assert_all_allowed(server: &MongoServer) {
-    let seen = server.commands_seen();
-    assert!(!seen.is_empty());
-    for command in seen.iter().filter(|c| !DRIVER_OWN.contains(&commands::name(c))) {
-        assert!(commands::check(command).is_ok(), "not allowed: {command}");
-    }
+    MongoCollector::new(&mongo_target(server.port, "", "", database))
 }
 
 pub(crate) fn both(a: Predicate, b: Predicate) -> Predicate {

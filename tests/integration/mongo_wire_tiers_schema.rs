@@ -3,8 +3,9 @@
 //! of one server judged by the health checks. Helpers in `mongo_wire_tiers.rs`.
 
 use crate::mongo_wire_tiers::{
-    assert_all_allowed, both, check, collector, has, judged, script_low_secured, script_medium_primary, value,
+    both, check, collector, has, judged, script_low_secured, script_medium_primary, value,
 };
+use crate::support::mongo_wire::assert_all_allowed;
 use crate::support::mongo_wire::{
     MongoServer, Script, Setup, first_stage, fixture, fixture_documents, on_collection, on_db,
 };

@@ -38,9 +38,11 @@
 //! nothing filters documents.
 
 mod answer;
+mod client;
 mod frame;
 mod scram;
 
+pub use client::{assert_all_allowed, mongo_target};
 use mongodb::bson::{Bson, Document};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
