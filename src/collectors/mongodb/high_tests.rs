@@ -49,6 +49,9 @@ fn operation_metrics_count_blocked_and_slow_operations() {
     let m = operation_metrics(&sessions);
     assert_eq!(value(&m, metric::LONGEST_IDLE_IN_TX_S, ""), Some(90.003));
     assert_eq!(value(&m, metric::BLOCKED_SESSIONS, ""), Some(1.0));
+    // The 31 s drop; not the 8 s awaitable hello nor the 6 s change stream getMore.
+    assert_eq!(value(&m, mg::SLOW_OPERATIONS, ""), Some(1.0));
+    assert_eq!(value(&m, metric::LONGEST_QUERY_S, ""), Some(31.002));
 }
 
 #[test]

@@ -73,7 +73,9 @@ fn operation(op: &Document) -> Option<OpRead> {
     let in_transaction = doc::flag(op, "inTransaction").unwrap_or(false);
     let client = first_text(op, &["client", "client_s"]);
     let background = client.is_empty() && doc::get(op, "connectionId").is_none() && kind != "idleSession";
-    let state = if background {
+    let command = doc::text(op, "cmd");
+    let waits_for_events = is_awaiting(&command, op);
+    let state = if background || (waits_for_events && active && !locks.waiting) {
         SessionState::Other
     } else if kind == "idleSession" || !active {
         if in_transaction { SessionState::IdleInTransaction } else { SessionState::Idle }
@@ -82,7 +84,6 @@ fn operation(op: &Document) -> Option<OpRead> {
     } else {
         SessionState::Active
     };
-    let command = doc::text(op, "cmd");
     let filter = FilterShape::read(op);
     let running_ms = doc::num(op, "microsecs_running")
         .map(|us| (us / 1000.0) as u64)
@@ -139,7 +140,13 @@ fn operation(op: &Document) -> Option<OpRead> {
             application: doc::text(op, "appName"),
             client: without_port(&client),
             state,
-            native_state: native_state(state, &kind, &doc::text(op, "desc"), flow_control),
+            native_state: match waits_for_events && state == SessionState::Other {
+                true => format!(
+                    "awaiting {}",
+                    if command == "getMore" { "data (tailable cursor)" } else { "a topology change" }
+                ),
+                false => native_state(state, &kind, &doc::text(op, "desc"), flow_control),
+            },
             wait,
             query,
             query_ms: if idle { None } else { running_ms },
@@ -157,6 +164,14 @@ fn operation(op: &Document) -> Option<OpRead> {
         command,
         filter,
     })
+}
+
+/// Operations that wait for events by design, however long they run: drivers' awaitable
+/// `hello` (server monitoring, up to `maxAwaitTimeMS`), and getMores of tailable
+/// `awaitData` cursors (oplog readers, change streams).
+fn is_awaiting(command: &str, op: &Document) -> bool {
+    matches!(command, "hello" | "isMaster" | "ismaster")
+        || (command == "getMore" && doc::flag(op, "awaitData") == Some(true))
 }
 
 fn first_text(op: &Document, paths: &[&str]) -> String {

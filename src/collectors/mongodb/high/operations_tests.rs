@@ -88,6 +88,18 @@ fn an_idle_transaction_blocks_a_drop() {
     let idle_session = by_id(&reads, 7004);
     assert_eq!(idle_session.state, SessionState::Idle);
     assert!(idle_session.blocked_by.is_empty() && idle_session.database.is_empty());
+    // Waiting for events by design is not slow work.
+    let monitor = by_id(&reads, 7005);
+    assert_eq!(
+        (monitor.state, monitor.native_state.as_str()),
+        (SessionState::Other, "awaiting a topology change")
+    );
+    assert_eq!(monitor.query, "hello (admin)");
+    let stream = by_id(&reads, 7006);
+    assert_eq!(
+        (stream.state, stream.native_state.as_str()),
+        (SessionState::Other, "awaiting data (tailable cursor)")
+    );
 }
 
 #[test]

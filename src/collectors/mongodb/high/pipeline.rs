@@ -37,19 +37,26 @@ pub fn current_op_command(on_mongos: bool) -> Document {
 }
 
 /// The command's filter document, wherever this command keeps it: `filter` (find),
-/// `q` (an update or delete statement), `query` (count, findAndModify); `{}` otherwise.
+/// `q` (an update or delete statement), `query` (count, distinct, findAndModify), the
+/// first statement's `q` of a whole `update`/`delete` command; null when it has none.
 fn filter_expression() -> Bson {
-    let as_object = |path: &str| -> Bson {
+    let as_object = |path: Bson| -> Bson {
         Bson::Document(doc! {
-            "$cond": [ { "$eq": [ { "$type": path }, "object" ] }, path, Bson::Null ]
+            "$cond": [ { "$eq": [ { "$type": path.clone() }, "object" ] }, path, Bson::Null ]
         })
     };
-    Bson::Document(doc! {
-        "$ifNull": [
-            as_object("$command.filter"),
-            { "$ifNull": [ as_object("$command.q"), { "$ifNull": [ as_object("$command.query"), {} ] } ] },
-        ]
-    })
+    let first = |path: &str| Bson::Document(doc! { "$arrayElemAt": [ path, 0 ] });
+    let mut candidates: Vec<Bson> = ["$command.filter", "$command.q", "$command.query"]
+        .into_iter()
+        .map(|p| as_object(Bson::String(p.to_owned())))
+        .chain(["$command.updates.q", "$command.deletes.q"].into_iter().map(|p| as_object(first(p))))
+        .collect();
+    // Nested `$ifNull`s: every version since 4.0 reads them (the n-ary form is 5.0+).
+    let mut expression = Bson::Null;
+    while let Some(candidate) = candidates.pop() {
+        expression = Bson::Document(doc! { "$ifNull": [ candidate, expression ] });
+    }
+    expression
 }
 
 /// `{k, t, ops: [{k, t, et}]}` per filter field: names and BSON types, never values.
@@ -76,28 +83,18 @@ fn filter_shape() -> Document {
     };
     doc! {
         "$map": {
-            "input": { "$slice": [ { "$objectToArray": filter_expression() }, FIELDS_KEPT ] },
+            "input": { "$slice": [ { "$objectToArray": "$$filter" }, FIELDS_KEPT ] },
             "as": "f",
             "in": { "k": "$$f.k", "t": { "$type": "$$f.v" }, "ops": operators },
         }
     }
 }
 
-/// Commands that carry a filter worth a shape.
-const FILTERED: &[&str] =
-    &["find", "q", "count", "findAndModify", "findandmodify", "distinct", "delete", "update"];
-
 fn projection() -> Document {
     let command_name = doc! {
         "$arrayElemAt": [
             { "$map": { "input": { "$objectToArray": { "$ifNull": [ "$command", {} ] } }, "in": "$$this.k" } },
             0,
-        ]
-    };
-    let has_filter = doc! {
-        "$in": [
-            { "$ifNull": [ command_name.clone(), "" ] },
-            FILTERED.iter().map(|s| Bson::String((*s).to_owned())).collect::<Vec<_>>(),
         ]
     };
     doc! {
@@ -132,9 +129,15 @@ fn projection() -> Document {
         } },
         "txnOpenMicros": "$transaction.timeOpenMicros",
         "txnInactiveMicros": "$transaction.timeInactiveMicros",
+        // A tailable cursor waiting for new data (oplog readers, change streams) is not slow work.
+        "awaitData": "$cursor.awaitData",
         "inTransaction": { "$cond": [ { "$eq": [ { "$type": "$transaction" }, "object" ] }, true, false ] },
         "cmd": command_name,
-        "filter": { "$cond": [ has_filter, filter_shape(), "$$REMOVE" ] },
+        // Only commands with a filter get a shape (`{}` when it is empty); others none.
+        "filter": { "$let": {
+            "vars": { "filter": filter_expression() },
+            "in": { "$cond": [ { "$eq": [ { "$type": "$$filter" }, "object" ] }, filter_shape(), "$$REMOVE" ] },
+        } },
     }
 }
 
@@ -178,14 +181,26 @@ mod tests {
                 "command" | "cursor" | "originatingCommand" | "clientMetadata" | "lsid"
             ));
             if let Bson::String(path) = value {
-                assert!(!path.starts_with("$command") && !path.starts_with("$cursor"), "{field}: {path}");
+                let flag = path == "$cursor.awaitData";
+                assert!(
+                    !path.starts_with("$command") && (flag || !path.starts_with("$cursor")),
+                    "{field}: {path}"
+                );
             }
         }
         let mut all = Vec::new();
         strings(&Bson::Document(projection), &mut all);
         for path in all.iter().filter(|s| s.starts_with("$command")) {
             assert!(
-                ["$command", "$command.filter", "$command.q", "$command.query"].contains(&path.as_str()),
+                [
+                    "$command",
+                    "$command.filter",
+                    "$command.q",
+                    "$command.query",
+                    "$command.updates.q",
+                    "$command.deletes.q"
+                ]
+                .contains(&path.as_str()),
                 "{path}"
             );
         }
