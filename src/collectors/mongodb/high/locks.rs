@@ -133,13 +133,18 @@ impl OpLocks {
         Some(Resource { level, name })
     }
 
-    /// The request a waiting operation waits on: its innermost listed level.
-    pub fn awaited(&self) -> Option<(Resource, Mode)> {
+    /// The level and mode a waiting operation requests: its innermost listed level.
+    pub fn requested(&self) -> Option<(Level, Mode)> {
         if !self.waiting {
             return None;
         }
-        let level = Level::ALL.into_iter().rev().find(|l| self.mode_at(*l).is_some())?;
-        Some((self.resource(level)?, self.mode_at(level)?))
+        Level::ALL.into_iter().rev().find_map(|l| Some((l, self.mode_at(l)?)))
+    }
+
+    /// The request a waiting operation waits on, on the resource its namespace names.
+    pub fn awaited(&self) -> Option<(Resource, Mode)> {
+        let (level, mode) = self.requested()?;
+        Some((self.resource(level)?, mode))
     }
 
     /// A waiting operation's request when it is not on Global/Database/Collection (a
@@ -157,7 +162,7 @@ impl OpLocks {
 
     /// Granted locks: every listed level but the pending request of a waiter.
     fn held(&self) -> Vec<(Resource, Mode)> {
-        let pending = self.awaited().map(|(r, _)| r.level);
+        let pending = self.requested().map(|(level, _)| level);
         Level::ALL
             .into_iter()
             .filter(|l| Some(*l) != pending)
@@ -282,6 +287,7 @@ mod tests {
         let ops = [(1, &no_ns), (2, &mutex), (3, &writer)];
         assert_eq!(blockers(&ops), vec![Vec::<i64>::new(), vec![], vec![]]);
         assert_eq!(no_ns.awaited(), None, "the database it waits on is unknown");
+        assert_eq!(no_ns.requested(), Some((Level::Database, Mode::IntentExclusive)));
         assert_eq!(mutex.awaited_other().as_deref(), Some("ReplicationStateTransition (X)"));
         assert_eq!(writer.describe(), "Global IX, Database IX, Collection IX");
     }

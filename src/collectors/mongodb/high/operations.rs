@@ -104,13 +104,16 @@ fn operation(op: &Document) -> Option<OpRead> {
     push("filter types", filter.as_ref().map(FilterShape::typed).unwrap_or_default());
     push("locks", locks.describe());
     let wait = if locks.waiting {
-        let resource = match (locks.awaited(), locks.awaited_other()) {
-            (Some((resource, mode)), _) => format!("{} ({})", resource.label(), mode.name()),
-            (None, Some(other)) => other,
-            (None, None) => "an unnamed resource".to_owned(),
+        let resource = match (locks.awaited(), locks.requested(), locks.awaited_other()) {
+            (Some((resource, mode)), _, _) => format!("{} ({})", resource.label(), mode.name()),
+            (None, Some((level, mode)), _) => {
+                format!("{} ({}) its namespace does not name", level.name(), mode.name())
+            }
+            (None, None, Some(other)) => other,
+            (None, None, None) => "an unnamed resource".to_owned(),
         };
         push("waiting for", format!("lock on {resource}"));
-        let level = locks.awaited().map_or("resource", |(r, _)| r.level.name());
+        let level = locks.requested().map_or("resource", |(l, _)| l.name());
         Some(Wait { category: WaitCategory::Locks, event: format!("Lock:{level}") })
     } else if flow_control {
         Some(Wait { category: WaitCategory::Other, event: "FlowControl".to_owned() })
