@@ -3,9 +3,12 @@
 //! databases → collections/views/indexes tree, mongostat's figures as tiles and charts.
 
 use super::metric as mg;
-use crate::collectors::columns;
+use crate::collectors::columns::{self, fixed};
 use crate::collectors::sql_present::{self, Stop};
-use crate::model::present::{Blocking, Chart, Column, Nouns, Presentation, SchemaView, Series, Tile, Unit};
+use crate::model::present::{
+    Blocking, CellText, Chart, Column, DetailLine, Metrics, Nouns, Presentation, SchemaView, Series, Tile,
+    Tone, Unit, Width,
+};
 use crate::model::{CounterGuide, QueryStat, Session, SessionState, metric};
 use crate::ui::format;
 
@@ -18,7 +21,8 @@ pub static PRESENTATION: Presentation = Presentation {
         statement: "collection",
     },
     activity_columns: &SESSION_COLUMNS,
-    activity_default_sort: 5,
+    // State: lock waiters, idle transactions, then running work, longest first.
+    activity_default_sort: 1,
     counted_states: &SessionState::ALL,
     blocking: Blocking::Tree,
     query_columns: &STATEMENT_COLUMNS,
@@ -45,15 +49,15 @@ pub static PRESENTATION: Presentation = Presentation {
             unit: Unit::Percent,
         },
         Chart {
-            title: "Latency ms/op",
-            metric: mg::OP_LATENCY_MS,
-            series: Series::Keyed(&["reads", "writes", "commands"]),
+            title: "Queued operations (qrw)",
+            metric: mg::QUEUED_OPERATIONS,
+            series: Series::Keyed(&["readers", "writers"]),
             unit: Unit::Count,
         },
     ],
     schema_view: SchemaView::Tree,
     session_title: " Operation detail ",
-    session_detail: |s, all| sql_present::session_detail(s, all, "OpID", STOP),
+    session_detail: operation_detail,
     session_gone: |id| format!("Operation {id} has ended (not in the latest sample)."),
     statement_detail: |q| sql_present::statement_detail(q, &GUIDE),
 };
@@ -63,18 +67,193 @@ const STOP: Stop = Stop { cancel: super::spec::SPEC.cancel, terminate: super::sp
 /// The statement counters of a collection's `top` line and a profiler row (medium tier).
 pub const GUIDE: CounterGuide = super::medium::columns::GUIDE;
 
-static SESSION_COLUMNS: [Column<Session>; 11] = sql_present::session_columns("OpID");
+fn extra<'a>(s: &'a Session, name: &str) -> &'a str {
+    s.extra.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
+}
+
+/// The plan lines `high/explain.rs` attached (`plan 1`, `plan 2`…).
+fn is_plan_line(name: &str) -> bool {
+    name.strip_prefix("plan ").is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The SQL engines' detail (who, wait, blockers, shape, the `db.killOp()` to copy), with
+/// a router's `shard:opid` in the kill text, and the explained plan of the shape beside
+/// the server's own `planSummary`.
+fn operation_detail(s: &Session, all: &[Session]) -> Vec<DetailLine> {
+    let (plan, rest): (Vec<_>, Vec<_>) = s.extra.iter().cloned().partition(|(n, _)| is_plan_line(n));
+    let shown = Session { extra: rest, ..s.clone() };
+    let mut lines = sql_present::session_detail(&shown, all, "OpID", STOP);
+    let opid = extra(s, "opid");
+    if !opid.is_empty() {
+        let numeric = format!("db.killOp({})", s.id);
+        for line in &mut lines {
+            if let DetailLine::Head(cells) = line {
+                for cell in cells.iter_mut().filter(|c| c.text == numeric) {
+                    cell.text = format!("db.killOp(\"{opid}\")").into();
+                }
+            }
+        }
+    }
+    if let Some(((_, note), tree)) = plan.split_first() {
+        let at = lines
+            .iter()
+            .position(|l| matches!(l, DetailLine::Heading(h) if h.starts_with("Query")))
+            .unwrap_or(lines.len());
+        let mut block = vec![
+            DetailLine::Heading(format!("Winning plan {note}:")),
+            DetailLine::toned("server chose", or_dash(extra(s, "planSummary")), Tone::Muted),
+        ];
+        block.extend(tree.iter().map(|(_, l)| {
+            let tone = if l.trim_start().starts_with("COLLSCAN") { Tone::Warn } else { Tone::Text };
+            DetailLine::Text(CellText::toned(format!("  {l}"), tone))
+        }));
+        block.push(DetailLine::Blank);
+        lines.splice(at..at, block);
+    }
+    lines
+}
+
+fn or_dash(text: &str) -> String {
+    if text.is_empty() { "-".to_owned() } else { format!("{text} (for the operation's own values)") }
+}
+
+/// Operations, kept as the terminal narrows by priority: id, state, age and the shape
+/// first, then the lock wait and its holders.
+static SESSION_COLUMNS: [Column<Session>; 12] = [
+    Column {
+        title: "OpID",
+        width: Width::Fit { min: 6, max: 14 },
+        priority: 0,
+        descending: false,
+        cell: |s| match extra(s, "opid") {
+            "" => CellText::plain(s.id.to_string()),
+            text => CellText::plain(text),
+        },
+        cmp: |a, b| a.id.cmp(&b.id),
+    },
+    Column {
+        title: "State",
+        width: fixed(7),
+        priority: 0,
+        descending: false,
+        cell: |s| CellText::toned(s.state.short_label(), Tone::State(s.state)),
+        cmp: |a, b| a.state.urgency().cmp(&b.state.urgency()).then(b.query_ms.cmp(&a.query_ms)),
+    },
+    Column {
+        title: "Secs",
+        width: fixed(7),
+        priority: 0,
+        descending: true,
+        cell: |s| CellText::plain(format::opt_duration_ms(s.query_ms)),
+        cmp: |a, b| a.query_ms.cmp(&b.query_ms),
+    },
+    Column {
+        title: "Lock wait",
+        width: fixed(15),
+        priority: 1,
+        descending: false,
+        cell: |s| match &s.wait {
+            Some(w) => CellText::toned(w.label(), Tone::of_wait(w.category)),
+            None => CellText::plain(""),
+        },
+        cmp: |a, b| {
+            let key = |s: &Session| s.wait.as_ref().map(|w| (w.category, w.event.clone()));
+            key(a).cmp(&key(b))
+        },
+    },
+    Column {
+        title: "Blkd by",
+        width: fixed(8),
+        priority: 1,
+        descending: true,
+        cell: |s| CellText::toned(sql_present::blockers(s), Tone::Critical),
+        cmp: |a, b| a.blocked_by.len().cmp(&b.blocked_by.len()).then(a.blocked_by.cmp(&b.blocked_by)),
+    },
+    Column {
+        title: "Plan",
+        width: Width::Fit { min: 6, max: 12 },
+        priority: 2,
+        descending: false,
+        cell: |s| {
+            let plan = extra(s, "planSummary");
+            let tone = if plan.starts_with("COLLSCAN") { Tone::Warn } else { Tone::Text };
+            CellText::toned(plan, tone)
+        },
+        cmp: |a, b| extra(a, "planSummary").cmp(extra(b, "planSummary")),
+    },
+    Column {
+        title: "DB",
+        width: fixed(8),
+        priority: 3,
+        descending: false,
+        cell: |s| CellText::plain(s.database.as_str()),
+        cmp: |a, b| sql_present::text_cmp(&a.database, &b.database),
+    },
+    Column {
+        title: "App",
+        width: fixed(12),
+        priority: 4,
+        descending: false,
+        cell: |s| CellText::plain(s.application.as_str()),
+        cmp: |a, b| sql_present::text_cmp(&a.application, &b.application),
+    },
+    Column {
+        title: "User",
+        width: fixed(8),
+        priority: 5,
+        descending: false,
+        cell: |s| CellText::plain(s.user.as_str()),
+        cmp: |a, b| sql_present::text_cmp(&a.user, &b.user),
+    },
+    Column {
+        title: "Xact",
+        width: fixed(7),
+        priority: 5,
+        descending: true,
+        cell: |s| CellText::plain(format::opt_duration_ms(s.xact_ms)),
+        cmp: |a, b| a.xact_ms.cmp(&b.xact_ms),
+    },
+    Column {
+        title: "Client",
+        width: fixed(15),
+        priority: 6,
+        descending: false,
+        cell: |s| CellText::plain(s.client.as_str()),
+        cmp: |a, b| a.client.cmp(&b.client),
+    },
+    Column {
+        title: "Operation",
+        width: Width::Fill { min: 16 },
+        priority: 0,
+        descending: false,
+        cell: |s| match s.query.as_str() {
+            "" => CellText::toned(s.native_state.as_str(), Tone::Muted),
+            shape => CellText::plain(shape),
+        },
+        cmp: |a, b| a.query.cmp(&b.query),
+    },
+];
 
 fn figure(value: Option<f64>, show: fn(f64) -> String) -> String {
     value.map_or_else(|| "-".to_owned(), show)
 }
 
-static TILES: [Tile; 6] = [
+/// A pair as mongostat prints it (`qrw 1|2`); `-` when the server has neither.
+fn pair(m: &Metrics<'_>, name: &str, keys: [&str; 2]) -> String {
+    match (m(name, keys[0]), m(name, keys[1])) {
+        (None, None) => "-".to_owned(),
+        (a, b) => format!("{}|{}", figure(a, |v| format!("{v:.0}")), figure(b, |v| format!("{v:.0}"))),
+    }
+}
+
+static TILES: [Tile; 8] = [
     Tile { label: "Ops/s", value: |m| figure(m(mg::OPS_PER_S, ""), |v| format!("{v:.0}")) },
     Tile { label: "Conns", value: |m| figure(m(metric::CONNECTIONS, ""), |v| format::count(v as u64)) },
     Tile { label: "Cache", value: |m| figure(m(mg::CACHE_USED_PCT, ""), |v| format!("{v:.0}%")) },
     Tile { label: "Dirty", value: |m| figure(m(mg::CACHE_DIRTY_PCT, ""), |v| format!("{v:.1}%")) },
-    Tile { label: "Queued", value: |m| figure(m(mg::QUEUED_OPERATIONS, ""), |v| format!("{v:.0}")) },
+    Tile { label: "qrw", value: |m| pair(m, mg::QUEUED_OPERATIONS, ["readers", "writers"]) },
+    Tile { label: "arw", value: |m| pair(m, mg::ACTIVE_CLIENTS, ["readers", "writers"]) },
+    Tile { label: "Blocked", value: |m| figure(m(metric::BLOCKED_SESSIONS, ""), |v| format!("{v:.0}")) },
     Tile { label: "Lag", value: |m| figure(m(metric::REPLICATION_LAG_S, ""), |v| format!("{v:.0}s")) },
 ];
 
@@ -87,3 +266,85 @@ static STATEMENT_COLUMNS: [Column<QueryStat>; 6] = [
     columns::MEAN_MS,
     super::medium::columns::NAMESPACE_COLUMN,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collectors::mongodb::doc::{self, fixture};
+    use crate::collectors::mongodb::high::{explain, operations};
+
+    fn sessions(name: &str) -> Vec<Session> {
+        let reply = fixture(name);
+        let ops: Vec<mongodb::bson::Document> = doc::docs(&reply, "ops").into_iter().cloned().collect();
+        operations::parse(&ops).into_iter().map(|r| r.session).collect()
+    }
+
+    fn texts(lines: &[DetailLine]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| match l {
+                DetailLine::Head(cells) => cells.iter().map(|c| c.text.as_ref()).collect::<String>(),
+                DetailLine::Field { name, value } => format!("{name}: {}", value.text),
+                DetailLine::Heading(h) => h.clone(),
+                DetailLine::Text(t) => t.text.to_string(),
+                DetailLine::Blank => String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn detail_names_the_holder_and_gives_kill_op_to_copy() {
+        let all = sessions("high_current_ops_lock_wait.json");
+        let waiter = all.iter().find(|s| s.id == 9102).cloned().unwrap_or_else(|| all[0].clone());
+        let lines = texts(&(PRESENTATION.session_detail)(&waiter, &all));
+        assert!(lines.iter().any(|l| l == "blocked by: 9101"), "{lines:#?}");
+        assert!(lines.iter().any(|l| l.starts_with("  9101 dba Active: collMod orders")), "{lines:#?}");
+        assert!(lines.iter().any(|l| l == "waiting for: lock on Collection shop.orders (IX)"));
+        assert!(lines.iter().any(|l| l == "update orders {_id}"));
+        assert!(lines.iter().any(|l| l.ends_with("db.killOp(9102)")));
+        assert!(!lines.iter().any(|l| l.starts_with("Winning plan")), "no plan was asked for it");
+    }
+
+    #[test]
+    fn router_ops_kill_by_their_text_and_plans_sit_beside_the_summary() {
+        let mut all = sessions("high_current_ops_mongos.json");
+        let shown = explain::explained(&fixture("high_explain_mongos.json"), &[]);
+        for (i, line) in shown.iter().enumerate() {
+            all[0].extra.push((format!("plan {}", i + 1), line.clone()));
+        }
+        let lines = texts(&(PRESENTATION.session_detail)(&all[0], &all));
+        assert!(lines.iter().any(|l| l.ends_with("db.killOp(\"shardA:120331\")")), "{lines:#?}");
+        let heading =
+            lines.iter().position(|l| l.starts_with("Winning plan of the shape with placeholder values"));
+        let query = lines.iter().position(|l| l.starts_with("Query"));
+        assert!(heading.is_some_and(|h| query.is_some_and(|q| h < q)), "{lines:#?}");
+        assert!(lines.iter().any(|l| l == "server chose: COLLSCAN (for the operation's own values)"));
+        assert!(lines.iter().any(|l| l == "        COLLSCAN"));
+        assert!(!lines.iter().any(|l| l.starts_with("plan 1")), "plan lines are not repeated as fields");
+    }
+
+    #[test]
+    fn columns_and_tiles_read_the_operation() {
+        let all = sessions("high_current_ops_mongos.json");
+        let cell = |title: &str, s: &Session| {
+            let c = SESSION_COLUMNS.iter().find(|c| c.title == title).map(|c| (c.cell)(s).text.to_string());
+            c.unwrap_or_default()
+        };
+        assert_eq!(cell("OpID", &all[0]), "shardA:120331");
+        assert_eq!(cell("OpID", &all[2]), "3301");
+        assert_eq!(cell("Operation", &all[0]), "find products {tags, price}");
+        assert_eq!(cell("Plan", &all[0]), "COLLSCAN");
+        assert_eq!(SESSION_COLUMNS[PRESENTATION.activity_default_sort].title, "State");
+        let m = |name: &str, key: &str| match (name, key) {
+            (mg::QUEUED_OPERATIONS, "readers") => Some(1.0),
+            (mg::QUEUED_OPERATIONS, "writers") => Some(2.0),
+            (mg::OPS_PER_S, "") => Some(898.0),
+            _ => None,
+        };
+        let shown: Vec<String> = TILES.iter().map(|t| format!("{} {}", t.label, (t.value)(&m))).collect();
+        assert_eq!(
+            shown,
+            ["Ops/s 898", "Conns -", "Cache -", "Dirty -", "qrw 1|2", "arw -", "Blocked -", "Lag -"]
+        );
+    }
+}
