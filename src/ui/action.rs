@@ -70,6 +70,8 @@ pub enum Effect {
     LoadSeries {
         target: crate::model::TargetId,
         window_ms: i64,
+        /// The target's charted metrics (`dashboard::charted`).
+        metrics: Vec<&'static str>,
     },
     LoadQueryHistory {
         target: crate::model::TargetId,

@@ -118,12 +118,16 @@ impl App {
     /// Asks for store history the charts of the current target do not have yet.
     pub fn history_requests(&mut self) -> Vec<Effect> {
         let window_ms = self.window_ms();
-        let Some(target) = self.current().map(|t| t.info.id.clone()) else { return Vec::new() };
+        let Some((target, metrics)) =
+            self.current().map(|t| (t.info.id.clone(), super::dashboard::charted(t.engine)))
+        else {
+            return Vec::new();
+        };
         self.time.loaded_window_ms.resize(self.dashboard.targets.len(), 0);
         match self.time.loaded_window_ms.get_mut(self.target) {
             Some(loaded) if *loaded < window_ms => {
                 *loaded = window_ms;
-                vec![Effect::LoadSeries { target, window_ms }]
+                vec![Effect::LoadSeries { target, window_ms, metrics }]
             }
             _ => Vec::new(),
         }

@@ -13,7 +13,8 @@ use crate::model::{
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
-/// Metrics kept as chart history (others only keep their latest value).
+/// Metrics kept as chart history for every target (others only keep their latest value),
+/// besides those its engine's Overview charts name (`charted`).
 pub const CHARTED: [&str; 5] = [
     metric::TPS,
     metric::SESSIONS_BY_STATE,
@@ -21,6 +22,22 @@ pub const CHARTED: [&str; 5] = [
     metric::CACHE_HIT_PCT,
     metric::MEMORY_USED_BYTES,
 ];
+
+/// The metrics whose history a target of `engine` keeps: the neutral ones and those of
+/// its engine's charts.
+pub fn charted(engine: &EngineSpec) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = CHARTED.to_vec();
+    for chart in &engine.present.charts {
+        if !names.contains(&chart.metric) {
+            names.push(chart.metric);
+        }
+    }
+    names
+}
+
+fn is_charted(engine: &EngineSpec, name: &str) -> bool {
+    CHARTED.contains(&name) || engine.present.charts.iter().any(|c| c.metric == name)
+}
 
 /// Schema changes kept per target for the Schema tab, newest first.
 pub const SCHEMA_CHANGES_CAP: usize = 1_000;
@@ -216,7 +233,8 @@ impl Dashboard {
                         }
                         SampleBody::Status(h) => view.health = Some(h.clone()),
                         SampleBody::Metrics(points) => {
-                            for p in points.iter().filter(|p| CHARTED.contains(&p.name.as_str())) {
+                            let engine = view.engine;
+                            for p in points.iter().filter(|p| is_charted(engine, &p.name)) {
                                 let key = (p.name.clone(), p.key.clone());
                                 view.charts.entry(key).or_default().push(at.millis(), p.value);
                             }
@@ -308,6 +326,38 @@ mod tests {
         });
         let tps = dashboard.targets[0].chart_series(metric::TPS).next().map(|(_, s)| s.len());
         assert_eq!(tps, Some(3));
+    }
+
+    /// Every engine's Overview charts get history, not only the neutral metrics'.
+    #[test]
+    fn each_engines_chart_metrics_keep_history() {
+        for engine in crate::collectors::registry::ENGINES {
+            let mut target = info("e");
+            target.engine = engine.name.into();
+            let mut dashboard = Dashboard::new(vec![target]);
+            let points: Vec<Metric> =
+                engine.present.charts.iter().map(|c| Metric::new(c.metric, 1.0)).collect();
+            for at in [10_000, 20_000] {
+                let body = SampleBody::Metrics(points.clone());
+                let round = vec![Sample {
+                    target: TargetId("e".into()),
+                    tier: Tier::High,
+                    taken_at: Timestamp(at),
+                    body,
+                }];
+                dashboard.apply(UiUpdate::Round(Arc::new(round)));
+            }
+            for chart in &engine.present.charts {
+                let len = dashboard.targets[0].chart_series(chart.metric).next().map(|(_, s)| s.len());
+                assert_eq!(len, Some(2), "{}: chart {} keeps no history", engine.name, chart.title);
+                assert!(
+                    charted(engine).contains(&chart.metric),
+                    "{}: {} not loaded from the store",
+                    engine.name,
+                    chart.metric
+                );
+            }
+        }
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! through a channel as `UiUpdate`s, so the UI loop never awaits the disk.
 
 use super::UiUpdate;
-use super::dashboard::CHARTED;
 use crate::model::{TargetId, Timestamp};
 
 /// How far back the Alerts tab's history reaches at start, and how many rows.
@@ -12,11 +11,17 @@ use crate::store::Store;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// Every charted metric of `target` over the last `window_ms`, keyed or not.
-pub async fn load_series(store: Store, tx: mpsc::Sender<UiUpdate>, target: TargetId, window_ms: i64) {
+/// The charted `metrics` of `target` over the last `window_ms`, keyed or not.
+pub async fn load_series(
+    store: Store,
+    tx: mpsc::Sender<UiUpdate>,
+    target: TargetId,
+    window_ms: i64,
+    metrics: Vec<&'static str>,
+) {
     let to = Timestamp::now();
     let from = Timestamp(to.millis() - window_ms);
-    for metric in CHARTED {
+    for metric in metrics {
         let by_key = match store.series_by_key(&target, metric, from, to).await {
             Ok(by_key) if !by_key.is_empty() => Ok(by_key),
             Ok(_) => store.series(&target, metric, None, from, to).await.map(|p| vec![(String::new(), p)]),

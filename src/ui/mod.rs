@@ -251,8 +251,8 @@ fn perform(
             }
         }
         Effect::ClearScreen => force_full_redraw(terminal),
-        Effect::LoadSeries { target, window_ms } => {
-            tokio::spawn(history::load_series(store.clone(), history_tx.clone(), target, window_ms));
+        Effect::LoadSeries { target, window_ms, metrics } => {
+            tokio::spawn(history::load_series(store.clone(), history_tx.clone(), target, window_ms, metrics));
         }
         Effect::LoadQueryHistory { target, query_id } => {
             tokio::spawn(history::load_query(store.clone(), history_tx.clone(), target, query_id));

@@ -29,11 +29,8 @@ pub struct Refusal {
 /// Server error codes we explain.
 pub mod code {
     pub const UNAUTHORIZED: i32 = 13;
-    pub const AUTHENTICATION_FAILED: i32 = 18;
-    pub const NAMESPACE_NOT_FOUND: i32 = 26;
     pub const MAX_TIME_EXPIRED: i32 = 50;
     pub const COMMAND_NOT_FOUND: i32 = 59;
-    pub const NOT_YET_INITIALIZED: i32 = 94;
     pub const COMMAND_NOT_SUPPORTED: i32 = 115;
     /// Atlas shared tiers: "(AtlasError) … is not allowed in this atlas tier".
     pub const ATLAS_ERROR: i32 = 8000;

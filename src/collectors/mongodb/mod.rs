@@ -11,9 +11,6 @@
 //! problem of the round: the target is DEGRADED with what is missing, never DOWN.
 //! The data mapping is documented in docs/mongodb.md.
 
-// The tiers arrive in the next commits; until then parts of the plumbing are unused.
-#![allow(dead_code)]
-
 mod alert_templates;
 pub mod commands;
 mod connect;

@@ -78,6 +78,14 @@ impl MongoCollector {
         let outcome = round::read(self, &mut state, &named, &limits).await;
         self.schema = state;
         let outcome = outcome?;
+        // The round's cost, for whoever tunes the budget (trace level `debug`).
+        tracing::debug!(
+            endpoint = %self.endpoint,
+            commands = outcome.commands,
+            read = outcome.read,
+            left = outcome.left,
+            "mongodb schema round"
+        );
         if !outcome.listed {
             return Ok(Collected { bodies: Vec::new(), problems: outcome.problems });
         }

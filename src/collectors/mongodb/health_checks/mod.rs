@@ -199,8 +199,3 @@ const ROUTER_STORES_NOTHING: &str =
 fn keyed<'a>(i: &'a HealthInput, name: &'a str) -> impl Iterator<Item = (&'a str, f64)> + 'a {
     i.metrics.iter().filter(move |((n, _), _)| n == name).map(|((_, k), v)| (k.as_str(), *v))
 }
-
-/// Whether the high tier has delivered anything (its metrics or sessions).
-fn high_ran(i: &HealthInput) -> bool {
-    i.taken_at("metrics").is_some() || i.activity.is_some()
-}

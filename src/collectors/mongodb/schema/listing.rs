@@ -152,6 +152,7 @@ impl CollectionEntry {
     }
 
     /// "view on orders: $match, $group"
+    #[cfg(test)]
     pub fn view_text(&self) -> String {
         format!("view on {}: {}", self.view_on, self.view_stages.join(", "))
     }
