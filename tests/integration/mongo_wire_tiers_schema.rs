@@ -25,7 +25,7 @@ fn table<'a>(s: &'a SchemaSnapshot, db: &str, name: &str) -> &'a TableInfo {
 
 /// The schema tier's replies: the shop fixtures, one small collection's figures for the
 /// other collections of shop (on shop only, so the oplog's `$collStats` keeps its own).
-fn script_schema(server: &MongoServer) {
+pub(crate) fn script_schema(server: &MongoServer) {
     let listing = fixture("schema_listDatabases.json");
     server.script(Script::reply("listDatabases", listing).when(has("nameOnly")));
     server.reply_cursor(

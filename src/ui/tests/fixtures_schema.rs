@@ -91,6 +91,8 @@ pub fn small(name: &str, mib: u64, analyzed_days_ago: Option<i64>, pk: bool) -> 
         table_bytes: mib * MIB * 3 / 4,
         index_bytes: mib * MIB / 4,
         last_analyze_ms: analyzed_days_ago.map(|d| NOW - d * DAY),
+        // PostgreSQL counts changes since the last analysis on every table.
+        n_mod_since_analyze: Some(mib * 100),
         has_primary_key: pk,
         columns: vec![column("id", "bigint", false), column("payload", "jsonb", true)],
         ..Default::default()

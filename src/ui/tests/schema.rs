@@ -223,3 +223,17 @@ fn help_lists_the_schema_keys_and_the_filter_input() {
     }
     assert!(screen.contains("schema tree / recent changes") && screen.contains("keep filter"), "{screen}");
 }
+
+/// Collections of an engine without optimizer statistics are never "stale stats"; a
+/// table never analysed while its engine counts changes is.
+#[test]
+fn stale_stats_only_where_the_engine_has_statistics() {
+    use crate::ui::views::schema_tree::stale_stats;
+    let now = 1_800_000_000_000;
+    let collection = crate::model::TableInfo { name: "orders".into(), ..Default::default() };
+    assert!(!stale_stats(&collection, now));
+    let never_analysed = crate::model::TableInfo { n_mod_since_analyze: Some(5), ..collection.clone() };
+    assert!(stale_stats(&never_analysed, now));
+    let fresh = crate::model::TableInfo { last_analyze_ms: Some(now - 1_000), ..never_analysed };
+    assert!(!stale_stats(&fresh, now));
+}

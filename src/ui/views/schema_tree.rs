@@ -93,8 +93,14 @@ pub fn last_analyze(t: &TableInfo) -> Option<i64> {
     t.last_analyze_ms.max(t.last_autoanalyze_ms)
 }
 
+/// Statistics analysed long ago, or never while the engine counts changes since the last
+/// analysis. Engines without optimizer statistics on their objects (MongoDB's
+/// collections) report neither, and are never flagged.
 pub fn stale_stats(t: &TableInfo, now_ms: i64) -> bool {
-    last_analyze(t).is_none_or(|at| now_ms - at > STALE_MS)
+    match last_analyze(t) {
+        Some(at) => now_ms - at > STALE_MS,
+        None => t.n_mod_since_analyze.is_some(),
+    }
 }
 
 fn share(part: u64, whole: u64) -> Option<f64> {
