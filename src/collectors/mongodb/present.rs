@@ -172,7 +172,7 @@ static SESSION_COLUMNS: [Column<Session>; 12] = [
     Column {
         title: "Plan",
         width: Width::Fit { min: 6, max: 12 },
-        priority: 2,
+        priority: 3,
         descending: false,
         cell: |s| {
             let plan = extra(s, "planSummary");
@@ -184,7 +184,7 @@ static SESSION_COLUMNS: [Column<Session>; 12] = [
     Column {
         title: "DB",
         width: fixed(8),
-        priority: 3,
+        priority: 2,
         descending: false,
         cell: |s| CellText::plain(s.database.as_str()),
         cmp: |a, b| sql_present::text_cmp(&a.database, &b.database),

@@ -83,17 +83,17 @@ pub const READ_COLUMN: Column<QueryStat> = Column {
     width: fixed(8),
     priority: 1,
     descending: true,
-    cell: |q| CellText::plain(format::millis_f(counter(q, READ_MS))),
+    cell: |q| CellText::plain(q.counter(READ_MS).map_or_else(|| "-".to_owned(), format::millis_f)),
     cmp: |a, b| counter(a, READ_MS).total_cmp(&counter(b, READ_MS)),
 };
 
-/// mongotop's write column: time holding write locks over the interval.
+/// mongotop's write column ("-" on profiler rows, which have no lock split): time holding write locks over the interval.
 pub const WRITE_COLUMN: Column<QueryStat> = Column {
     title: "Write",
     width: fixed(8),
     priority: 1,
     descending: true,
-    cell: |q| CellText::plain(format::millis_f(counter(q, WRITE_MS))),
+    cell: |q| CellText::plain(q.counter(WRITE_MS).map_or_else(|| "-".to_owned(), format::millis_f)),
     cmp: |a, b| counter(a, WRITE_MS).total_cmp(&counter(b, WRITE_MS)),
 };
 
