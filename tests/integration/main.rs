@@ -14,6 +14,7 @@ mod health_live;
 mod hostile_live;
 mod mariadb_harness;
 mod mongo_wire;
+mod mongo_wire_high;
 mod mongo_wire_look;
 mod mongo_wire_tiers;
 mod mongo_wire_tiers_schema;

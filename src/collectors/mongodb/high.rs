@@ -35,13 +35,17 @@ impl HighState {
         *self = Self::default();
     }
 
-    /// The gauges of `status`, and the rates since the previous read (none on the first).
+    /// The gauges of `status`, and the rates since the previous read (none on the first),
+    /// over the server's interval between the reads (`uptimeMillis`), else ours.
     pub fn status_metrics(&mut self, status: &Document, now: Instant) -> Vec<Metric> {
         let current = server_status::Counters::read(status);
         let previous = self.previous.take();
         let mut out = server_status::gauge_metrics(status);
         out.extend(server_status::rate_metrics(
-            previous.as_ref().map(|(then, counters)| (counters, now.duration_since(*then).as_secs_f64())),
+            previous.as_ref().map(|(then, counters)| {
+                let local = now.duration_since(*then).as_secs_f64();
+                (counters, current.server_secs_since(counters).unwrap_or(local))
+            }),
             &current,
         ));
         self.previous = Some((now, current));

@@ -112,3 +112,14 @@ fn every_fixture_of_every_version_parses_without_panic() {
         assert!(m.iter().all(|x| x.value.is_finite()), "{name}");
     }
 }
+
+#[test]
+fn rates_use_the_servers_interval_between_reads_not_ours() {
+    // Read back to back here, but 10 s apart on the server (uptimeMillis): 898 ops/s.
+    let mut state = HighState::default();
+    let t0 = Instant::now();
+    state.status_metrics(&fixture("high_server_status_7.0.json"), t0);
+    let next =
+        state.status_metrics(&fixture("high_server_status_7.0_next.json"), t0 + Duration::from_millis(3));
+    assert_eq!(value(&next, mg::OPS_PER_S, ""), Some(898.0));
+}

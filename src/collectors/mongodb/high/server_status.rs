@@ -115,6 +115,13 @@ impl Counters {
         }
     }
 
+    /// The server's own time between the two reads (`uptimeMillis`), when it advanced:
+    /// the interval the counters really cover, whatever the network added to each read.
+    pub fn server_secs_since(&self, before: &Counters) -> Option<f64> {
+        let (now, then) = self.uptime_ms.zip(before.uptime_ms)?;
+        (now > then).then(|| (now - then) / 1000.0)
+    }
+
     /// A server that restarted (uptime or any counter went backwards) has nothing to
     /// compare with: its counters started again from zero.
     fn restarted_since(&self, before: &Counters) -> bool {
