@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::config::Secret;
+use mongodb::options::ServerAddress;
 
 fn target(mode: TlsMode) -> TargetConfig {
     let mut options = crate::config::EngineOptions::defaults(super::super::spec::OPTIONS);

@@ -1,8 +1,10 @@
 //! MongoDB collector: one driver client per target (a pool of at most two connections),
 //! named `logstag`, sending only the read commands `commands::check` lets through.
 //!
-//! - `connect.rs`: options from the target (URL parameters or `[targets.<name>.mongodb]`),
-//!   TLS, authentication, the handshake facts, refusals vs a server that is gone.
+//! - `options.rs`: the driver's options from the target (URL parameters or
+//!   `[targets.<name>.mongodb]`): TLS, authentication, direct connection or discovery.
+//! - `connect.rs`: TLS `prefer` and its fallback, the handshake facts, refusals vs a
+//!   server that is gone.
 //! - `commands.rs`: the allowlist every command passes before it is sent.
 //! - `doc.rs`: reading replies by path, numbers of any BSON type, Extended JSON fixtures.
 //! - `high.rs`, `medium.rs`, `low.rs`, `schema.rs`: what each tier reads.
@@ -21,6 +23,7 @@ mod low;
 mod medium;
 pub mod metric;
 mod normalize;
+mod options;
 mod present;
 mod schema;
 pub mod spec;
