@@ -17,17 +17,9 @@ use logstag::model::{
 use logstag::store::Store;
 use std::time::{Duration, Instant};
 
-/// CPU time (user + system) of the whole process, all threads.
-fn process_cpu() -> Duration {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes into the struct we own; RUSAGE_SELF is always valid.
-    let usage = unsafe {
-        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
-        usage.assume_init()
-    };
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, (t.tv_usec as u32) * 1000);
-    tv(usage.ru_utime) + tv(usage.ru_stime)
-}
+#[path = "support/cpu.rs"]
+mod cpu;
+use cpu::process_cpu;
 
 fn rows(n: usize) -> Vec<ActivityRow> {
     let states = ["active", "idle", "idle in transaction", "active", "idle"];

@@ -16,6 +16,10 @@ use logstag::model::{Session, blocking_forest};
 use mongodb::bson::{Bson, Document};
 use std::time::{Duration, Instant};
 
+#[path = "support/cpu.rs"]
+mod cpu;
+use cpu::process_cpu;
+
 const STATUS: [&str; 2] = [
     include_str!("../src/collectors/mongodb/fixtures/high_server_status_7.0.json"),
     include_str!("../src/collectors/mongodb/fixtures/high_server_status_7.0_next.json"),
@@ -25,18 +29,6 @@ const BATCHES: [&str; 3] = [
     include_str!("../src/collectors/mongodb/fixtures/high_current_ops_idle_txn.json"),
     include_str!("../src/collectors/mongodb/fixtures/high_current_ops_mongos.json"),
 ];
-
-/// CPU time (user + system) of the whole process, all threads.
-fn process_cpu() -> Duration {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes into the struct we own; RUSAGE_SELF is always valid.
-    let usage = unsafe {
-        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
-        usage.assume_init()
-    };
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, (t.tv_usec as u32) * 1000);
-    tv(usage.ru_utime) + tv(usage.ru_stime)
-}
 
 /// The fixtures' operations copied until there are `n`: each copy gets its own opids
 /// and its own databases, so lock chains stay inside their copy.

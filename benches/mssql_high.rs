@@ -14,6 +14,10 @@ use logstag::collectors::text_rows::{TextRow, from_batch};
 use logstag::model::{Session, blocking_forest};
 use std::time::{Duration, Instant};
 
+#[path = "support/cpu.rs"]
+mod cpu;
+use cpu::process_cpu;
+
 const SESSIONS: &str = include_str!("../src/collectors/mssql/high/fixtures/sessions.tsv");
 const WAITS: [&str; 2] = [
     include_str!("../src/collectors/mssql/high/fixtures/wait_stats_1.tsv"),
@@ -23,18 +27,6 @@ const COUNTERS: [&str; 2] = [
     include_str!("../src/collectors/mssql/high/fixtures/performance_counters_1.tsv"),
     include_str!("../src/collectors/mssql/high/fixtures/performance_counters_2.tsv"),
 ];
-
-/// CPU time (user + system) of the whole process, all threads.
-fn process_cpu() -> Duration {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes into the struct we own; RUSAGE_SELF is always valid.
-    let usage = unsafe {
-        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
-        usage.assume_init()
-    };
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, (t.tv_usec as u32) * 1000);
-    tv(usage.ru_utime) + tv(usage.ru_stime)
-}
 
 /// The fixture's sessions copied until there are `n`, each copy's ids (and the blockers
 /// they name) shifted so chains stay inside their copy.
