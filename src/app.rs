@@ -74,7 +74,9 @@ async fn async_main(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     }
     match cli.command {
-        Some(Command::Snapshot { format: SnapshotFormat::Json, .. }) => snapshot::print_json(&cfg).await,
+        Some(Command::Snapshot { format: SnapshotFormat::Json, interval, .. }) => {
+            snapshot::print_json(&cfg, interval.map(std::time::Duration::from_secs)).await
+        }
         Some(Command::Health { format, .. }) => crate::health::command::run(&cfg, format).await,
         _ => crate::tui_mode::run(cfg).await,
     }

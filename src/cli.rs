@@ -101,6 +101,10 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = SnapshotFormat::Json)]
         format: SnapshotFormat,
+        /// Read the statement statistics twice, SECONDS apart, and print what ran in
+        /// between (one reading holds only a baseline). 1 to 3600.
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+        interval: Option<u64>,
     },
     /// Run every collection tier once and print the health check report (five areas,
     /// published scoring). Exit code 1 when any area has a Critical finding.
@@ -158,7 +162,15 @@ mod tests {
         assert!(matches!(cli.command, Some(Command::Config { action: ConfigAction::Check { .. } })));
         let cli =
             Cli::try_parse_from(["logstag", "snapshot", "postgresql://h/db", "--format", "json"]).unwrap();
-        assert!(matches!(cli.command, Some(Command::Snapshot { .. })));
+        assert!(matches!(cli.command, Some(Command::Snapshot { interval: None, .. })));
+        let cli =
+            Cli::try_parse_from(["logstag", "snapshot", "postgresql://h/db", "--interval", "30"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Snapshot { interval: Some(30), .. })));
+        for bad in ["0", "3601", "-1", "soon"] {
+            assert!(
+                Cli::try_parse_from(["logstag", "snapshot", "postgresql://h/db", "--interval", bad]).is_err()
+            );
+        }
         let cli = Cli::try_parse_from(["logstag", "health", "postgresql://h/db", "--format", "md"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Health { format: HealthFormat::Md, .. })));
         let cli = Cli::try_parse_from(["logstag", "encrypt", "-"]).unwrap();

@@ -58,7 +58,7 @@ pub async fn start(
         RunMode::Continuous => {
             crate::forward::start_if_configured(cfg, &store, &telemetry, shutdown_rx.clone()).await
         }
-        RunMode::Once => None,
+        RunMode::Once | RunMode::OnceWithDeltas { .. } => None,
     };
     let mut collectors = Vec::new();
     let mut schema_refresh = std::collections::BTreeMap::new();

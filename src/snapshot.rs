@@ -8,6 +8,7 @@ use crate::store::Store;
 use serde::Serialize;
 use std::io::Write;
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -23,10 +24,16 @@ struct TargetReport<'a> {
     samples: Vec<&'a Sample>,
 }
 
-/// Exit code 1 when any target could not be reached, so scripts can tell.
-pub async fn print_json(cfg: &Config) -> anyhow::Result<ExitCode> {
+/// Exit code 1 when any target could not be reached, so scripts can tell. With
+/// `interval`, the medium tier reads twice that far apart and the statements printed are
+/// what ran in between (the first reading's baseline is left out).
+pub async fn print_json(cfg: &Config, interval: Option<Duration>) -> anyhow::Result<ExitCode> {
     crate::logging::to_stderr("warn");
-    let samples = collect_once(cfg).await?;
+    let mode = match interval {
+        Some(after) => RunMode::OnceWithDeltas { after },
+        None => RunMode::Once,
+    };
+    let samples = newest_statements_only(collect(cfg, mode).await?);
     let targets: Vec<TargetReport<'_>> = cfg
         .targets
         .iter()
@@ -61,9 +68,30 @@ pub async fn print_json(cfg: &Config) -> anyhow::Result<ExitCode> {
 
 /// Runs every target once through the same scheduler code as the TUI and returns what came out.
 pub async fn collect_once(cfg: &Config) -> anyhow::Result<Vec<Sample>> {
+    collect(cfg, RunMode::Once).await
+}
+
+/// The statement list of a target's last reading, without the baseline before it.
+fn newest_statements_only(samples: Vec<Sample>) -> Vec<Sample> {
+    let is_queries = |s: &Sample| matches!(s.body, SampleBody::Queries(_));
+    let newest: Vec<usize> = (0..samples.len())
+        .filter(|&i| is_queries(&samples[i]))
+        .filter(|&i| {
+            !samples[i + 1..].iter().any(|later| is_queries(later) && later.target == samples[i].target)
+        })
+        .collect();
+    samples
+        .into_iter()
+        .enumerate()
+        .filter(|(i, s)| !is_queries(s) || newest.contains(i))
+        .map(|(_, s)| s)
+        .collect()
+}
+
+async fn collect(cfg: &Config, mode: RunMode) -> anyhow::Result<Vec<Sample>> {
     let store = Store::open_in_memory(cfg.history.retention)?;
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
-    let running = monitor::start(cfg, store, Some(tx), None, RunMode::Once).await;
+    let running = monitor::start(cfg, store, Some(tx), None, mode).await;
     let mut samples = Vec::new();
     // The pipeline forwards every round; the channel closes when every collector is done.
     while let Some(update) = rx.recv().await {

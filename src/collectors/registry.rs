@@ -54,6 +54,17 @@ pub fn config_names() -> Vec<&'static str> {
 pub enum RunMode {
     Continuous,
     Once,
+    /// Once, then the medium tier again `after` later: statement statistics are deltas
+    /// between two readings (`logstag snapshot --interval`).
+    OnceWithDeltas {
+        after: std::time::Duration,
+    },
+}
+
+impl RunMode {
+    pub fn is_once(self) -> bool {
+        self != RunMode::Continuous
+    }
 }
 
 /// Starts the collection task of one target. Engines this build cannot monitor are
@@ -76,7 +87,10 @@ pub fn start<C: Collector>(
     let intervals = target.intervals.clone();
     match mode {
         RunMode::Continuous => tokio::spawn(scheduler::run(collector, intervals, handles)),
-        RunMode::Once => tokio::spawn(scheduler::run_once(collector, intervals, handles)),
+        RunMode::Once => tokio::spawn(scheduler::run_once(collector, intervals, handles, None)),
+        RunMode::OnceWithDeltas { after } => {
+            tokio::spawn(scheduler::run_once(collector, intervals, handles, Some(after)))
+        }
     }
 }
 

@@ -192,7 +192,12 @@ pub async fn run<C: Collector>(mut collector: C, intervals: Intervals, mut h: Sc
 
 /// Connects once and runs every enabled tier once, in tier order, then returns
 /// (`logstag snapshot`). Failures are reported as Status samples like in `run`.
-pub async fn run_once<C: Collector>(mut collector: C, intervals: Intervals, mut h: SchedulerHandles) {
+pub async fn run_once<C: Collector>(
+    mut collector: C,
+    intervals: Intervals,
+    mut h: SchedulerHandles,
+    medium_again_after: Option<Duration>,
+) {
     if let Some(previous) = h.previous_schema.take() {
         collector.seed_previous_schema(previous);
     }
@@ -213,7 +218,18 @@ pub async fn run_once<C: Collector>(mut collector: C, intervals: Intervals, mut 
         }
     };
     let mut problems = Vec::new();
-    for tier in Tier::ALL.into_iter().filter(|t| intervals.get(*t).is_some()) {
+    let tiers: Vec<Tier> = Tier::ALL.into_iter().filter(|t| intervals.get(*t).is_some()).collect();
+    let again = medium_again_after.filter(|_| tiers.contains(&Tier::Medium));
+    // Each tier once; then, for statement deltas, the medium tier again after a wait.
+    let mut rounds: Vec<(Tier, Option<Duration>)> = tiers.into_iter().map(|t| (t, None)).collect();
+    rounds.extend(again.map(|after| (Tier::Medium, Some(after))));
+    for (tier, wait) in rounds {
+        if let Some(after) = wait {
+            tokio::select! {
+                _ = tokio::time::sleep(after) => {}
+                _ = wait_shutdown(&mut h.shutdown) => break,
+            }
+        }
         let started = Instant::now();
         match timeout(h.deadline(tier), collector.collect(tier)).await {
             Ok(Ok(collected)) => {
@@ -228,6 +244,9 @@ pub async fn run_once<C: Collector>(mut collector: C, intervals: Intervals, mut 
             )),
         }
     }
+    // The medium tier's refusals come twice with deltas: say each once.
+    let mut said = std::collections::BTreeSet::new();
+    problems.retain(|p| said.insert(p.clone()));
     collector.disconnect();
     let status = if problems.is_empty() {
         TargetStatus::Up { version }

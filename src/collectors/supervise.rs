@@ -45,7 +45,7 @@ where
         if started.elapsed() >= HEALTHY_RUN {
             backoff.reset();
         }
-        let stopping = *shutdown.borrow() || mode == RunMode::Once;
+        let stopping = *shutdown.borrow() || mode.is_once();
         let delay = if stopping { Duration::ZERO } else { backoff.next_delay() };
         let error = if stopping {
             format!("the collector crashed: {panic}")

@@ -36,6 +36,69 @@ fn snapshot_prints_one_round_of_every_tier_as_json() {
     assert!(instance["body"]["data"]["version"].as_str().unwrap().starts_with(char::is_numeric));
 }
 
+/// `--interval`: the statement statistics read twice, and what ran in between printed;
+/// without it the one reading is a baseline and no statement is listed.
+#[test]
+fn snapshot_with_an_interval_lists_what_ran_in_between() {
+    let cluster = TestCluster::shared();
+    let url = format!("postgresql://monitor@127.0.0.1:{}/app?sslmode=disable", cluster.port);
+    // Its own shape: pg_stat_statements merges statements by shape, not by alias.
+    let marker = "length(md5(relname))";
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let load = {
+        let (stop, port) = (stop.clone(), cluster.port);
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async move {
+                let conn = format!("host=127.0.0.1 port={port} user=monitor dbname=app");
+                let (client, connection) =
+                    tokio_postgres::connect(&conn, tokio_postgres::NoTls).await.unwrap();
+                tokio::spawn(connection);
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    client.simple_query(&format!("SELECT {marker} FROM pg_class LIMIT 3")).await.unwrap();
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            })
+        })
+    };
+    let snapshot = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_logstag"))
+            .args(["snapshot", &url])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let with_interval = snapshot(&["--interval", "3"]);
+    let without = snapshot(&[]);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    load.join().unwrap();
+
+    let queries = |json: &serde_json::Value| -> Vec<serde_json::Value> {
+        json["targets"][0]["samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["body"]["kind"] == "queries")
+            .cloned()
+            .collect()
+    };
+    let delta = queries(&with_interval);
+    assert_eq!(delta.len(), 1, "one statement list, the baseline left out: {delta:#?}");
+    let statements = delta[0]["body"]["data"]["stats"].as_array().unwrap();
+    let ours = statements.iter().find(|q| q["text"].as_str().is_some_and(|t| t.contains(marker)));
+    let calls = ours.map(|q| q["calls"].as_u64().unwrap()).unwrap_or(0);
+    assert!(calls >= 10, "the marker ran ~20 times a second for 3 s: {calls} calls in {statements:#?}");
+    let baseline = queries(&without);
+    let listed =
+        baseline.iter().flat_map(|q| q["body"]["data"]["stats"].as_array().cloned().unwrap_or_default());
+    assert!(
+        !listed.clone().any(|q| q["text"].as_str().is_some_and(|t| t.contains(marker))),
+        "no deltas from one reading"
+    );
+}
+
 #[test]
 fn snapshot_of_an_unreachable_server_reports_it_down_and_exits_1() {
     let out = Command::new(env!("CARGO_BIN_EXE_logstag"))
