@@ -25,6 +25,10 @@ pub fn counter_lines(guide: &CounterGuide, q: &QueryStat) -> Vec<DetailLine> {
         lines.push(DetailLine::field(line.label, parts.join(" ")));
     }
     for (name, value) in q.counters.iter().filter(|(name, _)| !guide.covers(name)) {
+        if name == crate::model::OWN_STATEMENT {
+            lines.push(DetailLine::field("source", "one of Logstag's own monitoring statements".to_owned()));
+            continue;
+        }
         lines.push(DetailLine::field(name.to_owned(), counter_value(name, value)));
     }
     lines

@@ -10,6 +10,7 @@ pub mod discover;
 pub mod mongodb;
 pub mod mssql;
 pub mod mysql;
+pub mod own_statements;
 mod planned;
 pub mod postgres;
 pub mod redis;

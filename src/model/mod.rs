@@ -30,7 +30,7 @@ pub use health::{AreaScore, CheckResult, CheckStatus, HealthArea, HealthReport};
 pub use keyspace::{BigKey, KeyspaceDb, KeyspaceSnapshot, SamplerRun};
 pub use latest::Latest;
 pub use metrics::{Metric, metric};
-pub use queries::{QueryStat, QueryStatsSnapshot, StatsAvailability};
+pub use queries::{OWN_STATEMENT, QueryStat, QueryStatsSnapshot, StatsAvailability};
 pub use sample::{PostureFact, Sample, SampleBody, Tier};
 pub use schema::{
     ChangeKind, ColumnInfo, ConstraintInfo, ConstraintKind, DatabaseSchema, ForeignKeyInfo, FunctionInfo,

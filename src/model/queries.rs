@@ -29,9 +29,22 @@ pub struct QueryStat {
     pub counters: Counters,
 }
 
+/// The counter that marks one of Logstag's own monitoring statements (value 1). A
+/// counter rather than a field, so the history and forwarded payloads keep it as they are.
+pub const OWN_STATEMENT: &str = "own_statement";
+
 impl QueryStat {
     pub fn counter(&self, name: &str) -> Option<f64> {
         self.counters.get(name)
+    }
+
+    /// One of Logstag's own monitoring statements: Queries hides these unless asked.
+    pub fn is_own(&self) -> bool {
+        self.counters.get(OWN_STATEMENT).is_some_and(|v| v > 0.0)
+    }
+
+    pub fn mark_own(&mut self) {
+        self.counters.set(OWN_STATEMENT, 1.0);
     }
 }
 

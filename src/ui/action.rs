@@ -26,6 +26,8 @@ pub enum Action {
     SortNext,
     SortInvert,
     ToggleIdle,
+    /// Show or hide Logstag's own monitoring statements in Queries.
+    ToggleOwn,
     ToggleBlocking,
     Copy,
     CopyCancel,

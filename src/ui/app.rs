@@ -171,6 +171,10 @@ impl App {
                 let text = format!("{}{c}", self.filter());
                 self.set_filter(text);
             }
+            Action::ToggleOwn => {
+                self.views.queries.show_own = !self.views.queries.show_own;
+                self.invalidate();
+            }
             Action::ToggleIdle => {
                 self.views.activity.hide_idle = !self.views.activity.hide_idle;
                 self.invalidate();

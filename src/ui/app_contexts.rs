@@ -44,6 +44,10 @@ impl App {
                 Blocking::Waiting { .. } => Context::ActivityWithoutTree,
             });
         }
+        // Only where there is something to show or hide: Logstag's own statements.
+        if self.tab == Tab::Queries && (self.views.queries.own_hidden > 0 || self.views.queries.show_own) {
+            contexts.push(Context::Statements);
+        }
         if self.tab == Tab::Queries && presentation.slow_log {
             contexts.push(Context::SlowLog);
         }

@@ -36,6 +36,8 @@ pub enum Context {
     Schema,
     /// The Queries tab of a target whose engine has a slow log.
     SlowLog,
+    /// The Queries tab's statement list.
+    Statements,
     /// The Schema tab of a target shown as a keyspace (logical databases and big keys).
     Keyspace,
 }
@@ -59,6 +61,7 @@ impl Context {
             Context::Health => "Health",
             Context::Schema => "Schema",
             Context::SlowLog => "Slow log",
+            Context::Statements => "Queries",
             Context::Keyspace => "Keyspace",
         }
     }
@@ -136,7 +139,7 @@ const fn bind(
 
 use Context::{
     Activity, ActivityWithoutTree, AlertDetail, AlertPopup, Alerts, Detail, Filter, Global, Health, Help,
-    HistoryView, Keyspace, List, Schema, SessionDetail, SlowLog, Table,
+    HistoryView, Keyspace, List, Schema, SessionDetail, SlowLog, Statements, Table,
 };
 
 pub const BINDINGS: &[Binding] = &[
@@ -225,6 +228,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Schema, ch('c'), Action::ToggleSchemaChanges, "schema tree / recent changes", "changes"),
     bind(Global, ch('R'), Action::RetryNow, "retry the selected target now (when it is down)", ""),
     bind(Schema, ch('r'), Action::RefreshSchema, "refresh the schema now (runs the schema tier)", "refresh"),
+    bind(Statements, ch('o'), Action::ToggleOwn, "show/hide Logstag's own statements", "own"),
     bind(SlowLog, ch('s'), Action::ToggleSlowLog, "slow-log entries / per-command statistics", "slow log"),
     bind(Keyspace, ch('r'), Action::RefreshSchema, "run the big-key sampler now (schema tier)", "sample"),
 ];
@@ -324,6 +328,7 @@ mod tests {
             HistoryView,
             Schema,
             SlowLog,
+            Statements,
             Keyspace,
         ] {
             assert_eq!(resolve(&[ctx, Global], ctrl_c), Some(Action::Quit), "{ctx:?}");

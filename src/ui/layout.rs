@@ -182,6 +182,8 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
         let hint = match action {
             Action::ToggleIdle if app.views.activity.hide_idle => "show idle",
             Action::ToggleIdle => "hide idle",
+            Action::ToggleOwn if app.views.queries.show_own => "hide own",
+            Action::ToggleOwn => "show own",
             // An alert has no statement to copy; the Detail context's hint would mislead.
             Action::Copy if matches!(app.popups.open, Some(super::app::Popup::Alert { .. })) => continue,
             _ => hint,

@@ -90,6 +90,14 @@ fn snapshot_with_an_interval_lists_what_ran_in_between() {
     let ours = statements.iter().find(|q| q["text"].as_str().is_some_and(|t| t.contains(marker)));
     let calls = ours.map(|q| q["calls"].as_u64().unwrap()).unwrap_or(0);
     assert!(calls >= 10, "the marker ran ~20 times a second for 3 s: {calls} calls in {statements:#?}");
+    // Our own reads are there, marked as ours (Queries hides them by default); the
+    // application's statement is not.
+    let own = |q: &serde_json::Value| q["own_statement"].as_f64() == Some(1.0);
+    assert!(ours.is_some_and(|q| !own(q)));
+    let ours_read = statements
+        .iter()
+        .filter(|q| q["text"].as_str().is_some_and(|t| t.contains("FROM pg_stat_statements(")));
+    assert!(ours_read.clone().count() > 0 && ours_read.clone().all(own), "{statements:#?}");
     let baseline = queries(&without);
     let listed =
         baseline.iter().flat_map(|q| q["body"]["data"]["stats"].as_array().cloned().unwrap_or_default());

@@ -26,6 +26,8 @@ pub struct MediumState {
     pub(super) io: super::io::IoState,
     /// Whether database sizes were read on this connection (see `read_sizes`).
     sized_once: bool,
+    /// Which statements are Logstag's own, by queryid.
+    own: crate::collectors::own_statements::Verdicts<i64>,
 }
 
 impl Default for MediumState {
@@ -35,6 +37,10 @@ impl Default for MediumState {
             texts: TextCache::new(TEXT_CACHE_CAP),
             io: Default::default(),
             sized_once: false,
+            own: crate::collectors::own_statements::Verdicts::new(
+                super::own::our_signatures(),
+                TEXT_CACHE_CAP,
+            ),
         }
     }
 }
@@ -179,7 +185,11 @@ impl PostgresCollector {
             let text = self.medium.texts.get(key.queryid).unwrap_or_default();
             let user = Self::name_of(&self.role_names, Some(key.userid));
             let database = Self::name_of(&self.database_names, Some(key.dbid));
-            stats.push(query_stat(key, delta, text, user, database));
+            let mut stat = query_stat(key, delta, text, user, database);
+            if self.medium.own.is_ours(key.queryid, &stat.text) {
+                stat.mark_own();
+            }
+            stats.push(stat);
         }
         self.medium.texts.end_round();
         if interval.since.is_some() && interval.secs > 0.0 {

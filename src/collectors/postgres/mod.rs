@@ -15,6 +15,7 @@ pub mod health_checks;
 mod high;
 pub mod io;
 mod medium;
+mod own;
 pub mod parse;
 pub mod posture;
 mod present;

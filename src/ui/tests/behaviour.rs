@@ -306,3 +306,32 @@ fn r_retries_a_down_target_now() {
     assert!(effects.contains(&Effect::RetryNow(crate::model::TargetId("reports-pg".into()))), "{effects:?}");
     assert_eq!(app.notice.as_deref(), Some("retrying reports-pg now"));
 }
+
+/// Logstag's own monitoring statements are hidden from Queries by default; `o` shows
+/// them and hides them again, and the summary line says how many are hidden.
+#[test]
+fn own_statements_are_hidden_until_o_shows_them() {
+    use crate::model::{Sample, SampleBody, TargetId, Tier, Timestamp};
+    let mut app = super::fixtures::app();
+    app.apply(Action::GoTab(Tab::Queries));
+    let mut queries = super::fixtures::queries();
+    let listed = queries.stats.len();
+    queries.stats[0].mark_own();
+    let own_text = queries.stats[0].text.clone();
+    let round = vec![Sample {
+        target: TargetId("prod-pg".into()),
+        tier: Tier::Medium,
+        taken_at: Timestamp(app.time.now_ms),
+        body: SampleBody::Queries(queries),
+    }];
+    app.update(crate::ui::UiUpdate::Round(std::sync::Arc::new(round)));
+    assert_eq!(app.views.queries.rows.len(), listed - 1, "own statement hidden");
+    let screen = super::render::screen_text(&app, 160, 40);
+    assert!(screen.contains("1 of Logstag's own hidden") && screen.contains("o show own"), "{screen}");
+    press(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.views.queries.rows.len(), listed);
+    let shown = super::render::screen_text(&app, 160, 40);
+    assert!(shown.contains(&own_text[..20]) && shown.contains("o hide own"), "{shown}");
+    press(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.views.queries.rows.len(), listed - 1);
+}

@@ -13,6 +13,10 @@ pub struct QueriesView {
     pub rows: Vec<usize>,
     /// The current target's columns.
     pub columns: &'static [Column<QueryStat>],
+    /// Logstag's own monitoring statements are listed too (hidden by default).
+    pub show_own: bool,
+    /// How many of the interval's statements are ours and hidden.
+    pub own_hidden: usize,
 }
 
 impl Default for QueriesView {
@@ -23,6 +27,8 @@ impl Default for QueriesView {
             filter: String::new(),
             rows: Vec::new(),
             columns: &[],
+            show_own: false,
+            own_hidden: 0,
         }
     }
 }
@@ -42,7 +48,10 @@ impl QueriesView {
     pub fn refresh(&mut self, stats: &[QueryStat]) {
         let selected_id = self.selected(stats).map(|q| q.id.clone());
         let needle = self.filter.to_lowercase();
+        let visible = |q: &QueryStat| self.show_own || !q.is_own();
+        self.own_hidden = stats.iter().filter(|q| !visible(q)).count();
         let mut rows: Vec<usize> = (0..stats.len())
+            .filter(|&i| visible(&stats[i]))
             .filter(|&i| matches(&needle, &[&stats[i].text, &stats[i].database, &stats[i].user]))
             .collect();
         let Sort { column, descending } = self.sort;

@@ -12,91 +12,11 @@
 //! statements). An application statement identical to one of ours is left out too; it
 //! is a monitoring read either way. Digests found to be ours are remembered by hash.
 
+#[cfg(test)]
+pub use crate::collectors::own_statements::is_cut;
+pub use crate::collectors::own_statements::{matches_one_of, signature};
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
-
-/// Words that decide: lower case, string literals and numbers left out, backticks dropped,
-/// keywords the server respells mapped to one spelling.
-pub fn signature(sql: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut word = String::new();
-    let mut quote: Option<char> = None;
-    let mut push = |word: &mut String| {
-        if !word.is_empty() && !word.chars().all(|c| c.is_ascii_digit()) {
-            let w = std::mem::take(word);
-            out.push(match w.as_str() {
-                "system_user" | "session_user" | "current_user" => "user".to_owned(),
-                "schema" => "database".to_owned(),
-                "schemas" => "databases".to_owned(),
-                _ => w,
-            });
-        }
-        word.clear();
-    };
-    for c in sql.chars() {
-        if let Some(q) = quote {
-            if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        if c == '\'' || c == '"' {
-            quote = Some(c);
-        } else if c.is_ascii_alphanumeric() || c == '_' {
-            word.push(c.to_ascii_lowercase());
-            continue;
-        }
-        push(&mut word);
-    }
-    push(&mut word);
-    out
-}
-
-/// A digest text the server cut at `performance_schema_max_digest_length` ends in `...`
-/// (as opposed to a collapsed list, `(...)`, or `/* , ... */`).
-fn is_cut(digest_text: &str) -> bool {
-    let t = digest_text.trim_end();
-    t.ends_with("...") && !t.ends_with("(...)")
-}
-
-/// Whether a digest's words are those of one of `ours`.
-pub fn matches_one_of(digest_text: &str, ours: &[Vec<String>]) -> bool {
-    let mut theirs = signature(digest_text);
-    let cut = is_cut(digest_text);
-    if cut {
-        // The last word may be cut in the middle.
-        theirs.pop();
-    }
-    ours.iter().any(|mine| {
-        let mine = if cut && mine.len() > theirs.len() { &mine[..theirs.len()] } else { &mine[..] };
-        similar(&theirs, mine)
-    })
-}
-
-fn similar(a: &[String], b: &[String]) -> bool {
-    if a.first() != b.first() || a.is_empty() {
-        return false;
-    }
-    let longest = a.len().max(b.len());
-    if longest < 10 {
-        return a == b;
-    }
-    if a.len().abs_diff(b.len()) * 10 > longest {
-        return false;
-    }
-    let mut counts: HashMap<&str, i64> = HashMap::new();
-    for w in a {
-        *counts.entry(w.as_str()).or_default() += 1;
-    }
-    let mut common = 0;
-    for w in b {
-        if let Some(n) = counts.get_mut(w.as_str()).filter(|n| **n > 0) {
-            *n -= 1;
-            common += 1;
-        }
-    }
-    common * 10 >= longest * 9
-}
 
 /// The signatures of every statement this collector sends, computed once.
 pub fn our_signatures() -> &'static [Vec<String>] {
