@@ -37,6 +37,7 @@ pub(crate) struct RawAgent {
     pub export_path: Value<String>,
     pub mock_mode: Value<bool>,
     pub log_file: Value<String>,
+    pub log_format: Value<String>,
     pub log_max_bytes: Value<i64>,
     pub log_retention_hours: Value<i64>,
 }

@@ -181,6 +181,7 @@ impl Default for AgentConfig {
             export_path: None,
             mock_mode: false,
             log_file: LogOutput::Standard,
+            log_format: LogFormat::Text,
             log_max_bytes: 50 * 1024 * 1024,
             log_retention: Duration::from_secs(72 * 3600),
         }
@@ -260,10 +261,22 @@ pub struct AgentConfig {
     pub mock_mode: bool,
     /// Where `logstag agent` writes its log (our key `log_file`).
     pub log_file: LogOutput,
+    /// Lines of text, or one JSON object per line for log shippers (our key `log_format`).
+    pub log_format: LogFormat,
     /// The agent log is rotated when it would grow past this size.
     pub log_max_bytes: u64,
     /// Rotated agent logs older than this are deleted.
     pub log_retention: Duration,
+}
+
+/// How the agent's log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    /// One JSON object per line (`timestamp`, `level`, `fields.message`, `target`…), for
+    /// Loki/Promtail, Vector, Fluent Bit or any shipper.
+    Json,
 }
 
 /// The agent's log destination.

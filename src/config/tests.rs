@@ -35,6 +35,7 @@ const INVALID: &[(&str, usize, usize, &str, &str)] = &[
         "not valid TOML: invalid float, expected `inf` (text values must be in quotes)",
     ),
     ("bad_log_level.toml", 2, 13, "agent.log_level", "error, warn, info, debug, trace"),
+    ("bad_log_format.toml", 2, 14, "agent.log_format", "`yaml` is not one of: text, json"),
     ("bad_redis_db.toml", 5, 11, "targets.cache.db_name", "\"0\" to \"15\""),
     (
         "negative_interval.toml",

@@ -116,6 +116,11 @@ fn agent(raw: &RawAgent, sink: &mut Sink<'_>) -> AgentConfig {
         export_path: raw.export_path.as_ref().map(|v| expand_home(v.get_ref())),
         mock_mode: flag(&raw.mock_mode, d.mock_mode),
         log_file: log_output(&raw.log_file, sink),
+        log_format: match one_of(&raw.log_format, &k("log_format"), &["text", "json"], "text", sink).as_str()
+        {
+            "json" => super::LogFormat::Json,
+            _ => super::LogFormat::Text,
+        },
         log_max_bytes: raw
             .log_max_bytes
             .as_ref()

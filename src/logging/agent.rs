@@ -1,7 +1,7 @@
 //! Where `logstag agent` logs: the documented file, its fallback, or stderr.
 
 use super::{RotatingFile, filter};
-use crate::config::{AgentConfig, LogOutput};
+use crate::config::{AgentConfig, LogFormat, LogOutput};
 use std::path::{Path, PathBuf};
 use tracing_appender::non_blocking::WorkerGuard;
 
@@ -32,11 +32,7 @@ pub fn for_agent(agent: &AgentConfig, foreground: bool) -> AgentLog {
         match RotatingFile::open(&path, agent.log_max_bytes, agent.log_retention) {
             Ok(file) => {
                 let (writer, guard) = tracing_appender::non_blocking(file);
-                let installed = tracing_subscriber::fmt()
-                    .with_env_filter(filter(&agent.log_level))
-                    .with_ansi(false)
-                    .with_writer(super::Clean(writer))
-                    .try_init();
+                let installed = install(agent, super::Clean(writer));
                 return AgentLog {
                     destination: path.display().to_string(),
                     problems,
@@ -46,12 +42,21 @@ pub fn for_agent(agent: &AgentConfig, foreground: bool) -> AgentLog {
             Err(e) => problems.push(cannot_write(&path, &e)),
         }
     }
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter(&agent.log_level))
-        .with_ansi(false)
-        .with_writer(super::Clean(std::io::stderr))
-        .try_init();
+    let _ = install(agent, super::Clean(std::io::stderr));
     AgentLog { destination: "standard error".to_owned(), problems, guard: None }
+}
+
+/// The global logger writing to `writer`, as text lines or JSON lines.
+fn install<W>(agent: &AgentConfig, writer: W) -> Result<(), tracing_subscriber::util::TryInitError>
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    use tracing_subscriber::util::SubscriberInitExt;
+    let builder = tracing_subscriber::fmt().with_env_filter(filter(&agent.log_level)).with_ansi(false);
+    match agent.log_format {
+        LogFormat::Text => builder.with_writer(writer).finish().try_init(),
+        LogFormat::Json => builder.json().with_writer(writer).finish().try_init(),
+    }
 }
 
 fn cannot_write(path: &Path, e: &std::io::Error) -> String {

@@ -87,6 +87,41 @@ fn agent_with_an_unreachable_target_keeps_retrying_and_logs_to_its_file() {
     assert!(!log.contains(UNUSED_PASSWORD) && !stderr.contains(UNUSED_PASSWORD));
 }
 
+/// `log_format = "json"`: every line of the agent's log is one JSON object a shipper can
+/// parse (Loki/Promtail, Vector), with the level, the message and the target.
+#[test]
+fn agent_logs_json_lines_when_asked() {
+    let port = free_port();
+    let config = format!(
+        "[agent]\nhigh_frequency_interval = 1\nlog_file = \"LOGDIR/agent.log\"\nlog_format = \"json\"\n\
+         [targets.nowhere]\ndb_engine = \"postgresql\"\ndb_host = \"127.0.0.1\"\ndb_port = {port}\n\
+         db_username = \"monitor\"\ndb_password = \"{UNUSED_PASSWORD}\"\ndb_name = \"app\"\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let config = config.replace("LOGDIR", &dir.path().display().to_string());
+    let mut agent = Agent::spawn(&config, &[]);
+    let log_path = dir.path().join("agent.log");
+    agent.wait_for_text(&log_path, "connection refused", 1, PATIENCE);
+    let (status, _) = agent.terminate(Duration::from_secs(15));
+    assert_eq!(status.code(), Some(0));
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}")))
+        .collect();
+    assert!(lines.len() >= 3, "{log}");
+    for line in &lines {
+        assert!(line["timestamp"].is_string() && line["level"].is_string(), "{line}");
+        assert!(line["fields"]["message"].is_string(), "{line}");
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["fields"]["message"].as_str().is_some_and(|m| m.contains("target nowhere: DOWN")))
+    );
+    assert!(!log.contains(UNUSED_PASSWORD));
+}
+
 /// A target nothing answers on (port 1): enough for an agent to start.
 const UNREACHABLE: &str =
     "[targets.gone]\ndb_engine = \"postgresql\"\ndb_host = \"127.0.0.1\"\ndb_port = 1\n";
