@@ -127,30 +127,9 @@ pub const fn session_columns(id_title: &'static str) -> [Column<Session>; 11] {
             cell: |s| CellText::plain(s.id.to_string()),
             cmp: |a, b| a.id.cmp(&b.id),
         },
-        Column {
-            title: "User",
-            width: fixed(8),
-            priority: 1,
-            descending: false,
-            cell: |s| CellText::plain(s.user.as_str()),
-            cmp: |a, b| text_cmp(&a.user, &b.user),
-        },
-        Column {
-            title: "DB",
-            width: fixed(8),
-            priority: 3,
-            descending: false,
-            cell: |s| CellText::plain(s.database.as_str()),
-            cmp: |a, b| text_cmp(&a.database, &b.database),
-        },
-        Column {
-            title: "App",
-            width: fixed(10),
-            priority: 5,
-            descending: false,
-            cell: |s| CellText::plain(s.application.as_str()),
-            cmp: |a, b| text_cmp(&a.application, &b.application),
-        },
+        user_column(1),
+        database_column(3),
+        application_column(10, 5),
         Column {
             title: "Client",
             width: fixed(15),
@@ -159,52 +138,11 @@ pub const fn session_columns(id_title: &'static str) -> [Column<Session>; 11] {
             cell: |s| CellText::plain(if s.client.is_empty() { "local" } else { s.client.as_str() }),
             cmp: |a, b| a.client.cmp(&b.client),
         },
-        Column {
-            title: "State",
-            width: fixed(7),
-            priority: 0,
-            descending: false,
-            cell: |s| CellText::toned(s.state.short_label(), Tone::State(s.state)),
-            cmp: |a, b| a.state.urgency().cmp(&b.state.urgency()).then(b.query_ms.cmp(&a.query_ms)),
-        },
-        Column {
-            title: "Wait",
-            width: fixed(18),
-            priority: 1,
-            descending: false,
-            cell: |s| match &s.wait {
-                Some(w) => CellText::toned(w.label(), Tone::of_wait(w.category)),
-                None => CellText::plain(""),
-            },
-            cmp: |a, b| {
-                let key = |s: &Session| s.wait.as_ref().map(|w| (w.category, w.event.clone()));
-                key(a).cmp(&key(b))
-            },
-        },
-        Column {
-            title: "Age",
-            width: fixed(7),
-            priority: 0,
-            descending: true,
-            cell: |s| CellText::plain(format::opt_duration_ms(s.query_ms)),
-            cmp: |a, b| a.query_ms.cmp(&b.query_ms),
-        },
-        Column {
-            title: "Xact",
-            width: fixed(7),
-            priority: 4,
-            descending: true,
-            cell: |s| CellText::plain(format::opt_duration_ms(s.xact_ms)),
-            cmp: |a, b| a.xact_ms.cmp(&b.xact_ms),
-        },
-        Column {
-            title: "Blkd by",
-            width: fixed(8),
-            priority: 2,
-            descending: true,
-            cell: |s| CellText::toned(blockers(s), Tone::Critical),
-            cmp: |a, b| a.blocked_by.len().cmp(&b.blocked_by.len()).then(a.blocked_by.cmp(&b.blocked_by)),
-        },
+        STATE_COLUMN,
+        wait_column("Wait", 18, 1),
+        age_column("Age"),
+        xact_column(4),
+        blockers_column(2),
         Column {
             title: "Query",
             width: Width::Fill { min: 16 },
@@ -214,4 +152,101 @@ pub const fn session_columns(id_title: &'static str) -> [Column<Session>; 11] {
             cmp: |a, b| a.query.cmp(&b.query),
         },
     ]
+}
+
+// The session columns every engine's table is made of; `priority` says how early a
+// column goes as the terminal narrows (0 never).
+
+pub const fn user_column(priority: u8) -> Column<Session> {
+    Column {
+        title: "User",
+        width: fixed(8),
+        priority,
+        descending: false,
+        cell: |s| CellText::plain(s.user.as_str()),
+        cmp: |a, b| text_cmp(&a.user, &b.user),
+    }
+}
+
+pub const fn database_column(priority: u8) -> Column<Session> {
+    Column {
+        title: "DB",
+        width: fixed(8),
+        priority,
+        descending: false,
+        cell: |s| CellText::plain(s.database.as_str()),
+        cmp: |a, b| text_cmp(&a.database, &b.database),
+    }
+}
+
+pub const fn application_column(width: u16, priority: u8) -> Column<Session> {
+    Column {
+        title: "App",
+        width: fixed(width),
+        priority,
+        descending: false,
+        cell: |s| CellText::plain(s.application.as_str()),
+        cmp: |a, b| text_cmp(&a.application, &b.application),
+    }
+}
+
+/// The state, most urgent first; the longest-running first within a state.
+pub const STATE_COLUMN: Column<Session> = Column {
+    title: "State",
+    width: fixed(7),
+    priority: 0,
+    descending: false,
+    cell: |s| CellText::toned(s.state.short_label(), Tone::State(s.state)),
+    cmp: |a, b| a.state.urgency().cmp(&b.state.urgency()).then(b.query_ms.cmp(&a.query_ms)),
+};
+
+pub const fn wait_column(title: &'static str, width: u16, priority: u8) -> Column<Session> {
+    Column {
+        title,
+        width: fixed(width),
+        priority,
+        descending: false,
+        cell: |s| match &s.wait {
+            Some(w) => CellText::toned(w.label(), Tone::of_wait(w.category)),
+            None => CellText::plain(""),
+        },
+        cmp: |a, b| {
+            let key = |s: &Session| s.wait.as_ref().map(|w| (w.category, w.event.clone()));
+            key(a).cmp(&key(b))
+        },
+    }
+}
+
+/// Age of the current statement (operation).
+pub const fn age_column(title: &'static str) -> Column<Session> {
+    Column {
+        title,
+        width: fixed(7),
+        priority: 0,
+        descending: true,
+        cell: |s| CellText::plain(format::opt_duration_ms(s.query_ms)),
+        cmp: |a, b| a.query_ms.cmp(&b.query_ms),
+    }
+}
+
+pub const fn xact_column(priority: u8) -> Column<Session> {
+    Column {
+        title: "Xact",
+        width: fixed(7),
+        priority,
+        descending: true,
+        cell: |s| CellText::plain(format::opt_duration_ms(s.xact_ms)),
+        cmp: |a, b| a.xact_ms.cmp(&b.xact_ms),
+    }
+}
+
+pub const fn blockers_column(priority: u8) -> Column<Session> {
+    Column {
+        title: "Blkd by",
+        width: fixed(8),
+        priority,
+        descending: true,
+        cell: |s| CellText::toned(blockers(s), Tone::Critical),
+        cmp: |a, b| a.blocked_by.len().cmp(&b.blocked_by.len()).then(a.blocked_by.cmp(&b.blocked_by)),
+    }
 }
