@@ -45,7 +45,7 @@ impl App {
             });
         }
         // Only where there is something to show or hide: Logstag's own statements.
-        if self.tab == Tab::Queries && (self.views.queries.own_hidden > 0 || self.views.queries.show_own) {
+        if self.tab == Tab::Queries && self.views.queries.own_count > 0 {
             contexts.push(Context::Statements);
         }
         if self.tab == Tab::Queries && presentation.slow_log {

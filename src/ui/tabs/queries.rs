@@ -70,9 +70,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 ),
                 theme.text(),
             )];
-            match (app.views.queries.own_hidden, app.views.queries.show_own) {
+            match (app.views.queries.own_count, app.views.queries.show_own) {
                 (0, _) => {}
-                (_, true) => spans.push(Span::styled(" · Logstag's own shown", theme.muted())),
+                (n, true) => {
+                    spans.push(Span::styled(format!(" · {n} of Logstag's own shown"), theme.muted()))
+                }
                 (n, false) => {
                     spans.push(Span::styled(format!(" · {n} of Logstag's own hidden"), theme.muted()))
                 }

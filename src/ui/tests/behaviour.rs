@@ -332,6 +332,7 @@ fn own_statements_are_hidden_until_o_shows_them() {
     assert_eq!(app.views.queries.rows.len(), listed);
     let shown = super::render::screen_text(&app, 160, 40);
     assert!(shown.contains(&own_text[..20]) && shown.contains("o hide own"), "{shown}");
+    assert!(shown.contains("1 of Logstag's own shown"), "{shown}");
     press(&mut app, KeyCode::Char('o'));
     assert_eq!(app.views.queries.rows.len(), listed - 1);
 }

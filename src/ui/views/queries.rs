@@ -15,8 +15,8 @@ pub struct QueriesView {
     pub columns: &'static [Column<QueryStat>],
     /// Logstag's own monitoring statements are listed too (hidden by default).
     pub show_own: bool,
-    /// How many of the interval's statements are ours and hidden.
-    pub own_hidden: usize,
+    /// How many of the interval's statements are Logstag's own (hidden unless `show_own`).
+    pub own_count: usize,
 }
 
 impl Default for QueriesView {
@@ -28,7 +28,7 @@ impl Default for QueriesView {
             rows: Vec::new(),
             columns: &[],
             show_own: false,
-            own_hidden: 0,
+            own_count: 0,
         }
     }
 }
@@ -49,7 +49,7 @@ impl QueriesView {
         let selected_id = self.selected(stats).map(|q| q.id.clone());
         let needle = self.filter.to_lowercase();
         let visible = |q: &QueryStat| self.show_own || !q.is_own();
-        self.own_hidden = stats.iter().filter(|q| !visible(q)).count();
+        self.own_count = stats.iter().filter(|q| q.is_own()).count();
         let mut rows: Vec<usize> = (0..stats.len())
             .filter(|&i| visible(&stats[i]))
             .filter(|&i| matches(&needle, &[&stats[i].text, &stats[i].database, &stats[i].user]))
