@@ -23,6 +23,8 @@ pub mod session_metrics;
 pub mod spec;
 pub mod sql_present;
 pub mod supervise;
+#[cfg(test)]
+pub mod testing;
 pub mod text_rows;
 
 use crate::model::{SampleBody, SchemaSnapshot, Tier};

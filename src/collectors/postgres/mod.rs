@@ -308,37 +308,19 @@ impl Collector for PostgresCollector {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Intervals, Secret, TlsConfig, TlsMode};
-    use std::time::Duration;
+    use crate::collectors::testing;
+    use crate::config::{TlsConfig, TlsMode};
 
     #[tokio::test]
     async fn failed_connect_names_endpoint_but_never_the_password() {
-        // Nothing listens on port 1: the attempt fails fast either way.
         let target = TargetConfig {
-            name: "t".into(),
-            engine: crate::collectors::postgres::spec::SPEC.kind,
-            platform: String::new(),
-            host: "127.0.0.1".into(),
-            port: 1,
-            username: "monitor".into(),
-            password: Secret::new("pw-never-shown"),
             database: "app".into(),
             tls: TlsConfig { mode: TlsMode::Disable, ca_file: None },
-            intervals: Intervals::default(),
-            tags: vec![],
-            connect_timeout: Duration::from_secs(2),
-            query_timeout: Duration::from_secs(5),
-            lock_timeout: Duration::from_secs(1),
-            cloud: Default::default(),
-            options: Default::default(),
+            ..testing::unreachable_target(&spec::SPEC)
         };
-        let mut c = PostgresCollector::new(&target);
-        let err = c.ensure_connected().await.err().map(|e| e.to_string()).unwrap_or_default();
+        let err = testing::failed_connect(PostgresCollector::new(&target), Tier::Schema).await;
         assert!(err.contains("monitor@127.0.0.1:1/app"), "{err}");
         assert!(err.contains("refused"), "{err}");
-        assert!(!err.contains("pw-never-shown"));
-        let lost = c.collect(Tier::Schema).await;
-        assert!(lost.is_err_and(|e| e.is_disconnect()));
     }
 
     #[test]

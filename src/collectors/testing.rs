@@ -1,0 +1,36 @@
+//! What the engines' collector tests share (tests only).
+
+use super::Collector;
+use super::spec::EngineSpec;
+use crate::config::{EngineOptions, Secret, TargetConfig};
+use crate::model::Tier;
+use std::time::Duration;
+
+/// The password of `unreachable_target`: no message may show it.
+pub const NEVER_SHOWN: &str = "pw-never-shown";
+
+/// A target of `spec` on 127.0.0.1:1, where nothing listens (the attempt fails fast).
+pub fn unreachable_target(spec: &EngineSpec) -> TargetConfig {
+    TargetConfig {
+        name: "t".into(),
+        engine: spec.kind,
+        host: "127.0.0.1".into(),
+        port: 1,
+        username: "monitor".into(),
+        password: Secret::new(NEVER_SHOWN),
+        connect_timeout: Duration::from_secs(2),
+        options: EngineOptions::defaults(spec.options),
+        ..Default::default()
+    }
+}
+
+/// Connects a collector of `unreachable_target` and returns the error, having checked
+/// that it names the endpoint but never the password, and that a `tier` round on the
+/// unconnected collector is a disconnect (the target shows as down).
+pub async fn failed_connect<C: Collector>(mut c: C, tier: Tier) -> String {
+    let err = c.ensure_connected().await.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("127.0.0.1:1"), "{err}");
+    assert!(!err.contains(NEVER_SHOWN), "{err}");
+    assert!(c.collect(tier).await.is_err_and(|e| e.is_disconnect()));
+    err
+}
