@@ -73,19 +73,14 @@ pub async fn collect_once(cfg: &Config) -> anyhow::Result<Vec<Sample>> {
 
 /// The statement list of a target's last reading, without the baseline before it.
 fn newest_statements_only(samples: Vec<Sample>) -> Vec<Sample> {
-    let is_queries = |s: &Sample| matches!(s.body, SampleBody::Queries(_));
-    let newest: Vec<usize> = (0..samples.len())
-        .filter(|&i| is_queries(&samples[i]))
-        .filter(|&i| {
-            !samples[i + 1..].iter().any(|later| is_queries(later) && later.target == samples[i].target)
-        })
-        .collect();
-    samples
+    let mut seen = std::collections::HashSet::new();
+    let mut newest_first: Vec<Sample> = samples
         .into_iter()
-        .enumerate()
-        .filter(|(i, s)| !is_queries(s) || newest.contains(i))
-        .map(|(_, s)| s)
-        .collect()
+        .rev()
+        .filter(|s| !matches!(s.body, SampleBody::Queries(_)) || seen.insert(s.target.clone()))
+        .collect();
+    newest_first.reverse();
+    newest_first
 }
 
 async fn collect(cfg: &Config, mode: RunMode) -> anyhow::Result<Vec<Sample>> {
