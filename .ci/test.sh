@@ -54,4 +54,10 @@ cargo test -- --test-threads="${LOGSTAG_TEST_THREADS:-2}" 2>&1 | tee "$log"
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "%d passed, %d failed\n", p, f }' "$log"
 took "cargo test"
+echo "== debian package"
+# Packages the debug binary `cargo test` just built: a release build (fat LTO) would add about
+# 6 minutes on 2 cores, and the checks are about the packaging, not the optimiser. Installing
+# cargo-deb takes about 2.5 minutes when it is not cached in ~/.cargo/bin.
+bash packaging/test-deb.sh --profile dev --no-build
+took "debian package"
 echo "== total $((SECONDS - started)) s"

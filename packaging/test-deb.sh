@@ -51,22 +51,10 @@ package_present() { case "$(package_status)" in "" | *not-installed) return 1 ;;
 if package_present; then
   fail "the logstag package is on this machine ($(package_status)); this test would purge it (dpkg --purge logstag first)"
 fi
-for path in "$CONFIG" "${DIRS[@]}"; do
-  [ ! -e "$path" ] || fail "$path exists (a manual install?); this test would delete it: move it away first"
-done
 user_existed=false
 if getent passwd logstag >/dev/null; then user_existed=true; fi
 
-# --- tools: cargo-deb (a cargo subcommand, not a dependency), adduser for the postinst
-if [ "$(cargo deb --version 2>/dev/null)" != "cargo-deb $CARGO_DEB_VERSION" ]; then
-  echo "== installing cargo-deb $CARGO_DEB_VERSION (cargo install, about 2.5 min on 2 cores)"
-  cargo install cargo-deb --locked --version "$CARGO_DEB_VERSION"
-fi
-if ! command -v adduser >/dev/null; then
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends adduser >/dev/null
-fi
-
+saved=()
 work=$(mktemp -d)
 chmod 711 "$work" # the logstag user reads the broken configuration below from here
 cleanup() {
@@ -80,10 +68,37 @@ cleanup() {
   if [ "$user_existed" = false ] && getent group logstag >/dev/null; then
     as_root groupdel logstag || echo "cleanup: groupdel logstag failed" >&2
   fi
+  for path in "${saved[@]}"; do
+    if [ -e "$path" ]; then
+      echo "cleanup: $path exists, left $path.test-deb-saved.$$ for you to compare" >&2
+    else
+      as_root mv "$path.test-deb-saved.$$" "$path" || echo "cleanup: could not restore $path" >&2
+    fi
+  done
   rm -rf "$work"
   exit "$status"
 }
 trap cleanup EXIT
+
+# A manual install or an agent once run as root leaves these behind: set them aside (a
+# rename next to them) and put them back at the end, so the package starts from nothing.
+for path in "$CONFIG" "${DIRS[@]}"; do
+  if [ -e "$path" ]; then
+    as_root mv "$path" "$path.test-deb-saved.$$"
+    saved+=("$path")
+    echo "set aside: $path -> $path.test-deb-saved.$$ (restored at the end)"
+  fi
+done
+
+# --- tools: cargo-deb (a cargo subcommand, not a dependency), adduser for the postinst
+if [ "$(cargo deb --version 2>/dev/null)" != "cargo-deb $CARGO_DEB_VERSION" ]; then
+  echo "== installing cargo-deb $CARGO_DEB_VERSION (cargo install, about 2.5 min on 2 cores)"
+  cargo install cargo-deb --locked --version "$CARGO_DEB_VERSION"
+fi
+if ! command -v adduser >/dev/null; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends adduser >/dev/null
+fi
 
 # --- build: the package, and the same files as the next revision for the upgrade
 pkgid=$(cargo pkgid)
@@ -110,6 +125,12 @@ for line in "ExecStart=/usr/bin/logstag agent --config $CONFIG" "User=logstag" "
   grep -qxF "$line" "$unit_path" || fail "$unit_path lacks the line '$line'"
 done
 ok "$unit_path runs /usr/bin/logstag agent as logstag with its state and log directories"
+if command -v systemd-analyze >/dev/null; then
+  as_root systemd-analyze verify "$unit_path" >"$work/verify.out" 2>&1 ||
+    fail "systemd-analyze verify $unit_path: $(cat "$work/verify.out")"
+  [ ! -s "$work/verify.out" ] || fail "systemd-analyze verify $unit_path: $(cat "$work/verify.out")"
+  ok "systemd-analyze verify $unit_path: no findings"
+fi
 expect_stat "$CONFIG" "logstag:logstag 600"
 dpkg-query -W -f='${Conffiles}\n' logstag | grep -q "^ $CONFIG " || fail "$CONFIG is not a conffile of the package"
 ok "$CONFIG is a conffile"
