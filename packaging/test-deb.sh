@@ -38,7 +38,7 @@ ok() { echo "ok: $*"; }
 # expect_stat PATH 'USER:GROUP MODE'
 expect_stat() {
   local actual
-  actual=$(stat -c '%U:%G %a' "$1" 2>/dev/null) || fail "$1 does not exist"
+  actual=$(as_root stat -c '%U:%G %a' "$1" 2>/dev/null) || fail "$1 does not exist" # as root: 0750 directories
   [ "$actual" = "$2" ] || fail "$1 is $actual, expected $2"
   ok "$1 is $actual"
 }
@@ -171,7 +171,7 @@ as_logstag STATE_DIRECTORY=/var/lib/logstag-agent timeout --preserve-status -s T
   /usr/bin/logstag agent --config "$CONFIG" || status=$?
 [ "$status" = 0 ] || fail "the agent run as logstag exited $status: $(as_root tail -5 /var/log/logstag-agent/agent.log 2>&1)"
 for file in /var/lib/logstag-agent/history.sqlite3 /var/log/logstag-agent/agent.log; do
-  owner=$(stat -c '%U:%G %a' "$file" 2>/dev/null) || fail "the agent run as logstag did not write $file"
+  owner=$(as_root stat -c '%U:%G %a' "$file" 2>/dev/null) || fail "the agent run as logstag did not write $file"
   [ "${owner% *}" = logstag:logstag ] || fail "$file is $owner, expected owner logstag:logstag"
   ok "the agent wrote $file ($owner)"
 done
@@ -188,7 +188,7 @@ ok "the upgrade kept the locally edited $CONFIG"
 expect_stat "$CONFIG" "logstag:logstag 600"
 [ "$(id -u logstag)" = "$uid" ] || fail "the upgrade changed logstag's uid"
 ok "logstag keeps uid $uid"
-[ -f /var/lib/logstag-agent/history.sqlite3 ] || fail "the upgrade deleted the history"
+as_root test -f /var/lib/logstag-agent/history.sqlite3 || fail "the upgrade deleted the history"
 ok "the upgrade kept the history"
 
 # --- remove: the configuration (and the data) stay
@@ -200,6 +200,9 @@ expect_absent "$unit_path" "dpkg -r"
 as_root grep -qxF "$edit" "$CONFIG" || fail "dpkg -r lost the edited $CONFIG"
 expect_stat "$CONFIG" "logstag:logstag 600"
 ok "dpkg -r kept $CONFIG with its local edit"
+as_root test -f /var/lib/logstag-agent/history.sqlite3 || fail "dpkg -r deleted the history"
+as_root test -f /var/log/logstag-agent/agent.log || fail "dpkg -r deleted the log"
+ok "dpkg -r kept the history and the log"
 
 # --- purge: configuration, history and logs go; the user stays (Debian policy)
 as_root dpkg --purge logstag </dev/null || fail "dpkg --purge logstag failed"
