@@ -147,7 +147,7 @@ installed_version=$(/usr/bin/logstag --version)
 [ "$installed_version" = "logstag $version" ] || fail "/usr/bin/logstag --version says '$installed_version', expected 'logstag $version'"
 ok "/usr/bin/logstag --version: $installed_version"
 as_logstag() { as_root runuser -u logstag -- env -u LOGSTAG_CONFIG -u CONFIG_FILE "$@"; }
-for command in "logstag agent --check-config --config $CONFIG" "logstag --check-config"; do
+for command in "logstag agent --check-config --config $CONFIG" "logstag --check-config" "logstag --check-config $CONFIG"; do
   # shellcheck disable=SC2086 # the words of $command are the arguments
   as_logstag /usr/bin/$command >"$work/check.out" 2>"$work/check.err" ||
     fail "as logstag, $command: exit $?: $(cat "$work/check.out" "$work/check.err")"

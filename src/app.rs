@@ -7,12 +7,12 @@ mod targets;
 use targets::{apply_overrides, discover_targets, resolve_config};
 
 use crate::agent;
-use crate::cli::{Cli, Command, ConfigAction, SnapshotFormat, TemplatesAction};
+use crate::cli::{Cli, Command, ConfigAction, SnapshotFormat, TargetArgs, TemplatesAction};
 use crate::collectors::registry;
 use crate::config;
 use crate::snapshot;
 use anyhow::Context;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Exit codes: 0 fine, 1 runtime failure or nothing to monitor, 2 bad configuration.
@@ -37,10 +37,23 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     if cli.check_config {
         // --config and $LOGSTAG_CONFIG arrive through clap; then the agent's defaults.
-        let (path, _) = agent::config_path(cli.targets.config.as_deref(), |v| std::env::var_os(v));
+        let file = file_to_check(&cli.targets).map_err(anyhow::Error::msg)?;
+        let (path, _) = agent::config_path(file.as_deref(), |v| std::env::var_os(v));
         return Ok(check_config(&path));
     }
     runtime()?.block_on(async_main(cli))
+}
+
+/// The file `--check-config` validates: `--config FILE`, or the one positional argument
+/// (`logstag --check-config /etc/logstag-agent.toml`, as one naturally types it), which
+/// would otherwise be taken for a server URL and silently ignored.
+fn file_to_check(args: &TargetArgs) -> Result<Option<PathBuf>, String> {
+    match (&args.config, args.urls.as_slice()) {
+        (config, []) => Ok(config.clone()),
+        (None, [file]) => Ok(Some(PathBuf::from(file))),
+        _ => Err("--check-config validates one configuration file: give it as --config FILE or as the only argument"
+            .to_owned()),
+    }
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -116,5 +129,25 @@ fn check_config(file: &Path) -> ExitCode {
             eprintln!("{}", crate::sanitize::text(&errors.to_string()));
             ExitCode::from(EXIT_CONFIG)
         }
+    }
+}
+
+#[cfg(test)]
+mod check_config_tests {
+    use super::file_to_check;
+    use crate::cli::TargetArgs;
+    use std::path::PathBuf;
+
+    fn args(config: Option<&str>, urls: &[&str]) -> TargetArgs {
+        TargetArgs { config: config.map(PathBuf::from), urls: urls.iter().map(|u| (*u).to_owned()).collect() }
+    }
+
+    #[test]
+    fn the_file_is_the_config_flag_or_the_only_argument() {
+        assert_eq!(file_to_check(&args(None, &[])), Ok(None));
+        assert_eq!(file_to_check(&args(Some("a.toml"), &[])), Ok(Some(PathBuf::from("a.toml"))));
+        assert_eq!(file_to_check(&args(None, &["/etc/x.toml"])), Ok(Some(PathBuf::from("/etc/x.toml"))));
+        assert!(file_to_check(&args(Some("a.toml"), &["b.toml"])).is_err());
+        assert!(file_to_check(&args(None, &["a.toml", "b.toml"])).is_err());
     }
 }
