@@ -86,10 +86,13 @@ async fn fed_board_is_served_with_escaped_labels() {
         taken_at: Timestamp::now(),
         body: SampleBody::Metrics(metrics),
     }]);
-    let listener = logstag::prometheus::bind(&PrometheusConfig { listen: Some(([127, 0, 0, 1], 0).into()) })
-        .await
-        .unwrap()
-        .unwrap();
+    let listener = logstag::prometheus::bind(&PrometheusConfig {
+        listen: Some(([127, 0, 0, 1], 0).into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+    .unwrap();
     let addr = listener.local_addr().unwrap();
     let server = logstag::prometheus::serve(listener, board);
     let text = reqwest::get(format!("http://{addr}/metrics")).await.unwrap().text().await.unwrap();
