@@ -10,6 +10,8 @@ pub mod counter {
     pub const TRANSACTIONS_COMMITTED: &str = "transactions_committed";
     /// Transactions rolled back; key = database where the engine counts per database.
     pub const TRANSACTIONS_ROLLED_BACK: &str = "transactions_rolled_back";
+    /// Transactions started, for engines that count starts rather than outcomes.
+    pub const TRANSACTIONS: &str = "transactions";
     pub const DEADLOCKS: &str = "deadlocks";
     pub const TEMP_FILES: &str = "temp_files";
     pub const TEMP_BYTES: &str = "temp_bytes";
@@ -57,9 +59,10 @@ pub mod counter {
     pub const SLOW_QUERIES: &str = "slow_queries";
 
     /// Every name above with its HELP text: what the Prometheus endpoint exposes.
-    pub const ALL: [(&str, &str); 33] = [
+    pub const ALL: [(&str, &str); 34] = [
         (TRANSACTIONS_COMMITTED, "Transactions committed"),
         (TRANSACTIONS_ROLLED_BACK, "Transactions rolled back"),
+        (TRANSACTIONS, "Transactions started"),
         (DEADLOCKS, "Deadlocks detected"),
         (TEMP_FILES, "Temporary files created by queries"),
         (TEMP_BYTES, "Bytes written to temporary files by queries"),
