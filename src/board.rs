@@ -307,6 +307,58 @@ mod tests {
     }
 
     #[test]
+    fn counters_are_kept_per_tier_and_replaced_by_the_next_round() {
+        let board = board();
+        let counters =
+            |v: f64| SampleBody::Counters(vec![Metric::keyed(crate::model::counter::DEADLOCKS, "app", v)]);
+        board.observe(&[sample("pg", Tier::High, counters(1.0)), sample("pg", Tier::Medium, counters(5.0))]);
+        board.observe(&[sample("pg", Tier::High, counters(2.0))]);
+        let view = board.view();
+        let pg = &view.targets[&TargetId("pg".into())];
+        assert_eq!(pg.counters[&Tier::High][0].value, 2.0);
+        assert_eq!(pg.counters[&Tier::Medium][0].value, 5.0);
+        assert!(pg.metrics.is_empty(), "counters are not metrics");
+    }
+
+    #[test]
+    fn top_statements_only_when_asked_busiest_first_without_our_own() {
+        use crate::model::{QueryStat, QueryStatsSnapshot};
+        let stat = |id: &str, ms: f64| QueryStat {
+            id: id.into(),
+            calls: 2,
+            total_time_ms: ms,
+            ..QueryStat::default()
+        };
+        let mut own = stat("ours", 9000.0);
+        own.counters.push(OWN_STATEMENT, 1.0);
+        let snapshot = QueryStatsSnapshot {
+            since: Some(Timestamp(1_000)),
+            stats: vec![stat("a", 10.0), own, stat("b", 500.0), stat("c", 20.0)],
+            availability: crate::model::StatsAvailability::Available,
+            tracked: 4,
+            reset_detected: false,
+            evicted: None,
+        };
+        let round = [Sample {
+            target: TargetId("pg".into()),
+            tier: Tier::Medium,
+            taken_at: Timestamp(11_000),
+            body: SampleBody::Queries(snapshot),
+        }];
+        let board = board();
+        board.observe(&round);
+        assert_eq!(board.view().targets[&TargetId("pg".into())].statements, None, "off by default");
+        board.keep_top_statements(2);
+        board.observe(&round);
+        let view = board.view();
+        let top = view.targets[&TargetId("pg".into())].statements.clone().unwrap();
+        assert_eq!(top.interval, Duration::from_secs(10));
+        let ids: Vec<&str> = top.statements.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["b", "c"]);
+        assert_eq!(top.statements[0].time, Duration::from_millis(500));
+    }
+
+    #[test]
     fn recorded_samples_add_up() {
         let board = board();
         board.recorded(3);
