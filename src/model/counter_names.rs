@@ -43,23 +43,17 @@ pub mod counter {
     /// Calls and execution time per command or statement kind; key = command.
     pub const COMMAND_CALLS: &str = "command_calls";
     pub const COMMAND_TIME_SECONDS: &str = "command_time_seconds";
-    /// Tracked statements (pg_stat_statements and the like) summed: calls and time.
-    pub const STATEMENT_CALLS: &str = "statement_calls";
-    pub const STATEMENT_TIME_SECONDS: &str = "statement_time_seconds";
     /// Time sessions spent waiting; key = wait type or class.
     pub const WAIT_TIME_SECONDS: &str = "wait_time_seconds";
     /// Operations by kind (insert, query, update, delete, getmore, command); key = kind.
     pub const OPERATIONS: &str = "operations";
     /// Assertions or internal errors raised; key = kind.
     pub const ASSERTS: &str = "asserts";
-    /// Pages read from disk / written by the engine's buffer manager.
-    pub const PAGES_READ: &str = "pages_read";
-    pub const PAGES_WRITTEN: &str = "pages_written";
     /// Queries slower than the server's slow threshold.
     pub const SLOW_QUERIES: &str = "slow_queries";
 
     /// Every name above with its HELP text: what the Prometheus endpoint exposes.
-    pub const ALL: [(&str, &str); 34] = [
+    pub const ALL: [(&str, &str); 30] = [
         (TRANSACTIONS_COMMITTED, "Transactions committed"),
         (TRANSACTIONS_ROLLED_BACK, "Transactions rolled back"),
         (TRANSACTIONS, "Transactions started"),
@@ -86,13 +80,9 @@ pub mod counter {
         (CPU_SECONDS, "Server CPU time in seconds, by mode"),
         (COMMAND_CALLS, "Calls by command"),
         (COMMAND_TIME_SECONDS, "Execution time by command, seconds"),
-        (STATEMENT_CALLS, "Calls of the tracked statements, summed"),
-        (STATEMENT_TIME_SECONDS, "Execution time of the tracked statements, summed, seconds"),
         (WAIT_TIME_SECONDS, "Time sessions spent waiting, by wait type, seconds"),
         (OPERATIONS, "Operations by kind"),
         (ASSERTS, "Assertions raised, by kind"),
-        (PAGES_READ, "Pages read from disk into the buffer pool"),
-        (PAGES_WRITTEN, "Pages written from the buffer pool"),
         (SLOW_QUERIES, "Queries slower than the server's slow threshold"),
     ];
 
