@@ -4,10 +4,13 @@
 //! Prometheus endpoint and the agent's status line copy it out to read it.
 
 use crate::config::TargetConfig;
-use crate::model::{Metric, Sample, SampleBody, TargetId, TargetStatus, Tier, metric};
+use crate::model::{
+    Metric, OWN_STATEMENT, QueryStatsSnapshot, Sample, SampleBody, TargetId, TargetStatus, Tier, Timestamp,
+    metric,
+};
 use crate::telemetry::Telemetry;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -21,6 +24,8 @@ struct Inner {
     targets: Mutex<BTreeMap<TargetId, TargetBoard>>,
     samples_recorded: AtomicU64,
     record_failures: AtomicU64,
+    /// How many of each target's statements to keep (`[prometheus] top_statements`).
+    top_statements: AtomicUsize,
     telemetry: Arc<Telemetry>,
 }
 
@@ -33,8 +38,54 @@ pub struct TargetBoard {
     /// Each tier's metrics from its last round (the round's own timing left out). A new
     /// round replaces its tier's set, so a series that stopped being reported goes away.
     pub metrics: BTreeMap<Tier, Vec<Metric>>,
+    /// Each tier's raw cumulative server counters from its last round, replaced like `metrics`.
+    pub counters: BTreeMap<Tier, Vec<Metric>>,
+    /// The busiest statements of the last statistics interval, when asked for.
+    pub statements: Option<TopStatements>,
     /// How long each tier's last round took on our side.
     pub collect_duration: BTreeMap<Tier, Duration>,
+}
+
+/// The statements with the most execution time over one statistics interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopStatements {
+    /// Length of the interval the figures cover.
+    pub interval: Duration,
+    /// Busiest first.
+    pub statements: Vec<StatementFigures>,
+}
+
+/// One statement's figures over the interval, named only by its stable id (never its text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatementFigures {
+    pub id: String,
+    pub calls: u64,
+    pub time: Duration,
+}
+
+impl TopStatements {
+    /// The `n` busiest statements of a snapshot taken at `at`, Logstag's own left out;
+    /// `None` without a previous read to measure the interval from.
+    fn of(snapshot: &QueryStatsSnapshot, at: Timestamp, n: usize) -> Option<TopStatements> {
+        let since = snapshot.since?;
+        let interval = Duration::from_millis(u64::try_from(at.0.checked_sub(since.0)?).ok()?);
+        let mut stats: Vec<_> = snapshot
+            .stats
+            .iter()
+            .filter(|s| s.counter(OWN_STATEMENT).is_none() && s.total_time_ms.is_finite())
+            .collect();
+        stats.sort_by(|a, b| b.total_time_ms.total_cmp(&a.total_time_ms).then(a.id.cmp(&b.id)));
+        let statements = stats
+            .into_iter()
+            .take(n)
+            .map(|s| StatementFigures {
+                id: s.id.clone(),
+                calls: s.calls,
+                time: Duration::from_secs_f64((s.total_time_ms / 1000.0).max(0.0)),
+            })
+            .collect();
+        Some(TopStatements { interval, statements })
+    }
 }
 
 /// A copy of the board, taken in one go.
@@ -61,14 +112,22 @@ impl Board {
                 targets: Mutex::new(targets),
                 samples_recorded: AtomicU64::new(0),
                 record_failures: AtomicU64::new(0),
+                top_statements: AtomicUsize::new(0),
                 telemetry,
             }),
         }
     }
 
+    /// Keep each target's `n` busiest statements of the last interval (0: none).
+    pub fn keep_top_statements(&self, n: usize) {
+        self.inner.top_statements.store(n, Ordering::Relaxed);
+    }
+
     /// Takes in one collection round (or status change). Status transitions are logged.
     pub fn observe(&self, round: &[Sample]) {
+        let top_statements = self.inner.top_statements.load(Ordering::Relaxed);
         let mut fresh: BTreeMap<(&TargetId, Tier), Vec<Metric>> = BTreeMap::new();
+        let mut fresh_counters: BTreeMap<(&TargetId, Tier), Vec<Metric>> = BTreeMap::new();
         let Ok(mut targets) = self.inner.targets.lock() else {
             return;
         };
@@ -83,6 +142,8 @@ impl Board {
                     if matches!(board.status, TargetStatus::Down { .. }) {
                         // A down target's last values are not its current ones.
                         board.metrics.clear();
+                        board.counters.clear();
+                        board.statements = None;
                         board.collect_duration.clear();
                     }
                 }
@@ -99,12 +160,26 @@ impl Board {
                         }
                     }
                 }
+                SampleBody::Counters(points) => {
+                    fresh_counters
+                        .entry((&sample.target, sample.tier))
+                        .or_default()
+                        .extend_from_slice(points);
+                }
+                SampleBody::Queries(snapshot) if top_statements > 0 => {
+                    board.statements = TopStatements::of(snapshot, sample.taken_at, top_statements);
+                }
                 _ => {}
             }
         }
         for ((target, tier), metrics) in fresh {
             if let Some(board) = targets.get_mut(target) {
                 board.metrics.insert(tier, metrics);
+            }
+        }
+        for ((target, tier), counters) in fresh_counters {
+            if let Some(board) = targets.get_mut(target) {
+                board.counters.insert(tier, counters);
             }
         }
     }
@@ -140,6 +215,8 @@ impl TargetBoard {
             engine,
             status: TargetStatus::Connecting,
             metrics: BTreeMap::new(),
+            counters: BTreeMap::new(),
+            statements: None,
             collect_duration: BTreeMap::new(),
         }
     }
@@ -227,6 +304,58 @@ mod tests {
         let view = board.view();
         let pg = &view.targets[&TargetId("pg".into())];
         assert!(!pg.is_up() && pg.metrics.is_empty());
+    }
+
+    #[test]
+    fn counters_are_kept_per_tier_and_replaced_by_the_next_round() {
+        let board = board();
+        let counters =
+            |v: f64| SampleBody::Counters(vec![Metric::keyed(crate::model::counter::DEADLOCKS, "app", v)]);
+        board.observe(&[sample("pg", Tier::High, counters(1.0)), sample("pg", Tier::Medium, counters(5.0))]);
+        board.observe(&[sample("pg", Tier::High, counters(2.0))]);
+        let view = board.view();
+        let pg = &view.targets[&TargetId("pg".into())];
+        assert_eq!(pg.counters[&Tier::High][0].value, 2.0);
+        assert_eq!(pg.counters[&Tier::Medium][0].value, 5.0);
+        assert!(pg.metrics.is_empty(), "counters are not metrics");
+    }
+
+    #[test]
+    fn top_statements_only_when_asked_busiest_first_without_our_own() {
+        use crate::model::{QueryStat, QueryStatsSnapshot};
+        let stat = |id: &str, ms: f64| QueryStat {
+            id: id.into(),
+            calls: 2,
+            total_time_ms: ms,
+            ..QueryStat::default()
+        };
+        let mut own = stat("ours", 9000.0);
+        own.counters.push(OWN_STATEMENT, 1.0);
+        let snapshot = QueryStatsSnapshot {
+            since: Some(Timestamp(1_000)),
+            stats: vec![stat("a", 10.0), own, stat("b", 500.0), stat("c", 20.0)],
+            availability: crate::model::StatsAvailability::Available,
+            tracked: 4,
+            reset_detected: false,
+            evicted: None,
+        };
+        let round = [Sample {
+            target: TargetId("pg".into()),
+            tier: Tier::Medium,
+            taken_at: Timestamp(11_000),
+            body: SampleBody::Queries(snapshot),
+        }];
+        let board = board();
+        board.observe(&round);
+        assert_eq!(board.view().targets[&TargetId("pg".into())].statements, None, "off by default");
+        board.keep_top_statements(2);
+        board.observe(&round);
+        let view = board.view();
+        let top = view.targets[&TargetId("pg".into())].statements.clone().unwrap();
+        assert_eq!(top.interval, Duration::from_secs(10));
+        let ids: Vec<&str> = top.statements.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["b", "c"]);
+        assert_eq!(top.statements[0].time, Duration::from_millis(500));
     }
 
     #[test]

@@ -87,6 +87,7 @@ pub async fn start(
     drop(samples_tx);
     // One set of counters: the forwarder fills them, /metrics and the status line read them.
     let board = Board::new(&cfg.targets, telemetry.clone());
+    board.keep_top_statements(cfg.prometheus.top_statements);
     let outputs = pipeline::Outputs { store: store.clone(), alerts, ui, notify, board: Some(board.clone()) };
     let pipeline = tokio::spawn(pipeline::run(samples_rx, outputs));
     let pruner = tokio::spawn(prune_loop(store, cfg.history.prune_interval, shutdown_rx));

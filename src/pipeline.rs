@@ -3,7 +3,7 @@
 
 use crate::alerts::AlertEngine;
 use crate::board::Board;
-use crate::model::{AlertEvent, Sample};
+use crate::model::{AlertEvent, Sample, SampleBody};
 use crate::store::Store;
 use crate::ui::UiUpdate;
 use std::sync::Arc;
@@ -27,6 +27,10 @@ pub async fn run(mut rounds: mpsc::Receiver<Vec<Sample>>, mut out: Outputs) {
         if let Some(board) = &out.board {
             board.observe(&round);
         }
+        // Raw cumulative counters are for the board (Prometheus) only: the history, the
+        // alerts, the outbox and the UI work from the rates.
+        let round: Vec<Sample> =
+            round.into_iter().filter(|s| !matches!(s.body, SampleBody::Counters(_))).collect();
         let count = round.len();
         match out.store.record(round.clone()).await {
             Ok(()) => out.board.iter().for_each(|b| b.recorded(count)),

@@ -150,6 +150,7 @@ pub(crate) struct RawUi {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPrometheus {
     pub listen: Value<String>,
+    pub top_statements: Value<i64>,
 }
 
 #[derive(Deserialize, Default)]

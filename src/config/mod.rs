@@ -241,6 +241,8 @@ pub struct Config {
 pub struct PrometheusConfig {
     /// Address to serve `GET /metrics` on; None = no endpoint (the default).
     pub listen: Option<std::net::SocketAddr>,
+    /// Each target's busiest statements to expose, labelled only by statement id; 0 = none.
+    pub top_statements: usize,
 }
 
 /// `[agent]`: the documented agent keys.

@@ -47,6 +47,13 @@ const INVALID: &[(&str, usize, usize, &str, &str)] = &[
     ("unknown_table.toml", 1, 2, "agnet", "did you mean `agent`?"),
     ("bad_refresh.toml", 2, 20, "ui.refresh_interval", "1 to 3600 (seconds), found 0"),
     ("bad_prometheus_listen.toml", 3, 10, "prometheus.listen", "write IP:PORT"),
+    (
+        "bad_prometheus_top_statements.toml",
+        3,
+        18,
+        "prometheus.top_statements",
+        "0 to 50 (statements per target), found 500",
+    ),
     ("bad_log_max_bytes.toml", 2, 17, "agent.log_max_bytes", "4096 to 1099511627776"),
 ];
 

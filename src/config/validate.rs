@@ -50,8 +50,17 @@ fn prometheus(raw: &RawPrometheus, sink: &mut Sink<'_>) -> PrometheusConfig {
             None
         }
     });
-    PrometheusConfig { listen }
+    let top_statements = raw
+        .top_statements
+        .as_ref()
+        .and_then(|v| whole(v, "prometheus.top_statements", TOP_STATEMENTS, "statements per target", sink))
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0);
+    PrometheusConfig { listen, top_statements }
 }
+
+/// `[prometheus] top_statements`: a cap, so the endpoint's cardinality stays bounded.
+const TOP_STATEMENTS: RangeInclusive<i64> = 0..=50;
 
 fn log_output(v: &Value<String>, sink: &mut Sink<'_>) -> LogOutput {
     match v.as_ref().map(|v| (v, v.get_ref().trim())) {

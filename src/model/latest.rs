@@ -69,7 +69,13 @@ impl Latest {
     /// Folds one body in (the caller feeds them oldest first).
     pub fn apply(&mut self, at: Timestamp, body: &SampleBody) {
         self.at = self.at.max(at);
-        if !matches!(body, SampleBody::SchemaChanges(_) | SampleBody::Health(_) | SampleBody::Status(_)) {
+        if !matches!(
+            body,
+            SampleBody::SchemaChanges(_)
+                | SampleBody::Health(_)
+                | SampleBody::Status(_)
+                | SampleBody::Counters(_)
+        ) {
             self.taken.insert(body.kind(), at);
         }
         match body {
@@ -88,7 +94,10 @@ impl Latest {
                     self.metrics.insert((p.name.clone(), p.key.clone()), p.value);
                 }
             }
-            SampleBody::SchemaChanges(_) | SampleBody::Health(_) | SampleBody::Status(_) => {}
+            SampleBody::SchemaChanges(_)
+            | SampleBody::Health(_)
+            | SampleBody::Status(_)
+            | SampleBody::Counters(_) => {}
         }
     }
 

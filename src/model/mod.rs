@@ -4,6 +4,7 @@
 
 mod activity;
 mod alert;
+mod counter_names;
 mod counters;
 mod engine;
 mod health;
@@ -24,6 +25,7 @@ pub use activity::{
     blocking_forest,
 };
 pub use alert::{AlertCategory, AlertEvent, AlertEventKind, Severity};
+pub use counter_names::counter;
 pub use counters::{CounterGuide, CounterLine, CounterUnit, Counters, PLAIN_COUNTERS};
 pub use engine::EngineKind;
 pub use health::{AreaScore, CheckResult, CheckStatus, HealthArea, HealthReport};

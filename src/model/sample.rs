@@ -65,6 +65,10 @@ pub enum SampleBody {
     Health(HealthReport),
     /// Numeric points for charts and alerts; names come from `model::metric`.
     Metrics(Vec<Metric>),
+    /// Raw cumulative server counters as the server reports them, names from
+    /// `model::counter`. Only the board keeps them (for the Prometheus endpoint): they are
+    /// never recorded in the history nor forwarded, where the rates in `Metrics` serve.
+    Counters(Vec<Metric>),
     Status(TargetHealth),
 }
 
@@ -79,6 +83,7 @@ impl SampleBody {
             SampleBody::Replication(_) => "replication",
             SampleBody::Settings(_) => "settings",
             SampleBody::Metrics(_) => "metrics",
+            SampleBody::Counters(_) => "counters",
             SampleBody::Schema(_) => "schema",
             SampleBody::SchemaChanges(_) => "schema_changes",
             SampleBody::Keyspace(_) => "keyspace",

@@ -1,11 +1,15 @@
-//! The optional `[prometheus]` endpoint: `GET /metrics` in the OpenMetrics text format,
-//! rendered from the board at each scrape. Serving never touches collection: a scrape
-//! copies the board out and renders the copy.
+//! The optional `[prometheus]` endpoint: `GET /metrics` in OpenMetrics when the scraper
+//! asks for it (Prometheus does), in the classic text format 0.0.4 otherwise; rendered
+//! from the board at each scrape. Serving never touches collection: a scrape copies the
+//! board out and renders the copy.
 
 mod encode;
+mod exposition;
+mod names;
 mod process;
 
 pub use encode::render;
+pub use exposition::Format;
 pub use process::ProcessStats;
 
 use crate::board::Board;
@@ -13,13 +17,11 @@ use crate::config::PrometheusConfig;
 use anyhow::Context;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
-
-pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 /// Binds the configured address; `None` when the endpoint is off. Binding happens
 /// before anything else starts, so a taken port is a start-up error, not a surprise later.
@@ -44,10 +46,9 @@ pub fn serve(listener: TcpListener, board: Board) -> JoinHandle<()> {
     })
 }
 
-async fn metrics(State(board): State<Board>) -> Response {
-    let view = board.view();
-    match render(view, board.telemetry(), ProcessStats::read()) {
-        Ok(body) => ([(header::CONTENT_TYPE, CONTENT_TYPE)], body).into_response(),
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "cannot render the metrics\n").into_response(),
-    }
+async fn metrics(State(board): State<Board>, headers: HeaderMap) -> Response {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let format = Format::negotiate(accept);
+    let body = render(&board.view(), board.telemetry(), ProcessStats::read(), format);
+    ([(header::CONTENT_TYPE, format.content_type())], body).into_response()
 }

@@ -3,7 +3,7 @@
 
 use super::fixtures::*;
 use super::*;
-use crate::model::Tier;
+use crate::model::{SampleBody, Tier};
 use crate::telemetry::Telemetry;
 use std::sync::Arc;
 use tempfile::TempDir;
@@ -140,4 +140,18 @@ async fn byte_and_age_bounds_drop_the_oldest_too() {
     assert_eq!((stats.rows, stats.dropped_total), (1, 1), "{stats:?}");
     let left = store.outbox_next(10, 1 << 20).await.unwrap().unwrap();
     assert_eq!(values(&left), [2]);
+}
+
+#[tokio::test]
+async fn raw_counters_are_neither_kept_nor_queued() {
+    let store = Store::open_in_memory(DAY).unwrap();
+    store.enable_outbox(ROOMY, Arc::new(Telemetry::default())).await.unwrap();
+    let counters =
+        SampleBody::Counters(vec![crate::model::Metric::new(crate::model::counter::DEADLOCKS, 3.0)]);
+    store.record(vec![sample(Tier::High, 1, counters), sample(Tier::High, 1, metrics(1.0))]).await.unwrap();
+    let batch = store.outbox_next(100, 1 << 20).await.unwrap().unwrap();
+    assert_eq!(batch.samples.len(), 1, "only the metrics: {:?}", batch.samples);
+    assert!(matches!(batch.samples[0].body, SampleBody::Metrics(_)));
+    let target = batch.samples[0].target.clone();
+    assert_eq!(store.snapshot_at(&target, "counters", Timestamp(10)).await.unwrap(), None);
 }

@@ -20,7 +20,8 @@ pub fn record_round(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let now = Timestamp::now();
     let (mut queued, mut queued_bytes) = (0u64, 0u64);
-    for sample in round {
+    // Raw counters live only on the board (the pipeline leaves them out): never kept here.
+    for sample in round.into_iter().filter(|s| !matches!(s.body, SampleBody::Counters(_))) {
         // Same transaction as the recording: a sample is either kept and queued, or neither.
         if outbox.is_some() {
             queued_bytes += Outbox::enqueue(&tx, encoder, &sample, now)?;

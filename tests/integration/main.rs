@@ -28,6 +28,7 @@ mod pg_versions;
 mod pipeline_live;
 mod postgres_live;
 mod prometheus_live;
+mod prometheus_promtool_live;
 mod redis_live;
 mod redis_scheduler_live;
 mod redis_versions;

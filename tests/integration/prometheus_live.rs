@@ -1,5 +1,5 @@
-//! `/metrics` scraped from a running agent that monitors a real PostgreSQL cluster, and
-//! parsed as strict OpenMetrics.
+//! `/metrics` scraped from a running agent that monitors a real PostgreSQL cluster, asking
+//! for OpenMetrics as Prometheus does, and parsed as strict OpenMetrics.
 
 use crate::support::agent::{Agent, free_port};
 use crate::support::openmetrics;
@@ -7,6 +7,9 @@ use crate::support::postgres::TestCluster;
 use std::time::{Duration, Instant};
 
 const PATIENCE: Duration = Duration::from_secs(40);
+/// What Prometheus 2.x sends.
+const OPENMETRICS_ACCEPT: &str = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;\
+                                  version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_endpoint_serves_every_target_metric_as_openmetrics() {
@@ -28,18 +31,20 @@ async fn metrics_endpoint_serves_every_target_metric_as_openmetrics() {
     let url = format!("http://127.0.0.1:{port}/metrics");
     let client = reqwest::Client::new();
     let deadline = Instant::now() + PATIENCE;
-    // Ready when the target is up and its rate metrics (two rounds) are there.
+    // Ready when the target is up and its counters are there.
     let (content_type, text, parsed) = loop {
         assert!(agent.is_running(), "{}", std::fs::read_to_string(&agent.stderr).unwrap_or_default());
-        if let Ok(response) = client.get(&url).send().await {
+        let request = client.get(&url).header("Accept", OPENMETRICS_ACCEPT);
+        if let Ok(response) = request.send().await {
             let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
             let text = response.text().await.unwrap();
             let parsed = openmetrics::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
-            if parsed.value("logstag_tps", &[("target", "prom-pg")]).is_some() {
+            let committed = &[("target", "prom-pg"), ("key", "app")];
+            if parsed.value("logstag_transactions_committed_total", committed).is_some() {
                 break (content_type, text, parsed);
             }
         }
-        assert!(Instant::now() < deadline, "no logstag_tps for prom-pg within {PATIENCE:?}");
+        assert!(Instant::now() < deadline, "no counters for prom-pg within {PATIENCE:?}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     assert_eq!(content_type, "application/openmetrics-text; version=1.0.0; charset=utf-8");
@@ -48,6 +53,13 @@ async fn metrics_endpoint_serves_every_target_metric_as_openmetrics() {
     assert_eq!(up("prom-pg"), Some(1.0), "{text}");
     assert_eq!(up("prom-down"), Some(0.0), "{text}");
     assert_eq!(parsed.families["logstag_up"].kind, "gauge");
+    assert_eq!(parsed.families["logstag_transactions_committed"].kind, "counter");
+    assert_eq!(parsed.families["logstag_longest_query_seconds"].unit.as_deref(), Some("seconds"));
+    assert!(
+        !text.contains("logstag_tps") && !text.contains("_per_s"),
+        "rates are Prometheus' job:
+{text}"
+    );
     // Keyed metrics carry the key label; the session we hold open is counted.
     let idle = parsed.value("logstag_sessions_by_state", &[("target", "prom-pg"), ("key", "Idle")]);
     assert!(idle.is_some_and(|n| n >= 1.0), "{text}");
@@ -86,13 +98,18 @@ async fn fed_board_is_served_with_escaped_labels() {
         taken_at: Timestamp::now(),
         body: SampleBody::Metrics(metrics),
     }]);
-    let listener = logstag::prometheus::bind(&PrometheusConfig { listen: Some(([127, 0, 0, 1], 0).into()) })
-        .await
-        .unwrap()
-        .unwrap();
+    let listener = logstag::prometheus::bind(&PrometheusConfig {
+        listen: Some(([127, 0, 0, 1], 0).into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+    .unwrap();
     let addr = listener.local_addr().unwrap();
     let server = logstag::prometheus::serve(listener, board);
-    let text = reqwest::get(format!("http://{addr}/metrics")).await.unwrap().text().await.unwrap();
+    let client = reqwest::Client::new();
+    let request = client.get(format!("http://{addr}/metrics")).header("Accept", OPENMETRICS_ACCEPT);
+    let text = request.send().await.unwrap().text().await.unwrap();
     server.abort();
     let parsed = openmetrics::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert_eq!(parsed.value("logstag_waits_by_class", &[("target", name), ("key", "Lock\nwait")]), Some(3.0));

@@ -12,6 +12,7 @@ pub mod explain;
 pub mod locks;
 pub mod operations;
 pub mod pipeline;
+pub mod raw_counters;
 pub mod server_status;
 pub mod shape;
 
@@ -115,6 +116,7 @@ impl MongoCollector {
             self.command("server status", "admin", doc! { "serverStatus": 1 }, &mut problems).await?;
         if let Some(status) = &status {
             metrics.extend(self.high.status_metrics(status, Instant::now()));
+            bodies.push(SampleBody::Counters(raw_counters::raw_counters(status)));
         }
 
         let mut operations_seen = None;

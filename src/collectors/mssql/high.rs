@@ -123,13 +123,16 @@ impl MssqlCollector {
             sessions_seen = Some(sessions.len() as u64);
             bodies.push(SampleBody::Activity(ActivitySnapshot { sessions, locks: Vec::new() }));
         }
+        let mut raw = Vec::new();
         if let Some(rows) = self.rows("wait statistics", statements::WAIT_STATS, &mut problems).await? {
+            raw.extend(waits::raw_counters(&waits::WaitTotals::parse(&rows)));
             metrics.extend(self.high.wait_metrics(&rows, Instant::now()));
         }
         let mut connections = None;
         if let Some(rows) =
             self.rows("performance counters", statements::PERFORMANCE_COUNTERS, &mut problems).await?
         {
+            raw.extend(counters::raw_counters(&counters::CounterRead::parse(&rows)));
             let (counter_metrics, user_connections) = self.high.counter_metrics(&rows, Instant::now());
             metrics.extend(counter_metrics);
             connections = user_connections;
@@ -162,6 +165,7 @@ impl MssqlCollector {
             }));
         }
         bodies.push(SampleBody::Metrics(metrics));
+        bodies.push(SampleBody::Counters(raw));
         Ok(Collected { bodies, problems })
     }
 

@@ -83,6 +83,7 @@ impl MysqlCollector {
                 &current,
                 previous.map_or(0, |p| p.2),
             ));
+            bodies.push(SampleBody::Counters(super::counters::status_counters(&current)));
             status_now = Some(current.clone());
             self.high.previous_status = Some((now, current, sent));
         }

@@ -16,6 +16,7 @@
 
 mod alert_templates;
 mod connect;
+mod counters;
 pub mod health_checks;
 mod high;
 pub mod locks;

@@ -22,7 +22,7 @@ pub fn parse(rows: &[TextRow]) -> Status {
 }
 
 /// The `Com_*` counters behind each statement kind of `statements_per_s`.
-const KINDS: &[(&str, &[&str])] = &[
+pub const KINDS: &[(&str, &[&str])] = &[
     ("select", &["com_select"]),
     ("insert", &["com_insert", "com_insert_select"]),
     ("update", &["com_update", "com_update_multi"]),

@@ -139,6 +139,7 @@ impl PostgresCollector {
                 metrics.extend(parse::database_rates(previous, &mut databases, secs));
             }
             self.high.previous_databases = Some((now, databases.clone()));
+            bodies.push(SampleBody::Counters(super::counters::database_counters(&databases)));
             bodies.push(SampleBody::Databases(databases));
         }
 

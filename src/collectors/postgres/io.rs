@@ -246,11 +246,13 @@ fn seconds_since(then: Instant, now: Instant) -> f64 {
 }
 
 impl PostgresCollector {
-    /// Checkpointer, pg_stat_io and per-backend I/O, each as the server version allows.
+    /// Checkpointer, pg_stat_io and per-backend I/O, each as the server version allows;
+    /// the checkpointer's raw counters go to `counters`.
     pub(super) async fn read_io(
         &mut self,
         problems: &mut Vec<String>,
         metrics: &mut Vec<Metric>,
+        counters: &mut Vec<Metric>,
     ) -> Result<(), CollectError> {
         let sql = checkpointer_sql(self.version_num);
         if let Some(rows) = self.rows("pg_stat_checkpointer", sql, &[], problems).await? {
@@ -265,6 +267,7 @@ impl PostgresCollector {
                 })
             });
             if let Some(current) = read.into_iter().next() {
+                counters.extend(super::counters::checkpointer_counters(&current));
                 let now = Instant::now();
                 if let Some((then, previous)) = &self.medium.io.checkpointer {
                     metrics.extend(checkpointer_rates(previous, &current, seconds_since(*then, now)));

@@ -63,8 +63,10 @@ impl PostgresCollector {
         if let Some(replication) = self.read_replication(&mut problems, &mut metrics).await? {
             bodies.push(SampleBody::Replication(replication));
         }
-        self.read_io(&mut problems, &mut metrics).await?;
+        let mut counters = Vec::new();
+        self.read_io(&mut problems, &mut metrics, &mut counters).await?;
         bodies.push(SampleBody::Metrics(metrics));
+        bodies.push(SampleBody::Counters(counters));
         Ok(Collected { bodies, problems })
     }
 

@@ -5,12 +5,14 @@
 //! - `parse.rs`: pure row → model mapping.
 //! - `statements.rs`: pg_stat_statements deltas and the text cache.
 //! - `high.rs`, `medium.rs`: what each tier reads; the low tier is small enough to live here.
+//! - `counters.rs`: raw cumulative counters for the Prometheus endpoint.
 //! - `io.rs`: checkpointer and I/O counters (pg_stat_io, per-backend I/O) by version.
 //! - `schema.rs`, `schema_queries.rs`, `schema_parse.rs`: the schema tier (per-database
 //!   connections); change detection against the previous snapshot is `collectors::schema_diff`.
 
 mod alert_templates;
 mod connect;
+mod counters;
 pub mod health_checks;
 mod high;
 pub mod io;

@@ -69,6 +69,7 @@ impl RedisCollector {
                 ours: mark.since(prev_mark).0,
             });
             metrics.extend(info_metrics(&info, previous));
+            bodies.push(SampleBody::Counters(super::counters::info_counters(&info)));
             self.high.previous = Some((read_at, info, mark));
         }
         let asked_at = Instant::now();

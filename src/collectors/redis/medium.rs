@@ -84,6 +84,7 @@ impl RedisCollector {
         };
         if let Some(info) = &info {
             let stats = info.commandstats();
+            bodies.push(SampleBody::Counters(super::counters::command_counters(&stats)));
             let previous = self.medium.previous.take();
             let (snapshot, command_metrics) = query_stats(previous.as_ref(), &stats, &mark, read_at);
             bodies.push(SampleBody::Queries(snapshot));

@@ -2,7 +2,7 @@
 //!
 //! - `commands.rs`: every command we send (checked read-only by a test).
 //! - `connect.rs`: TCP/TLS, authentication, refusals, counting our own commands.
-//! - `parse/`: pure reply parsers.
+//! - `parse/`: pure reply parsers; `counters.rs`: raw counters for the Prometheus endpoint.
 //! - `high.rs`, `medium.rs`, `low.rs`: what each tier reads; `sampler.rs`: the optional
 //!   big-key sampler of the schema tier.
 //!
@@ -13,6 +13,7 @@
 mod alert_templates;
 pub mod commands;
 mod connect;
+mod counters;
 pub mod health_checks;
 mod high;
 mod low;

@@ -10,7 +10,7 @@
 use super::super::metric as ms;
 use super::super::rows::TextRow;
 use crate::collectors::delta::counter_delta;
-use crate::model::{Metric, metric};
+use crate::model::{Metric, counter, metric};
 use std::collections::HashMap;
 
 pub const BULK_COUNT: i64 = 272_696_576;
@@ -121,6 +121,22 @@ pub fn metrics(previous: Option<(&CounterRead, f64)>, current: &CounterRead) -> 
     out
 }
 
+/// Cumulative counters (PERF_COUNTER_BULK_COUNT) as read, under their neutral names: the
+/// raw values for the Prometheus endpoint, which computes rates itself.
+pub fn raw_counters(current: &CounterRead) -> Vec<Metric> {
+    const RAW: &[(&str, &str, &str)] = &[
+        ("SQL Statistics", "Batch Requests/sec", counter::COMMANDS_PROCESSED),
+        ("Databases", "Transactions/sec", counter::TRANSACTIONS),
+        ("Locks", "Number of Deadlocks/sec", counter::DEADLOCKS),
+    ];
+    RAW.iter()
+        .filter_map(|(object, name, counter_name)| {
+            let v = current.get(object, name).filter(|v| v.kind == BULK_COUNT && v.value >= 0)?;
+            Some(Metric::new(counter_name, v.value as f64))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +147,17 @@ mod tests {
 
     fn get(m: &[Metric], name: &str) -> Option<f64> {
         m.iter().find(|x| x.name == name).map(|x| x.value)
+    }
+
+    #[test]
+    fn raw_counters_are_the_bulk_counts_as_read() {
+        let first = CounterRead::parse(&from_batch(FIRST));
+        let m = raw_counters(&first);
+        let raw = |name: &str| m.iter().find(|x| x.name == name).map(|x| x.value);
+        assert_eq!(raw(counter::COMMANDS_PROCESSED), Some(431.0));
+        assert_eq!(raw(counter::DEADLOCKS), Some(0.0));
+        assert!(m.iter().all(|m| counter::help(&m.name).is_some()), "{m:?}");
+        assert!(raw(counter::TRANSACTIONS).is_some(), "{m:?}");
     }
 
     #[test]

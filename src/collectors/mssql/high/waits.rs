@@ -104,6 +104,22 @@ pub fn metrics(previous: Option<(&WaitTotals, f64)>, current: &WaitTotals) -> Ve
     out
 }
 
+/// Cumulative wait time by category, seconds: the raw totals for the Prometheus endpoint.
+/// Every category is present (zeros included), so the series never come and go.
+pub fn raw_counters(current: &WaitTotals) -> Vec<Metric> {
+    let mut by_category: HashMap<WaitCategory, f64> = HashMap::new();
+    for (wait_type, ms) in &current.0 {
+        *by_category.entry(category_of(wait_type)).or_default() += ms;
+    }
+    WaitCategory::ALL
+        .iter()
+        .map(|c| {
+            let seconds = by_category.get(c).copied().unwrap_or(0.0) / 1000.0;
+            Metric::keyed(crate::model::counter::WAIT_TIME_SECONDS, c.label(), seconds)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +173,15 @@ mod tests {
         let top: Vec<&str> =
             m.iter().filter(|x| x.name == ms::WAIT_MS_PER_S_BY_TYPE).map(|x| x.key.as_str()).collect();
         assert_eq!(top, ["LCK_M_X", "PAGEIOLATCH_SH", "LCK_M_S", "CXPACKET", "WRITELOG"]);
+    }
+
+    #[test]
+    fn raw_wait_counters_are_cumulative_seconds_by_category() {
+        let m = raw_counters(&WaitTotals::parse(&from_batch(FIRST)));
+        assert_eq!(m.len(), WaitCategory::ALL.len(), "every category, zeros included: {m:?}");
+        let locks = m.iter().find(|x| x.key == WaitCategory::Locks.label()).map(|x| x.value);
+        assert!(locks.is_some_and(|s| s >= 160.0), "LCK_M_X + LCK_M_S at least: {m:?}");
+        assert!(m.iter().all(|x| x.name == crate::model::counter::WAIT_TIME_SECONDS));
     }
 
     #[test]
