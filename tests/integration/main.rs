@@ -10,6 +10,8 @@ mod discovery;
 mod forward_delivery;
 mod forward_failures;
 mod forward_restart;
+mod grafana_dashboards;
+mod grafana_dashboards_live;
 mod health_live;
 mod hostile_live;
 mod mariadb_harness;

@@ -23,13 +23,12 @@ fn bump(status: &mut Document, section: &str, field: &str, by: i64) {
     }
 }
 
-#[tokio::test]
-#[ignore = "keeps a mock running for 10 minutes, for a look in the TUI"]
-async fn mongo_mock_for_a_look() {
-    let server = MongoServer::start(Setup::version("7.0.14").replica_set("rs0", true));
-    script_medium_primary(&server);
-    script_low_secured(&server);
-    script_schema(&server);
+/// Scripts every tier with the fixtures: a primary of a replica set, a secured low tier,
+/// the schema, and an operation waiting for a lock. serverStatus is set by `tick`.
+pub(crate) fn script_every_tier(server: &MongoServer) {
+    script_medium_primary(server);
+    script_low_secured(server);
+    script_schema(server);
     server.reply_cursor("aggregate", first_stage("$currentOp"), {
         let reply = fixture("high_current_ops_lock_wait.json");
         reply
@@ -37,16 +36,12 @@ async fn mongo_mock_for_a_look() {
             .map(|ops| ops.iter().filter_map(|o| o.as_document().cloned()).collect())
             .unwrap_or_else(|_| fixture_documents("high_current_ops_lock_wait.json"))
     });
-    let config = std::env::temp_dir().join("logstag-mongo-look.toml");
-    let text = format!(
-        "[targets.events-mongo]\ndb_engine = \"mongodb\"\ndb_host = \"127.0.0.1\"\ndb_port = {}\n\
-         db_username = \"\"\ndb_password = \"\"\ndb_name = \"shop\"\n\n[targets.events-mongo.tls]\nmode = \"disable\"\n",
-        server.port
-    );
-    std::fs::write(&config, text).unwrap();
-    println!("mock on port {}; run: logstag --config {}", server.port, config.display());
+}
+
+/// Moves serverStatus's counters on, once a second for `seconds`, as a busy server's would.
+pub(crate) async fn keep_server_status_moving(server: &MongoServer, seconds: i64) {
     let mut status = fixture("high_server_status_7.0.json");
-    for round in 0..600_i64 {
+    for round in 0..seconds {
         for (field, by) in
             [("query", 4_000 + 900 * (round % 7)), ("insert", 300), ("update", 800), ("command", 2_500)]
         {
@@ -58,4 +53,20 @@ async fn mongo_mock_for_a_look() {
         server.reply("serverStatus", status.clone());
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
+}
+
+#[tokio::test]
+#[ignore = "keeps a mock running for 10 minutes, for a look in the TUI"]
+async fn mongo_mock_for_a_look() {
+    let server = MongoServer::start(Setup::version("7.0.14").replica_set("rs0", true));
+    script_every_tier(&server);
+    let config = std::env::temp_dir().join("logstag-mongo-look.toml");
+    let text = format!(
+        "[targets.events-mongo]\ndb_engine = \"mongodb\"\ndb_host = \"127.0.0.1\"\ndb_port = {}\n\
+         db_username = \"\"\ndb_password = \"\"\ndb_name = \"shop\"\n\n[targets.events-mongo.tls]\nmode = \"disable\"\n",
+        server.port
+    );
+    std::fs::write(&config, text).unwrap();
+    println!("mock on port {}; run: logstag --config {}", server.port, config.display());
+    keep_server_status_moving(&server, 600).await;
 }

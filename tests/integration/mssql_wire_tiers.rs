@@ -12,6 +12,7 @@ use logstag::model::{SampleBody, SessionState, Tier, blocking_forest};
 use std::time::Duration;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/collectors/mssql/high/fixtures/");
+const ENGINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/collectors/mssql/");
 
 /// The wire type SQL Server gives each column of the high tier's replies.
 fn sql_type(column: &str) -> SqlType {
@@ -63,9 +64,14 @@ fn value(column: &str, text: &str) -> Value {
     }
 }
 
-/// A fixture file as the result set the server would send.
+/// A high-tier fixture file as the result set the server would send.
 fn replay(file: &str) -> ResultSet {
-    let text = std::fs::read_to_string(format!("{FIXTURES}{file}")).unwrap();
+    replay_path(&format!("{FIXTURES}{file}"))
+}
+
+/// Any fixture of the engine folder (`medium/fixtures/tempdb_space.tsv`) as a result set.
+fn replay_path(path: &str) -> ResultSet {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut lines = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
     let header: Vec<String> = lines.next().unwrap().split('\t').map(str::to_owned).collect();
     let columns: Vec<(&str, SqlType)> = header.iter().map(|c| (c.as_str(), sql_type(c))).collect();
@@ -93,6 +99,22 @@ fn high_tier_replies() -> Vec<Reply> {
         Reply::for_sql("dm_os_wait_stats", replay("wait_stats_1.tsv")),
         Reply::for_sql("dm_os_performance_counters", replay("performance_counters_1.tsv")),
     ]
+}
+
+/// The high tier's replies, and the medium and low tiers' availability group, log space,
+/// tempdb and failed jobs (statements the mock has no reply for fail as a refusal would).
+/// The log-space counters come first: they read `dm_os_performance_counters` too.
+pub(crate) fn replies_for_every_tier() -> Vec<Reply> {
+    let engine = |file: &str| replay_path(&format!("{ENGINE}{file}"));
+    let mut replies = vec![
+        Reply::for_sql("percent log used", engine("medium/fixtures/log_space_counters.tsv")),
+        Reply::for_sql("dm_db_file_space_usage", engine("medium/fixtures/tempdb_space.tsv")),
+        Reply::for_sql("sys.availability_groups", engine("medium/fixtures/ag_lagging_async_primary.tsv")),
+        Reply::for_sql("sys.master_files", engine("medium/fixtures/files_2019.tsv")),
+        Reply::for_sql("sysjobhistory", engine("fixtures/low_failed_jobs.tsv")),
+    ];
+    replies.extend(high_tier_replies());
+    replies
 }
 
 #[tokio::test]
