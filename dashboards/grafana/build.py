@@ -94,12 +94,28 @@ def postgresql():
     )
     timeseries(
         g,
-        "Statements (pg_stat_statements)",
-        [(rate("statement_calls", extra=e), "{{target}} calls/s")],
-        unit="ops",
+        "Busiest statements (needs [prometheus] top_statements)",
+        [(
+            f"topk(10, sum by (target, statement_id) (logstag_top_statement_time_seconds{{{e},{T}}}) / "
+            f"sum by (target, statement_id) (logstag_top_statement_interval_seconds{{{e},{T}}}))",
+            "{{target}} {{statement_id}}",
+        )],
+        unit="s",
+        description="Seconds of execution per second of each target's busiest statements over its last "
+        "medium-tier interval, by pg_stat_statements id (the Queries tab of `logstag` shows the text). "
+        "Empty unless the agent's [prometheus] top_statements is set.",
     )
-    timeseries(g, "Statement time per second", [(rate("statement_time_seconds", extra=e), "{{target}}")], unit="s",
-               description="Seconds of statement execution per second of wall clock: 2 means two backends busy on average.")
+    timeseries(
+        g,
+        "Statement calls (busiest statements)",
+        [(
+            f"topk(10, sum by (target, statement_id) (logstag_top_statement_calls{{{e},{T}}}) / "
+            f"sum by (target, statement_id) (logstag_top_statement_interval_seconds{{{e},{T}}}))",
+            "{{target}} {{statement_id}}",
+        )],
+        unit="ops",
+        description="Calls per second of the same statements. Empty unless [prometheus] top_statements is set.",
+    )
     timeseries(g, "Cache hit ratio", [(gauge("cache_hit_ratio", extra=e, agg="min"), "{{target}}")], unit="percentunit")
     g.row("Sessions")
     timeseries(g, "Sessions by state", [(gauge("sessions_by_state", by="target, key", extra=e, agg="sum"), "{{target}} {{key}}")], stack=True)
@@ -294,7 +310,17 @@ def mongodb():
     stat(g, "Smallest oplog window", f"min(logstag_oplog_window_seconds{{{e},{T}}})", unit="s")
     stat(g, "Worst replication lag", f"max(logstag_replication_lag_seconds{{{e},{T}}})", unit="s", red_above=60)
     timeseries(g, "Operations", [(rate("operations", by="target, key", extra=e), "{{target}} {{key}}")], unit="ops", stack=True)
-    timeseries(g, "Mean latency", [(gauge("op_latency_seconds", by="target, key", extra=e), "{{target}} {{key}}")], unit="s")
+    timeseries(
+        g,
+        "Mean latency",
+        [(
+            f"sum by (target, key) (rate(logstag_command_time_seconds_total{{{e},{T}}}[$__rate_interval])) / "
+            f"sum by (target, key) (rate(logstag_command_calls_total{{{e},{T}}}[$__rate_interval]))",
+            "{{target}} {{key}}",
+        )],
+        unit="s",
+        description="Server time per operation from opLatencies (reads, writes, commands, transactions).",
+    )
     timeseries(
         g,
         "Queues and active clients",

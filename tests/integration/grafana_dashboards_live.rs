@@ -45,7 +45,7 @@ async fn every_dashboard_metric_is_served_by_a_live_agent() {
     let fast = "high_frequency_interval = 1\nmedium_frequency_interval = 1\nlow_frequency_interval = 2\n\
                 schema_frequency_interval = 0";
     let config = format!(
-        "[agent]\nlog_file = \"-\"\n{fast}\n[prometheus]\nlisten = \"127.0.0.1:{port}\"\n\
+        "[agent]\nlog_file = \"-\"\n{fast}\n[prometheus]\nlisten = \"127.0.0.1:{port}\"\ntop_statements = 5\n\
          [targets.pg-primary]\ndb_engine = \"postgresql\"\ndb_host = \"127.0.0.1\"\ndb_port = {}\n\
          db_username = \"monitor\"\ndb_name = \"postgres\"\n\
          [targets.pg-standby]\ndb_engine = \"postgresql\"\ndb_host = \"127.0.0.1\"\ndb_port = {}\n\
