@@ -5,8 +5,8 @@
 
 use crate::config::TargetConfig;
 use crate::model::{
-    Metric, OWN_STATEMENT, QueryStatsSnapshot, Sample, SampleBody, TargetId, TargetStatus, Tier, Timestamp,
-    metric,
+    AlertEvent, Metric, OWN_STATEMENT, QueryStatsSnapshot, Sample, SampleBody, Severity, TargetId,
+    TargetStatus, Tier, Timestamp, metric,
 };
 use crate::telemetry::Telemetry;
 use std::collections::BTreeMap;
@@ -44,6 +44,8 @@ pub struct TargetBoard {
     pub statements: Option<TopStatements>,
     /// How long each tier's last round took on our side.
     pub collect_duration: BTreeMap<Tier, Duration>,
+    /// Alerts active now, by severity (only when the alert engine runs).
+    pub alerts_firing: BTreeMap<Severity, u64>,
 }
 
 /// The statements with the most execution time over one statistics interval.
@@ -115,6 +117,22 @@ impl Board {
                 top_statements: AtomicUsize::new(0),
                 telemetry,
             }),
+        }
+    }
+
+    /// The alerts active after the latest round: every target's count per severity is
+    /// replaced, so an alert that resolved stops counting.
+    pub fn alerts_active(&self, active: &[AlertEvent]) {
+        let Ok(mut targets) = self.inner.targets.lock() else {
+            return;
+        };
+        for board in targets.values_mut() {
+            board.alerts_firing = Severity::ALL.iter().map(|s| (*s, 0)).collect();
+        }
+        for alert in active {
+            if let Some(board) = targets.get_mut(&alert.target) {
+                *board.alerts_firing.entry(alert.severity).or_default() += 1;
+            }
         }
     }
 
@@ -218,6 +236,7 @@ impl TargetBoard {
             counters: BTreeMap::new(),
             statements: None,
             collect_duration: BTreeMap::new(),
+            alerts_firing: BTreeMap::new(),
         }
     }
 

@@ -50,6 +50,9 @@ pub async fn run(mut rounds: mpsc::Receiver<Vec<Sample>>, mut out: Outputs) {
         if !events.is_empty() {
             publish_alerts(&out, events).await;
         }
+        if let (Some(board), Some(engine)) = (&out.board, &out.alerts) {
+            board.alerts_active(&engine.active());
+        }
         if let (Some(ui), Some(engine)) = (&out.ui, &out.alerts) {
             let active = engine.active();
             if !active.is_empty() {

@@ -29,12 +29,13 @@ def fleet():
     stat(g, "Down", f"count(logstag_up{{{sel}}} == 0) or vector(0)", red_above=1)
     stat(g, "Agents", "count(count by (instance) (logstag_up))")
     stat(g, "Slowest high-tier round", f"max(logstag_collect_duration_seconds{{{T},tier=\"high\"}})", unit="s", red_above=5)
-    stat(g, "Blocked sessions", f"sum(logstag_blocked_sessions{{{sel}}}) or vector(0)", red_above=1)
+    stat(g, "Critical alerts", f"sum(logstag_alerts_firing{{{sel},severity=\"critical\"}}) or vector(0)", red_above=1)
     table(
         g,
         "Targets",
         [
             ("Up", f"max by (target, engine) (logstag_up{{{sel}}})", "short"),
+            ("Alerts", f"sum by (target) (logstag_alerts_firing{{{sel}}})", "short"),
             ("Connections", f"max by (target) (logstag_connections{{{sel}}})", "short"),
             ("Cache hit", f"max by (target) (logstag_cache_hit_ratio{{{sel}}})", "percentunit"),
             ("Blocked", f"max by (target) (logstag_blocked_sessions{{{sel}}})", "short"),
@@ -47,6 +48,14 @@ def fleet():
     timeseries(g, "Targets down, by engine", [(f"count by (engine) (logstag_up{{{sel}}} == 0)", "{{engine}}")], stack=True)
     timeseries(
         g,
+        "Alerts firing, by severity",
+        [(f"sum by (severity) (logstag_alerts_firing{{{sel}}})", "{{severity}}")],
+        stack=True,
+        description="Logstag's alert rules active now across the selected targets.",
+    )
+    timeseries(g, "Blocked sessions", [(gauge("blocked_sessions", extra='engine=~"$engine"'), "{{target}}")])
+    timeseries(
+        g,
         "Work per second",
         [
             (rate("transactions_committed", extra='engine=~"$engine"'), "{{target}} commits"),
@@ -57,7 +66,6 @@ def fleet():
     )
     timeseries(g, "Connections", [(gauge("connections", extra='engine=~"$engine"'), "{{target}}")])
     timeseries(g, "Cache hit ratio", [(gauge("cache_hit_ratio", extra='engine=~"$engine"', agg="min"), "{{target}}")], unit="percentunit")
-    timeseries(g, "Blocked sessions", [(gauge("blocked_sessions", extra='engine=~"$engine"'), "{{target}}")])
     timeseries(g, "Replication lag", [(gauge("replication_lag_seconds", extra='engine=~"$engine"'), "{{target}}")], unit="s")
     g.row("Logstag agents")
     timeseries(g, "Collection round time, high tier", [(f"max by (target) (logstag_collect_duration_seconds{{{T},tier=\"high\"}})", "{{target}}")], unit="s")

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Families of our own; a target metric that would take one of these names is left out.
 const OWN: &[&str] = &[
     "logstag_up",
+    "logstag_alerts_firing",
     "logstag_collect_duration_seconds",
     "logstag_samples_recorded",
     "logstag_record_failures",
@@ -36,7 +37,7 @@ pub fn render(
     process: Option<ProcessStats>,
     format: Format,
 ) -> String {
-    let mut families = vec![up(view), collect_durations(view)];
+    let mut families = vec![up(view), alerts_firing(view), collect_durations(view)];
     families.extend(target_counters(view));
     families.extend(target_gauges(view));
     families.extend(top_statements(view));
@@ -59,6 +60,21 @@ fn up(view: &BoardView) -> Family {
         up.push(target_labels(&id.0, t.engine, ""), f64::from(u8::from(t.is_up())));
     }
     up
+}
+
+/// Active alerts per target and severity, zeros included so that a sum or a threshold in
+/// Prometheus never meets an absent series; none at all where no alert engine runs.
+fn alerts_firing(view: &BoardView) -> Family {
+    let help = "Alerts of Logstag's rules active now on the target, by severity";
+    let mut firing = Family::new("logstag_alerts_firing", help, Kind::Gauge, None);
+    for (id, t) in &view.targets {
+        for (severity, count) in &t.alerts_firing {
+            let mut labels = target_labels(&id.0, t.engine, "");
+            labels.push(("severity", severity.key().to_owned()));
+            firing.push(labels, *count as f64);
+        }
+    }
+    firing
 }
 
 fn collect_durations(view: &BoardView) -> Family {

@@ -2,8 +2,8 @@ use super::*;
 use crate::board::Board;
 use crate::config::TargetConfig;
 use crate::model::{
-    Metric, QueryStat, QueryStatsSnapshot, Sample, SampleBody, StatsAvailability, TargetHealth, TargetId,
-    TargetStatus, Tier, Timestamp, metric,
+    AlertCategory, AlertEvent, AlertEventKind, Metric, QueryStat, QueryStatsSnapshot, Sample, SampleBody,
+    Severity, StatsAvailability, TargetHealth, TargetId, TargetStatus, Tier, Timestamp, metric,
 };
 use std::sync::Arc;
 
@@ -139,4 +139,48 @@ fn counters_stay_on_the_board_until_the_target_goes_down() {
     board.observe(&[sample("pg \"main\"", Tier::High, 2, SampleBody::Status(down))]);
     let text = render(&board.view(), board.telemetry(), None, Format::Text);
     assert!(!text.contains("transactions_committed") && !text.contains("top_statement"), "{text}");
+}
+
+fn firing(target: &str, severity: Severity) -> AlertEvent {
+    AlertEvent {
+        rule: "pg.blocked_sessions".into(),
+        name: "Blocked sessions".into(),
+        target: TargetId(target.into()),
+        key: String::new(),
+        kind: AlertEventKind::Fired,
+        severity,
+        category: AlertCategory::Performance,
+        value: 3.0,
+        threshold: 1.0,
+        message: "3 blocked".into(),
+        first_seen: Timestamp(1),
+        last_seen: Timestamp(1),
+        count: 1,
+        at: Timestamp(1),
+    }
+}
+
+#[test]
+fn alerts_firing_are_counted_by_severity_with_zeros_and_replaced_each_round() {
+    let board = fed_board();
+    let text = render(&board.view(), board.telemetry(), None, Format::Text);
+    assert!(!text.contains("logstag_alerts_firing"), "no alert engine has reported yet:\n{text}");
+    board.alerts_active(&[
+        firing("pg \"main\"", Severity::Critical),
+        firing("pg \"main\"", Severity::Critical),
+    ]);
+    let text = render(&board.view(), board.telemetry(), None, Format::Text);
+    for line in [
+        "# TYPE logstag_alerts_firing gauge",
+        r#"logstag_alerts_firing{target="pg \"main\"",engine="postgresql",severity="critical"} 2"#,
+        r#"logstag_alerts_firing{target="pg \"main\"",engine="postgresql",severity="medium"} 0"#,
+        r#"logstag_alerts_firing{target="down",engine="postgresql",severity="critical"} 0"#,
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing `{line}` in:\n{text}");
+    }
+    board.alerts_active(&[]);
+    let text = render(&board.view(), board.telemetry(), None, Format::Text);
+    assert!(text.contains(
+        r#"logstag_alerts_firing{target="pg \"main\"",engine="postgresql",severity="critical"} 0"#
+    ));
 }
