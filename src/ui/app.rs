@@ -27,6 +27,8 @@ pub struct App {
     pub tab: Tab,
     pub target: usize,
     pub filter_editing: bool,
+    /// The jump-to-target prompt's text while it is open.
+    pub jump: Option<String>,
     /// Transient message (copy done, theme error…), shown in the status line.
     pub notice: Option<String>,
     /// A theme that failed to load stays visible until the user fixes it.
@@ -46,10 +48,12 @@ impl App {
             tab: Tab::Activity,
             target: 0,
             filter_editing: false,
+            jump: None,
             notice: None,
             theme_error: None,
         };
         app.refresh_views();
+        app.refresh_overview();
         app
     }
 
@@ -88,6 +92,7 @@ impl App {
             other => self.dashboard.apply(other),
         }
         self.refresh_views();
+        self.refresh_overview();
     }
 
     /// Re-sorts and re-filters only when this target's rows, the target or view settings changed.
@@ -107,7 +112,6 @@ impl App {
         self.views.activity.refresh(activity.map_or(&[][..], |(_, a)| a.sessions.as_slice()));
         self.views.queries.refresh(queries.map_or(&[][..], |(_, q)| q.stats.as_slice()));
         self.refresh_slowlog();
-        self.views.targets_list.selected = self.target;
     }
 
     pub(super) fn invalidate(&mut self) {
@@ -142,11 +146,7 @@ impl App {
             Action::GoTab(tab) => self.tab = tab,
             Action::NextTab => self.tab = self.tab.next(),
             Action::PrevTab => self.tab = self.tab.prev(),
-            Action::NextTarget | Action::PrevTarget => {
-                let n = self.dashboard.targets.len().max(1);
-                let step = if action == Action::NextTarget { 1 } else { n - 1 };
-                self.select_target((self.target + step) % n);
-            }
+            Action::NextTarget | Action::PrevTarget => self.step_target(action == Action::NextTarget),
             Action::WindowGrow | Action::WindowShrink => {
                 self.time.window_index = if action == Action::WindowGrow {
                     (self.time.window_index + 1).min(WINDOWS_MIN.len() - 1)
@@ -202,7 +202,12 @@ impl App {
                 self.toggle_slowlog();
                 self.invalidate();
             }
+            Action::ToggleTargetOrder | Action::CycleGrouping => self.overview_action(action),
+            Action::StartJump | Action::JumpInput(_) | Action::JumpBackspace => self.jump_action(action),
+            Action::JumpAccept | Action::JumpCancel => self.jump_action(action),
         }
+        // Rows follow the current target whatever moved, re-sorted or filtered them.
+        self.refresh_overview();
         // Whatever changed the target or the window, the charts get their history.
         effects.extend(self.history_requests());
         effects
@@ -223,6 +228,13 @@ impl App {
 
     pub(super) fn select_target(&mut self, index: usize) {
         if index != self.target {
+            // The target left behind keeps only its headline series: its history is
+            // reloaded from the store when it is shown again.
+            if self.dashboard.refocus(index)
+                && let Some(loaded) = self.time.loaded_window_ms.get_mut(self.target)
+            {
+                *loaded = 0;
+            }
             self.target = index;
             self.time.history = None;
             self.views.activity.list.selected = 0;
@@ -253,6 +265,7 @@ impl App {
         match self.tab {
             Tab::Queries => &self.views.queries.filter,
             Tab::Schema => self.views.schema.active_filter(),
+            Tab::Overview => &self.views.overview.filter,
             _ => &self.views.activity.filter,
         }
     }
@@ -261,6 +274,7 @@ impl App {
         match self.tab {
             Tab::Queries => self.views.queries.filter = text,
             Tab::Schema => self.views.schema.set_filter(text),
+            Tab::Overview => self.views.overview.filter = text,
             _ => self.views.activity.filter = text,
         }
         self.invalidate();
@@ -319,12 +333,7 @@ impl App {
                 let len = self.current().and_then(|t| t.health_report.as_ref()).map_or(0, |r| r.checks.len());
                 self.views.health_list.apply(action, len);
             }
-            (None, Tab::Overview) => {
-                let len = self.dashboard.targets.len();
-                self.views.targets_list.apply(action, len);
-                let index = self.views.targets_list.selected;
-                self.select_target(index);
-            }
+            (None, Tab::Overview) => self.navigate_overview(action),
         }
     }
 

@@ -2,6 +2,7 @@
 //! order. Rows are re-sorted only when data, sort or filter change, never per frame.
 
 pub mod activity;
+pub mod overview;
 pub mod queries;
 pub mod schema;
 pub mod schema_table;
