@@ -39,13 +39,15 @@ impl App {
     pub fn new(targets: Vec<TargetInfo>, theme: Theme, chart_window: std::time::Duration) -> App {
         let minutes = i64::try_from(chart_window.as_secs() / 60).unwrap_or(i64::MAX);
         let window_index = WINDOWS_MIN.iter().position(|&w| w >= minutes).unwrap_or(WINDOWS_MIN.len() - 1);
+        let targets_count = targets.len();
         let mut app = App {
             dashboard: Dashboard::new(targets),
             views: Views::default(),
             popups: Popups::default(),
             time: TimeView::new(window_index),
             theme,
-            tab: Tab::Activity,
+            // One server: its sessions first. A fleet: the Overview, worst first.
+            tab: if targets_count > 1 { Tab::Overview } else { Tab::Activity },
             target: 0,
             filter_editing: false,
             jump: None,

@@ -86,7 +86,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let filter_height = u16::from(filter.is_some());
     let [summary_area, filter_area, body] =
         Layout::vertical([Length(1), Length(filter_height), Fill(1)]).areas(area);
-    frame.render_widget(Paragraph::new(summary(app)), summary_area);
+    frame.render_widget(Paragraph::new(summary(app, summary_area.width)), summary_area);
     if let Some(filter) = filter {
         frame.render_widget(Paragraph::new(filter), filter_area);
     }
@@ -100,52 +100,73 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
-/// ` 100 targets: 93 up · 4 degraded · 3 down   alerts: 2 critical · 5 medium`
-fn summary(app: &App) -> Line<'static> {
+/// ` 100 targets: 93 up · 4 degraded · 3 down   alerts: 2 critical · 5 medium`, or on a
+/// narrow screen ` 100 targets: 93 up 4 degr 3 down  alerts: 2 crit 5 med`.
+fn summary(app: &App, width: u16) -> Line<'static> {
     let theme = &app.theme;
     let targets = &app.dashboard.targets;
     let count = |label: &str| targets.iter().filter(|t| t.status_label() == label).count();
-    let mut spans = vec![Span::styled(format!(" {} targets: ", targets.len()), theme.header())];
     let statuses = [
-        (count("UP"), "up", theme.ok()),
-        (count("DEGRADED"), "degraded", theme.warn()),
-        (count("DOWN"), "down", theme.critical()),
-        (count("CONNECTING"), "connecting", theme.info()),
+        (count("UP"), ["up", "up"], theme.ok()),
+        (count("DEGRADED"), ["degraded", "degr"], theme.warn()),
+        (count("DOWN"), ["down", "down"], theme.critical()),
+        (count("CONNECTING"), ["connecting", "conn"], theme.info()),
     ];
-    push_counts(&mut spans, &statuses, theme);
-    spans.push(Span::styled("   alerts: ", theme.header()));
     let mut by_severity = [0_usize; Severity::ALL.len()];
     let book = &app.dashboard.alerts;
     for a in book.active.values().filter(|a| !book.is_muted(&a.event.target, &a.event.rule)) {
-        if let Some(n) =
-            Severity::ALL.iter().position(|s| *s == a.event.severity).and_then(|i| by_severity.get_mut(i))
-        {
+        let slot =
+            Severity::ALL.iter().position(|s| *s == a.event.severity).and_then(|i| by_severity.get_mut(i));
+        if let Some(n) = slot {
             *n += 1;
         }
     }
-    let alerts: Vec<(usize, &str, Style)> =
-        Severity::ALL.iter().zip(by_severity).map(|(s, n)| (n, s.key(), severity_style(*s, theme))).collect();
-    if by_severity.iter().all(|n| *n == 0) {
-        spans.push(Span::styled("none", theme.muted()));
-    } else {
-        push_counts(&mut spans, &alerts, theme);
-    }
-    Line::from(spans)
+    let short = |s: Severity| match s {
+        Severity::Critical => "crit",
+        Severity::Medium => "med",
+        Severity::BestPractice => "bp",
+        other => other.key(),
+    };
+    let alerts: Vec<(usize, [&str; 2], Style)> = Severity::ALL
+        .iter()
+        .zip(by_severity)
+        .map(|(s, n)| (n, [s.key(), short(*s)], severity_style(*s, theme)))
+        .collect();
+    let line = |compact: bool| {
+        let mut spans = vec![Span::styled(format!(" {} targets: ", targets.len()), theme.header())];
+        push_counts(&mut spans, &statuses, compact, true, theme);
+        spans.push(Span::styled(if compact { "  alerts: " } else { "   alerts: " }, theme.header()));
+        if by_severity.iter().all(|n| *n == 0) {
+            spans.push(Span::styled("none", theme.muted()));
+        } else {
+            push_counts(&mut spans, &alerts[..], compact, false, theme);
+        }
+        Line::from(spans)
+    };
+    let full = line(false);
+    if full.width() <= usize::from(width) { full } else { line(true) }
 }
 
-/// "93 up · 4 degraded": the non-zero counts, each in its colour (the first always).
-fn push_counts(spans: &mut Vec<Span<'static>>, counts: &[(usize, &str, Style)], theme: &Theme) {
+/// "93 up · 4 degraded" (compact: "93 up 4 degr"): the non-zero counts, each in its
+/// colour, and the first one even at zero when `first_always` ("0 up" says a lot).
+fn push_counts(
+    spans: &mut Vec<Span<'static>>,
+    counts: &[(usize, [&str; 2], Style)],
+    compact: bool,
+    first_always: bool,
+    theme: &Theme,
+) {
     let mut first = true;
-    for (i, (n, word, style)) in counts.iter().enumerate() {
-        if *n == 0 && i > 0 {
+    for (i, (n, words, style)) in counts.iter().enumerate() {
+        if *n == 0 && (i > 0 || !first_always) {
             continue;
         }
         if !first {
-            spans.push(Span::styled(" · ", theme.muted()));
+            spans.push(Span::styled(if compact { " " } else { " · " }, theme.muted()));
         }
         first = false;
         let style = if *n == 0 { theme.muted() } else { style.add_modifier(Modifier::BOLD) };
-        spans.push(Span::styled(format!("{n} {word}"), style));
+        spans.push(Span::styled(format!("{n} {}", words[usize::from(compact)]), style));
     }
 }
 
@@ -155,7 +176,12 @@ fn render_targets(frame: &mut Frame, area: Rect, app: &App) {
     let targets = &app.dashboard.targets;
     let visible = visible_columns(area.width.saturating_sub(2));
     // Target names are what tells rows apart: give them the room they need, within reason.
-    let longest = targets.iter().map(|t| t.info.id.0.chars().count()).max().unwrap_or(0);
+    let group_labels = view.rows.iter().filter_map(|r| match r {
+        OverviewRow::Group { label, .. } => Some(label.chars().count() + 2),
+        OverviewRow::Target(_) => None,
+    });
+    let names = targets.iter().map(|t| t.info.id.0.chars().count());
+    let longest = names.chain(group_labels).max().unwrap_or(0);
     let name_width = u16::try_from(longest).unwrap_or(u16::MAX).clamp(COLUMNS[0].1, 28);
     let trend = trend_width(area.width.saturating_sub(2));
     let order = if view.by_name { "by name" } else { "worst first" };
