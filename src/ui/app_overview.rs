@@ -39,6 +39,12 @@ impl App {
             return;
         };
         self.views.targets_list.selected = row;
+        // The first target of a group brings its header into view.
+        if let Some(OverviewRow::Group { .. }) =
+            row.checked_sub(1).and_then(|r| self.views.overview.rows.get(r))
+        {
+            self.views.targets_list.reveal(row - 1);
+        }
         if let Some(&OverviewRow::Target(index)) = self.views.overview.rows.get(row) {
             self.select_target(index);
         }
@@ -69,6 +75,8 @@ impl App {
             Action::CycleGrouping => self.views.overview.grouping = self.views.overview.grouping.next(),
             _ => {}
         }
+        // A new order is read from the top: the selection stays on screen, lowest if need be.
+        self.views.targets_list.reveal(0);
     }
 
     /// The jump prompt: open it, type, accept the best match or cancel.

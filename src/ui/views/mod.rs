@@ -43,6 +43,12 @@ impl ListState {
         }
     }
 
+    /// Scrolls up, if needed, so that `row` is on screen too (a group header above the
+    /// selection); the next `window` still keeps the selection visible.
+    pub fn reveal(&mut self, row: usize) {
+        self.offset.set(self.offset.get().min(row));
+    }
+
     pub fn clamp(&mut self, len: usize) {
         self.selected = self.selected.min(len.saturating_sub(1));
     }
