@@ -353,7 +353,19 @@ fn short_error<'a>(error: &'a str, endpoint: &str) -> &'a str {
 
 #[cfg(test)]
 mod tests {
-    use super::{short_error, tps};
+    use super::{CHARTS_MIN, Lower, short_error, split, tps};
+
+    #[test]
+    fn a_fleet_gets_the_screen_and_a_few_targets_leave_it_to_the_charts() {
+        // 3 targets in the 80×24 body (20 lines): their rows, then the charts.
+        assert_eq!(split(20, 6), (6, Lower::Charts));
+        // 100 targets at 80×24: the table, one line of figures.
+        assert_eq!(split(20, 103), (19, Lower::Line));
+        // 100 targets at 200×50 (46 lines): charts keep two fifths.
+        assert_eq!(split(46, 103), (28, Lower::Charts));
+        assert_eq!(split(30, 103), (30 - CHARTS_MIN, Lower::Charts));
+        assert_eq!(split(0, 103), (0, Lower::Line));
+    }
 
     #[test]
     fn tps_fits_its_column() {
