@@ -57,6 +57,16 @@ pub enum Action {
     RetryNow,
     /// Queries tab of a Redis/Valkey target: slow-log entries or per-command statistics.
     ToggleSlowLog,
+    /// Overview: worst first / by name.
+    ToggleTargetOrder,
+    /// Overview: no groups → by engine → by tag.
+    CycleGrouping,
+    /// The jump-to-target prompt (every tab): open, type, accept the best match, cancel.
+    StartJump,
+    JumpInput(char),
+    JumpBackspace,
+    JumpAccept,
+    JumpCancel,
 }
 
 /// What the UI loop must do outside the pure state: the only side effects there are.

@@ -27,6 +27,8 @@ pub struct App {
     pub tab: Tab,
     pub target: usize,
     pub filter_editing: bool,
+    /// The jump-to-target prompt's text while it is open.
+    pub jump: Option<String>,
     /// Transient message (copy done, theme error…), shown in the status line.
     pub notice: Option<String>,
     /// A theme that failed to load stays visible until the user fixes it.
@@ -37,19 +39,23 @@ impl App {
     pub fn new(targets: Vec<TargetInfo>, theme: Theme, chart_window: std::time::Duration) -> App {
         let minutes = i64::try_from(chart_window.as_secs() / 60).unwrap_or(i64::MAX);
         let window_index = WINDOWS_MIN.iter().position(|&w| w >= minutes).unwrap_or(WINDOWS_MIN.len() - 1);
+        let targets_count = targets.len();
         let mut app = App {
             dashboard: Dashboard::new(targets),
             views: Views::default(),
             popups: Popups::default(),
             time: TimeView::new(window_index),
             theme,
-            tab: Tab::Activity,
+            // One server: its sessions first. A fleet: the Overview, worst first.
+            tab: if targets_count > 1 { Tab::Overview } else { Tab::Activity },
             target: 0,
             filter_editing: false,
+            jump: None,
             notice: None,
             theme_error: None,
         };
         app.refresh_views();
+        app.refresh_overview();
         app
     }
 
@@ -88,6 +94,7 @@ impl App {
             other => self.dashboard.apply(other),
         }
         self.refresh_views();
+        self.refresh_overview();
     }
 
     /// Re-sorts and re-filters only when this target's rows, the target or view settings changed.
@@ -107,7 +114,6 @@ impl App {
         self.views.activity.refresh(activity.map_or(&[][..], |(_, a)| a.sessions.as_slice()));
         self.views.queries.refresh(queries.map_or(&[][..], |(_, q)| q.stats.as_slice()));
         self.refresh_slowlog();
-        self.views.targets_list.selected = self.target;
     }
 
     pub(super) fn invalidate(&mut self) {
@@ -142,11 +148,7 @@ impl App {
             Action::GoTab(tab) => self.tab = tab,
             Action::NextTab => self.tab = self.tab.next(),
             Action::PrevTab => self.tab = self.tab.prev(),
-            Action::NextTarget | Action::PrevTarget => {
-                let n = self.dashboard.targets.len().max(1);
-                let step = if action == Action::NextTarget { 1 } else { n - 1 };
-                self.select_target((self.target + step) % n);
-            }
+            Action::NextTarget | Action::PrevTarget => self.step_target(action == Action::NextTarget),
             Action::WindowGrow | Action::WindowShrink => {
                 self.time.window_index = if action == Action::WindowGrow {
                     (self.time.window_index + 1).min(WINDOWS_MIN.len() - 1)
@@ -202,7 +204,12 @@ impl App {
                 self.toggle_slowlog();
                 self.invalidate();
             }
+            Action::ToggleTargetOrder | Action::CycleGrouping => self.overview_action(action),
+            Action::StartJump | Action::JumpInput(_) | Action::JumpBackspace => self.jump_action(action),
+            Action::JumpAccept | Action::JumpCancel => self.jump_action(action),
         }
+        // Rows follow the current target whatever moved, re-sorted or filtered them.
+        self.refresh_overview();
         // Whatever changed the target or the window, the charts get their history.
         effects.extend(self.history_requests());
         effects
@@ -223,6 +230,13 @@ impl App {
 
     pub(super) fn select_target(&mut self, index: usize) {
         if index != self.target {
+            // The target left behind keeps only its headline series: its history is
+            // reloaded from the store when it is shown again.
+            if self.dashboard.refocus(index)
+                && let Some(loaded) = self.time.loaded_window_ms.get_mut(self.target)
+            {
+                *loaded = 0;
+            }
             self.target = index;
             self.time.history = None;
             self.views.activity.list.selected = 0;
@@ -253,6 +267,7 @@ impl App {
         match self.tab {
             Tab::Queries => &self.views.queries.filter,
             Tab::Schema => self.views.schema.active_filter(),
+            Tab::Overview => &self.views.overview.filter,
             _ => &self.views.activity.filter,
         }
     }
@@ -261,6 +276,7 @@ impl App {
         match self.tab {
             Tab::Queries => self.views.queries.filter = text,
             Tab::Schema => self.views.schema.set_filter(text),
+            Tab::Overview => self.views.overview.filter = text,
             _ => self.views.activity.filter = text,
         }
         self.invalidate();
@@ -319,12 +335,7 @@ impl App {
                 let len = self.current().and_then(|t| t.health_report.as_ref()).map_or(0, |r| r.checks.len());
                 self.views.health_list.apply(action, len);
             }
-            (None, Tab::Overview) => {
-                let len = self.dashboard.targets.len();
-                self.views.targets_list.apply(action, len);
-                let index = self.views.targets_list.selected;
-                self.select_target(index);
-            }
+            (None, Tab::Overview) => self.navigate_overview(action),
         }
     }
 

@@ -10,7 +10,11 @@ use crate::model::present::{Blocking, SchemaView};
 impl App {
     /// Active key contexts, most specific first.
     pub fn contexts(&self) -> Vec<Context> {
-        // Typing a filter wins over everything: an alert popup waits, shown, until it ends.
+        // The jump prompt and typing a filter win over everything: an alert popup
+        // waits, shown, until they end.
+        if self.jump.is_some() {
+            return vec![Context::Jump];
+        }
         if self.filter_editing {
             return vec![Context::Filter];
         }
@@ -62,6 +66,9 @@ impl App {
         }
         if self.tab == Tab::Health {
             contexts.push(Context::Health);
+        }
+        if self.tab == Tab::Overview {
+            contexts.push(Context::Overview);
         }
         if self.tab.has_table() {
             contexts.push(Context::Table);

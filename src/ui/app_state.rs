@@ -48,6 +48,8 @@ pub struct Views {
     pub schema: SchemaView,
     /// The slow-log list of engines that have one.
     pub slow_log: SlowLogView,
+    /// The Overview's rows (order, groups, filter); `targets_list` moves through them.
+    pub overview: super::views::overview::OverviewView,
     pub targets_list: ListState,
     pub alerts_list: ListState,
     /// Selected check of the Health tab's report.

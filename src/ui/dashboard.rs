@@ -39,6 +39,12 @@ fn is_charted(engine: &EngineSpec, name: &str) -> bool {
     CHARTED.contains(&name) || engine.present.charts.iter().any(|c| c.metric == name)
 }
 
+/// The rate a target of `engine` is judged by at a glance: its first chart's metric (TPS,
+/// ops/s, queries/s), drawn as the Overview's per-target trend.
+pub fn headline(engine: &EngineSpec) -> &'static str {
+    engine.present.charts[0].metric
+}
+
 /// Schema changes kept per target for the Schema tab, newest first.
 pub const SCHEMA_CHANGES_CAP: usize = 1_000;
 
@@ -182,6 +188,10 @@ impl std::fmt::Debug for TargetView {
 #[derive(Debug, Clone, Default)]
 pub struct Dashboard {
     pub targets: Vec<TargetView>,
+    /// The target whose charts are shown: the only one that keeps every charted series.
+    /// The others keep their headline rate only (for the Overview's trend column), so
+    /// chart memory grows with one target, not with the fleet.
+    focus: usize,
     pub query_history: Option<QueryHistory>,
     pub alerts: super::alerts::AlertBook,
     /// The forwarder's latest status; None while forwarding is off.
@@ -193,12 +203,28 @@ impl Dashboard {
         Self { targets: targets.into_iter().map(TargetView::new).collect(), ..Self::default() }
     }
 
+    /// Moves the full chart history to target `index`; the one that had it keeps only its
+    /// headline series. Returns whether the focus changed (the caller reloads history).
+    pub fn refocus(&mut self, index: usize) -> bool {
+        let before = std::mem::replace(&mut self.focus, index);
+        if before == index {
+            return false;
+        }
+        if let Some(view) = self.targets.get_mut(before) {
+            let keep = headline(view.engine);
+            view.charts.retain(|(metric, _), _| metric == keep);
+        }
+        true
+    }
+
     pub fn apply(&mut self, update: UiUpdate) {
         match update {
             UiUpdate::Round(samples) => {
                 let mut touched: Vec<TargetId> = Vec::new();
                 for sample in samples.iter() {
-                    let view = self.target_mut(&sample.target);
+                    let index = self.index_of(&sample.target);
+                    let focused = index == self.focus;
+                    let Some(view) = self.targets.get_mut(index) else { continue };
                     let at = sample.taken_at;
                     // A status report is not data: "refreshed" must not look fresh while DOWN.
                     if !matches!(sample.body, SampleBody::Status(_)) {
@@ -234,7 +260,11 @@ impl Dashboard {
                         SampleBody::Status(h) => view.health = Some(h.clone()),
                         SampleBody::Metrics(points) => {
                             let engine = view.engine;
-                            for p in points.iter().filter(|p| is_charted(engine, &p.name)) {
+                            let kept = |name: &str| match focused {
+                                true => is_charted(engine, name),
+                                false => name == headline(engine),
+                            };
+                            for p in points.iter().filter(|p| kept(&p.name)) {
                                 let key = (p.name.clone(), p.key.clone());
                                 view.charts.entry(key).or_default().push(at.millis(), p.value);
                             }
@@ -249,7 +279,12 @@ impl Dashboard {
                 }
             }
             UiUpdate::Series { target, metric, by_key } => {
-                let view = self.target_mut(&target);
+                let index = self.index_of(&target);
+                let Some(view) = self.targets.get_mut(index) else { return };
+                // An answer for a target no longer shown keeps only what the trend needs.
+                if index != self.focus && metric != headline(view.engine) {
+                    return;
+                }
                 for (key, points) in by_key {
                     let points: Vec<(i64, f64)> = points.iter().map(|(t, v)| (t.millis(), *v)).collect();
                     view.charts.entry((metric.clone(), key)).or_default().merge(&points);
@@ -271,7 +306,13 @@ impl Dashboard {
     }
 
     fn target_mut(&mut self, id: &TargetId) -> &mut TargetView {
-        let index = match self.targets.iter().position(|t| &t.info.id == id) {
+        let index = self.index_of(id);
+        &mut self.targets[index]
+    }
+
+    /// The index of target `id`, added when the UI was not told about it.
+    fn index_of(&mut self, id: &TargetId) -> usize {
+        match self.targets.iter().position(|t| &t.info.id == id) {
             Some(i) => i,
             None => {
                 // A target the UI was not told about (added at runtime): show it rather than drop data.
@@ -283,8 +324,7 @@ impl Dashboard {
                 }));
                 self.targets.len() - 1
             }
-        };
-        &mut self.targets[index]
+        }
     }
 }
 

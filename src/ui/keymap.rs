@@ -40,6 +40,10 @@ pub enum Context {
     Statements,
     /// The Schema tab of a target shown as a keyspace (logical databases and big keys).
     Keyspace,
+    /// The Overview's target list: order, groups, filter.
+    Overview,
+    /// The jump-to-target prompt is open: typed keys are the name.
+    Jump,
 }
 
 impl Context {
@@ -63,6 +67,8 @@ impl Context {
             Context::SlowLog => "Slow log",
             Context::Statements => "Queries",
             Context::Keyspace => "Keyspace",
+            Context::Overview => "Overview",
+            Context::Jump => "Jump to a target",
         }
     }
 }
@@ -139,7 +145,7 @@ const fn bind(
 
 use Context::{
     Activity, ActivityWithoutTree, AlertDetail, AlertPopup, Alerts, Detail, Filter, Global, Health, Help,
-    HistoryView, Keyspace, List, Schema, SessionDetail, SlowLog, Statements, Table,
+    HistoryView, Jump, Keyspace, List, Overview, Schema, SessionDetail, SlowLog, Statements, Table,
 };
 
 pub const BINDINGS: &[Binding] = &[
@@ -226,6 +232,15 @@ pub const BINDINGS: &[Binding] = &[
     bind(Schema, ch('s'), Action::ToggleSchemaSort, "sort by size / by name", "sort"),
     bind(Schema, ch('/'), Action::StartFilter, "filter by name", "filter"),
     bind(Schema, ch('c'), Action::ToggleSchemaChanges, "schema tree / recent changes", "changes"),
+    bind(Global, ch('f'), Action::StartJump, "find a target by part of its name and select it", ""),
+    bind(Overview, ch('f'), Action::StartJump, "find a target by part of its name", "find"),
+    bind(Overview, ch('/'), Action::StartFilter, "filter targets (name, engine, tag, status)", "filter"),
+    bind(Overview, ch('s'), Action::ToggleTargetOrder, "worst first / by name", "sort"),
+    bind(Overview, ch('b'), Action::CycleGrouping, "group by: none / engine / first tag", "group"),
+    bind(Jump, key(KeyCode::Enter), Action::JumpAccept, "select the best match", "go"),
+    bind(Jump, key(KeyCode::Esc), Action::JumpCancel, "cancel", "cancel"),
+    bind(Jump, key(KeyCode::Backspace), Action::JumpBackspace, "delete character", ""),
+    bind(Jump, ctrl('c'), Action::Quit, "quit", ""),
     bind(Global, ch('R'), Action::RetryNow, "retry the selected target now (when it is down)", ""),
     bind(Schema, ch('r'), Action::RefreshSchema, "refresh the schema now (runs the schema tier)", "refresh"),
     bind(Statements, ch('o'), Action::ToggleOwn, "show/hide Logstag's own statements", "own"),
@@ -241,11 +256,14 @@ pub fn resolve(contexts: &[Context], event: KeyEvent) -> Option<Action> {
         if let Some(b) = BINDINGS.iter().find(|b| b.context == context && b.key == key) {
             return Some(b.action);
         }
-        if context == Context::Filter {
+        let input: Option<fn(char) -> Action> = match context {
+            Context::Filter => Some(Action::FilterInput),
+            Context::Jump => Some(Action::JumpInput),
+            _ => None,
+        };
+        if let Some(input) = input {
             return match key.code {
-                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    Some(Action::FilterInput(c))
-                }
+                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => Some(input(c)),
                 _ => None,
             };
         }
@@ -312,6 +330,29 @@ mod tests {
     }
 
     #[test]
+    fn jump_prompt_takes_letters_as_the_name_and_f_opens_it_everywhere() {
+        let f = KeyEvent::new(KeyCode::Char('f'), KeyModifiers::NONE);
+        assert_eq!(resolve(&[Overview, List, Global], f), Some(Action::StartJump));
+        assert_eq!(resolve(&[Table, List, Global], f), Some(Action::StartJump));
+        assert_eq!(resolve(&[Jump], f), Some(Action::JumpInput('f')));
+        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(resolve(&[Jump], q), Some(Action::JumpInput('q')));
+        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(resolve(&[Jump], enter), Some(Action::JumpAccept));
+    }
+
+    /// Keys of the time travel (and those reserved for it) stay free of fleet keys.
+    #[test]
+    fn fleet_keys_leave_time_travel_keys_alone() {
+        let fleet = [Action::StartJump, Action::ToggleTargetOrder, Action::CycleGrouping];
+        for b in BINDINGS.iter().filter(|b| fleet.contains(&b.action)) {
+            let reserved = [ch('t'), ch('p'), ch(' '), ch('L'), key(KeyCode::Left), key(KeyCode::Right)];
+            assert!(!reserved.contains(&b.key), "{} is reserved", b.key.label());
+            assert!(b.key.modifiers.is_empty(), "{}", b.key.label());
+        }
+    }
+
+    #[test]
     fn ctrl_c_quits_in_every_context() {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         for ctx in [
@@ -330,6 +371,8 @@ mod tests {
             SlowLog,
             Statements,
             Keyspace,
+            Overview,
+            Jump,
         ] {
             assert_eq!(resolve(&[ctx, Global], ctrl_c), Some(Action::Quit), "{ctx:?}");
         }

@@ -168,6 +168,10 @@ fn render_tab_bar(frame: &mut Frame, area: Rect, app: &App) {
 
 fn render_status(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
+    if let Some(query) = &app.jump {
+        frame.render_widget(Paragraph::new(jump_prompt(app, query)), area);
+        return;
+    }
     let width = usize::from(area.width);
     let mut spans: Vec<Span> = Vec::new();
     let problems = [
@@ -215,6 +219,38 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
         Paragraph::new(right).style(theme.muted()).alignment(ratatui::layout::Alignment::Right),
         right_area,
     );
+}
+
+/// `find target: pro█ → prod-eu-01 (3 match)  Enter go · Esc cancel`
+fn jump_prompt<'a>(app: &App, query: &'a str) -> Line<'a> {
+    let theme = &app.theme;
+    let needle = query.trim().to_lowercase();
+    let matching = match needle.is_empty() {
+        true => 0,
+        false => {
+            app.dashboard.targets.iter().filter(|t| t.info.id.0.to_lowercase().contains(&needle)).count()
+        }
+    };
+    let best = app.jump_target(query).and_then(|i| app.dashboard.targets.get(i));
+    let mut spans = vec![
+        Span::styled(" find target: ", theme.header()),
+        Span::styled(query, theme.text()),
+        Span::styled("█", theme.text()),
+    ];
+    match best {
+        Some(t) => {
+            spans.push(Span::styled(" → ", theme.muted()));
+            spans.push(Span::styled(t.info.id.to_string(), theme.title()));
+            let others = matching.saturating_sub(1);
+            if others > 0 {
+                spans.push(Span::styled(format!(" (+{others} more)"), theme.info()));
+            }
+        }
+        None if needle.is_empty() => {}
+        None => spans.push(Span::styled("  no match", theme.warn())),
+    }
+    spans.push(Span::styled("  Enter go · Esc cancel", theme.muted()));
+    Line::from(spans)
 }
 
 /// At most `max` characters, with an ellipsis when something was cut.

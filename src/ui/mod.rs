@@ -8,6 +8,7 @@ pub mod app;
 mod app_alerts;
 mod app_contexts;
 mod app_copy;
+mod app_overview;
 mod app_schema;
 mod app_slowlog;
 pub mod app_state;
@@ -135,7 +136,8 @@ async fn event_loop(
     let mut clock_tick = tokio::time::interval(Duration::from_secs(1));
     clock_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let (mut data_dirty, mut updates_open) = (false, true);
-    let startup = app.history_requests().into_iter().chain([Effect::LoadAlertHistory]);
+    let startup =
+        app.history_requests().into_iter().chain(app.headline_requests()).chain([Effect::LoadAlertHistory]);
     for effect in startup {
         perform(effect, terminal, ctx, &history_tx)?;
     }
@@ -182,6 +184,10 @@ async fn event_loop(
                     app.update(update);
                     if app.take_bell() && ctx.bell {
                         ring_bell();
+                    }
+                    // A re-sort under the Overview's filter may have changed the target.
+                    for effect in app.history_requests() {
+                        perform(effect, terminal, ctx, &history_tx)?;
                     }
                     data_dirty = true;
                 }

@@ -80,6 +80,22 @@ impl Series {
         segments
     }
 
+    /// The mean of the points in each of `buckets` equal slices of `(from_ms, to_ms]`,
+    /// None for a slice without points: what a sparkline draws, one character per slice.
+    pub fn bucket_means(&self, from_ms: i64, to_ms: i64, buckets: usize) -> Vec<Option<f64>> {
+        let mut sums = vec![(0.0_f64, 0_u32); buckets];
+        let span = (to_ms - from_ms).max(1);
+        let start = self.points.partition_point(|p| p.0 <= from_ms);
+        for &(at, value) in self.points.range(start..).take_while(|p| p.0 <= to_ms) {
+            let slice = usize::try_from((at - from_ms - 1) * buckets as i64 / span).unwrap_or(0);
+            if let Some((sum, n)) = sums.get_mut(slice) {
+                *sum += value;
+                *n += 1;
+            }
+        }
+        sums.into_iter().map(|(sum, n)| (n > 0).then(|| sum / f64::from(n))).collect()
+    }
+
     /// Median spacing of a few points: the collection interval, whatever it is set to.
     fn typical_step_ms(&self, start: usize, end: usize) -> i64 {
         let probe_end = end.min(start + 33);
@@ -120,6 +136,21 @@ mod tests {
         fresh.push(100, 1.0);
         fresh.merge(&[(50, 2.0), (100, 9.0)]);
         assert_eq!(fresh.points.iter().copied().collect::<Vec<_>>(), vec![(50, 2.0), (100, 1.0)]);
+    }
+
+    #[test]
+    fn bucket_means_average_each_slice_and_leave_holes_empty() {
+        let mut s = Series::default();
+        for (t, v) in [(5, 99.0), (10, 1.0), (20, 3.0), (30, 5.0), (60, 7.0)] {
+            s.push(t * 1000, v);
+        }
+        // Three 20 s slices (5,25] (25,45] (45,65]: the point at 5 s is before the window.
+        assert_eq!(s.bucket_means(5_000, 65_000, 3), vec![Some(2.0), Some(5.0), Some(7.0)]);
+        assert_eq!(
+            s.bucket_means(0, 60_000, 6),
+            vec![Some(50.0), Some(3.0), Some(5.0), None, None, Some(7.0)]
+        );
+        assert_eq!(Series::default().bucket_means(0, 10, 2), vec![None, None]);
     }
 
     #[test]

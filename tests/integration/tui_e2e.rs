@@ -131,3 +131,45 @@ async fn alert_popup_appears_and_esc_dismisses_it() {
     term.send("q");
     assert_eq!(term.wait_exit(PATIENCE), Some(true));
 }
+
+/// A fleet of unreachable servers on the Overview at 80×24: the summary counts them all
+/// down, `/` narrows by tag, Esc clears, `b` groups, `f` jumps to a target by name.
+#[test]
+fn fleet_of_unreachable_targets_filter_group_and_jump() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fleet.toml");
+    let mut text = String::new();
+    // Ports 1–40 on the loopback: refused at once, nothing listens there.
+    for i in 1..=40 {
+        let tag = if i % 4 == 0 { "staging" } else { "prod" };
+        text.push_str(&format!(
+            "[targets.pg-{i:03}]\ndb_engine = \"postgresql\"\ndb_host = \"127.0.0.1\"\ndb_port = {i}\n\
+             db_username = \"monitor\"\ndb_name = \"app\"\n[targets.pg-{i:03}.meta]\ntags = [\"{tag}\"]\n\n"
+        ));
+    }
+    std::fs::write(&config, text).unwrap();
+    let history = dir.path().join("h.sqlite3").to_string_lossy().to_string();
+    let config = config.to_string_lossy().to_string();
+    let mut term =
+        Terminal::spawn(&["--config", &config, "--history", &history], &[("NO_COLOR", "")], 80, 24);
+    let screen = term.wait_for("40 targets: 0 up · 40 down", PATIENCE);
+    assert!(screen.contains("Targets · worst first"), "a fleet opens on the Overview:\n{screen}");
+    term.send("/staging");
+    term.wait_for("10/40 rows", PATIENCE);
+    term.send("\x1b");
+    // A key right after Esc would read as Alt-<key>: wait until the filter is gone.
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while term.screen().contains("filter:") && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!term.screen().contains("filter:"), "Esc clears the filter:\n{}", term.screen());
+    std::thread::sleep(Duration::from_millis(300));
+    term.send("b");
+    term.wait_for("▾ PostgreSQL", PATIENCE);
+    term.send("fg-03");
+    term.wait_for("find target: g-03█ → pg-030 (+9 more)", PATIENCE);
+    term.send("7\r");
+    term.wait_for("pg-037 (PostgreSQL) [DOWN]", PATIENCE);
+    term.send("q");
+    assert_eq!(term.wait_exit(PATIENCE), Some(true), "screen at exit:\n{}", term.screen());
+}

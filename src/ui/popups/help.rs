@@ -66,7 +66,7 @@ pub fn help_contexts(app: &App) -> Vec<Context> {
         contexts.push(Context::Filter);
         contexts.push(Context::Detail);
     }
-    if contexts.contains(&Context::Schema) {
+    if contexts.contains(&Context::Schema) || contexts.contains(&Context::Overview) {
         contexts.push(Context::Filter);
     }
     if contexts.contains(&Context::Activity) || contexts.contains(&Context::ActivityWithoutTree) {
@@ -77,5 +77,6 @@ pub fn help_contexts(app: &App) -> Vec<Context> {
     }
     contexts.push(Context::AlertPopup);
     contexts.push(Context::HistoryView);
+    contexts.push(Context::Jump);
     contexts
 }

@@ -6,6 +6,7 @@ pub mod health;
 mod health_report;
 mod keyspace;
 pub mod overview;
+mod overview_charts;
 pub mod queries;
 pub mod schema;
 mod schema_detail;

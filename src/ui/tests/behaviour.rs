@@ -157,17 +157,30 @@ fn target_switching_wraps_and_requests_history() {
     let mut app = app();
     app.history_requests();
     assert_eq!(app.current().unwrap().info.id.0, "prod-pg");
-    let effects = press(&mut app, KeyCode::Char(']'));
+    // `]` and `[` follow the Overview's order, worst first: reports-pg, replica-pg, prod-pg.
+    let effects = press(&mut app, KeyCode::Char('['));
     assert_eq!(app.current().unwrap().info.id.0, "replica-pg");
     assert!(matches!(effects.as_slice(), [Effect::LoadSeries { .. }]));
     assert!(app.sessions().is_empty());
-    press(&mut app, KeyCode::Char('['));
-    press(&mut app, KeyCode::Char('['));
-    assert_eq!(app.current().unwrap().info.id.0, "reports-pg");
+    press(&mut app, KeyCode::Char(']'));
+    press(&mut app, KeyCode::Char(']'));
+    assert_eq!(app.current().unwrap().info.id.0, "reports-pg", "wraps past the end");
     press(&mut app, KeyCode::Char('1'));
-    let effects = press(&mut app, KeyCode::Char('k'));
+    let effects = press(&mut app, KeyCode::Char('j'));
     assert_eq!(app.current().unwrap().info.id.0, "replica-pg", "j/k on Overview select the target");
-    assert!(effects.is_empty(), "history of replica-pg was already requested");
+    assert!(
+        matches!(effects.as_slice(), [Effect::LoadSeries { target, .. }] if target.0 == "replica-pg"),
+        "replica-pg kept only its headline while away, so its charts are loaded again: {effects:?}"
+    );
+    let replica = app.current().unwrap();
+    assert!(
+        replica.charts.keys().all(|(m, _)| m == crate::model::metric::TPS),
+        "{:?}",
+        replica.charts.keys()
+    );
+    let prod = app.dashboard.targets.iter().find(|t| t.info.id.0 == "prod-pg").unwrap();
+    assert!(prod.charts.keys().all(|(m, _)| m == crate::model::metric::TPS), "prod-pg keeps its trend only");
+    assert!(!prod.charts.is_empty());
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod behaviour;
 mod fixtures;
 mod fixtures_redis;
 mod fixtures_schema;
+mod fleet;
 mod health;
 mod hostile;
 mod redis;

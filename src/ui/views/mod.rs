@@ -2,6 +2,7 @@
 //! order. Rows are re-sorted only when data, sort or filter change, never per frame.
 
 pub mod activity;
+pub mod overview;
 pub mod queries;
 pub mod schema;
 pub mod schema_table;
@@ -40,6 +41,12 @@ impl ListState {
             A::Bottom => self.selected = len.saturating_sub(1),
             _ => {}
         }
+    }
+
+    /// Scrolls up, if needed, so that `row` is on screen too (a group header above the
+    /// selection); the next `window` still keeps the selection visible.
+    pub fn reveal(&mut self, row: usize) {
+        self.offset.set(self.offset.get().min(row));
     }
 
     pub fn clamp(&mut self, len: usize) {
