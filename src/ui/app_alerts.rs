@@ -13,7 +13,8 @@ use crate::model::{
 };
 use std::sync::Arc;
 
-/// Unread popups beyond this are dropped oldest first: the Alerts tab lists them all.
+/// Unread notifications (one per rule) beyond this are dropped oldest first: the Alerts
+/// tab lists them all.
 pub const POPUP_QUEUE_CAP: usize = 50;
 
 pub type ActivityData = (Timestamp, Arc<ActivitySnapshot>);
@@ -54,6 +55,17 @@ pub fn rows_of<'a>(
     }
 }
 
+/// How many notifications the popup queue makes: one per rule, whatever the targets.
+pub fn distinct_rules<'a>(events: impl Iterator<Item = &'a AlertEvent>) -> usize {
+    let mut seen: Vec<&str> = Vec::new();
+    for e in events {
+        if !seen.contains(&e.rule.as_str()) {
+            seen.push(&e.rule);
+        }
+    }
+    seen.len()
+}
+
 /// A body on screen and when it was taken.
 pub type Shown<'a, T> = (Timestamp, &'a T);
 
@@ -64,8 +76,10 @@ impl App {
             self.popups.bell_pending = true;
         }
         self.popups.alerts.extend(popups);
-        while self.popups.alerts.len() > POPUP_QUEUE_CAP {
-            self.popups.alerts.pop_front();
+        while distinct_rules(self.popups.alerts.iter()) > POPUP_QUEUE_CAP {
+            if let Some(oldest) = self.popups.alerts.pop_front() {
+                self.popups.alerts.retain(|e| e.rule != oldest.rule);
+            }
         }
         self.views.alerts_list.clamp(self.dashboard.alerts.active.len());
     }
@@ -92,7 +106,11 @@ impl App {
     pub(super) fn alert_action(&mut self, action: Action) {
         match action {
             Action::DismissAlertPopup => {
-                self.popups.alerts.pop_front();
+                // One Esc per rule: a fleet where 40 targets went down at once shows one
+                // notification for them, and dismissing it dismisses all of them.
+                if let Some(front) = self.popups.alerts.pop_front() {
+                    self.popups.alerts.retain(|e| e.rule != front.rule);
+                }
             }
             Action::BackToLive if self.time.history.take().is_some() => self.invalidate(),
             Action::AckAlert => {

@@ -3,6 +3,7 @@
 
 use super::super::alerts::AlertKey;
 use super::super::app::App;
+use super::super::app_alerts::distinct_rules;
 use super::super::format;
 use super::super::theme::Theme;
 use crate::model::{AlertEvent, Severity};
@@ -37,7 +38,8 @@ pub fn since(app: &App, at: crate::model::Timestamp) -> String {
     format!("{} UTC ({} ago)", format::clock(at.millis()), format::duration_ms(age))
 }
 
-/// The oldest unread notification, in the bottom-right corner of the body.
+/// The oldest unread notification, in the bottom-right corner of the body, together with
+/// every other unread one of the same rule (the same alert on several targets).
 pub fn render_notification(frame: &mut Frame, body: Rect, app: &App) {
     let Some(event) = app.popups.alerts.front() else { return };
     let theme = &app.theme;
@@ -48,22 +50,37 @@ pub fn render_notification(frame: &mut Frame, body: Rect, app: &App) {
     }
     let area = Rect { x: body.x + body.width - width, y: body.y + body.height - height, width, height };
     let style = severity_style(event.severity, theme);
-    let count = app.popups.alerts.len();
-    let title = format!(" ALERT {} · 1 of {count} ", event.severity.label().to_uppercase());
+    let same_rule: Vec<&AlertEvent> = app.popups.alerts.iter().filter(|e| e.rule == event.rule).collect();
+    let rules = distinct_rules(app.popups.alerts.iter());
+    let title = format!(" ALERT {} · 1 of {rules} ", event.severity.label().to_uppercase());
     let block = Block::bordered()
         .title(Span::styled(title, style.add_modifier(Modifier::BOLD)))
         .title_bottom(Span::styled(" Esc dismisses · 5 Alerts ", theme.muted()))
         .border_style(style);
-    let lines = vec![
-        Line::from(vec![
-            Span::styled(event.target.to_string(), theme.header()),
-            Span::styled(" · ", theme.muted()),
-            Span::styled(event.name.clone(), style),
-            Span::styled(key_suffix(event), theme.text()),
-        ]),
-        Line::from(Span::styled(event.message.clone(), theme.text())),
-        Line::from(Span::styled(format!("since {}", since(app, event.first_seen)), theme.muted())),
-    ];
+    let lines = match same_rule.as_slice() {
+        [_, _, ..] => {
+            let mut targets: Vec<String> = same_rule.iter().map(|e| e.target.to_string()).collect();
+            targets.dedup();
+            vec![
+                Line::from(vec![
+                    Span::styled(event.name.clone(), style),
+                    Span::styled(format!(" on {} targets", targets.len()), theme.header()),
+                ]),
+                Line::from(Span::styled(targets.join(", "), theme.text())),
+                Line::from(Span::styled(format!("first: {}", event.message), theme.muted())),
+            ]
+        }
+        _ => vec![
+            Line::from(vec![
+                Span::styled(event.target.to_string(), theme.header()),
+                Span::styled(" · ", theme.muted()),
+                Span::styled(event.name.clone(), style),
+                Span::styled(key_suffix(event), theme.text()),
+            ]),
+            Line::from(Span::styled(event.message.clone(), theme.text())),
+            Line::from(Span::styled(format!("since {}", since(app, event.first_seen)), theme.muted())),
+        ],
+    };
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }

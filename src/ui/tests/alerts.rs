@@ -117,6 +117,26 @@ fn popups_queue_in_arrival_order_and_esc_dismisses_the_top_one() {
 }
 
 #[test]
+fn the_same_rule_on_many_targets_is_one_notification_and_one_esc() {
+    let mut app = alert_app();
+    app.popups.alerts.clear();
+    let down: Vec<AlertEvent> =
+        (0..40).map(|i| fired(&format!("pg-{i:03}"), "target.down", "", Severity::Critical, 30)).collect();
+    app.update(UiUpdate::Alerts(down));
+    app.update(UiUpdate::Alerts(vec![fired("prod-pg", "pg.long_query", "9", Severity::Low, 10)]));
+    let screen = screen_text(&app, 100, 30);
+    assert!(screen.contains("on 40 targets") && screen.contains("1 of 2"), "{screen}");
+    assert!(screen.contains("pg-000, pg-001"), "{screen}");
+    press(&mut app, KeyCode::Esc);
+    let rules: Vec<&str> = app.popups.alerts.iter().map(|e| e.rule.as_str()).collect();
+    assert_eq!(rules, ["pg.long_query"], "one Esc dismissed the 40");
+    let screen = screen_text(&app, 100, 30);
+    assert!(screen.contains("1 of 1") && screen.contains("prod-pg"), "{screen}");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.popups.alerts.is_empty());
+}
+
+#[test]
 fn escalation_pops_up_but_de_escalation_and_resolution_do_not() {
     let mut app = alert_app();
     app.popups.alerts.clear();
