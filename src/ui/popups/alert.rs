@@ -60,6 +60,7 @@ pub fn render_notification(frame: &mut Frame, body: Rect, app: &App) {
     let lines = match same_rule.as_slice() {
         [_, _, ..] => {
             let mut targets: Vec<String> = same_rule.iter().map(|e| e.target.to_string()).collect();
+            targets.sort();
             targets.dedup();
             vec![
                 Line::from(vec![
