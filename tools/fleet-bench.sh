@@ -2,12 +2,19 @@
 # fleet-bench.sh: what one Logstag process costs when it watches a fleet (issue 17's budget:
 # 100 targets at the default tiers use < 3 % of one core and < 100 MB resident).
 #
-# Starts ONE throwaway PostgreSQL 15 cluster (pg_stat_statements preloaded) with one database
-# per PostgreSQL target (app01, app02, ... each with a small table; a light pgbench load in
-# app01-app04) and one redis-server per Redis target (no RDB/AOF, 10k keys each, a light
-# redis-benchmark loop over all of them). For each fleet size N (default 10, 50, 100: four
-# fifths PostgreSQL databases, one fifth Redis servers) it writes a Logstag config with N
-# targets (default tiers, a pg_monitor role, tags) and runs, one after the other:
+# Starts throwaway PostgreSQL 15 servers (pg_stat_statements preloaded) holding one database
+# per PostgreSQL target (each with a small table; a light pgbench load on the first four) and
+# one redis-server per Redis target (no RDB/AOF, 10k keys each, a light redis-benchmark loop
+# over all of them). --pg-layout says how the PostgreSQL targets are laid out:
+#   servers    (default) one small cluster per target, database "app": a fleet of servers,
+#              what the budget is about
+#   databases  ONE cluster with databases app01, app02, ...: every target is that same
+#              server, so each one also reads what is cluster-wide (every database's schema,
+#              pg_stat_statements of all databases, pg_stat_database): N targets do N times
+#              the cluster's work, which grows with N too
+# For each fleet size N (default 10, 50, 100: four fifths PostgreSQL, one fifth Redis) it
+# writes a Logstag config with N targets (default tiers, a pg_monitor role, tags) and runs,
+# one after the other:
 #   agent  `logstag agent --config F --foreground`, with [prometheus] listen on a free port,
 #          scraped every 15 s with curl as Prometheus would
 #   tui    `logstag --config F --history H` in a detached tmux session (socket -L fleetbench),
@@ -16,8 +23,9 @@
 #
 # Figures per run: CPU as a percent of one core over the window (utime+stime delta of the
 # process, /proc/<pid>/stat, divided by the window), RSS at the end (VmRSS) and peak (VmHWM),
-# threads, the history file size (with its -wal), the monitoring connections the servers see
-# (PostgreSQL backends of the role, Redis servers with a client besides ours), the agent's
+# threads, the history file size (with its -wal), the TCP connections the process holds, the
+# Redis servers that have a client besides the bench's own, the rows of pg_stat_statements
+# on the first PostgreSQL server (what a target reads every medium round), the agent's
 # /metrics size (lines, metric-agnostic) and how idle the machine was. A final table marks
 # the budget (< 3 % of one core, peak RSS < 100 MB) ok / OVER for every row. It never
 # asserts: the exit code is 0 unless the setup failed.
@@ -31,6 +39,7 @@
 #   --window S         measured window per run (default 180: at least two medium rounds)
 #   --warmup S         seconds after start before the window opens (default 30)
 #   --size COLSxROWS   tmux window of the TUI (default 200x50)
+#   --pg-layout L      servers (default) or databases, see above
 #   --results DIR      screens, logs, configs and summary.log (default /tmp/fleet-bench-results)
 #
 # Output: one line per run on stdout (also appended to RESULTS/summary.log), then the table;
@@ -49,6 +58,7 @@ MODES=agent,tui
 WINDOW=180
 WARMUP=30
 SIZE=200x50
+LAYOUT=servers
 RESULTS=/tmp/fleet-bench-results
 TMUX_SOCK=fleetbench
 MON_USER=monitor
@@ -97,8 +107,8 @@ free_port() {
 # ---------------------------------------------------------------- state and cleanup
 
 WORK=""
-PG_PORT=""
-PG_UP=0
+PG_DIRS=()    # started clusters
+PG_PORTS=()
 REDIS_PORTS=()
 REDIS_PIDS=()
 BG_PIDS=()    # load loops and the scraper
@@ -106,7 +116,7 @@ TOOL_PID=""
 TOOL_MODE=""
 
 as_pg() { if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-psql_su() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$HOST" -p "$PG_PORT" -U postgres "$@"; }
+psql_su() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$HOST" -p "$1" -U postgres "${@:2}"; }
 
 stop_pid_and_children() {
     local p=$1 c
@@ -137,47 +147,92 @@ cleanup() {
     for p in "${BG_PIDS[@]}"; do stop_pid_and_children "$p"; done
     for p in "${REDIS_PIDS[@]}"; do kill "$p" 2>/dev/null; done
     for p in "${REDIS_PIDS[@]}"; do wait "$p" 2>/dev/null; done
-    if ((PG_UP)); then as_pg "$PGBIN/pg_ctl" -D "$WORK/pgdata" -m immediate -w -t 30 stop >/dev/null 2>&1; fi
+    for p in "${PG_DIRS[@]}"; do as_pg "$PGBIN/pg_ctl" -D "$p" -m immediate -w -t 30 stop >/dev/null 2>&1; done
     [[ -n $WORK ]] && rm -rf "$WORK"
     log "cleaned up"
 }
 
 # ---------------------------------------------------------------- servers and load
 
-start_postgres() { # databases
-    local dbs=$1 i
-    PG_PORT=$(free_port)
-    mkdir -p "$WORK/pgdata"; : >"$WORK/pgdata.log"
-    if [[ $EUID -eq 0 ]]; then chown postgres: "$WORK/pgdata" "$WORK/pgdata.log"; fi
-    as_pg "$PGBIN/initdb" -D "$WORK/pgdata" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
-    cat >>"$WORK/pgdata/postgresql.conf" <<EOF
+# A cluster in DIR on PORT, not started. Small, since the servers layout runs one per target.
+init_cluster() { # dir port max_connections shared_buffers
+    mkdir -p "$1"; : >"$1.log"
+    if [[ $EUID -eq 0 ]]; then chown postgres: "$1" "$1.log"; fi
+    as_pg "$PGBIN/initdb" -D "$1" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
+    cat >>"$1/postgresql.conf" <<EOF
 # ---- fleet-bench (throwaway cluster)
 listen_addresses = '$HOST'
-port = $PG_PORT
 unix_socket_directories = ''
-max_connections = $((dbs * 2 + 50))
-shared_buffers = 128MB
+max_connections = $3
+shared_buffers = $4
 shared_preload_libraries = 'pg_stat_statements'
 pg_stat_statements.track = top
 track_io_timing = on
 synchronous_commit = off
+port = $2
 EOF
-    as_pg "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/pgdata.log" -w -t 60 start >/dev/null
-    PG_UP=1
-    # Everything created in template1 is in every database made from it.
-    psql_su -d template1 >/dev/null <<EOF
+}
+
+pg_start() { as_pg "$PGBIN/pg_ctl" -D "$1" -l "$1.log" "${@:2}" start >/dev/null; }
+
+# What every monitored database holds: pg_stat_statements, a small table; and the role.
+prepare_cluster() { # port database...
+    local port=$1 db; shift
+    psql_su "$port" -d template1 >/dev/null <<EOF
 CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
 CREATE TABLE items (id int PRIMARY KEY, qty int NOT NULL, note text);
 INSERT INTO items SELECT g, 0, md5(g::text) FROM generate_series(1, 1000) g;
 VACUUM ANALYZE items;
 EOF
-    psql_su -d postgres >/dev/null <<EOF
+    psql_su "$port" -d postgres >/dev/null <<EOF
 CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
 CREATE ROLE $MON_USER LOGIN PASSWORD '$MON_PASSWORD' IN ROLE pg_monitor;
 EOF
-    for i in $(seq 1 "$dbs"); do printf 'CREATE DATABASE app%02d;\n' "$i"; done | psql_su -d postgres >/dev/null
-    log "PostgreSQL $(psql_su -Atc 'SHOW server_version' -d postgres) on $HOST:$PG_PORT with $dbs databases"
+    for db in "$@"; do echo "CREATE DATABASE $db;"; done | psql_su "$port" -d postgres >/dev/null
 }
+
+# databases: one cluster, database appNN per target. servers: one cluster per target, each
+# with one database "app" (copies of a prepared template cluster, started together).
+start_postgres() { # targets
+    local n=$1 i port dir
+    if [[ $LAYOUT == databases ]]; then
+        port=$(free_port)
+        init_cluster "$WORK/pg1" "$port" $((n * 2 + 50)) 128MB
+        pg_start "$WORK/pg1" -w -t 60
+        PG_DIRS+=("$WORK/pg1"); PG_PORTS+=("$port")
+        # shellcheck disable=SC2046
+        prepare_cluster "$port" $(for i in $(seq 1 "$n"); do printf 'app%02d ' "$i"; done)
+    else
+        port=$(free_port)
+        init_cluster "$WORK/pgtemplate" "$port" 20 16MB
+        pg_start "$WORK/pgtemplate" -w -t 60
+        PG_DIRS+=("$WORK/pgtemplate")
+        prepare_cluster "$port" app
+        as_pg "$PGBIN/pg_ctl" -D "$WORK/pgtemplate" -m fast -w stop >/dev/null
+        PG_DIRS=()
+        for i in $(seq 1 "$n"); do
+            dir=$WORK/pg$i
+            port=$(free_port)
+            cp -a "$WORK/pgtemplate" "$dir"
+            cp -a "$WORK/pgtemplate.log" "$dir.log"
+            echo "port = $port" >>"$dir/postgresql.conf"
+            pg_start "$dir" -W
+            PG_DIRS+=("$dir"); PG_PORTS+=("$port")
+        done
+        for port in "${PG_PORTS[@]}"; do
+            for _ in $(seq 1 120); do
+                "$PGBIN/pg_isready" -q -h "$HOST" -p "$port" && break
+                sleep 0.5
+            done
+            "$PGBIN/pg_isready" -q -h "$HOST" -p "$port" || die "PostgreSQL on $port did not start"
+        done
+    fi
+    log "PostgreSQL $(psql_su "${PG_PORTS[0]}" -Atc 'SHOW server_version' -d postgres), layout $LAYOUT: $n databases on ${#PG_PORTS[@]} cluster(s)"
+}
+
+# target i (from 1): port and database
+pg_port_of() { if [[ $LAYOUT == databases ]]; then echo "${PG_PORTS[0]}"; else echo "${PG_PORTS[$(($1 - 1))]}"; fi; }
+pg_db_of() { if [[ $LAYOUT == databases ]]; then printf 'app%02d' "$1"; else echo app; fi; }
 
 start_redis() { # servers
     local i port
@@ -207,8 +262,8 @@ start_load() {
     printf '\\set id random(1, 1000)\nUPDATE items SET qty = qty + 1 WHERE id = :id;\nSELECT note FROM items WHERE id = :id;\n' \
         >"$WORK/load.sql"
     for i in 1 2 3 4; do
-        "$PGBIN/pgbench" -n -h "$HOST" -p "$PG_PORT" -U postgres -f "$WORK/load.sql" -c 1 -R 5 -T 86400 \
-            "$(printf 'app%02d' "$i")" >"$WORK/pgbench$i.log" 2>&1 &
+        "$PGBIN/pgbench" -n -h "$HOST" -p "$(pg_port_of "$i")" -U postgres -f "$WORK/load.sql" -c 1 -R 5 -T 86400 \
+            "$(pg_db_of "$i")" >"$WORK/pgbench$i.log" 2>&1 &
         BG_PIDS+=($!)
     done
     (
@@ -240,9 +295,9 @@ write_config() { # file mode pg redis history [prometheus_port]
             printf '\n[prometheus]\nlisten = "%s:%s"\n' "$HOST" "$prom"
         fi
         for i in $(seq 1 "$pg"); do
-            printf '\n[targets.pg-app%02d]\ndb_engine = "postgresql"\ndb_host = "%s"\ndb_port = %s\n' "$i" "$HOST" "$PG_PORT"
-            printf 'db_username = "%s"\ndb_password = "%s"\ndb_name = "app%02d"\n' "$MON_USER" "$MON_PASSWORD" "$i"
-            printf '[targets.pg-app%02d.meta]\ntags = ["%s", "%s", "postgresql"]\n' "$i" \
+            printf '\n[targets.pg-%02d]\ndb_engine = "postgresql"\ndb_host = "%s"\ndb_port = %s\n' "$i" "$HOST" "$(pg_port_of "$i")"
+            printf 'db_username = "%s"\ndb_password = "%s"\ndb_name = "%s"\n' "$MON_USER" "$MON_PASSWORD" "$(pg_db_of "$i")"
+            printf '[targets.pg-%02d.meta]\ntags = ["%s", "%s", "postgresql"]\n' "$i" \
                 "$( ((i % 4 == 0)) && echo staging || echo prod)" "${ZONES[$((i % 3))]}"
         done
         for i in $(seq 1 "$redis"); do
@@ -256,8 +311,12 @@ write_config() { # file mode pg redis history [prometheus_port]
 
 # ---------------------------------------------------------------- one run
 
-monitor_backends() {
-    psql_su -d postgres -Atc "SELECT count(*) FROM pg_stat_activity WHERE usename = '$MON_USER'" 2>/dev/null || echo "?"
+# TCP connections the process holds (to servers; a scrape in flight would count too)
+connections_of() { ss -Htnp state established 2>/dev/null | grep -c "pid=$1," || true; }
+
+# Rows of pg_stat_statements the first PostgreSQL target reads each medium round
+statements_rows() {
+    psql_su "$(pg_port_of 1)" -d postgres -Atc "SELECT count(*) FROM pg_stat_statements" 2>/dev/null || echo "?"
 }
 
 # Redis servers (of the first $1) that have a client besides this query: the monitor.
@@ -328,9 +387,10 @@ run_one() { # mode targets pg redis
     t1=$(now); c1=$(proc_ticks "$TOOL_PID")
     read -r idle1 tot1 < <(cpu_idle_total)
     [[ -d /proc/$TOOL_PID ]] || status=died
-    local rss hwm threads conns watched hist
+    local rss hwm threads conns pgss watched hist
     rss=$(status_kb "$TOOL_PID" VmRSS); hwm=$(status_kb "$TOOL_PID" VmHWM); threads=$(status_kb "$TOOL_PID" Threads)
-    conns=$(monitor_backends)
+    conns=$(connections_of "$TOOL_PID")
+    pgss=$(statements_rows)
     watched=$(redis_watched "$redis")
     hist=$(cat "$history" "$history-wal" 2>/dev/null | wc -c)
     local extra=""
@@ -346,17 +406,19 @@ run_one() { # mode targets pg redis
         tmux -L "$TMUX_SOCK" capture-pane -p -t fleet >"$RESULTS/$tag.screen" 2>/dev/null || true
         extra=" tty_kb_per_min=$(calc "$(stat -c %s "$WORK/tty.out") / 1024 * 60 / ($t1 - $t0)" 1)"
     fi
+    # warnings and errors logged up to the end of the window (not those of stopping)
+    local log_file=$RESULTS/$tag.log errors
+    if [[ $mode == tui ]]; then log_file=$WORK/logstag.log; fi
+    errors=$(grep -cE ' (WARN|ERROR) ' "$log_file" 2>/dev/null || true)
     stop_tool
     if [[ $mode == tui && -f $WORK/logstag.log ]]; then cp "$WORK/logstag.log" "$RESULTS/$tag.log"; fi
-    local errors
-    errors=$(grep -cE ' (WARN|ERROR) ' "$RESULTS/$tag.log" 2>/dev/null || true)
 
     local cpu_pct rss_mb hwm_mb
     cpu_pct=$(calc "100 * ($c1 - $c0) / $CLK_TCK / ($t1 - $t0)" 2)
     rss_mb=$(calc "${rss:-0} / 1024" 1)
     hwm_mb=$(calc "${hwm:-0} / 1024" 1)
     local line="mode=$mode targets=$n pg=$pg redis=$redis cpu_pct=$cpu_pct rss_mb=$rss_mb peak_rss_mb=$hwm_mb"
-    line+=" threads=${threads:-0} history_mb=$(calc "$hist / 1048576" 2) pg_backends=$conns redis_watched=$watched/$redis"
+    line+=" threads=${threads:-0} history_mb=$(calc "$hist / 1048576" 2) connections=$conns redis_watched=$watched/$redis pgss_rows=$pgss"
     line+="$extra log_warn_error_lines=${errors:-0} box_idle_pct=$(calc "100 * ($idle1 - $idle0) / ($tot1 - $tot0)" 0)"
     line+=" window_s=$(calc "$t1 - $t0" 0) status=$status"
     echo "$line"
@@ -390,6 +452,7 @@ main() {
             --window) WINDOW=$2; shift 2 ;;
             --warmup) WARMUP=$2; shift 2 ;;
             --size) SIZE=$2; shift 2 ;;
+            --pg-layout) LAYOUT=$2; shift 2 ;;
             --results) RESULTS=$2; shift 2 ;;
             -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; return 0 ;;
             *) die "unknown argument: $1 (see --help)" ;;
@@ -417,6 +480,7 @@ main() {
     trap 'exit 130' INT TERM
 
     log "binary $BINARY ($("$BINARY" --version 2>/dev/null || echo '?')), results in $RESULTS"
+    [[ $LAYOUT == servers || $LAYOUT == databases ]] || die "--pg-layout is servers or databases"
     start_postgres $((max - max / 5))
     start_redis $((max / 5))
     start_load
