@@ -22,7 +22,8 @@
 # Each gets WARMUP seconds, then a measured window of WINDOW seconds.
 #
 # Figures per run: CPU as a percent of one core over the window (utime+stime delta of the
-# process, /proc/<pid>/stat, divided by the window), RSS at the end (VmRSS) and peak (VmHWM),
+# process, /proc/<pid>/stat, divided by the window) and in its busiest 15 s (sampled every
+# 15 s into RESULTS/<mode>-<N>.series with VmRSS), RSS at the end (VmRSS) and peak (VmHWM),
 # threads, the history file size (with its -wal), the TCP connections the process holds, the
 # Redis servers that have a client besides the bench's own, the rows of pg_stat_statements
 # on the first PostgreSQL server (what a target reads every medium round), the agent's
@@ -417,7 +418,11 @@ run_one() { # mode targets pg redis
     cpu_pct=$(calc "100 * ($c1 - $c0) / $CLK_TCK / ($t1 - $t0)" 2)
     rss_mb=$(calc "${rss:-0} / 1024" 1)
     hwm_mb=$(calc "${hwm:-0} / 1024" 1)
-    local line="mode=$mode targets=$n pg=$pg redis=$redis cpu_pct=$cpu_pct rss_mb=$rss_mb peak_rss_mb=$hwm_mb"
+    # the busiest 15 s slice of the window (the schema tier's first round, 2 min after start)
+    local busiest
+    busiest=$(awk -v hz="$CLK_TCK" '!/^#/ { d = ($2 - t) / ($1 - s); if (d > m) m = d; s = $1; t = $2 }
+                                    END { printf "%.1f", 100 * m / hz }' "$RESULTS/$tag.series")
+    local line="mode=$mode targets=$n pg=$pg redis=$redis cpu_pct=$cpu_pct busiest_15s_cpu_pct=$busiest rss_mb=$rss_mb peak_rss_mb=$hwm_mb"
     line+=" threads=${threads:-0} history_mb=$(calc "$hist / 1048576" 2) connections=$conns redis_watched=$watched/$redis pgss_rows=$pgss"
     line+="$extra log_warn_error_lines=${errors:-0} box_idle_pct=$(calc "100 * ($idle1 - $idle0) / ($tot1 - $tot0)" 0)"
     line+=" window_s=$(calc "$t1 - $t0" 0) status=$status"
