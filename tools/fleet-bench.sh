@@ -41,6 +41,9 @@
 #   --warmup S         seconds after start before the window opens (default 30)
 #   --size COLSxROWS   tmux window of the TUI (default 200x50)
 #   --pg-layout L      servers (default) or databases, see above
+#   --statements K     servers layout: K more distinct statements in every server's
+#                      pg_stat_statements (real servers have hundreds to thousands), run once in
+#                      the template cluster and kept across its restart (default 0)
 #   --results DIR      screens, logs, configs and summary.log (default /tmp/fleet-bench-results)
 #
 # Output: one line per run on stdout (also appended to RESULTS/summary.log), then the table;
@@ -60,6 +63,7 @@ WINDOW=180
 WARMUP=30
 SIZE=200x50
 LAYOUT=servers
+STATEMENTS=0
 RESULTS=/tmp/fleet-bench-results
 TMUX_SOCK=fleetbench
 MON_USER=monitor
@@ -209,6 +213,7 @@ start_postgres() { # targets
         pg_start "$WORK/pgtemplate" -w -t 60
         PG_DIRS+=("$WORK/pgtemplate")
         prepare_cluster "$port" app
+        if ((STATEMENTS > 0)); then fill_statements "$port" app; fi
         as_pg "$PGBIN/pg_ctl" -D "$WORK/pgtemplate" -m fast -w stop >/dev/null
         PG_DIRS=()
         for i in $(seq 1 "$n"); do
@@ -229,6 +234,21 @@ start_postgres() { # targets
         done
     fi
     log "PostgreSQL $(psql_su "${PG_PORTS[0]}" -Atc 'SHOW server_version' -d postgres), layout $LAYOUT: $n databases on ${#PG_PORTS[@]} cluster(s)"
+}
+
+# K statements with distinct query ids: 25 shapes (columns x predicates) x IN lists of
+# growing length; texts of about 60-300 characters.
+fill_statements() { # port database
+    local columns=("id" "qty" "note" "id + qty" "upper(note)") i shape len list c
+    local preds=("id IN (%s)" "qty IN (%s)" "id IN (%s) AND qty >= 0" "note IS NOT NULL AND id IN (%s)" "id IN (%s) ORDER BY id")
+    for i in $(seq 0 $((STATEMENTS - 1))); do
+        shape=$((i % 25)); len=$((i / 25 + 1))
+        list=$(seq -s, 1 "$len")
+        # shellcheck disable=SC2059
+        c=$(printf "${preds[$((shape / 5))]}" "$list")
+        echo "SELECT ${columns[$((shape % 5))]} FROM items WHERE $c;"
+    done | psql_su "$1" -d "$2" >/dev/null
+    log "$(psql_su "$1" -d "$2" -Atc 'SELECT count(*) FROM pg_stat_statements') statements in pg_stat_statements of every server"
 }
 
 # target i (from 1): port and database
@@ -458,6 +478,7 @@ main() {
             --warmup) WARMUP=$2; shift 2 ;;
             --size) SIZE=$2; shift 2 ;;
             --pg-layout) LAYOUT=$2; shift 2 ;;
+            --statements) STATEMENTS=$2; shift 2 ;;
             --results) RESULTS=$2; shift 2 ;;
             -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; return 0 ;;
             *) die "unknown argument: $1 (see --help)" ;;
