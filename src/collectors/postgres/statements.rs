@@ -88,42 +88,44 @@ pub struct Interval {
     pub evicted: Option<u64>,
 }
 
-/// The previous cumulative read, kept between medium rounds.
+/// The previous cumulative read, kept between medium rounds. It is updated in place: a
+/// fleet target reads thousands of entries a minute, and building a second map beside the
+/// first (then dropping the old one) doubled what each target held at every round.
 #[derive(Debug, Default)]
 pub struct StatementDeltas {
-    previous: Option<(Timestamp, HashMap<StatementKey, Counters>)>,
+    /// When the previous read was taken; None before the first (baseline) read.
+    read_at: Option<Timestamp>,
+    previous: HashMap<StatementKey, Counters>,
     info: Option<StatementsInfo>,
 }
 
 impl StatementDeltas {
     /// Forgets the baseline (after a reconnect the next read starts over).
     pub fn clear(&mut self) {
-        self.previous = None;
+        self.read_at = None;
+        self.previous = HashMap::new();
         self.info = None;
     }
 
     pub fn advance(
         &mut self,
         now: Timestamp,
-        rows: Vec<(StatementKey, Counters)>,
+        mut rows: Vec<(StatementKey, Counters)>,
         info: Option<StatementsInfo>,
     ) -> Interval {
-        let tracked = rows.len() as u64;
-        let mut current: HashMap<StatementKey, Counters> = HashMap::with_capacity(rows.len());
-        for (key, counters) in rows {
-            // With pg_stat_statements.track = all (PG 14+), a statement has a top-level
-            // and a nested entry under the same key: they are added up.
-            match current.get_mut(&key) {
-                Some(existing) => existing.absorb(&counters),
-                None => {
-                    current.insert(key, counters);
-                }
+        // With pg_stat_statements.track = all (PG 14+), a statement has a top-level and a
+        // nested entry under the same key: sorted, they are neighbours, and are added up.
+        rows.sort_unstable_by_key(|(key, _)| *key);
+        rows.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1.absorb(&later.1);
             }
-        }
+            same
+        });
+        let tracked = rows.len() as u64;
         let prev_info = std::mem::replace(&mut self.info, info);
-        let Some((then, previous)) = self.previous.replace((now, current)) else {
-            return Interval { tracked, ..Default::default() };
-        };
+        let then = self.read_at.replace(now);
         let mut reset_detected = false;
         let mut evicted = None;
         if let (Some(old), Some(new)) = (prev_info, info) {
@@ -134,27 +136,35 @@ impl StatementDeltas {
         }
         let whole_reset =
             matches!((prev_info, info), (Some(old), Some(new)) if old.stats_reset_ms != new.stats_reset_ms);
+        // Entries no longer tracked (evicted, reset) leave the baseline.
+        self.previous.retain(|key, _| rows.binary_search_by_key(key, |(k, _)| *k).is_ok());
         let mut deltas = Vec::new();
-        if let Some((_, current)) = &self.previous {
-            for (key, now_counters) in current {
-                let delta = match previous.get(key) {
-                    // After a full reset every counter restarted from zero.
-                    Some(_) if whole_reset => now_counters.clone(),
-                    Some(prev) => match now_counters.since(prev) {
-                        Some(d) => d,
-                        None => {
-                            reset_detected = true;
-                            now_counters.clone()
-                        }
-                    },
-                    // New since the previous read: all its calls fall in the interval.
-                    None => now_counters.clone(),
-                };
-                if delta.calls > 0 {
-                    deltas.push((*key, delta));
-                }
+        for (key, now_counters) in rows {
+            let delta = match self.previous.get(&key) {
+                // Baseline read: nothing to compare with yet.
+                _ if then.is_none() => None,
+                // After a full reset every counter restarted from zero.
+                Some(_) if whole_reset => Some(now_counters.clone()),
+                Some(prev) => Some(now_counters.since(prev).unwrap_or_else(|| {
+                    reset_detected = true;
+                    now_counters.clone()
+                })),
+                // New since the previous read: all its calls fall in the interval.
+                None => Some(now_counters.clone()),
+            };
+            if let Some(delta) = delta.filter(|d| d.calls > 0) {
+                deltas.push((key, delta));
             }
+            self.previous.insert(key, now_counters);
         }
+        // A view that shrank for good (pg_stat_statements.max lowered, a reset) gives its
+        // memory back rather than keeping the largest size ever seen.
+        if self.previous.capacity() > 4 * self.previous.len().max(256) {
+            self.previous.shrink_to_fit();
+        }
+        let Some(then) = then else {
+            return Interval { tracked, ..Default::default() };
+        };
         deltas.sort_by(|a, b| b.1.total_time_ms.total_cmp(&a.1.total_time_ms).then(a.0.cmp(&b.0)));
         Interval {
             since: Some(then),
@@ -314,6 +324,29 @@ mod tests {
         let i = d.advance(Timestamp(1_000), vec![(key(1), c(12, 6.0))], info(0, 2.0));
         assert!(i.reset_detected);
         assert_eq!(i.deltas[0].1.calls, 12);
+    }
+
+    #[test]
+    fn entries_gone_from_the_view_leave_the_baseline_and_count_whole_when_back() {
+        let mut d = StatementDeltas::default();
+        d.advance(Timestamp(0), vec![(key(1), c(10, 5.0)), (key(2), c(4, 1.0))], None);
+        let i = d.advance(Timestamp(1_000), vec![(key(1), c(11, 6.0))], None);
+        assert_eq!(i.tracked, 1);
+        assert_eq!(d.previous.len(), 1, "key 2 was evicted: no longer kept");
+        // Key 2 comes back with 6 calls since it re-entered the view: all of them are new.
+        let i = d.advance(Timestamp(2_000), vec![(key(1), c(11, 6.0)), (key(2), c(6, 2.0))], None);
+        let got: Vec<(i64, u64)> = i.deltas.iter().map(|(k, c)| (k.queryid, c.calls)).collect();
+        assert_eq!(got, vec![(2, 6)]);
+    }
+
+    #[test]
+    fn clear_starts_a_new_baseline() {
+        let mut d = StatementDeltas::default();
+        d.advance(Timestamp(0), vec![(key(1), c(10, 5.0))], None);
+        d.clear();
+        let i = d.advance(Timestamp(1_000), vec![(key(1), c(20, 9.0))], None);
+        assert_eq!(i.since, None);
+        assert!(i.deltas.is_empty());
     }
 
     #[test]
