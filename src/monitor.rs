@@ -63,8 +63,9 @@ pub async fn start(
     let mut collectors = Vec::new();
     let mut schema_refresh = std::collections::BTreeMap::new();
     let mut retry_now = std::collections::BTreeMap::new();
-    for t in &cfg.targets {
+    for (index, t) in cfg.targets.iter().enumerate() {
         let mut handles = handles_for(t, cfg, samples_tx.clone(), shutdown_rx.clone());
+        handles.stagger = crate::collectors::first_rounds::fleet_stagger(index);
         let (refresh_tx, refresh_rx) = watch::channel(0u64);
         handles.schema_now = Some(refresh_rx);
         schema_refresh.insert(t.id(), refresh_tx);
@@ -118,6 +119,7 @@ pub fn handles_for(
         connect_timeout: t.connect_timeout,
         round_timeout: crate::collectors::scheduler::default_round_timeout(t.query_timeout),
         warmup: cfg.agent.startup_warmup_delay,
+        stagger: Duration::ZERO,
         previous_schema: None,
         schema_now: None,
         retry_now: None,

@@ -7,6 +7,7 @@ pub mod columns;
 pub mod counter_lines;
 pub mod delta;
 pub mod discover;
+pub mod first_rounds;
 pub mod mongodb;
 pub mod mssql;
 pub mod mysql;

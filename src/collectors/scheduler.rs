@@ -7,6 +7,7 @@
 //! sample, so "down" travels the same path as data.
 
 use super::backoff::Backoff;
+use super::first_rounds::first_run;
 use super::registry::RunMode;
 use super::{CollectError, Collected, Collector};
 use crate::config::Intervals;
@@ -30,6 +31,11 @@ pub struct SchedulerHandles {
     pub round_timeout: Duration,
     /// Delay before the first collection (`startup_warmup_delay`).
     pub warmup: Duration,
+    /// This target's place in a fleet's spread of the heavier tiers (medium, low,
+    /// schema): zero for the first target, a little more for each next one
+    /// (`fleet_stagger`), so a hundred targets do not all read their statements at
+    /// the same instant every minute.
+    pub stagger: Duration,
     /// The last stored schema inventory of this target, for change detection across restarts.
     pub previous_schema: Option<SchemaSnapshot>,
     /// Bumped by the UI's "refresh schema now" key: the schema tier runs at the next chance.
@@ -68,16 +74,9 @@ pub async fn run<C: Collector>(mut collector: C, intervals: Intervals, mut h: Sc
         collector.seed_previous_schema(previous);
     }
     let start = later(Instant::now(), h.warmup);
-    let first_run = |tier: Tier, every: Duration| match tier {
-        // Catalogue reads of every database are the heaviest thing we do: they should not
-        // compete with the first look at a server in trouble. The last stored inventory
-        // is shown meanwhile.
-        Tier::Schema => later(start, every.min(SCHEMA_FIRST_RUN_DELAY)),
-        _ => start,
-    };
     let mut due: Vec<(Tier, Duration, Instant)> = Tier::ALL
         .iter()
-        .filter_map(|&t| intervals.get(t).map(|every| (t, every, first_run(t, every))))
+        .filter_map(|&t| intervals.get(t).map(|every| (t, every, first_run(start, t, every, h.stagger))))
         .collect();
     if due.is_empty() {
         // Every tier is off: say so once, then idle until shutdown.

@@ -44,6 +44,7 @@ fn handles(tx: mpsc::Sender<Vec<Sample>>, shutdown: watch::Receiver<bool>) -> Sc
         connect_timeout: Duration::from_secs(1),
         round_timeout: Duration::from_secs(1),
         warmup: Duration::ZERO,
+        stagger: Duration::ZERO,
         previous_schema: None,
         schema_now: None,
         retry_now: None,

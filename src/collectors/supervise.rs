@@ -91,6 +91,7 @@ mod tests {
             connect_timeout: Duration::from_secs(1),
             round_timeout: Duration::from_secs(1),
             warmup: Duration::ZERO,
+            stagger: Duration::ZERO,
             previous_schema: None,
             schema_now: None,
             retry_now: None,

@@ -251,6 +251,7 @@ pub async fn server_stopped_mid_run_goes_down_and_comes_back(major: u32) {
         connect_timeout: Duration::from_secs(10),
         round_timeout: Duration::from_secs(10),
         warmup: Duration::ZERO,
+        stagger: Duration::ZERO,
         previous_schema: None,
         schema_now: None,
         retry_now: None,

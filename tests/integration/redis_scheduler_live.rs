@@ -29,6 +29,7 @@ async fn run_until(
         connect_timeout: Duration::from_secs(2),
         round_timeout: Duration::from_secs(5),
         warmup: Duration::ZERO,
+        stagger: Duration::ZERO,
         previous_schema: None,
         schema_now: None,
         retry_now: None,
