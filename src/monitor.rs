@@ -63,7 +63,11 @@ pub async fn start(
     let mut collectors = Vec::new();
     let mut schema_refresh = std::collections::BTreeMap::new();
     let mut retry_now = std::collections::BTreeMap::new();
-    for t in &cfg.targets {
+    let mut targets = cfg.targets.clone();
+    for decided in registry::fleet_defaults(&mut targets) {
+        tracing::info!("{decided}");
+    }
+    for t in &targets {
         let mut handles = handles_for(t, cfg, samples_tx.clone(), shutdown_rx.clone());
         let (refresh_tx, refresh_rx) = watch::channel(0u64);
         handles.schema_now = Some(refresh_rx);

@@ -146,7 +146,12 @@ impl PostgresCollector {
                  (<insufficient privilege>); grant pg_read_all_stats or pg_monitor"
             ));
         }
-        let entries: Vec<_> = entries.into_iter().flatten().collect();
+        let mut entries: Vec<_> = entries.into_iter().flatten().collect();
+        if self.scope == super::scope::Scope::Database {
+            // Before the deltas: other databases' statements cost this target no memory.
+            let own = self.own_database_id(problems).await?;
+            entries.retain(|(key, _)| Some(key.dbid) == own);
+        }
 
         let info = if queries::has_statements_info(&extension_version) {
             match self.query_raw(queries::STATEMENTS_INFO, &[]).await? {
@@ -291,7 +296,8 @@ impl PostgresCollector {
         // when every tier runs at once, and the other databases can wait one low interval.
         let first_read = !self.medium.sized_once;
         self.medium.sized_once = true;
-        let count = if first_read {
+        // A database-scoped target sizes only its own database, always.
+        let count = if first_read || self.scope == super::scope::Scope::Database {
             i64::MAX
         } else {
             match self.rows("pg_database", queries::DATABASE_COUNT, &[], problems).await? {
