@@ -102,7 +102,8 @@ impl PostgresCollector {
             ));
         };
         let sql = queries::statements_sql(&extension_version, self.version_num);
-        let rows = match self.query_raw(sql, &[]).await? {
+        let every_database = self.scope == super::scope::Scope::Cluster;
+        let rows = match self.query_raw(sql, &[&every_database]).await? {
             Ok(rows) => rows,
             Err(f) => {
                 self.medium.statements.clear();
@@ -146,12 +147,7 @@ impl PostgresCollector {
                  (<insufficient privilege>); grant pg_read_all_stats or pg_monitor"
             ));
         }
-        let mut entries: Vec<_> = entries.into_iter().flatten().collect();
-        if self.scope == super::scope::Scope::Database {
-            // Before the deltas: other databases' statements cost this target no memory.
-            let own = self.own_database_id(problems).await?;
-            entries.retain(|(key, _)| Some(key.dbid) == own);
-        }
+        let entries: Vec<_> = entries.into_iter().flatten().collect();
 
         let info = if queries::has_statements_info(&extension_version) {
             match self.query_raw(queries::STATEMENTS_INFO, &[]).await? {

@@ -73,23 +73,6 @@ impl super::PostgresCollector {
     pub(super) fn watches_database(&self, name: &str) -> bool {
         self.scope == Scope::Cluster || name == super::connect::database_name(&self.target)
     }
-
-    /// The oid of the target's database (statement rows carry only oids); the names
-    /// are read again when the cache does not know it yet.
-    pub(super) async fn own_database_id(
-        &mut self,
-        problems: &mut Vec<String>,
-    ) -> Result<Option<i64>, crate::collectors::CollectError> {
-        let own = super::connect::database_name(&self.target).to_owned();
-        let find = |names: &std::collections::HashMap<i64, String>| {
-            names.iter().find(|(_, name)| **name == own).map(|(id, _)| *id)
-        };
-        if let Some(id) = find(&self.database_names) {
-            return Ok(Some(id));
-        }
-        self.database_names = self.read_names(super::queries::DATABASE_NAMES, problems).await?;
-        Ok(find(&self.database_names))
-    }
 }
 
 #[cfg(test)]
