@@ -63,7 +63,11 @@ pub async fn start(
     let mut collectors = Vec::new();
     let mut schema_refresh = std::collections::BTreeMap::new();
     let mut retry_now = std::collections::BTreeMap::new();
-    for (index, t) in cfg.targets.iter().enumerate() {
+    let mut targets = cfg.targets.clone();
+    for decided in registry::fleet_defaults(&mut targets) {
+        tracing::info!("{decided}");
+    }
+    for (index, t) in targets.iter().enumerate() {
         let mut handles = handles_for(t, cfg, samples_tx.clone(), shutdown_rx.clone());
         handles.stagger = crate::collectors::first_rounds::fleet_stagger(index);
         let (refresh_tx, refresh_rx) = watch::channel(0u64);

@@ -43,6 +43,7 @@ const PLANNED: EngineSpec = EngineSpec {
     cancel: |id| format!("-- cancel session {id}"),
     terminate: |id| format!("-- end session {id}"),
     present: &GENERIC,
+    fleet_defaults: None,
 };
 
 /// Plain session and statement tables: enough to show a target that is never collected.

@@ -67,6 +67,12 @@ impl RunMode {
     }
 }
 
+/// Lets each engine settle the option defaults that depend on the run's other targets
+/// (`EngineSpec::fleet_defaults`); returns what they decided, to log once at start.
+pub fn fleet_defaults(targets: &mut [TargetConfig]) -> Vec<String> {
+    ENGINES.iter().filter_map(|e| e.fleet_defaults).flat_map(|settle| settle(targets)).collect()
+}
+
 /// Starts the collection task of one target. Engines this build cannot monitor are
 /// reported as a Down status rather than refused.
 pub fn spawn(target: &TargetConfig, mode: RunMode, handles: SchedulerHandles) -> tokio::task::JoinHandle<()> {

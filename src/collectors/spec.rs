@@ -10,6 +10,9 @@ use crate::model::{EngineKind, present::Presentation};
 
 pub type SpawnFn = fn(&TargetConfig, RunMode, SchedulerHandles) -> tokio::task::JoinHandle<()>;
 
+/// Settles option defaults that depend on the run's other targets; returns lines to log.
+pub type FleetDefaultsFn = fn(&mut [TargetConfig]) -> Vec<String>;
+
 pub struct EngineSpec {
     pub kind: EngineKind,
     /// Display name, e.g. "PostgreSQL".
@@ -42,6 +45,10 @@ pub struct EngineSpec {
     pub cancel: fn(i64) -> String,
     pub terminate: fn(i64) -> String,
     pub present: &'static Presentation,
+    /// Sees every target of the run before collectors start and may settle the options
+    /// its own targets left unset from the others (PostgreSQL: several targets on one
+    /// server each watch only their own database). Changes only this engine's targets.
+    pub fleet_defaults: Option<FleetDefaultsFn>,
 }
 
 /// One place a local server may answer.

@@ -26,6 +26,7 @@ mod mysql_health_live;
 mod mysql_live;
 mod mysql_schema_live;
 mod pg_features_live;
+mod pg_scope_live;
 mod pg_versions;
 mod pipeline_live;
 mod postgres_live;

@@ -34,6 +34,7 @@ pub static SPEC: EngineSpec = EngineSpec {
     cancel: |id| format!("db.killOp({id})"),
     terminate: |id| format!("db.killOp({id})"),
     present: &super::present::PRESENTATION,
+    fleet_defaults: None,
 };
 
 /// `[targets.<name>.mongodb]`: what a `mongodb://` URL's parameters say, for config files.

@@ -33,6 +33,7 @@ pub static SPEC: EngineSpec = EngineSpec {
     cancel: |id| format!("KILL {id};"),
     terminate: |id| format!("KILL {id};"),
     present: &super::present::PRESENTATION,
+    fleet_defaults: None,
 };
 
 /// `[targets.<name>.mssql]`.

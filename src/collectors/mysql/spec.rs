@@ -44,6 +44,7 @@ pub static SPEC: EngineSpec = EngineSpec {
     cancel: |id| format!("KILL QUERY {id};"),
     terminate: |id| format!("KILL {id};"),
     present: &super::present::PRESENTATION,
+    fleet_defaults: None,
 };
 
 fn spawn(target: &TargetConfig, mode: RunMode, handles: SchedulerHandles) -> tokio::task::JoinHandle<()> {

@@ -65,8 +65,11 @@ impl PostgresCollector {
                 row.user = Self::name_of(&self.role_names, row.user_id);
                 row.database = Self::name_of(&self.database_names, row.database_id);
             }
+            // Connections are a server-wide budget (max_connections): counted before a
+            // database scope keeps only this database's sessions.
+            session_count = Some(rows.len());
+            rows.retain(|row| self.watches_database(&row.database));
             let sessions: Vec<_> = rows.into_iter().map(parse::session).collect();
-            session_count = Some(sessions.len());
             if sessions.iter().any(|s| s.query == "<insufficient privilege>") {
                 problems.push(
                     "pg_stat_activity: query texts of other roles are hidden \
@@ -133,6 +136,7 @@ impl PostgresCollector {
                     cache_hit_pct: None,
                 })
             });
+            databases.retain(|d| self.watches_database(&d.name));
             // Rates need a previous read: the first round emits none rather than a fake 0.
             if let Some((then, previous)) = &self.high.previous_databases {
                 let secs = now.duration_since(*then).as_secs_f64();

@@ -102,7 +102,8 @@ impl PostgresCollector {
             ));
         };
         let sql = queries::statements_sql(&extension_version, self.version_num);
-        let rows = match self.query_raw(sql, &[]).await? {
+        let every_database = self.scope == super::scope::Scope::Cluster;
+        let rows = match self.query_raw(sql, &[&every_database]).await? {
             Ok(rows) => rows,
             Err(f) => {
                 self.medium.statements.clear();
@@ -291,7 +292,8 @@ impl PostgresCollector {
         // when every tier runs at once, and the other databases can wait one low interval.
         let first_read = !self.medium.sized_once;
         self.medium.sized_once = true;
-        let count = if first_read {
+        // A database-scoped target sizes only its own database, always.
+        let count = if first_read || self.scope == super::scope::Scope::Database {
             i64::MAX
         } else {
             match self.rows("pg_database", queries::DATABASE_COUNT, &[], problems).await? {

@@ -25,6 +25,9 @@ pub mod queries;
 mod schema;
 pub mod schema_parse;
 pub mod schema_queries;
+pub mod scope;
+#[cfg(test)]
+mod scope_tests;
 pub mod spec;
 pub mod statement_counters;
 mod statement_queries;
@@ -47,6 +50,8 @@ const MIN_VERSION_NUM: i32 = 120_000;
 pub struct PostgresCollector {
     target: TargetConfig,
     endpoint: String,
+    /// The whole server or only the target's database (`scope.rs`).
+    scope: scope::Scope,
     conn: Option<Conn>,
     /// `server_version_num` of the connected server.
     version_num: i32,
@@ -67,6 +72,7 @@ impl PostgresCollector {
         Self {
             target: target.clone(),
             endpoint: target.endpoint(),
+            scope: scope::Scope::of(target),
             conn: None,
             version_num: 0,
             high: high::HighState::default(),
@@ -94,9 +100,12 @@ impl PostgresCollector {
         else {
             return Ok(Collected { bodies: Vec::new(), problems });
         };
-        let list = map_rows(&rows, "pg_database", &mut problems, |r| {
+        let mut list = map_rows(&rows, "pg_database", &mut problems, |r| {
             Ok(schema::DatabaseEntry { name: r.try_get("name")?, can_connect: r.try_get("can_connect")? })
         });
+        if self.scope == scope::Scope::Database {
+            list.retain(|entry| self.watches_database(&entry.name));
+        }
         let (databases, notes) = schema::read_all(&self.target, list).await;
         problems.extend(notes);
         let mut snapshot = SchemaSnapshot { databases };

@@ -5,7 +5,9 @@ use super::PostgresCollector;
 use crate::collectors::registry::{RunMode, start};
 use crate::collectors::scheduler::SchedulerHandles;
 use crate::collectors::spec::{EngineSpec, Probe};
-use crate::config::{DatabaseRule, TargetConfig, TlsMode, UrlDialect, UrlParts, UrlRules};
+use crate::config::{
+    DatabaseRule, OptionKey, OptionKind, OptionTable, TargetConfig, TlsMode, UrlDialect, UrlParts, UrlRules,
+};
 use crate::model::EngineKind;
 
 pub static SPEC: EngineSpec = EngineSpec {
@@ -20,7 +22,7 @@ pub static SPEC: EngineSpec = EngineSpec {
         tls_schemes: &[],
         default_tls: TlsMode::Prefer,
     },
-    options: &[],
+    options: OPTIONS,
     discovery: &[
         Probe::Environment(&["PGHOST", "PGPORT", "PGHOSTADDR", "PGDATABASE", "PGUSER"]),
         // Debian/Ubuntu, RHEL, source builds.
@@ -36,7 +38,20 @@ pub static SPEC: EngineSpec = EngineSpec {
     cancel: |pid| format!("SELECT pg_cancel_backend({pid});"),
     terminate: |pid| format!("SELECT pg_terminate_backend({pid});"),
     present: &super::present::PRESENTATION,
+    fleet_defaults: Some(super::scope::fleet_defaults),
 };
+
+/// `[targets.<name>.postgresql]`: what the target watches (`scope.rs`). Unset (empty) is
+/// decided per run: the whole server for a lone target, its own database when several
+/// targets share the server.
+pub const OPTIONS: &[OptionTable] = &[OptionTable {
+    table: "postgresql",
+    purpose: "PostgreSQL target options",
+    keys: &[OptionKey {
+        name: "scope",
+        kind: OptionKind::Text { default: "", allowed: &[super::scope::CLUSTER, super::scope::DATABASE] },
+    }],
+}];
 
 fn spawn(target: &TargetConfig, mode: RunMode, handles: SchedulerHandles) -> tokio::task::JoinHandle<()> {
     start(PostgresCollector::new(target), target, mode, handles)
@@ -54,6 +69,7 @@ static LIBPQ: UrlDialect = UrlDialect {
         "sslrootcert",
         "connect_timeout",
         "application_name",
+        "scope",
     ],
     param: libpq_param,
     env: libpq_env,
@@ -75,6 +91,8 @@ fn libpq_param(url: &mut UrlParts, name: &str, value: String) -> Result<(), Stri
         },
         // We name our own sessions so they can be told apart from the application's.
         "application_name" => {}
+        // Ours, not libpq's: `?scope=database` (`scope.rs`).
+        "scope" => url.options.push(("postgresql", "scope", value)),
         other => {
             return Err(format!(
                 "unsupported URL parameter `{other}`; accepted: {}",

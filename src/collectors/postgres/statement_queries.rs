@@ -1,6 +1,10 @@
 //! The pg_stat_statements queries, one per extension version, and the choice between
 //! them. Counter columns are named as in `statement_counters`, which reads them by name,
 //! so a version without a column simply leaves that counter out.
+//!
+//! `$1` (bool): true reads every database's statements (`scope = "cluster"`), false only
+//! the connected database's, filtered on the server: a database-scoped target on a busy
+//! cluster neither transfers nor holds the other databases' rows (`scope.rs`).
 
 /// Extension up to 1.7 (PG 12 column names, no plan times).
 /// `showtext := false`: texts can be megabytes; they are fetched lazily by queryid.
@@ -10,7 +14,8 @@ SELECT queryid, userid::int8 AS userid, dbid::int8 AS dbid, calls,
        shared_blks_hit, shared_blks_read, shared_blks_dirtied, shared_blks_written,
        local_blks_hit, local_blks_read, temp_blks_read, temp_blks_written,
        blk_read_time AS blk_read_time_ms, blk_write_time AS blk_write_time_ms
-FROM pg_stat_statements(false)";
+FROM pg_stat_statements(false)
+WHERE $1 OR dbid = (SELECT oid FROM pg_database WHERE datname = current_database())";
 
 /// Extension 1.8–1.9 (PG 13–14): *_exec_time names (planning is counted separately), WAL.
 pub const STATEMENTS_13: &str = "\
@@ -21,7 +26,8 @@ SELECT queryid, userid::int8 AS userid, dbid::int8 AS dbid, calls,
        local_blks_hit, local_blks_read, temp_blks_read, temp_blks_written,
        blk_read_time AS blk_read_time_ms, blk_write_time AS blk_write_time_ms,
        wal_records, wal_fpi, wal_bytes::float8 AS wal_bytes
-FROM pg_stat_statements(false)";
+FROM pg_stat_statements(false)
+WHERE $1 OR dbid = (SELECT oid FROM pg_database WHERE datname = current_database())";
 
 /// Extension 1.10 (PG 15–16): temp file I/O times and JIT (all phases summed).
 pub const STATEMENTS_15: &str = "\
@@ -35,7 +41,8 @@ SELECT queryid, userid::int8 AS userid, dbid::int8 AS dbid, calls,
        wal_records, wal_fpi, wal_bytes::float8 AS wal_bytes, jit_functions,
        jit_generation_time + jit_inlining_time + jit_optimization_time + jit_emission_time
          AS jit_time_ms
-FROM pg_stat_statements(false)";
+FROM pg_stat_statements(false)
+WHERE $1 OR dbid = (SELECT oid FROM pg_database WHERE datname = current_database())";
 
 /// Extension 1.11 (PG 17): block times are split into shared and local; their sum keeps
 /// the meaning blk_read_time had before, so history reads the same across an upgrade.
@@ -52,7 +59,8 @@ SELECT queryid, userid::int8 AS userid, dbid::int8 AS dbid, calls,
        wal_records, wal_fpi, wal_bytes::float8 AS wal_bytes, jit_functions,
        jit_generation_time + jit_inlining_time + jit_optimization_time + jit_emission_time
          + jit_deform_time AS jit_time_ms
-FROM pg_stat_statements(false)";
+FROM pg_stat_statements(false)
+WHERE $1 OR dbid = (SELECT oid FROM pg_database WHERE datname = current_database())";
 
 /// Extension 1.12+ (PG 18+): WAL buffers full, parallel workers planned and launched.
 pub const STATEMENTS_18: &str = "\
@@ -69,7 +77,8 @@ SELECT queryid, userid::int8 AS userid, dbid::int8 AS dbid, calls,
        jit_generation_time + jit_inlining_time + jit_optimization_time + jit_emission_time
          + jit_deform_time AS jit_time_ms,
        wal_buffers_full, parallel_workers_to_launch, parallel_workers_launched
-FROM pg_stat_statements(false)";
+FROM pg_stat_statements(false)
+WHERE $1 OR dbid = (SELECT oid FROM pg_database WHERE datname = current_database())";
 
 /// "1.10" → (1, 10).
 fn extension_version(version: &str) -> Option<(u32, u32)> {

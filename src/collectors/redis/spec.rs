@@ -37,6 +37,7 @@ const REDIS_BASE: EngineSpec = EngineSpec {
     cancel: |id| format!("CLIENT UNBLOCK {id}"),
     terminate: |id| format!("CLIENT KILL ID {id}"),
     present: &super::present::PRESENTATION,
+    fleet_defaults: None,
 };
 
 pub static VALKEY: EngineSpec = EngineSpec {
