@@ -208,8 +208,19 @@ async fn no_password_or_api_key_in_logs_payloads_exports_metrics_snapshot_or_his
         assert!(Instant::now() < deadline, "not ready within {PATIENCE:?}:\n{stderr}\n{log}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let scrape = reqwest::get(format!("http://127.0.0.1:{prometheus_port}/metrics")).await.unwrap();
-    let scrape = scrape.text().await.unwrap();
+    // Both formats the endpoint speaks: the classic text (curl, promtool) and OpenMetrics
+    // (what Prometheus asks for).
+    let metrics_url = format!("http://127.0.0.1:{prometheus_port}/metrics");
+    let scrape = reqwest::get(&metrics_url).await.unwrap().text().await.unwrap();
+    let openmetrics = reqwest::Client::new()
+        .get(&metrics_url)
+        .header("accept", "application/openmetrics-text; version=1.0.0")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let (status, _) = agent.terminate(Duration::from_secs(15));
     assert_eq!(status.code(), Some(0), "{}", std::fs::read_to_string(&agent.stderr).unwrap());
     let config_file = dir.path().join("agent.toml");
@@ -237,6 +248,7 @@ async fn no_password_or_api_key_in_logs_payloads_exports_metrics_snapshot_or_his
     }
     seen.add_files("export", &dir.path().join("export"));
     seen.add("metrics scrape", scrape.clone());
+    seen.add("metrics scrape (OpenMetrics)", openmetrics.clone());
     seen.add("snapshot stdout", snapshot.stdout.clone());
     seen.add("snapshot stderr", snapshot.stderr.clone());
     seen.add_files("history file", &dir.path().join("state"));
@@ -251,7 +263,8 @@ async fn no_password_or_api_key_in_logs_payloads_exports_metrics_snapshot_or_his
     let log = std::fs::read_to_string(&log_file).unwrap();
     assert!(log.contains(" TRACE ") && log.contains(" DEBUG "), "trace level logs everything");
     assert!(log.contains("password authentication failed"), "{log}");
-    assert!(scrape.contains("logstag_up") && scrape.ends_with("# EOF\n"), "{scrape}");
+    assert!(scrape.contains("# TYPE logstag_up gauge"), "{scrape}");
+    assert!(openmetrics.contains("logstag_up") && openmetrics.ends_with("# EOF\n"), "{openmetrics}");
     assert!(String::from_utf8_lossy(&snapshot.stdout).contains("redis-good"), "{snapshot:?}");
 
     for secret in secrets() {
