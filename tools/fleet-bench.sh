@@ -179,6 +179,13 @@ EOF
 }
 
 pg_start() { as_pg "$PGBIN/pg_ctl" -D "$1" -l "$1.log" "${@:2}" start >/dev/null; }
+wait_ready() { # port: up to a minute
+    for _ in $(seq 1 120); do
+        "$PGBIN/pg_isready" -q -h "$HOST" -p "$1" && return 0
+        sleep 0.5
+    done
+    return 1
+}
 
 # What every monitored database holds: pg_stat_statements, a small table; and the role.
 prepare_cluster() { # port database...
@@ -225,12 +232,16 @@ start_postgres() { # targets
             pg_start "$dir" -W
             PG_DIRS+=("$dir"); PG_PORTS+=("$port")
         done
-        for port in "${PG_PORTS[@]}"; do
-            for _ in $(seq 1 120); do
-                "$PGBIN/pg_isready" -q -h "$HOST" -p "$port" && break
-                sleep 0.5
-            done
-            "$PGBIN/pg_isready" -q -h "$HOST" -p "$port" || die "PostgreSQL on $port did not start"
+        for i in "${!PG_PORTS[@]}"; do
+            port=${PG_PORTS[$i]}
+            wait_ready "$port" && continue
+            # A free port picked early can be taken by another program (a test suite,
+            # another bench) before the cluster binds it: once, on a new port.
+            port=$(free_port)
+            echo "port = $port" >>"${PG_DIRS[$i]}/postgresql.conf"
+            pg_start "${PG_DIRS[$i]}" -W
+            PG_PORTS[i]=$port
+            wait_ready "$port" || die "PostgreSQL on $port did not start (log: ${PG_DIRS[$i]}.log)"
         done
     fi
     log "PostgreSQL $(psql_su "${PG_PORTS[0]}" -Atc 'SHOW server_version' -d postgres), layout $LAYOUT: $n databases on ${#PG_PORTS[@]} cluster(s)"
