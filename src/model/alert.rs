@@ -99,3 +99,27 @@ pub struct AlertEvent {
     /// When this event happened (the `taken_at` of the sample that caused it).
     pub at: Timestamp,
 }
+
+#[cfg(test)]
+impl AlertEvent {
+    /// A fired alert for tests: `{rule} on {target}`, 95 against a threshold of 90, fired
+    /// at `at` and last seen a minute later.
+    pub fn fired_for_tests(target: &str, rule: &str, severity: Severity, at: Timestamp) -> AlertEvent {
+        AlertEvent {
+            rule: rule.into(),
+            name: rule.into(),
+            target: TargetId(target.into()),
+            key: String::new(),
+            kind: AlertEventKind::Fired,
+            severity,
+            category: AlertCategory::Performance,
+            value: 95.0,
+            threshold: 90.0,
+            message: format!("{rule} on {target}"),
+            first_seen: at,
+            last_seen: Timestamp(at.millis() + 60_000),
+            count: 1,
+            at,
+        }
+    }
+}

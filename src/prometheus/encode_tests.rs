@@ -2,8 +2,8 @@ use super::*;
 use crate::board::Board;
 use crate::config::TargetConfig;
 use crate::model::{
-    AlertCategory, AlertEvent, AlertEventKind, Metric, QueryStat, QueryStatsSnapshot, Sample, SampleBody,
-    Severity, StatsAvailability, TargetHealth, TargetId, TargetStatus, Tier, Timestamp, metric,
+    AlertEvent, Metric, QueryStat, QueryStatsSnapshot, Sample, SampleBody, Severity, StatsAvailability,
+    TargetHealth, TargetId, TargetStatus, Tier, Timestamp, metric,
 };
 use std::sync::Arc;
 
@@ -142,22 +142,7 @@ fn counters_stay_on_the_board_until_the_target_goes_down() {
 }
 
 fn firing(target: &str, severity: Severity) -> AlertEvent {
-    AlertEvent {
-        rule: "pg.blocked_sessions".into(),
-        name: "Blocked sessions".into(),
-        target: TargetId(target.into()),
-        key: String::new(),
-        kind: AlertEventKind::Fired,
-        severity,
-        category: AlertCategory::Performance,
-        value: 3.0,
-        threshold: 1.0,
-        message: "3 blocked".into(),
-        first_seen: Timestamp(1),
-        last_seen: Timestamp(1),
-        count: 1,
-        at: Timestamp(1),
-    }
+    AlertEvent::fired_for_tests(target, "pg.blocked_sessions", severity, Timestamp(1))
 }
 
 #[test]

@@ -56,22 +56,7 @@ fn status(name: &str) -> TargetStatus {
 }
 
 fn alert(target: &str, rule: &str, severity: Severity) -> AlertEvent {
-    AlertEvent {
-        rule: rule.into(),
-        name: rule.into(),
-        target: TargetId(target.into()),
-        key: String::new(),
-        kind: AlertEventKind::Fired,
-        severity,
-        category: AlertCategory::Performance,
-        value: 95.0,
-        threshold: 90.0,
-        message: format!("{rule} on {target}"),
-        first_seen: Timestamp(NOW - 60_000),
-        last_seen: Timestamp(NOW),
-        count: 1,
-        at: Timestamp(NOW - 60_000),
-    }
+    AlertEvent::fired_for_tests(target, rule, severity, Timestamp(NOW - 60_000))
 }
 
 /// 100 targets, each with a status and 15 minutes of its headline rate (up ones only).

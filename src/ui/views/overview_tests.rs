@@ -1,9 +1,7 @@
 //! The Overview's order: worst first, by name, grouped, filtered; and jump matching.
 
 use super::*;
-use crate::model::{
-    AlertCategory, AlertEvent, AlertEventKind, TargetHealth, TargetInfo, TargetStatus, Timestamp,
-};
+use crate::model::{AlertEvent, TargetHealth, TargetInfo, TargetStatus, Timestamp};
 
 fn target(name: &str, engine: &str, tags: &[&str], status: Option<TargetStatus>) -> TargetView {
     let mut view = TargetView::new(TargetInfo {
@@ -21,22 +19,7 @@ fn up() -> Option<TargetStatus> {
 }
 
 fn alert(target: &str, rule: &str, severity: Severity) -> AlertEvent {
-    AlertEvent {
-        rule: rule.into(),
-        name: rule.into(),
-        target: TargetId(target.into()),
-        key: String::new(),
-        kind: AlertEventKind::Fired,
-        severity,
-        category: AlertCategory::Performance,
-        value: 1.0,
-        threshold: 1.0,
-        message: String::new(),
-        first_seen: Timestamp(0),
-        last_seen: Timestamp(0),
-        count: 1,
-        at: Timestamp(0),
-    }
+    AlertEvent::fired_for_tests(target, rule, severity, Timestamp(0))
 }
 
 /// A small fleet with one of each kind of trouble, named so that name order differs.
