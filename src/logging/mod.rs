@@ -20,7 +20,20 @@ use tracing_subscriber::EnvFilter;
 fn filter(level: &str) -> EnvFilter {
     EnvFilter::try_from_env("LOGSTAG_LOG")
         .or_else(|_| EnvFilter::try_from_env("RUST_LOG"))
-        .unwrap_or_else(|_| EnvFilter::new(level))
+        .unwrap_or_else(|_| EnvFilter::new(default_directives(level)))
+}
+
+/// A driver that logs what the collector already reports: tiberius logs every error a
+/// server returns (a refused view, a missing grant) at ERROR, which the SQL Server
+/// collector turns into the target's problem line with the fix. At debug and trace
+/// levels everything is kept.
+const DUPLICATE_DRIVER_ERRORS: &str = "tiberius::tds::stream::token=off";
+
+fn default_directives(level: &str) -> String {
+    match level {
+        "debug" | "trace" => level.to_owned(),
+        _ => format!("{level},{DUPLICATE_DRIVER_ERRORS}"),
+    }
 }
 
 /// Logs to `logstag.log` in the history's directory. Returns the guard that flushes the
@@ -64,4 +77,18 @@ pub async fn shutdown_on_signal(shutdown: watch::Sender<bool>) {
         _ = int.recv() => tracing::info!("SIGINT: shutting down"),
     }
     let _ = shutdown.send(true);
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::default_directives;
+
+    #[test]
+    fn driver_errors_the_collector_reports_are_left_out_below_debug() {
+        assert_eq!(default_directives("info"), "info,tiberius::tds::stream::token=off");
+        assert_eq!(default_directives("trace"), "trace");
+        for level in ["error", "warn", "info", "debug", "trace"] {
+            assert!(tracing_subscriber::EnvFilter::try_new(default_directives(level)).is_ok(), "{level}");
+        }
+    }
 }
