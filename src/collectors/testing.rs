@@ -3,7 +3,7 @@
 use super::Collector;
 use super::spec::EngineSpec;
 use crate::config::{EngineOptions, Secret, TargetConfig};
-use crate::model::Tier;
+use crate::model::{Metric, Tier};
 use std::time::Duration;
 
 /// The password of `unreachable_target`: no message may show it.
@@ -33,4 +33,9 @@ pub async fn failed_connect<C: Collector>(mut c: C, tier: Tier) -> String {
     assert!(!err.contains(NEVER_SHOWN), "{err}");
     assert!(c.collect(tier).await.is_err_and(|e| e.is_disconnect()));
     err
+}
+
+/// The value of the series `name`/`key` among a round's metrics or counters.
+pub fn value(m: &[Metric], name: &str, key: &str) -> Option<f64> {
+    m.iter().find(|m| m.name == name && m.key == key).map(|m| m.value)
 }

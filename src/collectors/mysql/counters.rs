@@ -50,10 +50,7 @@ pub fn status_counters(status: &Status) -> Vec<Metric> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn value(m: &[Metric], name: &str, key: &str) -> Option<f64> {
-        m.iter().find(|m| m.name == name && m.key == key).map(|m| m.value)
-    }
+    use crate::collectors::testing::value;
 
     #[test]
     fn status_counters_are_the_raw_values() {

@@ -41,10 +41,7 @@ pub fn checkpointer_counters(c: &Checkpointer) -> Vec<Metric> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn value(m: &[Metric], name: &str, key: &str) -> Option<f64> {
-        m.iter().find(|m| m.name == name && m.key == key).map(|m| m.value)
-    }
+    use crate::collectors::testing::value;
 
     #[test]
     fn database_counters_are_the_raw_values_per_database() {

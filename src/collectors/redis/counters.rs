@@ -52,12 +52,9 @@ pub fn command_counters(stats: &BTreeMap<String, CommandStat>) -> Vec<Metric> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::collectors::testing::value;
 
     const REDIS: &str = include_str!("fixtures/info_redis_7.txt");
-
-    fn value(m: &[Metric], name: &str, key: &str) -> Option<f64> {
-        m.iter().find(|m| m.name == name && m.key == key).map(|m| m.value)
-    }
 
     #[test]
     fn info_counters_are_the_raw_values() {

@@ -60,10 +60,7 @@ pub fn raw_counters(status: &Document) -> Vec<Metric> {
 mod tests {
     use super::*;
     use crate::collectors::mongodb::doc::fixture;
-
-    fn value(m: &[Metric], name: &str, key: &str) -> Option<f64> {
-        m.iter().find(|m| m.name == name && m.key == key).map(|m| m.value)
-    }
+    use crate::collectors::testing::value;
 
     #[test]
     fn raw_counters_of_a_7_0_standalone() {
