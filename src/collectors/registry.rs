@@ -14,7 +14,7 @@ pub static ENGINES: &[&EngineSpec] = &[
     &super::mongodb::spec::SPEC,
     &super::redis::spec::REDIS,
     &super::redis::spec::VALKEY,
-    &super::planned::ORACLE,
+    &super::oracle::spec::SPEC,
     &super::mysql::spec::SPEC,
 ];
 

@@ -6,7 +6,7 @@ use super::registry::RunMode;
 use super::scheduler::SchedulerHandles;
 use crate::config::{OptionTable, TargetConfig, UrlRules};
 use crate::health::Check;
-use crate::model::{EngineKind, present::Presentation};
+use crate::model::{EngineKind, Session, present::Presentation};
 
 pub type SpawnFn = fn(&TargetConfig, RunMode, SchedulerHandles) -> tokio::task::JoinHandle<()>;
 
@@ -41,9 +41,11 @@ pub struct EngineSpec {
     pub metrics: &'static [&'static str],
     /// Query text as it may leave the host (literals out), for forwarding (spec §7).
     pub normalize: fn(&str) -> String,
-    /// Statements a DBA may copy to cancel / end a session; Logstag never runs them.
-    pub cancel: fn(i64) -> String,
-    pub terminate: fn(i64) -> String,
+    /// Statements a DBA may copy to cancel / end a session; Logstag never runs them. They
+    /// get the whole session: some engines name a session by more than its id (Oracle's
+    /// SID and SERIAL#).
+    pub cancel: fn(&Session) -> String,
+    pub terminate: fn(&Session) -> String,
     pub present: &'static Presentation,
     /// Sees every target of the run before collectors start and may settle the options
     /// its own targets left unset from the others (PostgreSQL: several targets on one

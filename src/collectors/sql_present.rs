@@ -13,8 +13,8 @@ use std::cmp::Ordering;
 /// The statements a DBA may copy to stop a session.
 #[derive(Clone, Copy)]
 pub struct Stop {
-    pub cancel: fn(i64) -> String,
-    pub terminate: fn(i64) -> String,
+    pub cancel: fn(&Session) -> String,
+    pub terminate: fn(&Session) -> String,
 }
 
 pub fn text_cmp(a: &str, b: &str) -> Ordering {
@@ -78,11 +78,11 @@ pub fn session_detail(s: &Session, all: &[Session], id_label: &str, stop: Stop) 
     lines.push(DetailLine::Heading("To stop it, run one of these yourself (Logstag never does):".into()));
     lines.push(DetailLine::Head(vec![
         CellText::toned(" c  ", Tone::Title),
-        CellText::toned((stop.cancel)(s.id), Tone::Warn),
+        CellText::toned((stop.cancel)(s), Tone::Warn),
     ]));
     lines.push(DetailLine::Head(vec![
         CellText::toned(" t  ", Tone::Title),
-        CellText::toned((stop.terminate)(s.id), Tone::Critical),
+        CellText::toned((stop.terminate)(s), Tone::Critical),
     ]));
     lines
 }

@@ -143,6 +143,30 @@ pub struct Session {
     pub extra: Vec<(String, String)>,
 }
 
+impl Session {
+    /// A session known only by its id: the help texts' placeholder for the engine's stop
+    /// statements (`{cancel}`), and tests.
+    pub fn with_id(id: i64) -> Session {
+        Session {
+            id,
+            user: String::new(),
+            database: String::new(),
+            application: String::new(),
+            client: String::new(),
+            state: SessionState::Other,
+            native_state: String::new(),
+            wait: None,
+            query: String::new(),
+            query_ms: None,
+            xact_ms: None,
+            backend_ms: None,
+            state_ms: None,
+            blocked_by: Vec::new(),
+            extra: Vec::new(),
+        }
+    }
+}
+
 /// How many locks exist by mode and whether they are granted (pg_locks summary).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LockCount {

@@ -31,11 +31,11 @@ impl App {
             (Tab::Activity, Action::Copy) => self.focused_session().map(|s| s.query.clone()),
             (Tab::Activity, Action::CopyCancel) => {
                 let cancel = self.current().map(|t| t.engine.cancel);
-                self.focused_session().zip(cancel).map(|(s, cancel)| cancel(s.id))
+                self.focused_session().zip(cancel).map(|(s, cancel)| cancel(s))
             }
             (Tab::Activity, Action::CopyTerminate) => {
                 let terminate = self.current().map(|t| t.engine.terminate);
-                self.focused_session().zip(terminate).map(|(s, terminate)| terminate(s.id))
+                self.focused_session().zip(terminate).map(|(s, terminate)| terminate(s))
             }
             _ => None,
         };

@@ -31,8 +31,8 @@ pub static SPEC: EngineSpec = EngineSpec {
     normalize: super::normalize::shape,
     // killOp ends the operation (the client gets an error); MongoDB has no gentler cancel,
     // and ending a connection is not something a shell offers.
-    cancel: |id| format!("db.killOp({id})"),
-    terminate: |id| format!("db.killOp({id})"),
+    cancel: |s| format!("db.killOp({})", s.id),
+    terminate: |s| format!("db.killOp({})", s.id),
     present: &super::present::PRESENTATION,
     fleet_defaults: None,
 };

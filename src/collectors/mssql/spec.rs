@@ -30,8 +30,8 @@ pub static SPEC: EngineSpec = EngineSpec {
     normalize: crate::forward::normalize::sql,
     // KILL ends the session and rolls its transaction back; SQL Server has no cancel of
     // another session's request short of that.
-    cancel: |id| format!("KILL {id};"),
-    terminate: |id| format!("KILL {id};"),
+    cancel: |s| format!("KILL {};", s.id),
+    terminate: |s| format!("KILL {};", s.id),
     present: &super::present::PRESENTATION,
     fleet_defaults: None,
 };

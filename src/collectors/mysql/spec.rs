@@ -41,8 +41,8 @@ pub static SPEC: EngineSpec = EngineSpec {
     alert_templates: super::alert_templates::TEMPLATES,
     metrics: &super::metric::ALL,
     normalize,
-    cancel: |id| format!("KILL QUERY {id};"),
-    terminate: |id| format!("KILL {id};"),
+    cancel: |s| format!("KILL QUERY {};", s.id),
+    terminate: |s| format!("KILL {};", s.id),
     present: &super::present::PRESENTATION,
     fleet_defaults: None,
 };

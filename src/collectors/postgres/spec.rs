@@ -35,8 +35,8 @@ pub static SPEC: EngineSpec = EngineSpec {
     alert_templates: super::alert_templates::TEMPLATES,
     metrics: &super::io::pg_metric::ALL,
     normalize: crate::forward::normalize::sql,
-    cancel: |pid| format!("SELECT pg_cancel_backend({pid});"),
-    terminate: |pid| format!("SELECT pg_terminate_backend({pid});"),
+    cancel: |s| format!("SELECT pg_cancel_backend({});", s.id),
+    terminate: |s| format!("SELECT pg_terminate_backend({});", s.id),
     present: &super::present::PRESENTATION,
     fleet_defaults: Some(super::scope::fleet_defaults),
 };

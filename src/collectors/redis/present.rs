@@ -101,12 +101,12 @@ fn client_detail(s: &Session, _all: &[Session]) -> Vec<DetailLine> {
     ));
     lines.push(DetailLine::Head(vec![
         CellText::toned(" c  ", Tone::Title),
-        CellText::toned((super::spec::REDIS.cancel)(s.id), Tone::Warn),
+        CellText::toned((super::spec::REDIS.cancel)(s), Tone::Warn),
         CellText::toned("  (a blocked client gets a timeout reply)", Tone::Muted),
     ]));
     lines.push(DetailLine::Head(vec![
         CellText::toned(" t  ", Tone::Title),
-        CellText::toned((super::spec::REDIS.terminate)(s.id), Tone::Critical),
+        CellText::toned((super::spec::REDIS.terminate)(s), Tone::Critical),
     ]));
     lines
 }

@@ -34,8 +34,8 @@ const REDIS_BASE: EngineSpec = EngineSpec {
     metrics: &[],
     normalize: arguments_out,
     // Cancelling means unblocking a client stuck in BLPOP & co. (it gets a timeout reply).
-    cancel: |id| format!("CLIENT UNBLOCK {id}"),
-    terminate: |id| format!("CLIENT KILL ID {id}"),
+    cancel: |s| format!("CLIENT UNBLOCK {}", s.id),
+    terminate: |s| format!("CLIENT KILL ID {}", s.id),
     present: &super::present::PRESENTATION,
     fleet_defaults: None,
 };

@@ -2,6 +2,7 @@
 
 use super::super::app::App;
 use super::super::keymap::{self, Context};
+use crate::model::Session;
 use ratatui::text::{Line, Span};
 
 pub fn lines(app: &App) -> Vec<Line<'static>> {
@@ -43,7 +44,8 @@ impl Words {
     fn of(app: &App) -> Self {
         let engine = app.current().map_or(crate::collectors::registry::ENGINES[0], |t| t.engine);
         // A sample id, shown as a placeholder: the DBA sees the statement's shape.
-        let shape = |statement: fn(i64) -> String| statement(12_345).replace("12345", "<id>");
+        let shape =
+            |statement: fn(&Session) -> String| statement(&Session::with_id(12_345)).replace("12345", "<id>");
         Words {
             sessions: engine.present.nouns.sessions,
             cancel: shape(engine.cancel),
