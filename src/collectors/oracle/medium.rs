@@ -1,14 +1,20 @@
-//! Medium tier (docs/oracle.md "Medium tier"). Not built yet: the round collects nothing.
+//! Medium tier (60 s): the workload (`medium/workload.rs`: wait events and classes,
+//! system statistics, top SQL from `v$sqlstats`, ASH when licensed) and the database's
+//! room and standby (`medium/storage.rs`: tablespaces, temp, memory, redo, Data Guard,
+//! resource limits). docs/oracle.md "Medium tier".
+
+pub mod storage;
+pub mod workload;
 
 use super::OracleCollector;
 use crate::collectors::{CollectError, Collected};
 
-/// Every statement of this tier (for the read-only test).
-pub const STATEMENTS: &[&str] = &[];
-
 /// What the tier remembers between rounds (forgotten with the connection).
 #[derive(Debug, Default)]
-pub struct MediumState {}
+pub struct MediumState {
+    pub workload: workload::WorkloadState,
+    pub storage: storage::StorageState,
+}
 
 impl MediumState {
     pub fn forget(&mut self) {
@@ -18,6 +24,9 @@ impl MediumState {
 
 impl OracleCollector {
     pub(super) async fn collect_medium(&mut self) -> Result<Collected, CollectError> {
-        Ok(Collected::default())
+        let mut out = Collected::default();
+        self.read_workload(&mut out).await?;
+        self.read_storage(&mut out).await?;
+        Ok(out)
     }
 }

@@ -25,6 +25,7 @@ mod low;
 mod medium;
 pub mod metric;
 mod present;
+mod present_statements;
 pub mod queries;
 mod schema;
 pub mod spec;

@@ -8,7 +8,7 @@ use super::statement_counters as counters;
 use crate::collectors::columns;
 use crate::collectors::sql_present::{self, Stop};
 use crate::model::present::{Blocking, Chart, Column, Nouns, Presentation, SchemaView, Series, Tile, Unit};
-use crate::model::{QueryStat, Session, SessionState, metric};
+use crate::model::{Session, SessionState, metric};
 
 pub static PRESENTATION: Presentation = Presentation {
     nouns: Nouns {
@@ -22,7 +22,7 @@ pub static PRESENTATION: Presentation = Presentation {
     activity_default_sort: 5,
     counted_states: &SessionState::ALL,
     blocking: Blocking::Tree,
-    query_columns: &STATEMENT_COLUMNS,
+    query_columns: &super::present_statements::STATEMENT_COLUMNS,
     queries_title: " Top SQL over the interval (v$sqlstats) ",
     slow_log: false,
     tiles: &TILES,
@@ -75,10 +75,6 @@ static TILES: [Tile; 6] = [
     Tile { label: "Blocked", value: |m| figure(m(metric::BLOCKED_SESSIONS, ""), |v| format!("{v:.0}")) },
     Tile { label: "DG lag", value: |m| figure(m(metric::REPLICATION_LAG_S, ""), |v| format!("{v:.0}s")) },
 ];
-
-/// Placeholder until the medium tier's columns land (owned by the Queries work).
-static STATEMENT_COLUMNS: [Column<QueryStat>; 4] =
-    [columns::TOTAL, columns::CALLS, columns::MEAN_MS, columns::QUERY_TEXT];
 
 #[cfg(test)]
 mod tests {

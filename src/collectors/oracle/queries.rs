@@ -11,7 +11,8 @@
 pub fn all() -> Vec<&'static str> {
     let mut all = Vec::new();
     all.extend(super::high::STATEMENTS);
-    all.extend(super::medium::STATEMENTS);
+    all.extend(super::medium::workload::STATEMENTS);
+    all.extend(super::medium::storage::STATEMENTS);
     all.extend(super::low::STATEMENTS);
     all.extend(super::schema::STATEMENTS);
     all
