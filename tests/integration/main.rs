@@ -25,6 +25,7 @@ mod mssql_wire_tiers;
 mod mysql_health_live;
 mod mysql_live;
 mod mysql_schema_live;
+mod oracle_client;
 mod pg_features_live;
 mod pg_scope_live;
 mod pg_versions;

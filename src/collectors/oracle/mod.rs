@@ -27,6 +27,8 @@ pub mod metric;
 mod present;
 mod present_statements;
 pub mod queries;
+#[cfg(test)]
+mod replay;
 mod schema;
 pub mod spec;
 pub mod statement_counters;
@@ -39,7 +41,12 @@ use crate::config::TargetConfig;
 use crate::model::{SchemaSnapshot, Tier};
 use connect::Settings;
 use failure::Failure;
+use std::sync::Arc;
 use worker::{Bind, Request, ServerInfo, Worker};
+
+/// Starts the thread that owns a target's session (given the thread's name): the real
+/// driver, or in tests a backend that replays recorded rows (`replay.rs`).
+pub type SpawnWorker = Arc<dyn Fn(String) -> std::io::Result<Worker> + Send + Sync>;
 
 /// Rows kept from one statement unless the caller says otherwise.
 const MAX_ROWS: usize = 5_000;
@@ -51,6 +58,7 @@ pub struct OracleCollector {
     /// The thread that owns the session; started at the first connect, kept across
     /// reconnects (replaced only if it died).
     worker: Option<Worker>,
+    spawn_worker: SpawnWorker,
     /// Set while connected.
     server: Option<ServerInfo>,
     /// `v$session.ACTION` of the statements of the round under way.
@@ -65,11 +73,16 @@ pub struct OracleCollector {
 
 impl OracleCollector {
     pub fn new(target: &TargetConfig) -> Self {
+        Self::with_worker(target, Arc::new(|name| Worker::spawn(driver::OracleDriver::new(), name)))
+    }
+
+    pub fn with_worker(target: &TargetConfig, spawn_worker: SpawnWorker) -> Self {
         Self {
             target: target.clone(),
             endpoint: target.endpoint(),
             settings: Settings::from_target(target),
             worker: None,
+            spawn_worker,
             server: None,
             action: "connect",
             high: Default::default(),
@@ -170,7 +183,11 @@ impl Collector for OracleCollector {
             let connected = self.worker()?.connect(settings).await;
             match connected {
                 Ok(info) => self.server = Some(info),
-                Err(Failure::ClientMissing(message) | Failure::Lost(message)) => {
+                Err(Failure::ClientMissing(message)) => {
+                    let message = message.replace("<name>", &self.target.name);
+                    return Err(CollectError::Connect { endpoint: self.endpoint.clone(), message });
+                }
+                Err(Failure::Lost(message)) => {
                     return Err(CollectError::Connect { endpoint: self.endpoint.clone(), message });
                 }
                 Err(Failure::Refused(refusal)) => {
