@@ -184,7 +184,11 @@ impl Collector for OracleCollector {
             match connected {
                 Ok(info) => self.server = Some(info),
                 Err(Failure::ClientMissing(message)) => {
-                    let message = message.replace("<name>", &self.target.name);
+                    // A target from a URL has no table of its own to put the key in.
+                    let bare_key =
+                        self.target.name.chars().all(|c| c.is_ascii_alphanumeric() || "_-".contains(c));
+                    let message =
+                        if bare_key { message.replace("<name>", &self.target.name) } else { message };
                     return Err(CollectError::Connect { endpoint: self.endpoint.clone(), message });
                 }
                 Err(Failure::Lost(message)) => {
