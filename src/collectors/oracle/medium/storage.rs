@@ -161,6 +161,9 @@ impl OracleCollector {
 }
 
 #[cfg(test)]
+mod round_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
