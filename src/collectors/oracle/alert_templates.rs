@@ -22,12 +22,17 @@ pub static TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../alert-templates/oracle/dataguard_apply_lag.yaml"),
     ),
     (
+        "oracle/dataguard_apply_stopped.yaml",
+        include_str!("../../../alert-templates/oracle/dataguard_apply_stopped.yaml"),
+    ),
+    (
         "oracle/dataguard_transport_lag.yaml",
         include_str!("../../../alert-templates/oracle/dataguard_transport_lag.yaml"),
     ),
     ("oracle/host_cpu_high.yaml", include_str!("../../../alert-templates/oracle/host_cpu_high.yaml")),
     ("oracle/idle_transaction.yaml", include_str!("../../../alert-templates/oracle/idle_transaction.yaml")),
     ("oracle/invalid_objects.yaml", include_str!("../../../alert-templates/oracle/invalid_objects.yaml")),
+    ("oracle/lock_wait_long.yaml", include_str!("../../../alert-templates/oracle/lock_wait_long.yaml")),
     (
         "oracle/long_running_query.yaml",
         include_str!("../../../alert-templates/oracle/long_running_query.yaml"),
@@ -52,5 +57,5 @@ pub static TEMPLATES: &[(&str, &str)] = &[
         "oracle/tablespace_near_full.yaml",
         include_str!("../../../alert-templates/oracle/tablespace_near_full.yaml"),
     ),
-    ("oracle/temp_used.yaml", include_str!("../../../alert-templates/oracle/temp_used.yaml")),
+    ("oracle/temp_near_full.yaml", include_str!("../../../alert-templates/oracle/temp_near_full.yaml")),
 ];

@@ -26,6 +26,10 @@ pub const TABLESPACE_USED_PCT: &str = "tablespace_used_pct";
 pub const TABLESPACE_USED_BYTES: &str = "tablespace_used_bytes";
 /// Temporary tablespace space in use, bytes.
 pub const TEMP_USED_BYTES: &str = "temp_used_bytes";
+/// The same against the temporary tablespace's size including autoextend, 0–100 (key =
+/// tablespace). Apart from `tablespace_used_pct` so that "temp near full" and "tablespace
+/// near full" can be told apart.
+pub const TEMP_USED_PCT: &str = "temp_used_pct";
 /// SGA size and PGA allocated, bytes.
 pub const SGA_BYTES: &str = "sga_bytes";
 pub const PGA_ALLOCATED_BYTES: &str = "pga_allocated_bytes";
@@ -34,6 +38,8 @@ pub const REDO_SWITCHES_PER_HOUR: &str = "redo_switches_per_hour";
 /// Data Guard, on a standby (`v$dataguard_stats`), seconds.
 pub const APPLY_LAG_S: &str = "dataguard_apply_lag_s";
 pub const TRANSPORT_LAG_S: &str = "dataguard_transport_lag_s";
+/// On a standby: 1 while redo apply (the MRP process) runs, 0 when it does not.
+pub const APPLY_RUNNING: &str = "dataguard_apply_running";
 /// Archive destinations in error on a primary (`v$archive_dest_status`).
 pub const ARCHIVE_DEST_ERRORS: &str = "archive_dest_errors";
 /// `v$resource_limit` use against the limit, 0–100 (key = processes or sessions).
@@ -50,7 +56,7 @@ pub const RECOVERY_AREA_USED_PCT: &str = "recovery_area_used_pct";
 /// event). Only with `diagnostics_pack = true` (Oracle Diagnostics Pack licence).
 pub const ASH_TOP_WAIT_PCT: &str = "ash_top_wait_pct";
 
-pub const ALL: [&str; 25] = [
+pub const ALL: [&str; 27] = [
     AVERAGE_ACTIVE_SESSIONS,
     EXECUTIONS_PER_S,
     USER_CALLS_PER_S,
@@ -64,11 +70,13 @@ pub const ALL: [&str; 25] = [
     TABLESPACE_USED_PCT,
     TABLESPACE_USED_BYTES,
     TEMP_USED_BYTES,
+    TEMP_USED_PCT,
     SGA_BYTES,
     PGA_ALLOCATED_BYTES,
     REDO_SWITCHES_PER_HOUR,
     APPLY_LAG_S,
     TRANSPORT_LAG_S,
+    APPLY_RUNNING,
     ARCHIVE_DEST_ERRORS,
     RESOURCE_USED_PCT,
     INVALID_OBJECTS,
