@@ -176,7 +176,7 @@ FROM (SELECT s.owner, COALESCE(l.table_name, li.table_name, s.segment_name) AS o
     app_owner!("s.owner"),
     ")
 GROUP BY owner, object_name, kind
-ORDER BY bytes DESC
+ORDER BY SUM(bytes) DESC
 FETCH FIRST 50001 ROWS ONLY"
 );
 

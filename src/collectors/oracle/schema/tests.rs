@@ -363,3 +363,22 @@ fn the_signature_moves_with_ddl_only() {
 
 #[path = "round_tests.rs"]
 mod round;
+
+#[test]
+fn without_index_usage_no_index_is_called_unused() {
+    let mut r = reads();
+    r.index_usage = None;
+    // An index HR owns on a SALES table is named with its owner.
+    r.indexes.extend(from_batch(&format!(
+        "{}\nHR\tORDERS_HR_IX\tSALES\tORDERS\tNORMAL\tNONUNIQUE\tVALID\tVISIBLE\tNO\tNULL\n",
+        INDEXES.lines().next().unwrap_or_default()
+    )));
+    let s = snapshot(&r);
+    let orders = table(&s, "SALES", "ORDERS");
+    assert!(orders.indexes.iter().all(|i| i.scans.is_none() && !i.unused));
+    assert_eq!(
+        index(orders, "HR.ORDERS_HR_IX").definition,
+        "CREATE INDEX HR.ORDERS_HR_IX ON SALES.ORDERS ()"
+    );
+    assert_eq!(index(orders, "ORDERS_CUST_IX2").duplicate_of.as_deref(), Some("ORDERS_CUST_IX"));
+}
