@@ -219,3 +219,78 @@ fn invalid_objects_and_index_usage() {
     assert_eq!(metric(&metrics, om::INVALID_OBJECTS), Some(0.0));
     assert_eq!(value(&clean, fact::INDEXES_TRACKED, ""), Some("0"));
 }
+
+/// The fixtures parsed as the round would send them, then judged: 23ai Free as
+/// installed and the neglected 19c, end to end through the check catalogue.
+mod judged {
+    use super::*;
+    use crate::collectors::oracle::health_checks::CHECKS;
+    use crate::health::{HealthInput, testing::run};
+    use crate::model::{CheckStatus, SampleBody, Timestamp};
+
+    fn round(instance: &str, database: &str, parameters: &str, rman: &str, licensed: bool) -> HealthInput {
+        let mut s = settings::instance(&fixture(instance));
+        s.extend(settings::database(&fixture(database)));
+        s.extend(settings::parameters(&fixture(parameters)));
+        s.extend(settings::audit_policies(&fixture("audit_policies")));
+        let (mut facts, mut metrics) = (Vec::new(), Vec::new());
+        posture::rman(&ok(rman), &ok("rman_failures"), &mut facts, &mut metrics);
+        posture::profiles(&ok("profiles"), &mut facts);
+        posture::users(&ok("users"), &mut facts);
+        posture::default_passwords(&ok("default_passwords"), &mut facts);
+        posture::grants(&ok("grants_poor"), &mut facts);
+        posture::password_file(&ok("pwfile"), &mut facts);
+        posture::invalid_objects(&ok("invalid_objects"), &mut facts, &mut metrics);
+        posture::index_usage(&ok("index_usage"), &mut facts);
+        facts.push(posture::f(fact::DIAGNOSTICS_PACK_LICENSED, "", licensed));
+        let mut input = HealthInput::default();
+        for body in [SampleBody::Settings(s), SampleBody::Posture(facts), SampleBody::Metrics(metrics)] {
+            input.apply(Timestamp(1), &body);
+        }
+        input
+    }
+
+    #[test]
+    fn free_23ai_as_installed() {
+        let i = round("instance_23ai", "database_23ai", "parameters_23ai", "rman_empty", false);
+        let status = |id: &str| run(CHECKS, &i, id).0;
+        assert_eq!(status("oracle.archivelog"), CheckStatus::Attention, "NOARCHIVELOG on Free");
+        assert_eq!(status("oracle.pack_access"), CheckStatus::Healthy, "Free includes the packs");
+        assert_eq!(status("oracle.auditing"), CheckStatus::Healthy, "3 unified policies");
+        assert_eq!(status("oracle.backups"), CheckStatus::Critical, "none remembered, no standby");
+        assert_eq!(status("oracle.force_logging"), CheckStatus::Healthy, "no Data Guard");
+        assert_eq!(status("oracle.release"), CheckStatus::Healthy);
+        assert_eq!(status("oracle.authentication"), CheckStatus::Healthy);
+        assert!(
+            matches!(status("oracle.recovery_area"), CheckStatus::NotEvaluated(r) if r.contains("unset"))
+        );
+        assert!(matches!(status("oracle.archivelog_backups"), CheckStatus::NotEvaluated(_)));
+    }
+
+    #[test]
+    fn neglected_19c_from_its_fixtures() {
+        let i = round("instance_19c", "database_19c", "parameters_poor", "rman_poor", false);
+        let check = |id: &str| run(CHECKS, &i, id);
+        assert_eq!(check("oracle.statistics_level").0, CheckStatus::Critical);
+        assert_eq!(check("oracle.authentication").0, CheckStatus::Critical, "remote_os_authent TRUE");
+        assert_eq!(check("oracle.memory").0, CheckStatus::Attention);
+        assert_eq!(check("oracle.undo_retention").0, CheckStatus::Critical);
+        assert_eq!(check("oracle.pack_access").0, CheckStatus::Attention, "EE, packs on, not licensed");
+        assert_eq!(check("oracle.default_passwords").0, CheckStatus::Critical, "SCOTT is OPEN");
+        assert_eq!(check("oracle.any_privileges").0, CheckStatus::Critical, "GRANT ANY PRIVILEGE");
+        assert_eq!(check("oracle.public_grants").0, CheckStatus::Critical, "CREATE ANY TABLE to PUBLIC");
+        assert_eq!(check("oracle.sysdba_users").0, CheckStatus::Attention);
+        assert_eq!(check("oracle.rman_failures").0, CheckStatus::Critical);
+        // 13 days old, but the broker is on: backups may run on the standby.
+        assert_eq!(check("oracle.backups").0, CheckStatus::Attention);
+        assert_eq!(check("oracle.archivelog_backups").0, CheckStatus::Critical, "none remembered");
+        assert_eq!(check("oracle.invalid_objects").0, CheckStatus::Attention);
+        assert_eq!(check("oracle.unused_indexes").0, CheckStatus::Attention);
+        let (status, evidence) = check("oracle.password_profile");
+        assert_eq!(status, CheckStatus::Critical, "{evidence}");
+        assert!(
+            evidence.contains("LAX (no lockout") && evidence.contains("APP_SVC (passwords never expire"),
+            "{evidence}"
+        );
+    }
+}
