@@ -70,11 +70,13 @@ impl OracleCollector {
 
         let legacy = (1..18).contains(&self.major());
         let instance_sql = if legacy { queries::INSTANCE_LEGACY } else { queries::INSTANCE };
-        if let Ok(rows) = self.read("instance", instance_sql, true, &mut problems).await? {
-            all_settings.extend(settings::instance(&rows));
+        match self.read(fact::READ_INSTANCE, instance_sql, true, &mut problems).await? {
+            Ok(rows) => all_settings.extend(settings::instance(&rows)),
+            Err(why) => facts.push(f(fact::UNAVAILABLE, fact::READ_INSTANCE, why)),
         }
-        if let Ok(rows) = self.read("database", queries::DATABASE, true, &mut problems).await? {
-            all_settings.extend(settings::database(&rows));
+        match self.read(fact::READ_DATABASE, queries::DATABASE, true, &mut problems).await? {
+            Ok(rows) => all_settings.extend(settings::database(&rows)),
+            Err(why) => facts.push(f(fact::UNAVAILABLE, fact::READ_DATABASE, why)),
         }
         match self.read(fact::READ_PARAMETERS, queries::PARAMETERS, true, &mut problems).await? {
             Ok(rows) => all_settings.extend(settings::parameters(&rows)),

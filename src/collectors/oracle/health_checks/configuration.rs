@@ -2,7 +2,7 @@
 //! with Data Guard, the Diagnostics Pack licence against `control_management_pack_access`,
 //! memory management, statistics level, undo retention and the release.
 
-use super::{NO_LOW, fact, free_edition, is_standby, number, setting, setting_gap, setting_text};
+use super::{NO_LOW, fact, free_edition, gap_of, is_standby, number, setting, setting_gap, setting_text};
 use crate::health::{HealthInput, Outcome, bytes, not_evaluated, some_of};
 use crate::model::{CheckStatus, metric};
 
@@ -22,7 +22,7 @@ pub fn data_guard(i: &HealthInput) -> bool {
 
 pub fn archivelog(i: &HealthInput) -> Outcome {
     let Some(mode) = setting_text(i, setting::DATABASE_LOG_MODE) else {
-        return not_evaluated(setting_gap(i, "its log mode"));
+        return not_evaluated(gap_of(i, fact::READ_DATABASE, "its log mode"));
     };
     if mode.eq_ignore_ascii_case("ARCHIVELOG") {
         return (
@@ -40,7 +40,7 @@ pub fn archivelog(i: &HealthInput) -> Outcome {
 
 pub fn force_logging(i: &HealthInput) -> Outcome {
     let Some(force) = setting_text(i, setting::DATABASE_FORCE_LOGGING) else {
-        return not_evaluated(setting_gap(i, "FORCE_LOGGING"));
+        return not_evaluated(gap_of(i, fact::READ_DATABASE, "FORCE_LOGGING"));
     };
     if !data_guard(i) {
         return (
@@ -164,10 +164,14 @@ pub fn undo_retention(i: &HealthInput) -> Outcome {
 }
 
 pub fn release(i: &HealthInput) -> Outcome {
-    let Some(version) = setting_text(i, setting::INSTANCE_VERSION) else {
-        return not_evaluated(setting_gap(i, "its version"));
+    // The high tier's instance facts carry the version too.
+    let Some(version) = setting_text(i, setting::INSTANCE_VERSION)
+        .or_else(|| i.instance.as_ref().map(|x| x.version.as_str()).filter(|v| !v.is_empty()))
+    else {
+        return not_evaluated(gap_of(i, fact::READ_INSTANCE, "its version"));
     };
-    let Some(major) = version.split('.').next().and_then(|m| m.parse::<u32>().ok()) else {
+    let digits: String = version.trim().chars().take_while(char::is_ascii_digit).collect();
+    let Ok(major) = digits.parse::<u32>() else {
         return not_evaluated(format!("unreadable version {version}"));
     };
     let (status, what) = match major {

@@ -2,7 +2,7 @@
 //! the fast recovery area and tablespaces.
 
 use super::configuration::data_guard;
-use super::{NO_MEDIUM, age, fact, keyed, pairs, read_marker, setting, setting_gap, setting_text};
+use super::{NO_MEDIUM, age, fact, gap_of, keyed, pairs, read_marker, setting, setting_text};
 use crate::collectors::oracle::metric as om;
 use crate::health::{HealthInput, Outcome, grade, not_evaluated, some_of};
 use crate::model::CheckStatus;
@@ -78,7 +78,7 @@ pub fn rman_failures(i: &HealthInput) -> Outcome {
 
 pub fn archivelog_backups(i: &HealthInput) -> Outcome {
     let Some(mode) = setting_text(i, setting::DATABASE_LOG_MODE) else {
-        return not_evaluated(setting_gap(i, "its log mode"));
+        return not_evaluated(gap_of(i, fact::READ_DATABASE, "its log mode"));
     };
     if !mode.eq_ignore_ascii_case("ARCHIVELOG") {
         return not_evaluated(format!("{mode}: there are no archived logs to back up"));

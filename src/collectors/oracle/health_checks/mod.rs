@@ -38,9 +38,15 @@ fn number(i: &HealthInput, name: &str) -> Option<f64> {
     setting_text(i, name)?.parse().ok()
 }
 
-/// Why a setting is missing: the tier did not run, or the server does not report it.
+/// Why a parameter is missing: the tier did not run, the read was refused, or the
+/// server does not report it.
 fn setting_gap(i: &HealthInput, what: &str) -> String {
-    match (&i.settings, refused(i, fact::READ_PARAMETERS)) {
+    gap_of(i, fact::READ_PARAMETERS, what)
+}
+
+/// The same for a `database.*` or `instance.*` setting (`read` = the statement's name).
+fn gap_of(i: &HealthInput, read: &str, what: &str) -> String {
+    match (&i.settings, refused(i, read)) {
         (_, Some(why)) => why,
         (None, None) => NO_LOW.to_owned(),
         (Some(_), None) => format!("this server does not report {what}"),

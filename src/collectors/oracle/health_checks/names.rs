@@ -121,6 +121,8 @@ pub mod fact {
     pub const DIAGNOSTICS_PACK_LICENSED: &str = "monitor.diagnostics_pack";
     /// key = what could not be read (`READ_*`), value = why.
     pub const UNAVAILABLE: &str = "unavailable";
+    pub const READ_INSTANCE: &str = "instance";
+    pub const READ_DATABASE: &str = "database";
     pub const READ_PARAMETERS: &str = "parameters";
     pub const READ_AUDIT_POLICIES: &str = "audit policies";
     pub const READ_RMAN: &str = "RMAN jobs";

@@ -225,3 +225,17 @@ fn schema_checks_need_statistics_dates() {
         CheckStatus::NotEvaluated("dba_tables: not readable".into())
     );
 }
+
+#[test]
+fn a_refused_database_read_and_the_high_tiers_version() {
+    let why = "database: not readable by LOGSTAG (ORA-00942: table or view does not exist)";
+    let mut i = input(true);
+    if let Some(list) = i.settings.as_mut() {
+        list.retain(|x| !x.name.starts_with("database.") && x.name != s::INSTANCE_VERSION);
+    }
+    i = with_fact(i, pf(fact::UNAVAILABLE, fact::READ_DATABASE, why));
+    assert_eq!(run(&i, "oracle.archivelog").0, CheckStatus::NotEvaluated(why.into()));
+    assert!(matches!(run(&i, "oracle.release").0, CheckStatus::NotEvaluated(_)));
+    i.instance = Some(InstanceInfo { version: "21c (21.3.0.0.0)".into(), ..Default::default() });
+    assert_eq!(run(&i, "oracle.release").0, CheckStatus::Attention);
+}
