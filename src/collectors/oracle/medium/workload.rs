@@ -221,3 +221,7 @@ mod tests {
         assert_eq!(m, [Metric::new("x", 2.0)]);
     }
 }
+
+#[cfg(test)]
+#[path = "workload/round_tests.rs"]
+mod round_tests;
