@@ -151,9 +151,10 @@ impl OracleCollector {
         let now = Timestamp::now();
         let read = top_sql::parse(&rows);
         let tracked = read.candidates;
-        let interval = self.medium.workload.sql.advance(now, read);
-        let missing =
-            self.medium.workload.infos.missing(interval.statements.iter().map(|(id, _)| id.as_str()));
+        let mut interval = self.medium.workload.sql.advance(now, read);
+        let shown = interval.statements.iter().map(|(id, _)| id.as_str());
+        let wanted = shown.chain(interval.fresh.iter().map(|r| r.sql_id.as_str()));
+        let missing = self.medium.workload.infos.missing(wanted);
         for (asked, binds) in sql_info::reads(&missing) {
             let what = "SQL texts and schemas (v$sqlarea)";
             let max_rows = sql_info::IDS_PER_READ * 4;
@@ -164,6 +165,8 @@ impl OracleCollector {
             };
             self.medium.workload.infos.learn(&asked, sql_info::parse(&rows));
         }
+        let infos = &self.medium.workload.infos;
+        interval.settle(|id| infos.first_load(id));
         let snapshot = statements::snapshot(interval, tracked, &mut self.medium.workload.infos);
         round.metrics.extend(statements::rates(&snapshot, now));
         Ok(snapshot)

@@ -136,8 +136,9 @@ async fn unlicensed_rounds_never_send_an_ash_statement_and_give_rates_from_the_s
     assert_eq!(sent[3].binds, [Bind::Text("2026-12-06 14:00:00".into())], "the server's clock, bound");
     assert_eq!(sent[4].sql, sql_info::STATEMENT_INFO);
     assert_eq!(
-        sent[4].binds[..4],
-        ["0g5vjx8s3a1kw", "7h2kq9xw1fz3d", "b4n8r2mcy6t0p", "fz81wq4dn2hc7"].map(|s| Bind::Text(s.into()))
+        sent[4].binds[..5],
+        ["0g5vjx8s3a1kw", "4d7rz0m2w9c1x", "7h2kq9xw1fz3d", "b4n8r2mcy6t0p", "fz81wq4dn2hc7"]
+            .map(|s| Bind::Text(s.into()))
     );
     assert_eq!(sent.len(), 5);
     let m = metrics(&second);
@@ -150,7 +151,7 @@ async fn unlicensed_rounds_never_send_an_ash_statement_and_give_rates_from_the_s
     let q = queries(&second).cloned().unwrap_or_else(|| unavailable(String::new()));
     assert!(q.since.is_some());
     let ids: Vec<&str> = q.stats.iter().map(|s| s.id.as_str()).collect();
-    assert_eq!(ids, ["fz81wq4dn2hc7", "b4n8r2mcy6t0p", "7h2kq9xw1fz3d"]);
+    assert_eq!(ids, ["fz81wq4dn2hc7", "4d7rz0m2w9c1x", "b4n8r2mcy6t0p", "7h2kq9xw1fz3d"]);
 
     // Texts are not asked again for SQL_IDs already known.
     let (_, sent) = stand.round(2).await;

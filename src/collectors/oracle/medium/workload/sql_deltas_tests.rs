@@ -48,9 +48,55 @@ fn second_read_gives_growth_per_sql_id_and_a_running_execution_its_time() {
             ("7h2kq9xw1fz3d", 600.0, 900.0, 1.0),
             ("0g5vjx8s3a1kw", 1.0, 30.0, 1.0),
         ],
-        "the new plan of b4n8r2mcy6t0p is only a baseline"
+        "rows never read before wait for `settle`"
     );
     assert_eq!(d.server_then(), Some("2026-12-06 14:01:00"));
+}
+
+#[test]
+fn a_statement_loaded_once_after_the_previous_read_counts_whole() {
+    let mut d = SqlDeltas::default();
+    d.advance(at(0), read(ROUND_1));
+    let mut i = d.advance(at(1), read(ROUND_2));
+    assert_eq!(i.after.as_deref(), Some("2026-12-06 14:00:00"));
+    let fresh: Vec<(&str, &str)> =
+        i.fresh.iter().map(|r| (r.sql_id.as_str(), r.plan_hash.as_str())).collect();
+    assert_eq!(fresh, [("4d7rz0m2w9c1x", "1790654213"), ("b4n8r2mcy6t0p", "2233445566")]);
+    i.settle(|id| match id {
+        "4d7rz0m2w9c1x" => Some("2026-12-06 14:00:31"),
+        "b4n8r2mcy6t0p" => Some("2026-12-01 09:12:44"),
+        _ => None,
+    });
+    assert_eq!(
+        summary(&i),
+        [
+            ("fz81wq4dn2hc7", 0.0, 45_000.0, 1.0),
+            ("4d7rz0m2w9c1x", 1.0, 20_000.0, 1.0),
+            ("b4n8r2mcy6t0p", 2.0, 2_000.0, 1.0),
+            ("7h2kq9xw1fz3d", 600.0, 900.0, 1.0),
+            ("0g5vjx8s3a1kw", 1.0, 30.0, 1.0),
+        ],
+        "the one-off report shows whole; the new plan of an old cursor is only a baseline"
+    );
+    assert!(i.fresh.is_empty());
+}
+
+#[test]
+fn a_fresh_row_loaded_more_than_once_or_without_a_load_time_is_a_baseline() {
+    let cases = [
+        (2, Some("2026-12-06 14:00:31"), "reloaded: its figures may predate the load"),
+        (1, None, "no load time: not provably new"),
+    ];
+    for (loads, loaded, why) in cases {
+        let mut d = SqlDeltas::default();
+        d.advance(at(0), read(ROUND_1));
+        let mut second = read(ROUND_2);
+        second.rows.iter_mut().filter(|r| r.sql_id == "4d7rz0m2w9c1x").for_each(|r| r.loads = loads);
+        let mut i = d.advance(at(1), second);
+        i.settle(|id| if id == "4d7rz0m2w9c1x" { loaded } else { None });
+        assert!(i.statements.iter().all(|(id, _)| id != "4d7rz0m2w9c1x"), "{why}");
+        assert_eq!(i.statements.len(), 4, "{why}");
+    }
 }
 
 #[test]

@@ -13,7 +13,7 @@ pub const IDS_PER_READ: usize = 20;
 
 /// One row per cursor parent (rarely more than one per SQL_ID).
 pub const STATEMENT_INFO: &str = "\
-SELECT sql_id, parsing_schema_name, module, sql_fulltext
+SELECT sql_id, parsing_schema_name, module, first_load_time, sql_fulltext
 FROM v$sqlarea
 WHERE sql_id IN (:1, :2, :3, :4, :5, :6, :7, :8, :9, :10,
                  :11, :12, :13, :14, :15, :16, :17, :18, :19, :20)";
@@ -44,6 +44,9 @@ pub struct Info {
     pub schema: String,
     pub text: String,
     pub ours: bool,
+    /// When the cursor's parent was first loaded, `YYYY-MM-DD HH:MM:SS` in the server's
+    /// clock (`FIRST_LOAD_TIME` is text, `YYYY-MM-DD/HH24:MI:SS`).
+    pub first_load: String,
 }
 
 pub fn parse(rows: &[TextRow]) -> Vec<(String, Info)> {
@@ -57,6 +60,7 @@ pub fn parse(rows: &[TextRow]) -> Vec<(String, Info)> {
             schema: r.text("parsing_schema_name"),
             text: r.text("sql_fulltext").chars().take(TEXT_CHARS).collect(),
             ours: r.get("module").is_some_and(|m| m.trim().eq_ignore_ascii_case(OUR_MODULE)),
+            first_load: r.text("first_load_time").trim().replacen('/', " ", 1),
         };
         out.push((id, info));
     }
@@ -99,6 +103,11 @@ impl Infos {
             *used = round;
             &*info
         })
+    }
+
+    /// When `id` was first loaded (no mark of use: asked for statements not shown).
+    pub fn first_load(&self, id: &str) -> Option<&str> {
+        self.known.get(id).map(|(info, _)| info.first_load.as_str())
     }
 
     /// Ends a round: over the cap, the least recently used go.
@@ -145,11 +154,12 @@ mod tests {
     fn info_reads_schema_text_and_our_module() {
         let rows = from_batch(include_str!("../../fixtures/workload_sqlarea.tsv"));
         let infos = parse(&rows);
-        assert_eq!(infos.len(), 4, "one per SQL_ID: the second parent left out");
+        assert_eq!(infos.len(), 5, "one per SQL_ID: the second parent left out");
         let (id, order) = &infos[0];
         assert_eq!(id, "7h2kq9xw1fz3d");
         assert_eq!(order.schema, "SHOPAPP");
         assert!(order.text.starts_with("SELECT o.order_id") && !order.ours);
+        assert_eq!(order.first_load, "2026-11-30 08:02:11");
         let ours = infos.iter().find(|(id, _)| id == "0g5vjx8s3a1kw").map(|(_, i)| i.ours);
         assert_eq!(ours, Some(true));
         let long = infos.iter().find(|(id, _)| id == "b4n8r2mcy6t0p").map(|(_, i)| i.text.chars().count());

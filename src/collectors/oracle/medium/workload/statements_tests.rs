@@ -21,17 +21,27 @@ fn second_round() -> (QueryStatsSnapshot, Timestamp) {
     d.advance(start, top_sql::parse(&from_batch(include_str!("../../fixtures/workload_top_sql_19c_1.tsv"))));
     let read = top_sql::parse(&from_batch(include_str!("../../fixtures/workload_top_sql_19c_2.tsv")));
     let tracked = read.candidates;
-    (snapshot(d.advance(now, read), tracked, &mut infos()), now)
+    let mut infos = infos();
+    let mut interval = d.advance(now, read);
+    interval.settle(|id| infos.first_load(id));
+    (snapshot(interval, tracked, &mut infos), now)
 }
 
 #[test]
 fn rows_carry_sql_id_schema_text_and_counters_in_their_units() {
     let (s, _) = second_round();
     assert_eq!(s.since, Some(Timestamp(1_800_000_000_000)));
-    assert_eq!(s.tracked, 5);
+    assert_eq!(s.tracked, 6);
     let ids: Vec<&str> = s.stats.iter().map(|q| q.id.as_str()).collect();
-    assert_eq!(ids, ["fz81wq4dn2hc7", "b4n8r2mcy6t0p", "7h2kq9xw1fz3d"], "ours (module logstag) left out");
-    let order = &s.stats[2];
+    assert_eq!(
+        ids,
+        ["fz81wq4dn2hc7", "4d7rz0m2w9c1x", "b4n8r2mcy6t0p", "7h2kq9xw1fz3d"],
+        "ours (module logstag) left out"
+    );
+    let report = &s.stats[1];
+    assert_eq!((report.calls, report.total_time_ms, report.database.as_str()), (1, 20_000.0, "REPORTING"));
+    assert_eq!(report.counter(sc::DIRECT_WRITES), Some(40_000.0));
+    let order = &s.stats[3];
     assert_eq!((order.calls, order.total_time_ms, order.mean_time_ms, order.rows), (600, 900.0, 1.5, 600));
     assert_eq!(order.database, "SHOPAPP");
     assert!(order.text.starts_with("SELECT o.order_id"));
@@ -53,8 +63,8 @@ fn rates_cover_the_rows_shown() {
     let (s, now) = second_round();
     let m = rates(&s, now);
     let get = |name: &str| m.iter().find(|m| m.name == name).map(|m| m.value);
-    assert_eq!(get(metric::QUERY_CALLS_PER_S), Some(602.0 / 60.0));
-    assert_eq!(get(metric::QUERY_TIME_MS_PER_S), Some((45_000.0 + 2_000.0 + 900.0) / 60.0));
+    assert_eq!(get(metric::QUERY_CALLS_PER_S), Some(603.0 / 60.0));
+    assert_eq!(get(metric::QUERY_TIME_MS_PER_S), Some((45_000.0 + 20_000.0 + 2_000.0 + 900.0) / 60.0));
     let first = QueryStatsSnapshot { since: None, ..s };
     assert!(rates(&first, now).is_empty());
 }

@@ -15,7 +15,7 @@ macro_rules! top_sql {
         concat!(
             "SELECT sql_id, plan_hash_value, executions, elapsed_time, rows_processed, cpu_time,
        buffer_gets, disk_reads, direct_writes, parse_calls, fetches, sorts,
-       user_io_wait_time, concurrency_wait_time, application_wait_time, cluster_wait_time,
+       user_io_wait_time, concurrency_wait_time, application_wait_time, cluster_wait_time, loads,
        COUNT(*) OVER () AS candidates,
        TO_CHAR(SYSDATE, 'YYYY-MM-DD HH24:MI:SS') AS server_now
 FROM v$sqlstats",
@@ -114,6 +114,8 @@ pub struct SqlRow {
     pub sql_id: String,
     pub plan_hash: String,
     pub totals: Totals,
+    /// Times the cursor was loaded or reloaded (1: its figures are all since one load).
+    pub loads: u64,
 }
 
 /// One read.
@@ -166,7 +168,12 @@ pub fn parse(rows: &[TextRow]) -> SqlRead {
         if !is_sql_id(&sql_id) {
             continue;
         }
-        out.rows.push(SqlRow { sql_id, plan_hash: r.text("plan_hash_value"), totals: Totals::read(r) });
+        out.rows.push(SqlRow {
+            sql_id,
+            plan_hash: r.text("plan_hash_value"),
+            totals: Totals::read(r),
+            loads: r.uint("loads").unwrap_or(0),
+        });
     }
     out
 }
