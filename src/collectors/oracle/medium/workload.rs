@@ -152,9 +152,10 @@ impl OracleCollector {
         let read = top_sql::parse(&rows);
         let tracked = read.candidates;
         let mut interval = self.medium.workload.sql.advance(now, read);
-        let shown = interval.statements.iter().map(|(id, _)| id.as_str());
-        let wanted = shown.chain(interval.fresh.iter().map(|r| r.sql_id.as_str()));
-        let missing = self.medium.workload.infos.missing(wanted);
+        let missing = self.medium.workload.infos.to_ask(
+            interval.statements.iter().map(|(id, _)| id.as_str()),
+            interval.fresh.iter().map(|r| r.sql_id.as_str()),
+        );
         for (asked, binds) in sql_info::reads(&missing) {
             let what = "SQL texts and schemas (v$sqlarea)";
             let max_rows = sql_info::IDS_PER_READ * 4;

@@ -137,7 +137,7 @@ async fn unlicensed_rounds_never_send_an_ash_statement_and_give_rates_from_the_s
     assert_eq!(sent[4].sql, sql_info::STATEMENT_INFO);
     assert_eq!(
         sent[4].binds[..5],
-        ["0g5vjx8s3a1kw", "4d7rz0m2w9c1x", "7h2kq9xw1fz3d", "b4n8r2mcy6t0p", "fz81wq4dn2hc7"]
+        ["0g5vjx8s3a1kw", "7h2kq9xw1fz3d", "b4n8r2mcy6t0p", "fz81wq4dn2hc7", "4d7rz0m2w9c1x"]
             .map(|s| Bind::Text(s.into()))
     );
     assert_eq!(sent.len(), 5);

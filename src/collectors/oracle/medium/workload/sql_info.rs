@@ -11,6 +11,9 @@ use std::collections::HashMap;
 /// SQL_IDs asked per statement (`:1` … `:20`); a short list repeats its last SQL_ID.
 pub const IDS_PER_READ: usize = 20;
 
+/// SQL_IDs asked per round at most (5 statements).
+pub const IDS_PER_ROUND: usize = 5 * IDS_PER_READ;
+
 /// One row per cursor parent (rarely more than one per SQL_ID).
 pub const STATEMENT_INFO: &str = "\
 SELECT sql_id, parsing_schema_name, module, first_load_time, sql_fulltext
@@ -82,6 +85,21 @@ impl Infos {
             ids.into_iter().filter(|id| !self.known.contains_key(*id)).map(str::to_owned).collect();
         out.sort_unstable();
         out.dedup();
+        out
+    }
+
+    /// What to ask this round: the SQL_IDs of rows shown first, then those of rows never
+    /// read before, at most `IDS_PER_ROUND` (on a server of literal SQL, new SQL_IDs past
+    /// the cap stay baselines).
+    pub fn to_ask<'a>(
+        &self,
+        shown: impl IntoIterator<Item = &'a str>,
+        fresh: impl IntoIterator<Item = &'a str>,
+    ) -> Vec<String> {
+        let mut out = self.missing(shown);
+        let fresh: Vec<String> = self.missing(fresh).into_iter().filter(|id| !out.contains(id)).collect();
+        out.extend(fresh);
+        out.truncate(IDS_PER_ROUND);
         out
     }
 
@@ -164,6 +182,15 @@ mod tests {
         assert_eq!(ours, Some(true));
         let long = infos.iter().find(|(id, _)| id == "b4n8r2mcy6t0p").map(|(_, i)| i.text.chars().count());
         assert_eq!(long, Some(TEXT_CHARS), "cut to 4,000 characters, not bytes");
+    }
+
+    #[test]
+    fn rows_shown_are_asked_first_and_a_round_asks_a_bounded_number() {
+        let infos = Infos::default();
+        let fresh: Vec<String> = (0..150).map(|i| format!("{i:0>13}")).collect();
+        let ask = infos.to_ask(["zz00000000000", "0000000000000"], fresh.iter().map(String::as_str));
+        assert_eq!(ask.len(), IDS_PER_ROUND);
+        assert_eq!(ask[..3], ["0000000000000", "zz00000000000", "0000000000001"], "shown first, no repeat");
     }
 
     #[test]
