@@ -60,8 +60,10 @@ pub const RECOVERY_AREA_USED_PCT: &str = "recovery_area_used_pct";
 /// Share of ASH samples of the last minutes taken by the top wait event, 0–100 (key =
 /// event). Only with `diagnostics_pack = true` (Oracle Diagnostics Pack licence).
 pub const ASH_TOP_WAIT_PCT: &str = "ash_top_wait_pct";
+/// The same for the SQL_ID with most samples (key = SQL_ID). Diagnostics Pack only.
+pub const ASH_TOP_SQL_PCT: &str = "ash_top_sql_pct";
 
-pub const ALL: [&str; 29] = [
+pub const ALL: [&str; 30] = [
     AVERAGE_ACTIVE_SESSIONS,
     EXECUTIONS_PER_S,
     USER_CALLS_PER_S,
@@ -91,6 +93,7 @@ pub const ALL: [&str; 29] = [
     LAST_BACKUP_AGE_S,
     RECOVERY_AREA_USED_PCT,
     ASH_TOP_WAIT_PCT,
+    ASH_TOP_SQL_PCT,
 ];
 
 #[cfg(test)]

@@ -162,7 +162,7 @@ impl OracleCollector {
             // Linux keeps 15 bytes of a thread name.
             let name: String = format!("ora-{}", self.target.name).chars().take(15).collect();
             let worker =
-                Worker::spawn(driver::OracleDriver::new(), name).map_err(|e| CollectError::Connect {
+                (self.spawn_worker)(name).map_err(|e| CollectError::Connect {
                     endpoint: self.endpoint.clone(),
                     message: format!("cannot start the Oracle worker thread: {e}"),
                 })?;

@@ -59,3 +59,47 @@ pub const GUIDE: CounterGuide = CounterGuide {
         CounterLine { label: "plans", parts: &[("", PLANS)], unit: CounterUnit::Count },
     ],
 };
+
+/// Every name above, for the tests (and a reader wondering what an Oracle row carries).
+pub const ALL: [&str; 12] = [
+    CPU_TIME_MS,
+    BUFFER_GETS,
+    DISK_READS,
+    USER_IO_WAIT_MS,
+    CONCURRENCY_WAIT_MS,
+    APPLICATION_WAIT_MS,
+    CLUSTER_WAIT_MS,
+    PARSE_CALLS,
+    FETCHES,
+    SORTS,
+    DIRECT_WRITES,
+    PLANS,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hit_pct_is_one_less_disk_reads_over_buffer_gets() {
+        let mut c = Counters::default();
+        assert_eq!(hit_pct(&c), None, "no gets, no ratio");
+        c.set(BUFFER_GETS, 12_000.0);
+        c.set(DISK_READS, 30.0);
+        assert_eq!(hit_pct(&c), Some(99.75));
+        c.set(DISK_READS, 50_000.0);
+        assert_eq!(hit_pct(&c), Some(0.0), "direct reads beyond the gets never go negative");
+    }
+
+    #[test]
+    fn names_are_unique_and_never_a_core_field_or_own_marker() {
+        let mut names = ALL.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ALL.len());
+        let core = ["id", "database", "user", "text", "calls", "total_time_ms", "mean_time_ms", "rows"];
+        assert!(ALL.iter().all(|n| !core.contains(n) && *n != crate::model::OWN_STATEMENT));
+        let guided: Vec<&str> = GUIDE.lines.iter().flat_map(|l| l.parts.iter().map(|(_, n)| *n)).collect();
+        assert!(ALL.iter().all(|n| guided.contains(n)), "every counter has a detail line");
+    }
+}
