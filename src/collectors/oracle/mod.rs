@@ -20,7 +20,7 @@ mod connect;
 mod driver;
 mod failure;
 pub mod health_checks;
-mod high;
+pub mod high;
 mod low;
 mod medium;
 pub mod metric;
