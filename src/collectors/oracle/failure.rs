@@ -28,8 +28,6 @@ pub mod code {
     pub const INVALID_IDENTIFIER: i32 = 904;
     pub const TABLE_OR_VIEW_MISSING: i32 = 942;
     pub const INSUFFICIENT_PRIVILEGES: i32 = 1031;
-    /// DBMS_XPLAN and other packages the role may not execute.
-    pub const MUST_BE_DECLARED: i32 = 6550;
 }
 
 /// ORA numbers after which the session is unusable: killed, shut down, network gone,

@@ -12,9 +12,6 @@
 //!
 //! The data mapping is documented in docs/oracle.md.
 
-// The skeleton's helpers are used as the tiers land (removed before the stop ends).
-#![allow(dead_code)]
-
 mod alert_templates;
 mod connect;
 mod driver;
@@ -161,11 +158,10 @@ impl OracleCollector {
         if self.worker.as_ref().is_none_or(|w| !w.is_alive()) {
             // Linux keeps 15 bytes of a thread name.
             let name: String = format!("ora-{}", self.target.name).chars().take(15).collect();
-            let worker =
-                (self.spawn_worker)(name).map_err(|e| CollectError::Connect {
-                    endpoint: self.endpoint.clone(),
-                    message: format!("cannot start the Oracle worker thread: {e}"),
-                })?;
+            let worker = (self.spawn_worker)(name).map_err(|e| CollectError::Connect {
+                endpoint: self.endpoint.clone(),
+                message: format!("cannot start the Oracle worker thread: {e}"),
+            })?;
             self.worker = Some(worker);
         }
         self.worker.as_ref().ok_or_else(|| self.lost("no worker thread"))

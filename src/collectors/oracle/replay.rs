@@ -104,10 +104,25 @@ mod tests {
         let rows = c.rows("one", "SELECT 1 AS x FROM dual", &mut problems).await.unwrap().unwrap();
         assert_eq!(rows[0].int("x"), Some(1));
         assert!(c.rows("views", "SELECT * FROM v$nothing", &mut problems).await.unwrap().is_none());
+        script
+            .on("SELECT 2 FROM dba_users", vec![Answer::Refuse(1031, "ORA-01031: insufficient privileges")]);
+        assert!(c.rows("users", "SELECT 2 FROM dba_users", &mut problems).await.unwrap().is_none());
+        assert!(problems[1].starts_with("users: not readable by MONITOR (ORA-01031"), "{problems:?}");
         assert!(problems[0].contains("GRANT SELECT ANY DICTIONARY TO MONITOR;"), "{problems:?}");
         let lost = c.rows("one", "SELECT 1 AS x FROM dual", &mut problems).await.unwrap_err();
         assert!(lost.is_disconnect(), "{lost}");
-        assert!(c.collect(Tier::High).await.is_ok(), "reconnects on the next round");
-        assert_eq!(script.sent().len(), 3);
+        let high = c.collect(Tier::High).await.expect("reconnects on the next round");
+        // Nothing scripted for the high tier: each of its reads is a problem, not DOWN.
+        assert!(!high.problems.is_empty() && high.problems.iter().all(|p| p.contains("GRANT")), "{high:?}");
+        assert_eq!(
+            script.sent()[..4],
+            [
+                "SELECT 1 AS x FROM dual",
+                "SELECT * FROM v$nothing",
+                "SELECT 2 FROM dba_users",
+                "SELECT 1 AS x FROM dual"
+            ]
+        );
+        assert!(script.sent().len() > 4);
     }
 }
