@@ -21,6 +21,8 @@ pub mod high;
 mod low;
 mod medium;
 pub mod metric;
+#[cfg(test)]
+mod outside_input_tests;
 mod present;
 mod present_statements;
 pub mod queries;

@@ -20,6 +20,8 @@ pub struct Script {
     calls: Arc<Mutex<HashMap<String, usize>>>,
     /// Every statement received, in order.
     pub sent: Arc<Mutex<Vec<String>>>,
+    /// Rows for any statement that has no answers of its own (fuzzing every tier).
+    fallback: Arc<Mutex<Option<Vec<TextRow>>>>,
     pub version: (u32, &'static str),
 }
 
@@ -38,6 +40,12 @@ impl Script {
 
     pub fn on(&self, sql: &str, answers: Vec<Answer>) -> &Self {
         self.answers.lock().unwrap().insert(sql.to_owned(), answers);
+        self
+    }
+
+    /// Answers every statement without answers of its own with `rows`.
+    pub fn otherwise(&self, rows: Vec<TextRow>) -> &Self {
+        *self.fallback.lock().unwrap() = Some(rows);
         self
     }
 
@@ -64,6 +72,9 @@ impl Backend for Script {
         self.sent.lock().unwrap().push(request.sql.clone());
         let answers = self.answers.lock().unwrap();
         let Some(list) = answers.get(&request.sql).filter(|l| !l.is_empty()) else {
+            if let Some(rows) = self.fallback.lock().unwrap().as_ref() {
+                return Ok(rows.iter().take(request.max_rows).cloned().collect());
+            }
             return Err(Failure::Refused(Refusal {
                 code: code::TABLE_OR_VIEW_MISSING,
                 message: "ORA-00942: table or view does not exist".to_owned(),

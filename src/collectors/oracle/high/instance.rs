@@ -33,7 +33,10 @@ pub fn instance(row: &TextRow, now_ms: i64) -> InstanceInfo {
     InstanceInfo {
         version,
         version_full: banner.join(", "),
-        started_at_ms: row.uint("uptime_s").and_then(|s| i64::try_from(s).ok()).map(|s| now_ms - s * 1000),
+        started_at_ms: row
+            .uint("uptime_s")
+            .and_then(|s| i64::try_from(s).ok()?.checked_mul(1000))
+            .map(|ms| now_ms.saturating_sub(ms)),
         max_connections: max_connections(row),
         role,
         database: if container.is_empty() { row.text("db_name").trim().to_owned() } else { container },

@@ -161,7 +161,10 @@ pub fn build(reads: &Reads, now_ms: i64) -> SchemaSnapshot {
         })
         .collect();
     let size_bytes = reads.segments.as_ref().map(|_| {
-        sizes.iter().filter(|((owner, _, _), _)| !is_oracle_owner(owner)).map(|(_, b)| *b).sum::<u64>()
+        sizes
+            .iter()
+            .filter(|((owner, _, _), _)| !is_oracle_owner(owner))
+            .fold(0u64, |total, (_, b)| total.saturating_add(*b))
     });
     SchemaSnapshot { databases: vec![DatabaseSchema { name, size_bytes, schemas, ..Default::default() }] }
 }
@@ -171,7 +174,8 @@ fn segment_sizes(rows: &[TextRow]) -> BTreeMap<(String, String, String), u64> {
     let mut out = BTreeMap::new();
     for r in rows {
         let key = (r.text("owner"), r.text("object_name"), r.text("kind").to_ascii_uppercase());
-        *out.entry(key).or_default() += r.uint("bytes").unwrap_or(0);
+        let total: &mut u64 = out.entry(key).or_default();
+        *total = total.saturating_add(r.uint("bytes").unwrap_or(0));
     }
     out
 }

@@ -27,6 +27,8 @@ pub fn interval_seconds(text: &str) -> Option<f64> {
     let hours = h.parse::<u64>().ok().filter(|h| *h < 24)?;
     let minutes = m.parse::<u64>().ok().filter(|m| *m < 60)?;
     let seconds = s.parse::<f64>().ok().filter(|s| s.is_finite() && (0.0..60.0).contains(s))?;
+    // Oracle's day field has at most 9 digits; anything larger is not an interval.
+    let days = Some(days).filter(|d| *d < 1_000_000_000)?;
     let total = (days * 86_400 + hours * 3_600 + minutes * 60) as f64 + seconds;
     Some(if negative { 0.0 } else { total })
 }
@@ -52,7 +54,10 @@ fn server_clock_seconds(text: &str) -> Option<i64> {
     let (Some(Some(h)), Some(Some(m)), Some(Some(s)), None) = (t.next(), t.next(), t.next(), t.next()) else {
         return None;
     };
-    let valid = (1..=12).contains(&month) && (1..=31).contains(&day) && (0..24).contains(&h);
+    let valid = (1..=9999).contains(&year)
+        && (1..=12).contains(&month)
+        && (1..=31).contains(&day)
+        && (0..24).contains(&h);
     if !valid || !(0..60).contains(&m) || !(0..=60).contains(&s) {
         return None;
     }

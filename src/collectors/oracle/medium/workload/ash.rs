@@ -51,7 +51,8 @@ fn top(rows: &[TextRow], column: &str, keep: impl Fn(&str) -> bool) -> Option<(S
     rows.iter().find_map(|r| {
         let key = r.get(column)?.trim();
         let (samples, all) = (r.float("samples")?, r.float("all_samples")?);
-        (keep(key) && all > 0.0).then(|| (key.to_owned(), 100.0 * samples / all))
+        let pct = 100.0 * samples / all;
+        (keep(key) && all > 0.0 && pct.is_finite()).then(|| (key.to_owned(), pct.clamp(0.0, 100.0)))
     })
 }
 
