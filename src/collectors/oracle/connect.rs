@@ -79,15 +79,14 @@ pub fn connect_string(target: &TargetConfig) -> String {
     s
 }
 
-/// "19c (19.22.0.0.0)": the release name DBAs use, then the full version.
+/// "19.22" (release and Release Update, as DBAs name a patch level; the full version is in
+/// the instance facts): short enough for the Overview's version column.
 pub fn short_version(info: &super::worker::ServerInfo) -> String {
-    let release = match info.major {
-        0 => return info.version.clone(),
-        23 => "23ai".to_owned(),
-        major @ 26.. => format!("{major}ai"),
-        major => format!("{major}c"),
-    };
-    format!("{release} ({})", info.version)
+    let mut parts = info.version.split('.');
+    match (parts.next(), parts.next()) {
+        (Some(major), Some(update)) if !major.is_empty() => format!("{major}.{update}"),
+        _ => info.version.clone(),
+    }
 }
 
 #[cfg(test)]
@@ -143,8 +142,8 @@ mod tests {
     #[test]
     fn release_names() {
         let v = |version: &str, major| short_version(&ServerInfo { version: version.into(), major });
-        assert_eq!(v("19.22.0.0.0", 19), "19c (19.22.0.0.0)");
-        assert_eq!(v("23.5.0.24.7", 23), "23ai (23.5.0.24.7)");
-        assert_eq!(v("21.3.0.0.0", 21), "21c (21.3.0.0.0)");
+        assert_eq!(v("19.22.0.0.0", 19), "19.22");
+        assert_eq!(v("23.5.0.24.7", 23), "23.5");
+        assert_eq!(v("", 0), "");
     }
 }

@@ -29,6 +29,8 @@ pub mod queries;
 #[cfg(test)]
 mod replay;
 mod schema;
+#[cfg(test)]
+mod screen_tests;
 pub mod spec;
 pub mod statement_counters;
 mod url;
