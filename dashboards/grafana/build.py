@@ -372,8 +372,83 @@ def mongodb():
     return dashboard("logstag-mongodb", "Logstag · MongoDB", "MongoDB targets of Logstag agents.", e, g)
 
 
+def oracle():
+    g = Grid()
+    e = 'engine="oracle"'
+    g.row("Oracle")
+    up_stats(g, e)
+    stat(g, "Blocked sessions", f"sum(logstag_blocked_sessions{{{e},{T}}}) or vector(0)", red_above=1)
+    stat(g, "Fullest tablespace", f"max(logstag_tablespace_used_ratio{{{e},{T}}})", unit="percentunit", red_above=0.9)
+    stat(g, "Worst Data Guard apply lag", f"max(logstag_dataguard_apply_lag_seconds{{{e},{T}}})", unit="s", red_above=300)
+    stat(g, "Failed RMAN jobs (24 h)", f"sum(logstag_rman_failed_jobs{{{e},{T}}}) or vector(0)", red_above=1)
+    timeseries(
+        g,
+        "Average active sessions",
+        [(gauge("average_active_sessions", extra=e), "{{target}}")],
+        description="DB time per second of wall clock (v$sysmetric): above the CPU count, calls queue.",
+    )
+    timeseries(g, "Executions", [(rate("commands_processed", extra=e), "{{target}}")], unit="ops")
+    timeseries(
+        g,
+        "Wait time per second by wait class",
+        [(f"sum by (target, key) (rate(logstag_wait_time_seconds_total{{{e},{T}}}[$__rate_interval]))", "{{target}} {{key}}")],
+        unit="s",
+        stack=True,
+        description="v$system_wait_class, Idle left out: how many sessions' worth of waiting, by class.",
+    )
+    timeseries(
+        g,
+        "Transactions",
+        [(rate("transactions_committed", extra=e), "{{target}} commits"), (rate("transactions_rolled_back", extra=e), "{{target}} rollbacks")],
+        unit="ops",
+    )
+    timeseries(g, "Host CPU", [(gauge("host_cpu_ratio", extra=e), "{{target}}")], unit="percentunit")
+    timeseries(g, "Buffer cache hit ratio", [(gauge("cache_hit_ratio", extra=e, agg="min"), "{{target}}")], unit="percentunit")
+    g.row("Sessions")
+    sessions_row(g, e)
+    timeseries(
+        g,
+        "Processes and sessions against their limits",
+        [(gauge("resource_used_ratio", by="target, key", extra=e), "{{target}} {{key}}")],
+        unit="percentunit",
+    )
+    g.row("Space, memory and redo")
+    timeseries(
+        g,
+        "Tablespace used (of the autoextend maximum)",
+        [(gauge("tablespace_used_ratio", by="target, key", extra=e), "{{target}} {{key}}")],
+        unit="percentunit",
+    )
+    timeseries(g, "Temporary space used", [(gauge("temp_used_bytes", by="target, key", extra=e), "{{target}} {{key}}")], unit="bytes")
+    timeseries(
+        g,
+        "SGA and PGA",
+        [(gauge("sga_bytes", extra=e), "{{target}} SGA"), (gauge("pga_allocated_bytes", extra=e), "{{target}} PGA allocated")],
+        unit="bytes",
+    )
+    timeseries(g, "Fast recovery area used", [(gauge("recovery_area_used_ratio", extra=e), "{{target}}")], unit="percentunit")
+    timeseries(
+        g,
+        "Redo log switches in the last hour",
+        [(gauge("redo_switches_last_hour", extra=e), "{{target}}")],
+        description="Oracle suggests about 3–4 switches an hour; many more mean the online logs are too small.",
+    )
+    timeseries(g, "Database size", [(gauge("database_size_bytes", by="target, key", extra=e), "{{target}} {{key}}")], unit="bytes")
+    g.row("Data Guard and backups")
+    timeseries(
+        g,
+        "Data Guard lag",
+        [(gauge("dataguard_apply_lag_seconds", extra=e), "{{target}} apply"), (gauge("dataguard_transport_lag_seconds", extra=e), "{{target}} transport")],
+        unit="s",
+    )
+    timeseries(g, "Archive destinations in error", [(gauge("archive_dest_errors", extra=e), "{{target}}")])
+    timeseries(g, "Age of the newest database backup", [(gauge("last_backup_age_seconds", extra=e), "{{target}}")], unit="s")
+    timeseries(g, "Invalid objects", [(gauge("invalid_objects", extra=e), "{{target}}")])
+    return dashboard("logstag-oracle", "Logstag · Oracle", "Oracle targets of Logstag agents.", e, g)
+
+
 def main():
-    for board in [fleet(), postgresql(), redis(), mysql(), mssql(), mongodb()]:
+    for board in [fleet(), postgresql(), redis(), mysql(), mssql(), mongodb(), oracle()]:
         path = HERE / f"{board['uid']}.json"
         path.write_text(json.dumps(board, indent=2, ensure_ascii=False) + "\n")
         print(f"wrote {path.name}: {len([p for p in board['panels'] if p['type'] != 'row'])} panels")

@@ -62,7 +62,10 @@ async fn every_dashboard_metric_is_served_by_a_live_agent() {
         primary.port, standby.port, redis.port, redis_replica.port, mariadb.port, mssql.port, mongo.port
     );
     let mut agent = Agent::spawn(&config, &[]);
-    let wanted = names_by_dashboard();
+    let mut wanted = names_by_dashboard();
+    // No Oracle server can run here: that dashboard's names are checked against the Oracle
+    // collector's replayed rounds served by the same exposition (collectors/oracle/dashboard_tests.rs).
+    wanted.remove("logstag-oracle.json");
     let all: BTreeSet<&String> = wanted.values().flatten().collect();
     let url = format!("http://127.0.0.1:{port}/metrics");
     let client = reqwest::Client::new();

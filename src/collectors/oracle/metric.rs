@@ -33,8 +33,9 @@ pub const TEMP_USED_PCT: &str = "temp_used_pct";
 /// SGA size and PGA allocated, bytes.
 pub const SGA_BYTES: &str = "sga_bytes";
 pub const PGA_ALLOCATED_BYTES: &str = "pga_allocated_bytes";
-/// Online redo log switches in the last hour (`v$log_history`).
-pub const REDO_SWITCHES_PER_HOUR: &str = "redo_switches_per_hour";
+/// Online redo log switches in the last hour (`v$log_history`): a count over the trailing
+/// hour the server computes, not a rate between two reads, so it is a gauge on /metrics.
+pub const REDO_SWITCHES_LAST_HOUR: &str = "redo_switches_last_hour";
 /// The smallest online redo log group, bytes (`v$log`): what to grow when switches are
 /// too frequent.
 pub const REDO_LOG_SIZE_BYTES: &str = "redo_log_size_bytes";
@@ -80,7 +81,7 @@ pub const ALL: [&str; 30] = [
     TEMP_USED_PCT,
     SGA_BYTES,
     PGA_ALLOCATED_BYTES,
-    REDO_SWITCHES_PER_HOUR,
+    REDO_SWITCHES_LAST_HOUR,
     REDO_LOG_SIZE_BYTES,
     REDO_LOG_GROUPS,
     APPLY_LAG_S,

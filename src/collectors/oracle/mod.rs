@@ -14,6 +14,8 @@
 
 mod alert_templates;
 mod connect;
+#[cfg(test)]
+mod dashboard_tests;
 mod driver;
 mod failure;
 pub mod health_checks;

@@ -19,9 +19,9 @@ use ratatui::backend::TestBackend;
 use std::sync::Arc;
 use std::time::Duration;
 
-const TARGET: &str = "sales-ora";
+pub(super) const TARGET: &str = "sales-ora";
 
-fn script() -> Script {
+pub(super) fn script() -> Script {
     use super::high::statements as high;
     let script = Script::new(19, "19.22.0.0.0");
     let rows = |tsv| vec![Answer::Rows(tsv)];
@@ -61,11 +61,27 @@ fn script() -> Script {
         .on(w[3], rows(include_str!("fixtures/workload_top_sql_19c_1.tsv")))
         .on(w[4], rows(include_str!("fixtures/workload_top_sql_19c_2.tsv")))
         .on(w[5], rows(include_str!("fixtures/workload_sqlarea.tsv")));
+    // The storage part, a primary with a failing archive destination (in STATEMENTS order).
+    let s = super::medium::storage::STATEMENTS;
+    script
+        .on(s[0], rows(include_str!("fixtures/storage_database_primary_19c.tsv")))
+        .on(s[1], rows(include_str!("fixtures/storage_tablespaces_19c.tsv")))
+        .on(s[2], rows(include_str!("fixtures/storage_memory_19c.tsv")))
+        .on(s[3], rows(include_str!("fixtures/storage_redo_19c.tsv")))
+        .on(s[4], rows(include_str!("fixtures/storage_resource_limit_19c.tsv")))
+        .on(s[5], rows(include_str!("fixtures/storage_recovery_area_19c.tsv")))
+        .on(s[6], rows(include_str!("fixtures/storage_dg_stats_standby_19c.tsv")))
+        .on(s[9], rows(include_str!("fixtures/storage_archive_dest_primary_19c.tsv")));
+    // The low tier's backups and invalid objects.
+    let l = super::low::STATEMENTS;
+    script
+        .on(l[5], rows(include_str!("fixtures/low_rman_summary_19c.tsv")))
+        .on(l[12], rows(include_str!("fixtures/low_invalid_objects.tsv")));
     script
 }
 
-/// A high round and two medium rounds, as the scheduler would hand them to the UI.
-fn samples() -> Vec<Sample> {
+/// A high round, two medium rounds and a low round, as the scheduler hands them on.
+pub(super) fn samples() -> Vec<Sample> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let mut target = testing::unreachable_target(&super::spec::SPEC);
@@ -80,7 +96,7 @@ fn samples() -> Vec<Sample> {
                 last_latency_ms: Some(12),
             }),
         )];
-        for tier in [Tier::High, Tier::Medium, Tier::Medium] {
+        for tier in [Tier::High, Tier::Medium, Tier::Medium, Tier::Low] {
             let collected = c.collect(tier).await.unwrap();
             out.extend(collected.bodies.into_iter().map(|body| sample(tier, body)));
         }

@@ -72,7 +72,7 @@ pub fn parse(rows: &[TextRow]) -> RedoLogs {
 pub fn metrics(redo: &RedoLogs) -> Vec<Metric> {
     let mut out = Vec::new();
     if let Some(n) = redo.switches_last_hour {
-        out.push(Metric::new(ora::REDO_SWITCHES_PER_HOUR, n as f64));
+        out.push(Metric::new(ora::REDO_SWITCHES_LAST_HOUR, n as f64));
     }
     if let Some(bytes) = redo.smallest_group_bytes() {
         out.push(Metric::new(ora::REDO_LOG_SIZE_BYTES, bytes as f64));
@@ -100,7 +100,7 @@ mod tests {
         assert_eq!((current.group, current.status.as_str(), current.archived), (2, "CURRENT", false));
         assert_eq!((redo.groups[0].archived, redo.groups[0].members), (true, 2));
         let m = metrics(&redo);
-        assert_eq!(value(&m, ora::REDO_SWITCHES_PER_HOUR, ""), Some(14.0));
+        assert_eq!(value(&m, ora::REDO_SWITCHES_LAST_HOUR, ""), Some(14.0));
         assert_eq!(value(&m, ora::REDO_LOG_SIZE_BYTES, ""), Some(209_715_200.0), "the 200 MB group");
         assert_eq!(value(&m, ora::REDO_LOG_GROUPS, ""), Some(2.0), "thread 2 has only two");
     }

@@ -113,7 +113,7 @@ async fn a_primary_round_reads_the_dictionary_and_its_destinations() {
     assert_eq!(value(&m, ora::TABLESPACE_USED_PCT, "LEDGER_ARCH"), Some(100.0));
     assert_eq!(value(&m, ora::ARCHIVE_DEST_ERRORS, ""), Some(1.0));
     assert_eq!(value(&m, ora::SGA_BYTES, ""), Some(3_221_225_472.0));
-    assert_eq!(value(&m, ora::REDO_SWITCHES_PER_HOUR, ""), Some(14.0));
+    assert_eq!(value(&m, ora::REDO_SWITCHES_LAST_HOUR, ""), Some(14.0));
     assert_eq!(value(&m, ora::RESOURCE_USED_PCT, "processes"), Some(92.0));
     assert_eq!(value(&m, ora::RECOVERY_AREA_USED_PCT, ""), Some(60.0));
     assert_eq!(value(&m, metric::DATABASE_SIZE_BYTES, "LEDGER"), Some(412_316_860_416.0));
@@ -141,7 +141,7 @@ async fn a_mounted_standby_is_degraded_not_down_and_its_v_views_still_read() {
     let m = metrics(&out);
     assert_eq!(value(&m, ora::APPLY_LAG_S, ""), Some(45.0));
     assert_eq!(value(&m, ora::APPLY_RUNNING, ""), Some(1.0));
-    assert_eq!(value(&m, ora::REDO_SWITCHES_PER_HOUR, ""), Some(14.0), "v$ views answer when mounted");
+    assert_eq!(value(&m, ora::REDO_SWITCHES_LAST_HOUR, ""), Some(14.0), "v$ views answer when mounted");
     assert_eq!(value(&m, ora::TABLESPACE_USED_PCT, "SYSTEM"), None);
     let r = replication(&out).cloned().unwrap_or_default();
     assert_eq!(r.role, ServerRole::Standby);
