@@ -93,9 +93,24 @@ fn micros_ms(row: &TextRow, column: &str) -> Option<u64> {
     row.float(column).map(|us| (us.max(0.0) / 1000.0).round() as u64)
 }
 
-/// The rows of one read, in the statement's order (active sessions first).
+/// The rows of one read, in the statement's order (active sessions first). A holder that
+/// is not in the read (a background process, or a session past the row cap) is named in
+/// the detail rather than made a root of the blocking tree with no session behind it.
 pub fn parse(rows: &[TextRow]) -> Vec<SessionRead> {
-    rows.iter().filter_map(session).collect()
+    let mut reads: Vec<SessionRead> = rows.iter().filter_map(session).collect();
+    let sids: std::collections::HashSet<i64> = reads.iter().map(|r| r.session.id).collect();
+    for read in &mut reads {
+        let s = &mut read.session;
+        let (present, absent): (Vec<i64>, Vec<i64>) = s.blocked_by.iter().partition(|b| sids.contains(b));
+        for sid in absent {
+            s.extra.push((extra::BLOCKER.to_owned(), format!("waits for SID {sid} (not in this read)")));
+        }
+        if present.is_empty() {
+            read.wait_object = None;
+        }
+        s.blocked_by = present;
+    }
+    reads
 }
 
 fn session(row: &TextRow) -> Option<SessionRead> {
@@ -115,16 +130,16 @@ fn session(row: &TextRow) -> Option<SessionRead> {
         (true, false) => micros_ms(row, "time_since_last_wait_micro"),
         (false, _) => last_call_ms,
     };
-    // BLOCKING_SESSION also names LGWR for 'log file sync' and DBWR for 'free buffer
-    // waits': a blocker only for lock-like waits (enqueues, latches, mutexes), otherwise
-    // shown in the detail as what the session waits for.
+    // BLOCKING_SESSION also names LGWR for 'log file sync', and DBWR, LGWR or CKPT for the
+    // Configuration waits ('free buffer waits', 'log file switch…'): a blocker only for
+    // lock waits (enqueues, library cache and mutex waits: Application and Concurrency),
+    // otherwise shown in the detail as what the session waits for.
     // GLOBAL: the holder is a session of another RAC instance, whose SID may be a
     // different session here: named in the detail, kept out of the tree.
     let global = row.text("blocking_session_status").trim() == "GLOBAL";
     let holder = row.int("blocking_session").filter(|b| *b > 0 && *b != id && !global);
-    let lock_like = wait.as_ref().is_some_and(|w| {
-        matches!(w.category, WaitCategory::Locks | WaitCategory::LwLocks) || w.event.starts_with("enq:")
-    });
+    let lock_like =
+        wait.as_ref().is_some_and(|w| w.category == WaitCategory::Locks || w.event.starts_with("enq:"));
     let blocker = holder.filter(|_| lock_like);
     let final_blocker = row.int("final_blocking_session").filter(|b| *b > 0 && *b != id);
     let sql_id = row.get("sql_id").map(str::trim).filter(|s| !s.is_empty());

@@ -168,3 +168,31 @@ fn mapping_tables() {
     assert_eq!(state_of("SNIPED", None, false), SessionState::Other);
     assert!(parse(&from_batch("sid\tstatus\nNULL\tACTIVE\nx\tACTIVE\n")).is_empty(), "rows without a SID");
 }
+
+#[test]
+fn background_holders_and_holders_outside_the_read_are_not_tree_roots() {
+    // 801 waits on DBWR (SID 3) for free buffers, 802 on a row lock held by SID 999,
+    // which is past the row cap; 803 on a row lock held by 804, which is in the read.
+    let rows = from_batch(
+        "SID\tSERIAL_NO\tSTATUS\tEVENT\tWAIT_CLASS\tWAIT_STATE\tBLOCKING_SESSION\tBLOCKING_SESSION_STATUS\tROW_WAIT_OBJ\n\
+         801\t11\tACTIVE\tfree buffer waits\tConfiguration\tWAITING\t3\tVALID\tNULL\n\
+         802\t12\tACTIVE\tenq: TX - row lock contention\tApplication\tWAITING\t999\tVALID\t7001\n\
+         803\t13\tACTIVE\tenq: TX - row lock contention\tApplication\tWAITING\t804\tVALID\t7002\n\
+         804\t14\tINACTIVE\tSQL*Net message from client\tIdle\tWAITING\tNULL\tNO HOLDER\tNULL\n",
+    );
+    let reads = parse(&rows);
+    let blocked_by = |id| by_id(&reads, id).session.blocked_by.clone();
+    assert_eq!(blocked_by(801), Vec::<i64>::new(), "DBWR is not a blocker");
+    assert_eq!(extra(&by_id(&reads, 801).session, extra::BLOCKER), Some("waits for SID 3"));
+    assert_eq!(blocked_by(802), Vec::<i64>::new(), "a holder outside the read is no root");
+    assert_eq!(
+        extra(&by_id(&reads, 802).session, extra::BLOCKER),
+        Some("waits for SID 999 (not in this read)")
+    );
+    assert_eq!(by_id(&reads, 802).wait_object, None);
+    assert_eq!(blocked_by(803), vec![804]);
+    assert_eq!(by_id(&reads, 803).wait_object, Some(7002));
+    let sessions: Vec<Session> = reads.iter().map(|r| r.session.clone()).collect();
+    let forest = blocking_forest(&sessions);
+    assert!(forest.iter().all(|n| sessions.iter().any(|s| s.id == n.session_id)), "{forest:?}");
+}

@@ -48,7 +48,10 @@ pub const SESSIONS: &str = "SELECT s.sid,
   LEFT JOIN v$transaction t ON t.addr = s.taddr
  WHERE s.type <> 'BACKGROUND'
    AND s.sid <> TO_NUMBER(SYS_CONTEXT('USERENV', 'SID'))
- ORDER BY CASE WHEN s.status = 'ACTIVE' OR s.taddr IS NOT NULL THEN 0 ELSE 1 END, s.last_call_et DESC
+ ORDER BY CASE WHEN s.status = 'ACTIVE' OR s.taddr IS NOT NULL
+                 OR s.sid IN (SELECT b.blocking_session FROM v$session b WHERE b.blocking_session IS NOT NULL)
+               THEN 0 ELSE 1 END,
+          s.last_call_et DESC
  FETCH FIRST 2000 ROWS ONLY";
 
 /// Most sessions a round keeps (the cap of `SESSIONS`).

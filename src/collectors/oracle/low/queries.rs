@@ -50,17 +50,19 @@ pub const PARAMETERS: &str = "SELECT p.name, p.value, p.isdefault FROM v$paramet
 
 /// Unified Auditing policies enabled (in mixed mode too): traditional auditing off is no
 /// gap while some are.
-pub const AUDIT_POLICIES: &str = "SELECT COUNT(*) AS enabled_policies FROM audit_unified_enabled_policies";
+pub const AUDIT_POLICIES: &str =
+    "SELECT COUNT(DISTINCT policy_name) AS enabled_policies FROM audit_unified_enabled_policies";
 
-/// RMAN over what the control file remembers: ages of the newest good backups, failures
-/// in the last day and week. One row.
+/// RMAN over what the control file remembers: ages of the newest backups from the backup
+/// sets themselves (a job row has one INPUT_TYPE, so `BACKUP DATABASE PLUS ARCHIVELOG`
+/// would hide its archived logs), failures in the last day and week from the jobs. One row.
 pub const RMAN_SUMMARY: &str = "SELECT \
-     ROUND((SYSDATE - MAX(CASE WHEN j.status IN ('COMPLETED', 'COMPLETED WITH WARNINGS') \
-       AND j.input_type IN ('DB FULL', 'DB INCR') THEN j.end_time END)) * 86400) AS db_backup_age_s, \
-     ROUND((SYSDATE - MAX(CASE WHEN j.status IN ('COMPLETED', 'COMPLETED WITH WARNINGS') \
-       AND j.input_type = 'DB FULL' THEN j.end_time END)) * 86400) AS full_backup_age_s, \
-     ROUND((SYSDATE - MAX(CASE WHEN j.status IN ('COMPLETED', 'COMPLETED WITH WARNINGS') \
-       AND j.input_type = 'ARCHIVELOG' THEN j.end_time END)) * 86400) AS archivelog_backup_age_s, \
+     ROUND((SYSDATE - (SELECT MAX(d.completion_time) FROM v$backup_datafile d WHERE d.file# > 0)) * 86400) \
+       AS db_backup_age_s, \
+     ROUND((SYSDATE - (SELECT MAX(d.completion_time) FROM v$backup_datafile d \
+       WHERE d.file# > 0 AND NVL(d.incremental_level, 0) = 0)) * 86400) AS full_backup_age_s, \
+     ROUND((SYSDATE - (SELECT MAX(b.completion_time) FROM v$backup_set b WHERE b.backup_type = 'L')) * 86400) \
+       AS archivelog_backup_age_s, \
      COUNT(CASE WHEN j.status IN ('FAILED', 'COMPLETED WITH ERRORS') AND j.start_time > SYSDATE - 1 \
        THEN 1 END) AS failed_24h, \
      COUNT(CASE WHEN j.status IN ('FAILED', 'COMPLETED WITH ERRORS') AND j.start_time > SYSDATE - 7 \

@@ -145,7 +145,8 @@ impl OracleCollector {
         };
         let what = "top SQL (v$sqlstats)";
         let Some(rows) = self.rows_bound(what, sql, binds, top_sql::TOP_N, &mut round.problems).await? else {
-            self.medium.workload.sql.clear();
+            // The baselines stay: after a refusal or a call timeout the next read's deltas
+            // cover the longer interval instead of starting over.
             return Ok(unavailable(round.problems.last().cloned().unwrap_or_default()));
         };
         let now = Timestamp::now();

@@ -31,7 +31,7 @@ WHERE name IN ('transport lag', 'apply lag')";
 pub const APPLY_PROCESSES: &str = "\
 SELECT name, role, action, thread#, sequence#
 FROM v$dataguard_process
-WHERE name LIKE 'MRP%' OR role LIKE 'RFS%'";
+WHERE name LIKE 'MRP%' OR role IN ('RFS async', 'RFS sync', 'RFS archive')";
 
 /// The same from the older view, where `v$dataguard_process` is refused.
 pub const MANAGED_STANDBY: &str = "\

@@ -17,7 +17,7 @@ pub const ON_CPU: &str = "ON CPU";
 pub const TOP_EVENTS: &str = "\
 SELECT NVL(event, 'ON CPU') AS event, COUNT(*) AS samples, SUM(COUNT(*)) OVER () AS all_samples
 FROM v$active_session_history
-WHERE sample_time > SYSTIMESTAMP - INTERVAL '5' MINUTE
+WHERE sample_time > SYSDATE - INTERVAL '5' MINUTE
   AND session_type = 'FOREGROUND'
 GROUP BY NVL(event, 'ON CPU')
 ORDER BY samples DESC
@@ -28,7 +28,7 @@ FETCH FIRST 10 ROWS ONLY";
 pub const TOP_SQL: &str = "\
 SELECT sql_id, COUNT(*) AS samples, SUM(COUNT(*)) OVER () AS all_samples
 FROM v$active_session_history
-WHERE sample_time > SYSTIMESTAMP - INTERVAL '5' MINUTE
+WHERE sample_time > SYSDATE - INTERVAL '5' MINUTE
   AND session_type = 'FOREGROUND'
 GROUP BY sql_id
 ORDER BY samples DESC

@@ -75,10 +75,6 @@ pub struct SqlDeltas {
 }
 
 impl SqlDeltas {
-    pub fn clear(&mut self) {
-        *self = Self::default();
-    }
-
     pub fn server_then(&self) -> Option<&str> {
         self.server_then.as_deref()
     }
