@@ -77,10 +77,25 @@ pub(super) fn script() -> Script {
     script
         .on(l[5], rows(include_str!("fixtures/low_rman_summary_19c.tsv")))
         .on(l[12], rows(include_str!("fixtures/low_invalid_objects.tsv")));
+    // The schema tier: owners SALES and HR (in its STATEMENTS order).
+    let q = super::schema::STATEMENTS;
+    script
+        .on(q[0], rows("CON_NAME\tDB_NAME\nSALESPDB\tSALES\n"))
+        .on(q[1], rows(include_str!("fixtures/schema_owners.tsv")))
+        .on(q[2], rows(include_str!("fixtures/schema_tables.tsv")))
+        .on(q[3], rows(include_str!("fixtures/schema_columns.tsv")))
+        .on(q[4], rows(include_str!("fixtures/schema_indexes.tsv")))
+        .on(q[5], rows(include_str!("fixtures/schema_index_columns.tsv")))
+        .on(q[6], rows(include_str!("fixtures/schema_constraints.tsv")))
+        .on(q[7], rows(include_str!("fixtures/schema_sequences.tsv")))
+        .on(q[8], rows(include_str!("fixtures/schema_objects.tsv")))
+        .on(q[9], rows(include_str!("fixtures/schema_segments.tsv")))
+        .on(q[10], rows(include_str!("fixtures/schema_index_usage.tsv")));
     script
 }
 
-/// A high round, two medium rounds and a low round, as the scheduler hands them on.
+/// A high round, two medium rounds, a low and a schema round, as the scheduler hands them
+/// on, and the health report computed from them.
 pub(super) fn samples() -> Vec<Sample> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
@@ -96,10 +111,14 @@ pub(super) fn samples() -> Vec<Sample> {
                 last_latency_ms: Some(12),
             }),
         )];
-        for tier in [Tier::High, Tier::Medium, Tier::Medium, Tier::Low] {
+        for tier in [Tier::High, Tier::Medium, Tier::Medium, Tier::Low, Tier::Schema] {
             let collected = c.collect(tier).await.unwrap();
             out.extend(collected.bodies.into_iter().map(|body| sample(tier, body)));
         }
+        // The health report, as the pipeline computes it from the newest samples.
+        let input = crate::health::HealthInput::from_samples(&TargetId(TARGET.into()), &out);
+        let report = crate::health::evaluate_with(super::health_checks::CHECKS, &input);
+        out.push(sample(Tier::Low, SampleBody::Health(report)));
         out
     })
 }
@@ -160,6 +179,21 @@ fn queries_rank_sql_ids_of_the_interval() {
     let text = screen(&app_on(Tab::Queries), 200, 50);
     assert!(text.contains("Top SQL over the interval"), "{text}");
     assert!(text.contains("Gets") && text.contains("SQL_ID"), "{text}");
+}
+
+#[test]
+fn schema_shows_the_owners_and_health_the_report() {
+    let mut app = app_on(Tab::Schema);
+    let text = screen(&app, 200, 50);
+    assert!(text.contains("SALESPDB"), "{text}");
+    app.apply(Action::Expand);
+    let text = screen(&app, 200, 50);
+    assert!(text.contains("SALES") && text.contains("HR"), "{text}");
+    let text = screen(&app_on(Tab::Health), 200, 50);
+    for area in ["Security", "Configuration", "Performance", "Maintenance", "Schema"] {
+        assert!(text.contains(area), "{area}:\n{text}");
+    }
+    assert!(text.contains("Invalid objects") || text.contains("invalid objects"), "{text}");
 }
 
 #[test]

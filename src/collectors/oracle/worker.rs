@@ -53,7 +53,6 @@ pub trait Backend: Send + 'static {
 enum Job {
     Connect(Box<Settings>, oneshot::Sender<Result<ServerInfo, Failure>>),
     Query(Request, oneshot::Sender<Result<Vec<TextRow>, Failure>>),
-    Disconnect,
 }
 
 const STOPPED: &str = "the Oracle worker thread stopped";
@@ -63,6 +62,9 @@ pub struct Worker {
     jobs: SyncSender<Job>,
     /// Cleared when the thread ends, a panic in the driver included.
     alive: Arc<AtomicBool>,
+    /// Set by `disconnect`: a flag rather than a queued job, so that it never takes the
+    /// queue's one slot from the reconnect that follows it.
+    drop_session: Arc<AtomicBool>,
 }
 
 /// Clears `alive` when the thread's function returns or unwinds.
@@ -80,11 +82,13 @@ impl Worker {
         let (jobs, queue) = sync_channel(1);
         let alive = Arc::new(AtomicBool::new(true));
         let guard = Alive(alive.clone());
+        let drop_session = Arc::new(AtomicBool::new(false));
+        let dropped = drop_session.clone();
         std::thread::Builder::new().name(thread_name).spawn(move || {
             let _guard = guard;
-            serve(backend, queue)
+            serve(backend, queue, &dropped)
         })?;
-        Ok(Worker { jobs, alive })
+        Ok(Worker { jobs, alive, drop_session })
     }
 
     /// Connects (replacing any connection the thread holds).
@@ -98,8 +102,7 @@ impl Worker {
 
     /// Drops the connection once the running call (if any) has returned.
     pub fn disconnect(&self) {
-        // A full queue holds a job that reconnects or fails on its own.
-        let _ = self.jobs.try_send(Job::Disconnect);
+        self.drop_session.store(true, Ordering::SeqCst);
     }
 
     /// Whether the thread still serves requests (false after it died).
@@ -121,9 +124,12 @@ impl Worker {
     }
 }
 
-fn serve<B: Backend>(mut backend: B, queue: Receiver<Job>) {
+fn serve<B: Backend>(mut backend: B, queue: Receiver<Job>, drop_session: &AtomicBool) {
     let mut session = None;
     for job in queue {
+        if drop_session.swap(false, Ordering::SeqCst) {
+            session = None;
+        }
         match job {
             Job::Connect(settings, reply) => {
                 session = None;
@@ -143,7 +149,6 @@ fn serve<B: Backend>(mut backend: B, queue: Receiver<Job>) {
                 }
                 let _ = reply.send(result);
             }
-            Job::Disconnect => session = None,
         }
     }
 }
@@ -198,6 +203,23 @@ mod tests {
         assert!(w.query(request("y")).await.is_ok());
         assert_eq!(connects.load(Ordering::SeqCst), 2);
         assert!(w.is_alive());
+    }
+
+    #[tokio::test]
+    async fn a_disconnect_never_takes_the_slot_of_the_reconnect_after_it() {
+        let w = Worker::spawn(
+            Stand { sleep: Duration::ZERO, connects: Arc::new(AtomicUsize::new(0)) },
+            "t".into(),
+        )
+        .unwrap();
+        for _ in 0..200 {
+            w.connect(Settings::default()).await.unwrap();
+            w.disconnect();
+            assert!(matches!(w.query(request("x")).await, Err(Failure::Lost(m)) if m == "not connected"));
+            w.disconnect();
+            w.connect(Settings::default()).await.expect("the reconnect is never refused as busy");
+            assert!(w.query(request("y")).await.is_ok());
+        }
     }
 
     #[tokio::test]

@@ -184,17 +184,25 @@ fn table_lines(x: &TableInfo, now: i64, theme: &Theme, kv: &mut impl FnMut(&str,
         (Some(d), _) => format::count(d),
         _ => "-".into(),
     };
-    kv("dead tuples", dead, theme.text());
-    kv("last vacuum", when(x.last_vacuum_ms), theme.text());
-    kv("last autovacuum", when(x.last_autovacuum_ms), theme.text());
+    // Engines without vacuum (no dead-tuple counts, no vacuum times) get no vacuum lines,
+    // rather than a "never" that reads as neglect.
+    if x.dead_tuples.is_some() || x.last_vacuum_ms.is_some() || x.last_autovacuum_ms.is_some() {
+        kv("dead tuples", dead, theme.text());
+        kv("last vacuum", when(x.last_vacuum_ms), theme.text());
+        kv("last autovacuum", when(x.last_autovacuum_ms), theme.text());
+    }
     let analyzed = last_analyze(x);
     let stale = analyzed.is_none_or(|at| now - at > STALE_MS);
     let analyze = format!("{}{}", when(analyzed), if stale { "  stale statistics" } else { "" });
     kv("last analyze", analyze, if stale { theme.warn() } else { theme.text() });
     let scans = |v: Option<u64>| v.map_or("-".into(), format::count);
-    kv("seq / index scans", format!("{} / {}", scans(x.seq_scans), scans(x.idx_scans)), theme.text());
+    if x.seq_scans.is_some() || x.idx_scans.is_some() {
+        kv("seq / index scans", format!("{} / {}", scans(x.seq_scans), scans(x.idx_scans)), theme.text());
+    }
     kv("mods since analyze", scans(x.n_mod_since_analyze), theme.text());
-    kv("bloat estimate", x.bloat_bytes.map_or("-".into(), format::bytes), theme.text());
+    if let Some(bloat) = x.bloat_bytes {
+        kv("bloat estimate", format::bytes(bloat), theme.text());
+    }
     if x.has_primary_key {
         kv("primary key", "yes".into(), theme.ok());
     } else {

@@ -49,7 +49,11 @@ impl WaitTotals {
             if key.is_empty() || key.eq_ignore_ascii_case("idle") || value < 0.0 {
                 continue;
             }
-            *out.entry(key.to_owned()).or_insert(0.0) += value * to_ms;
+            // A value near f64's limit (a garbled read) would sum to infinity: left out.
+            let total = out.get(key).copied().unwrap_or(0.0) + value * to_ms;
+            if total.is_finite() {
+                out.insert(key.to_owned(), total);
+            }
         }
         Self(out)
     }

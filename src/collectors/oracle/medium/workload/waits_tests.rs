@@ -90,3 +90,11 @@ fn class_counters_are_seconds_since_startup() {
     assert_eq!(value(&c, counter::WAIT_TIME_SECONDS, "Scheduler"), Some(0.0));
     assert!(c.iter().all(|m| counter::help(&m.name).is_some()));
 }
+
+#[test]
+fn a_total_near_the_float_limit_is_left_out_not_infinite() {
+    let read = classes("WAIT_CLASS\tTOTAL_WAITS\tTIME_WAITED\nOther\t1\t1e308\nCommit\t1\t5\n");
+    assert_eq!(read.get("Other"), None);
+    assert_eq!(read.get("Commit"), Some(50.0));
+    assert!(class_counters(&read).iter().all(|m| m.value.is_finite()));
+}
