@@ -4,7 +4,7 @@
 
 mod agent;
 mod clean;
-mod rotate;
+pub(crate) mod rotate;
 
 pub use agent::{AgentLog, FALLBACK_LOG, STANDARD_LOG, for_agent};
 pub use clean::Clean;

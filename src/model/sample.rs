@@ -73,6 +73,23 @@ pub enum SampleBody {
 }
 
 impl SampleBody {
+    /// The kinds the store keeps as snapshots, one body per round: what a screen at a past
+    /// instant is rebuilt from. Not here: metrics (points), statement statistics (rows
+    /// under a `queries` snapshot), schema changes (rows) and raw counters (never kept).
+    pub const SNAPSHOT_KINDS: [&'static str; 11] = [
+        "instance",
+        "activity",
+        "databases",
+        "replication",
+        "settings",
+        "schema",
+        "keyspace",
+        "slowlog",
+        "posture",
+        "health",
+        "status",
+    ];
+
     /// Short stable name, used as the snapshot kind in the store.
     pub fn kind(&self) -> &'static str {
         match self {

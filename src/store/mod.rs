@@ -9,6 +9,7 @@ mod files;
 mod history;
 mod migrate;
 mod migrate_v5;
+mod moment;
 mod outbox;
 mod record;
 mod retention;
@@ -43,6 +44,7 @@ use writer::{Command, Reply};
 
 pub use codec::sizes as snapshot_sizes;
 pub use migrate::LATEST as SCHEMA_VERSION;
+pub use moment::{Depth, Moment, Toward};
 pub use outbox::{OutboxBatch, OutboxBounds, OutboxStats};
 
 #[derive(Debug, thiserror::Error)]
@@ -221,6 +223,35 @@ impl Store {
     ) -> Result<Option<Sample>, StoreError> {
         let (target, kind) = (target.0.clone(), kind.to_owned());
         self.call(|reply| Command::SnapshotAt { target, kind, at, reply }).await
+    }
+
+    /// What `target` looked like at `at` (see `Moment`), with up to `changes_limit`
+    /// schema changes found until then.
+    pub async fn moment(
+        &self,
+        target: &TargetId,
+        at: Timestamp,
+        depth: Depth,
+        changes_limit: usize,
+    ) -> Result<Moment, StoreError> {
+        let target = target.0.clone();
+        self.call(|reply| Command::Moment { target, at, depth, changes_limit, reply }).await
+    }
+
+    /// The instant of `target`'s collection round nearest `at` in the direction asked.
+    pub async fn round_near(
+        &self,
+        target: &TargetId,
+        at: Timestamp,
+        toward: Toward,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        let target = target.0.clone();
+        self.call(|reply| Command::RoundNear { target, at, toward, reply }).await
+    }
+
+    /// The oldest and newest snapshot instants of the whole file, if any.
+    pub async fn recorded_range(&self) -> Result<Option<(Timestamp, Timestamp)>, StoreError> {
+        self.call(Command::RecordedRange).await
     }
 
     /// Per-interval history of one statement (query detail view), oldest first.

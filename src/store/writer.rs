@@ -6,7 +6,7 @@ use super::codec::Encoder;
 use super::files::HistoryLock;
 use super::outbox::{self, Outbox, OutboxBatch, OutboxBounds, OutboxStats};
 use super::{
-    PruneStats, StoreError, StoreStats, alerts, history, migrate, record, retention, schema_changes,
+    PruneStats, StoreError, StoreStats, alerts, history, migrate, moment, record, retention, schema_changes,
 };
 use crate::model::{AlertEvent, QueryStat, Sample, SchemaChange, SchemaSnapshot, Timestamp};
 use crate::telemetry::Telemetry;
@@ -71,6 +71,20 @@ pub enum Command {
         target: String,
         reply: Reply<Option<SchemaSnapshot>>,
     },
+    Moment {
+        target: String,
+        at: Timestamp,
+        depth: moment::Depth,
+        changes_limit: usize,
+        reply: Reply<moment::Moment>,
+    },
+    RoundNear {
+        target: String,
+        at: Timestamp,
+        toward: moment::Toward,
+        reply: Reply<Option<Timestamp>>,
+    },
+    RecordedRange(Reply<Option<(Timestamp, Timestamp)>>),
     Prune {
         now: Timestamp,
         reply: Reply<PruneStats>,
@@ -195,6 +209,15 @@ impl Writer {
             }
             Command::LatestSchema { target, reply } => {
                 let _ = reply.send(schema_changes::latest(&self.conn, &target));
+            }
+            Command::Moment { target, at, depth, changes_limit, reply } => {
+                let _ = reply.send(moment::moment(&self.conn, &target, at, depth, changes_limit));
+            }
+            Command::RoundNear { target, at, toward, reply } => {
+                let _ = reply.send(moment::round_near(&self.conn, &target, at, toward));
+            }
+            Command::RecordedRange(reply) => {
+                let _ = reply.send(moment::recorded_range(&self.conn));
             }
             Command::Series { target, metric, key, from, to, reply } => {
                 let _ = reply.send(history::series(&self.conn, &target, &metric, &key, from, to));

@@ -46,6 +46,20 @@ pub enum Action {
     /// Time travel to the moment the alert fired, and back.
     JumpToAlert,
     BackToLive,
+    /// Pause on the current round (live), or return to live (paused).
+    TogglePause,
+    /// Paused: the previous / next recorded round of the target on screen.
+    StepBack,
+    StepForward,
+    /// A minute back / forward (pauses when live).
+    MinuteBack,
+    MinuteForward,
+    /// The `t` prompt: open, type, accept, cancel.
+    StartTimeInput,
+    TimeInput(char),
+    TimeBackspace,
+    TimeAccept,
+    TimeCancel,
     /// Schema tree: open a node (or the detail of a leaf), close it or go to its parent.
     Expand,
     Collapse,
@@ -92,9 +106,6 @@ pub enum Effect {
     ClearScreen,
     /// Past alert events for the Alerts tab's history section.
     LoadAlertHistory,
-    /// Activity and statement snapshots of `target` at `at`, for the history view.
-    LoadSnapshots {
-        target: crate::model::TargetId,
-        at: crate::model::Timestamp,
-    },
+    /// Everything the screen shows at a past instant (time travel).
+    LoadMoment(Box<super::travel::MomentRequest>),
 }

@@ -3,7 +3,7 @@
 
 use super::UiUpdate;
 use super::action::{Action, Effect};
-use super::app_alerts::{Shown, rows_of};
+use super::app_alerts::Shown;
 pub use super::app_state::Popup;
 use super::app_state::{Popups, TimeView, Views};
 use super::dashboard::{Dashboard, TargetView};
@@ -63,18 +63,18 @@ impl App {
         WINDOWS_MIN.get(self.time.window_index).copied().unwrap_or(15) * 60_000
     }
 
-    /// The target on screen, live (the history view only replaces sessions and statements).
+    /// The target on screen (as it was, while paused).
     pub fn current(&self) -> Option<&TargetView> {
         self.dashboard.targets.get(self.target)
     }
 
-    /// The activity sample shown: the history view's when one is open.
+    /// The activity sample shown.
     pub fn activity_data(&self) -> Option<Shown<'_, ActivitySnapshot>> {
-        rows_of(&self.dashboard, self.time.history.as_ref(), self.target).0
+        self.current()?.activity()
     }
 
     pub fn queries_data(&self) -> Option<Shown<'_, QueryStatsSnapshot>> {
-        rows_of(&self.dashboard, self.time.history.as_ref(), self.target).1
+        self.current()?.queries()
     }
 
     pub fn sessions(&self) -> &[Session] {
@@ -88,10 +88,10 @@ impl App {
     pub fn update(&mut self, update: UiUpdate) {
         match update {
             UiUpdate::Alerts(events) => self.alerts_arrived(events),
-            UiUpdate::HistorySnapshot { target, at, kind, sample } => {
-                self.snapshot_arrived(&target, at, &kind, sample);
-            }
-            other => self.dashboard.apply(other),
+            UiUpdate::Moment(answer) => self.moment_arrived(*answer),
+            // Asked for by the detail popup on screen, whichever board it shows.
+            query @ UiUpdate::QueryHistory { .. } => self.dashboard.apply(query),
+            other => self.live_board().apply(other),
         }
         self.refresh_views();
         self.refresh_overview();
@@ -100,17 +100,15 @@ impl App {
     /// Re-sorts and re-filters only when this target's rows, the target or view settings changed.
     fn refresh_views(&mut self) {
         self.refresh_schema();
-        let rows_version = match &self.time.history {
-            Some(h) => h.version,
-            None => self.current().map_or(0, |t| t.rows_version),
-        };
-        let key = (rows_version, self.target, self.time.history.is_some());
+        let rows_version = self.current().map_or(0, |t| t.rows_version);
+        let key = (rows_version, self.target, self.time.paused());
         if self.views.seen_version == Some(key) {
             return;
         }
         self.views.seen_version = Some(key);
         self.set_presentation(self.presentation());
-        let (activity, queries) = rows_of(&self.dashboard, self.time.history.as_ref(), self.target);
+        let target = self.dashboard.targets.get(self.target);
+        let (activity, queries) = (target.and_then(|t| t.activity()), target.and_then(|t| t.queries()));
         self.views.activity.refresh(activity.map_or(&[][..], |(_, a)| a.sessions.as_slice()));
         self.views.queries.refresh(queries.map_or(&[][..], |(_, q)| q.stats.as_slice()));
         self.refresh_slowlog();
@@ -121,8 +119,12 @@ impl App {
         self.refresh_views();
     }
 
-    /// Asks for store history the charts of the current target do not have yet.
+    /// Asks for store history the charts of the current target do not have yet (while
+    /// paused: the past instant, read again for a new target or window).
     pub fn history_requests(&mut self) -> Vec<Effect> {
+        if self.time.paused() {
+            return self.travel_requests();
+        }
         let window_ms = self.window_ms();
         let Some((target, metrics)) =
             self.current().map(|t| (t.info.id.clone(), super::dashboard::charted(t.engine)))
@@ -191,8 +193,15 @@ impl App {
             Action::Copy | Action::CopyCancel | Action::CopyTerminate => self.copy(action, &mut effects),
             Action::Up | Action::Down | Action::PageUp | Action::PageDown => self.navigate(action),
             Action::HalfPageUp | Action::HalfPageDown | Action::Top | Action::Bottom => self.navigate(action),
-            Action::AckAlert | Action::MuteAlert | Action::DismissAlertPopup | Action::BackToLive => {
-                self.alert_action(action);
+            Action::AckAlert | Action::MuteAlert | Action::DismissAlertPopup => self.alert_action(action),
+            Action::BackToLive | Action::TogglePause | Action::StepBack | Action::StepForward => {
+                effects.extend(self.travel_action(action));
+            }
+            Action::MinuteBack | Action::MinuteForward | Action::StartTimeInput | Action::TimeInput(_) => {
+                effects.extend(self.travel_action(action));
+            }
+            Action::TimeBackspace | Action::TimeAccept | Action::TimeCancel => {
+                effects.extend(self.travel_action(action));
             }
             Action::JumpToAlert => effects.extend(self.jump_to_alert()),
             Action::Expand | Action::Collapse | Action::ToggleSchemaSort | Action::ToggleSchemaChanges => {
@@ -238,7 +247,6 @@ impl App {
                 *loaded = 0;
             }
             self.target = index;
-            self.time.history = None;
             self.views.activity.list.selected = 0;
             self.views.queries.list.selected = 0;
             self.views.health_list.selected = 0;

@@ -1,59 +1,16 @@
-//! The App's alert behaviour: notification popups, ack and mute, and the history view
-//! that `J` opens at the moment an alert fired.
+//! The App's alert behaviour: notification popups, ack and mute, and `J`, which pauses
+//! the screen at the moment an alert fired.
 
 use super::action::{Action, Effect};
 use super::alerts::{AlertKey, key_of};
 use super::app::App;
 use super::app_state::Popup;
-use super::dashboard::Dashboard;
-use super::history::SNAPSHOT_KINDS;
 use super::tabs::Tab;
-use crate::model::{
-    ActivitySnapshot, AlertEvent, QueryStatsSnapshot, Sample, SampleBody, TargetId, Timestamp,
-};
-use std::sync::Arc;
+use crate::model::{AlertEvent, Timestamp};
 
 /// Unread notifications (one per rule) beyond this are dropped oldest first: the Alerts
 /// tab lists them all.
 pub const POPUP_QUEUE_CAP: usize = 50;
-
-pub type ActivityData = (Timestamp, Arc<ActivitySnapshot>);
-pub type QueriesData = (Timestamp, QueryStatsSnapshot);
-
-/// The sessions and statements of a past moment, from the store's snapshots at `at`.
-/// Everything else (status, charts) stays live.
-#[derive(Debug, Clone)]
-pub struct HistoryView {
-    pub target: TargetId,
-    pub at: Timestamp,
-    pub activity: Option<ActivityData>,
-    pub queries: Option<QueriesData>,
-    /// Snapshot kinds not answered yet.
-    pub pending: Vec<&'static str>,
-    /// Bumped on every answer, so the views re-sort.
-    pub version: u64,
-}
-
-impl HistoryView {
-    pub fn loading(&self, kind: &str) -> bool {
-        self.pending.contains(&kind)
-    }
-}
-
-/// The rows on screen: the history view's when one is open (it is always of `target`),
-/// else the live ones. A free function so callers can borrow other fields meanwhile.
-pub fn rows_of<'a>(
-    dashboard: &'a Dashboard,
-    history: Option<&'a HistoryView>,
-    target: usize,
-) -> (Option<Shown<'a, ActivitySnapshot>>, Option<Shown<'a, QueryStatsSnapshot>>) {
-    match history {
-        Some(h) => {
-            (h.activity.as_ref().map(|(at, a)| (*at, a.as_ref())), h.queries.as_ref().map(|(at, q)| (*at, q)))
-        }
-        None => dashboard.targets.get(target).map_or((None, None), |t| (t.activity(), t.queries())),
-    }
-}
 
 /// How many notifications the popup queue makes: one per rule, whatever the targets.
 pub fn distinct_rules<'a>(events: impl Iterator<Item = &'a AlertEvent>) -> usize {
@@ -71,7 +28,7 @@ pub type Shown<'a, T> = (Timestamp, &'a T);
 
 impl App {
     pub(super) fn alerts_arrived(&mut self, events: Vec<AlertEvent>) {
-        let popups = self.dashboard.alerts.apply(events);
+        let popups = self.live_board().alerts.apply(events);
         if !popups.is_empty() {
             self.popups.bell_pending = true;
         }
@@ -112,7 +69,6 @@ impl App {
                     self.popups.alerts.retain(|e| e.rule != front.rule);
                 }
             }
-            Action::BackToLive if self.time.history.take().is_some() => self.invalidate(),
             Action::AckAlert => {
                 if let Some(key) = self.selected_alert() {
                     self.dashboard.alerts.toggle_ack(&key);
@@ -131,7 +87,7 @@ impl App {
         }
     }
 
-    /// Switches to the history view at the moment the focused alert's event happened.
+    /// Pauses the screen at the moment the focused alert's event happened.
     pub(super) fn jump_to_alert(&mut self) -> Vec<Effect> {
         let Some(key) = self.focused_alert() else {
             self.notice = Some("no alert selected".into());
@@ -146,43 +102,10 @@ impl App {
             return Vec::new();
         };
         self.select_target(index);
-        // Empty until the snapshots answer: live rows must never pass for the past ones.
-        self.time.history = Some(HistoryView {
-            target: event.target.clone(),
-            at: event.at,
-            activity: None,
-            queries: None,
-            pending: SNAPSHOT_KINDS.to_vec(),
-            version: 0,
-        });
         self.popups.open = None;
         self.tab = Tab::Activity;
         self.views.activity.list.selected = 0;
         self.views.queries.list.selected = 0;
-        self.invalidate();
-        vec![Effect::LoadSnapshots { target: event.target, at: event.at }]
-    }
-
-    pub(super) fn snapshot_arrived(
-        &mut self,
-        target: &TargetId,
-        at: Timestamp,
-        kind: &str,
-        sample: Option<Sample>,
-    ) {
-        // An answer for a view the user already left is stale.
-        let Some(history) = self.time.history.as_mut().filter(|h| &h.target == target && h.at == at) else {
-            return;
-        };
-        history.pending.retain(|k| *k != kind);
-        if let Some(sample) = sample {
-            match sample.body {
-                SampleBody::Activity(a) => history.activity = Some((sample.taken_at, Arc::new(a))),
-                SampleBody::Queries(q) => history.queries = Some((sample.taken_at, q)),
-                _ => {}
-            }
-        }
-        history.version = history.version.wrapping_add(1);
-        self.invalidate();
+        self.travel_to(event.at, None).into_iter().collect()
     }
 }

@@ -15,6 +15,9 @@ impl App {
         if self.jump.is_some() {
             return vec![Context::Jump];
         }
+        if self.time.input.is_some() {
+            return vec![Context::TimeInput];
+        }
         if self.filter_editing {
             return vec![Context::Filter];
         }
@@ -32,8 +35,14 @@ impl App {
             }
             None => self.view_contexts(),
         };
-        if self.time.history.is_some() {
-            contexts.insert(contexts.len().saturating_sub(1), Context::HistoryView);
+        // Paused, ←/→ move in time on every tab (the Schema tree keeps h/l), ahead of the
+        // tab's keys; a popup's own keys still come first.
+        if self.time.paused() {
+            let at = match self.popups.open {
+                Some(_) => contexts.len().saturating_sub(1),
+                None => usize::from(contexts.first() == Some(&Context::AlertPopup)),
+            };
+            contexts.insert(at, Context::HistoryView);
         }
         contexts
     }

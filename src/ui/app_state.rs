@@ -2,7 +2,6 @@
 //! up over the tabs (details, help, the alert queue), and the moment the screen shows.
 
 use super::alerts::AlertKey;
-use super::app_alerts::HistoryView;
 use super::views::ListState;
 use super::views::activity::ActivityView;
 use super::views::queries::QueriesView;
@@ -70,23 +69,60 @@ pub struct Popups {
 }
 
 /// Which moment the screen shows and over what window the charts look back.
-#[derive(Debug)]
 pub struct TimeView {
+    /// The instant the screen shows: the clock while live, the past instant while paused.
+    /// Every "… ago" on screen counts from it.
     pub now_ms: i64,
+    /// The clock (the header shows it, the banner counts from it).
+    pub wall_ms: i64,
     pub window_index: usize,
     /// Per target: the widest window whose history was requested from the store.
     pub(super) loaded_window_ms: Vec<i64>,
-    /// Set while the screen shows a past moment (`J`) instead of live data.
-    pub history: Option<HistoryView>,
+    /// Set while the screen shows a past instant instead of live data.
+    pub travel: Option<super::travel::Travel>,
+    /// The `t` prompt's text while it is open.
+    pub input: Option<String>,
 }
 
 impl TimeView {
     pub fn new(window_index: usize) -> Self {
+        let now = crate::model::Timestamp::now().millis();
         Self {
-            now_ms: crate::model::Timestamp::now().millis(),
+            now_ms: now,
+            wall_ms: now,
             window_index,
             loaded_window_ms: Vec::new(),
-            history: None,
+            travel: None,
+            input: None,
         }
+    }
+
+    /// The clock moved on: so does the screen, unless it is paused.
+    pub fn tick(&mut self, wall_ms: i64) {
+        self.wall_ms = wall_ms;
+        if self.travel.is_none() {
+            self.now_ms = wall_ms;
+        }
+    }
+
+    pub fn paused(&self) -> bool {
+        self.travel.is_some()
+    }
+
+    /// Where the charts' time axis ends, and the cursor when paused.
+    pub fn chart_axis(&self) -> (i64, Option<i64>) {
+        match &self.travel {
+            Some(t) => (t.chart_end_ms, Some(t.at.millis())),
+            None => (self.now_ms, None),
+        }
+    }
+}
+
+impl std::fmt::Debug for TimeView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TimeView")
+            .field("now_ms", &self.now_ms)
+            .field("paused_at", &self.travel.as_ref().map(|t| t.at))
+            .finish_non_exhaustive()
     }
 }

@@ -299,8 +299,8 @@ impl Dashboard {
             }
             UiUpdate::AlertHistory(events) => self.alerts.set_stored(events),
             UiUpdate::ActiveAlerts(active) => self.alerts.refresh(active),
-            // Past snapshots belong to the App's history view, not to the live model.
-            UiUpdate::HistorySnapshot { .. } => {}
+            // The past is a board of its own, built by the App (`app_travel.rs`).
+            UiUpdate::Moment(_) => {}
             UiUpdate::Forwarding(status) => self.forwarding = Some(status),
         }
     }

@@ -85,6 +85,12 @@ pub fn clock(ms: i64) -> String {
     format!("{:02}:{:02}:{:02}", secs / 3600, (secs % 3600) / 60, secs % 60)
 }
 
+/// `2026-12-06 03:12:05` (UTC): a past instant, which may be another day.
+pub fn date_time(ms: i64) -> String {
+    let (y, m, d) = crate::logging::rotate::civil_from_days(ms.div_euclid(86_400_000));
+    format!("{y:04}-{m:02}-{d:02} {}", clock(ms))
+}
+
 /// Chart window names: "5 min", "1 h", "24 h".
 pub fn window(ms: i64) -> String {
     let minutes = ms / 60_000;

@@ -28,8 +28,10 @@ pub enum Context {
     AlertDetail,
     /// An alert notification popup is shown (it never takes other keys).
     AlertPopup,
-    /// The screen shows a past moment instead of live data.
+    /// The screen is paused on a past instant.
     HistoryView,
+    /// The `t` prompt is open: typed keys are the time.
+    TimeInput,
     /// The Health tab's check list.
     Health,
     /// The Schema tab's tree and changes list.
@@ -61,7 +63,8 @@ impl Context {
             Context::Alerts => "Alerts",
             Context::AlertDetail => "Alert detail",
             Context::AlertPopup => "Alert popup",
-            Context::HistoryView => "History view",
+            Context::HistoryView => "Paused (time travel)",
+            Context::TimeInput => "Go to a time",
             Context::Health => "Health",
             Context::Schema => "Schema",
             Context::SlowLog => "Slow log",
@@ -103,6 +106,8 @@ impl Key {
             KeyCode::Tab => "Tab".into(),
             KeyCode::BackTab => "S-Tab".into(),
             KeyCode::Up => "↑".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
             KeyCode::Down => "↓".into(),
             KeyCode::PageUp => "PgUp".into(),
             KeyCode::PageDown => "PgDn".into(),
@@ -111,7 +116,13 @@ impl Key {
             KeyCode::Backspace => "Bksp".into(),
             other => format!("{other:?}"),
         };
-        if self.modifiers.contains(KeyModifiers::CONTROL) { format!("Ctrl-{base}") } else { base }
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            format!("Ctrl-{base}")
+        } else if self.modifiers.contains(KeyModifiers::SHIFT) {
+            format!("S-{base}")
+        } else {
+            base
+        }
     }
 }
 
@@ -130,6 +141,9 @@ const fn key(code: KeyCode) -> Key {
 const fn ch(c: char) -> Key {
     key(KeyCode::Char(c))
 }
+const fn shift(code: KeyCode) -> Key {
+    Key { code, modifiers: KeyModifiers::SHIFT }
+}
 const fn ctrl(c: char) -> Key {
     Key { code: KeyCode::Char(c), modifiers: KeyModifiers::CONTROL }
 }
@@ -146,6 +160,7 @@ const fn bind(
 use Context::{
     Activity, ActivityWithoutTree, AlertDetail, AlertPopup, Alerts, Detail, Filter, Global, Health, Help,
     HistoryView, Jump, Keyspace, List, Overview, Schema, SessionDetail, SlowLog, Statements, Table,
+    TimeInput,
 };
 
 pub const BINDINGS: &[Binding] = &[
@@ -222,7 +237,26 @@ pub const BINDINGS: &[Binding] = &[
     bind(Alerts, ch('m'), Action::MuteAlert, "mute / unmute the rule for this target (local)", "mute"),
     bind(Alerts, ch('J'), Action::JumpToAlert, "jump to the moment it fired", "jump"),
     bind(AlertDetail, ch('J'), Action::JumpToAlert, "jump to the moment it fired", "jump"),
+    bind(Global, ch(' '), Action::TogglePause, "pause on this round (collection goes on) / back to live", ""),
+    bind(Global, ch('p'), Action::TogglePause, "pause on this round (collection goes on) / back to live", ""),
+    bind(Global, ch('t'), Action::StartTimeInput, "go to a past time (03:12, -15m, yesterday 23:40)", ""),
+    bind(Global, shift(KeyCode::Left), Action::MinuteBack, "a minute back in time (pauses)", ""),
+    bind(HistoryView, key(KeyCode::Left), Action::StepBack, "previous round", "round"),
+    bind(HistoryView, key(KeyCode::Right), Action::StepForward, "next round", ""),
+    bind(HistoryView, shift(KeyCode::Left), Action::MinuteBack, "a minute back", "minute"),
+    bind(
+        HistoryView,
+        shift(KeyCode::Right),
+        Action::MinuteForward,
+        "a minute forward (live once past now)",
+        "",
+    ),
+    bind(HistoryView, ch('t'), Action::StartTimeInput, "go to a time", "time"),
     bind(HistoryView, ch('L'), Action::BackToLive, "back to live", "live"),
+    bind(TimeInput, key(KeyCode::Enter), Action::TimeAccept, "go there", "go"),
+    bind(TimeInput, key(KeyCode::Esc), Action::TimeCancel, "cancel", "cancel"),
+    bind(TimeInput, key(KeyCode::Backspace), Action::TimeBackspace, "delete character", ""),
+    bind(TimeInput, ctrl('c'), Action::Quit, "quit", ""),
     bind(Health, key(KeyCode::Enter), Action::Detail, "why and what to do for the check", "detail"),
     bind(Schema, ch('l'), Action::Expand, "expand", ""),
     bind(Schema, key(KeyCode::Right), Action::Expand, "expand", ""),
@@ -259,6 +293,7 @@ pub fn resolve(contexts: &[Context], event: KeyEvent) -> Option<Action> {
         let input: Option<fn(char) -> Action> = match context {
             Context::Filter => Some(Action::FilterInput),
             Context::Jump => Some(Action::JumpInput),
+            Context::TimeInput => Some(Action::TimeInput),
             _ => None,
         };
         if let Some(input) = input {

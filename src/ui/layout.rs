@@ -76,8 +76,14 @@ fn render_header(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
     let mut spans = vec![Span::styled(" Logstag ", theme.title()), Span::styled("│ ", theme.muted())];
     // First on the line: past data must never be mistaken for live data.
-    if let Some(history) = &app.time.history {
-        let banner = format!(" HISTORY {} UTC — L: back to live ", format::clock(history.at.millis()));
+    if let Some(travel) = &app.time.travel {
+        let at = travel.at.millis();
+        let loading = if travel.waiting.is_some() { " · reading…" } else { "" };
+        let banner = format!(
+            " PAUSED {} UTC · {}{loading} ",
+            format::date_time(at),
+            super::travel::distance(at, app.time.wall_ms)
+        );
         spans.push(Span::styled(banner, theme.warn().add_modifier(Modifier::REVERSED)));
         spans.push(Span::styled(" ", theme.muted()));
     }
@@ -100,7 +106,7 @@ fn render_header(frame: &mut Frame, area: Rect, app: &App) {
         let (text, attention) = super::forwarding::indicator(s, app.time.now_ms);
         Span::styled(format!(" {text}  "), if attention { theme.warn() } else { theme.muted() })
     });
-    let clock = Span::styled(format!("{} UTC ", format::clock(app.time.now_ms)), theme.muted());
+    let clock = Span::styled(format!("{} UTC ", format::clock(app.time.wall_ms)), theme.muted());
     frame.render_widget(
         Paragraph::new(header_right(spans, position, forwarding, clock, area.width, theme.muted())),
         area,
@@ -172,6 +178,10 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(jump_prompt(app, query)), area);
         return;
     }
+    if let Some(text) = &app.time.input {
+        frame.render_widget(Paragraph::new(time_prompt(app, text)), area);
+        return;
+    }
     let width = usize::from(area.width);
     let mut spans: Vec<Span> = Vec::new();
     let problems = [
@@ -182,7 +192,14 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
     for (text, style) in problems.into_iter().flatten() {
         spans.push(Span::styled(format!("{} │ ", clip(&text, width / 2)), style));
     }
-    for (key, action, hint) in keymap::hints(&app.contexts()) {
+    let mut hints = keymap::hints(&app.contexts());
+    // Paused, the keys that move in time come first: they are what the user needs next.
+    if app.time.paused() {
+        let travel = keymap::hints(&[keymap::Context::HistoryView]);
+        hints.retain(|h| !travel.contains(h));
+        hints.splice(0..0, travel);
+    }
+    for (key, action, hint) in hints {
         let hint = match action {
             Action::ToggleIdle if app.views.activity.hide_idle => "show idle",
             Action::ToggleIdle => "hide idle",
@@ -248,6 +265,25 @@ fn jump_prompt<'a>(app: &App, query: &'a str) -> Line<'a> {
         }
         None if needle.is_empty() => {}
         None => spans.push(Span::styled("  no match", theme.warn())),
+    }
+    spans.push(Span::styled("  Enter go · Esc cancel", theme.muted()));
+    Line::from(spans)
+}
+
+/// `go to time (UTC): 03:1█ → 2026-12-06 03:01:00  Enter go · Esc cancel`
+fn time_prompt<'a>(app: &App, text: &'a str) -> Line<'a> {
+    let theme = &app.theme;
+    let mut spans = vec![
+        Span::styled(" go to time (UTC): ", theme.header()),
+        Span::styled(text, theme.text()),
+        Span::styled("█", theme.text()),
+    ];
+    match super::travel_time::parse(text, app.time.wall_ms) {
+        Ok(super::travel_time::Typed::Now) => spans.push(Span::styled(" → live", theme.title())),
+        Ok(super::travel_time::Typed::At(ms)) => {
+            spans.push(Span::styled(format!(" → {}", format::date_time(ms)), theme.title()));
+        }
+        Err(_) => spans.push(Span::styled(format!("  {}", super::travel_time::EXAMPLES), theme.muted())),
     }
     spans.push(Span::styled("  Enter go · Esc cancel", theme.muted()));
     Line::from(spans)

@@ -12,6 +12,7 @@ mod app_overview;
 mod app_schema;
 mod app_slowlog;
 pub mod app_state;
+mod app_travel;
 pub mod bench;
 pub mod clipboard;
 pub mod dashboard;
@@ -24,6 +25,8 @@ pub mod popups;
 pub mod series;
 pub mod tabs;
 pub mod theme;
+pub mod travel;
+pub mod travel_time;
 pub mod views;
 pub mod widgets;
 
@@ -56,9 +59,8 @@ pub enum UiUpdate {
     ActiveAlerts(Vec<AlertEvent>),
     /// Past alert events from the store (newest first), read once at start.
     AlertHistory(Vec<AlertEvent>),
-    /// One stored snapshot (`kind` "activity" or "queries") for the history view at `at`;
-    /// None when nothing was recorded at or before that moment.
-    HistorySnapshot { target: TargetId, at: Timestamp, kind: String, sample: Option<Sample> },
+    /// The screen's past instant, read from the store (time travel).
+    Moment(Box<travel::MomentAnswer>),
     /// What the forwarder to the central backend is doing (only when `api_base_url` is set).
     Forwarding(crate::forward::ForwardStatus),
 }
@@ -176,7 +178,7 @@ async fn event_loop(
                 }
             }
             _ = clock_tick.tick() => {
-                app.time.now_ms = Timestamp::now().millis();
+                app.time.tick(Timestamp::now().millis());
                 draw(terminal, app)?;
             }
             update = ctx.updates.recv(), if updates_open => match update {
@@ -266,8 +268,8 @@ fn perform(
         Effect::LoadAlertHistory => {
             tokio::spawn(history::load_alerts(store.clone(), history_tx.clone()));
         }
-        Effect::LoadSnapshots { target, at } => {
-            tokio::spawn(history::load_snapshots(store.clone(), history_tx.clone(), target, at));
+        Effect::LoadMoment(request) => {
+            tokio::spawn(history::load_moment(store.clone(), history_tx.clone(), *request));
         }
     }
     Ok(())

@@ -79,6 +79,7 @@ pub fn help_contexts(app: &App) -> Vec<Context> {
     }
     contexts.push(Context::AlertPopup);
     contexts.push(Context::HistoryView);
+    contexts.push(Context::TimeInput);
     contexts.push(Context::Jump);
     contexts
 }

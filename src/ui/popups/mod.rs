@@ -61,6 +61,7 @@ fn render_query_chart(frame: &mut Frame, area: Rect, app: &App, id: &str) {
         now_ms: app.time.now_ms,
         window_ms: (app.time.now_ms - oldest).max(app.window_ms()),
         format_value: super::format::millis_f,
+        cursor_ms: None,
     }
     .render(frame, area, &app.theme);
 }

@@ -81,7 +81,7 @@ fn counts_line(app: &App) -> Line<'static> {
     }
     // Old figures must not pass for live ones when the target stopped answering.
     let age_ms = app.activity_data().map_or(0, |(at, _)| app.time.now_ms - at.millis());
-    if age_ms > STALE_AFTER_MS && app.time.history.is_none() {
+    if age_ms > STALE_AFTER_MS && !app.time.paused() {
         let age = format::duration_ms(u64::try_from(age_ms).unwrap_or(0));
         spans.insert(0, Span::styled(format!(" STALE: sample {age} old │"), theme.critical()));
     }

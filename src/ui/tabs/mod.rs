@@ -85,12 +85,13 @@ fn no_data<'a>(
 ) -> ratatui::widgets::Paragraph<'a> {
     use ratatui::text::{Line, Span};
     let theme = &app.theme;
-    let lines = match (&app.time.history, target.last_error()) {
-        (Some(h), _) if h.loading(kind) => {
-            vec![Line::from(Span::styled(format!(" loading the {what} of that moment…"), theme.muted()))]
+    let travel = app.time.travel.as_ref();
+    let lines = match (travel, target.last_error()) {
+        (Some(t), _) if t.waiting.is_some() => {
+            vec![Line::from(Span::styled(format!(" reading the {what} of that moment…"), theme.muted()))]
         }
         (Some(_), _) => vec![Line::from(Span::styled(
-            format!(" no sample at that moment: no {what} was recorded then"),
+            format!(" no {what} recorded at or before that moment ({kind})"),
             theme.warn(),
         ))],
         (None, error) => match error {

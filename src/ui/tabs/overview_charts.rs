@@ -91,9 +91,10 @@ fn chart<'a>(
     TimeChart {
         title: format!(" {title} · {} ", format::window(app.window_ms())),
         series,
-        now_ms: app.time.now_ms,
+        now_ms: app.time.chart_axis().0,
         window_ms: app.window_ms(),
         format_value,
+        cursor_ms: app.time.chart_axis().1,
     }
 }
 

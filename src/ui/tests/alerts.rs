@@ -1,5 +1,5 @@
 //! Alerts in the UI: notification queue, filter input left alone, ack and mute, the
-//! Alerts tab, and the history view (`J` / `L`), with snapshots of each.
+//! Alerts tab, and `J` / `L` (the moment an alert fired, and back), with snapshots of each.
 
 use super::fixtures::{self, NOW, app};
 use super::render::screen_text;
@@ -228,6 +228,26 @@ fn enter_opens_the_rule_explanation() {
     assert_eq!(app.popups.open, None);
 }
 
+/// The request `J` made, for the alert 300 s old.
+fn moment_request(effects: &[Effect]) -> crate::ui::travel::MomentRequest {
+    match effects.iter().find(|e| matches!(e, Effect::LoadMoment(_))) {
+        Some(Effect::LoadMoment(request)) => (**request).clone(),
+        _ => panic!("no moment asked for: {effects:?}"),
+    }
+}
+
+fn past_activity(target: &TargetId, at: Timestamp, sessions: usize) -> Sample {
+    Sample {
+        target: target.clone(),
+        tier: Tier::High,
+        taken_at: Timestamp(at.0 - 2_000),
+        body: SampleBody::Activity(ActivitySnapshot {
+            sessions: fixtures::sessions()[..sessions].to_vec(),
+            locks: Vec::new(),
+        }),
+    }
+}
+
 #[test]
 fn j_travels_to_the_moment_it_fired_and_l_returns_live() {
     let mut app = on_alerts();
@@ -235,60 +255,54 @@ fn j_travels_to_the_moment_it_fired_and_l_returns_live() {
     let effects = press(&mut app, KeyCode::Char('J'));
     let at = Timestamp(NOW - 300_000);
     let target = TargetId("prod-pg".into());
-    assert!(effects.contains(&Effect::LoadSnapshots { target: target.clone(), at }), "{effects:?}");
+    let request = moment_request(&effects);
+    assert_eq!((request.at, request.toward, &request.focus), (at, None, &target));
     assert_eq!(app.tab, Tab::Activity);
-    assert!(app.sessions().is_empty(), "live rows must not show as the past");
-    assert!(screen_text(&app, 80, 24).contains("loading the activity"));
-    let past = Sample {
-        target: target.clone(),
-        tier: Tier::High,
-        taken_at: Timestamp(at.0 - 2_000),
-        body: SampleBody::Activity(ActivitySnapshot {
-            sessions: fixtures::sessions()[..2].to_vec(),
-            locks: Vec::new(),
-        }),
+    assert!(screen_text(&app, 80, 24).contains("reading"), "{}", screen_text(&app, 80, 24));
+    let moment =
+        crate::store::Moment { samples: vec![past_activity(&target, at, 2)], schema_changes: vec![] };
+    let answer = |id: u64, moment: crate::store::Moment| crate::ui::travel::MomentAnswer {
+        id,
+        at: Some(at),
+        moments: vec![(target.clone(), moment)],
+        series: Vec::new(),
+        alerts: Vec::new(),
+        chart_end_ms: at.0 + 60_000,
+        problem: None,
     };
-    app.update(UiUpdate::HistorySnapshot {
-        target: target.clone(),
-        at,
-        kind: "activity".into(),
-        sample: Some(past),
-    });
-    app.update(UiUpdate::HistorySnapshot {
-        target: target.clone(),
-        at,
-        kind: "queries".into(),
-        sample: None,
-    });
-    // A late answer for another moment is ignored.
-    app.update(UiUpdate::HistorySnapshot { target, at: Timestamp(1), kind: "activity".into(), sample: None });
+    // A late answer to an older request is ignored.
+    app.update(UiUpdate::Moment(Box::new(answer(request.id + 7, Default::default()))));
+    app.update(UiUpdate::Moment(Box::new(answer(request.id, moment))));
     assert_eq!(app.sessions().len(), 2);
-    // Live rounds keep the live model current but do not replace the past rows.
+    // Live rounds keep the live board current but do not replace the past rows.
     for update in fixtures::updates() {
         app.update(update);
     }
     assert_eq!(app.sessions().len(), 2);
-    assert_eq!(app.current().map(|t| t.status_label()), Some("UP"));
     let text = screen_text(&app, 80, 24);
-    assert!(text.contains("HISTORY 04:35:00 UTC — L: back to live"), "{text}");
+    assert!(text.contains("PAUSED 2025-11-21 04:35:00 UTC · 5m00s ago"), "{text}");
     insta::assert_snapshot!("history_view_activity_80x24", text);
     press(&mut app, KeyCode::Char('3'));
-    assert!(screen_text(&app, 80, 24).contains("no sample at that moment"));
+    assert!(screen_text(&app, 80, 24).contains("recorded at or before that moment"));
     press(&mut app, KeyCode::Char('L'));
-    assert!(app.time.history.is_none());
+    assert!(!app.time.paused());
     assert_eq!(app.sessions().len(), fixtures::sessions().len());
-    assert!(!screen_text(&app, 80, 24).contains("HISTORY"));
+    assert!(!screen_text(&app, 80, 24).contains("PAUSED"));
 }
 
 #[test]
-fn j_from_the_detail_popup_and_switching_target_leaves_history() {
+fn j_from_the_detail_popup_and_switching_target_reads_that_target_at_the_same_moment() {
     let mut app = on_alerts();
     press(&mut app, KeyCode::Enter);
     let effects = press(&mut app, KeyCode::Char('J'));
-    assert!(matches!(effects.first(), Some(Effect::LoadSnapshots { .. })));
+    let first = moment_request(&effects);
     assert_eq!(app.popups.open, None);
-    press(&mut app, KeyCode::Char(']'));
-    assert!(app.time.history.is_none());
+    let effects = press(&mut app, KeyCode::Char(']'));
+    let second = moment_request(&effects);
+    assert!(app.time.paused());
+    assert_eq!(second.at, first.at);
+    assert_ne!(second.focus, first.focus);
+    assert!(second.others.iter().any(|(t, _)| *t == first.focus));
 }
 
 #[test]
@@ -336,39 +350,32 @@ async fn the_loaders_answer_from_the_store_and_the_app_shows_the_past() {
     let store = Store::open_in_memory(std::time::Duration::from_secs(86_400)).unwrap();
     let target = TargetId("prod-pg".into());
     let at = Timestamp(NOW - 300_000);
-    let past = Sample {
-        target: target.clone(),
-        tier: Tier::High,
-        taken_at: Timestamp(at.0 - 2_000),
-        body: SampleBody::Activity(ActivitySnapshot {
-            sessions: fixtures::sessions()[..3].to_vec(),
-            locks: Vec::new(),
-        }),
-    };
-    store.record(vec![past]).await.unwrap();
+    store.record(vec![past_activity(&target, at, 3)]).await.unwrap();
     let mut recent = event("prod-pg", "pg.deadlocks", "", AlertEventKind::Resolved, Severity::Medium, 0);
     recent.at = Timestamp::now();
     store.record_alerts(vec![recent.clone()]).await.unwrap();
+    let mut fired_then =
+        event("prod-pg", "pg.blocked_sessions", "", AlertEventKind::Fired, Severity::High, 0);
+    fired_then.at = Timestamp(at.0 - 1_000);
+    store.record_alerts(vec![fired_then]).await.unwrap();
 
+    let mut app = on_alerts();
+    press(&mut app, KeyCode::Down);
+    let request = moment_request(&press(&mut app, KeyCode::Char('J')));
     let (tx, mut rx) = tokio::sync::mpsc::channel(8);
-    crate::ui::history::load_snapshots(store.clone(), tx.clone(), target.clone(), at).await;
+    crate::ui::history::load_moment(store.clone(), tx.clone(), request).await;
     crate::ui::history::load_alerts(store, tx).await;
     let mut updates = Vec::new();
     while let Some(update) = rx.recv().await {
         updates.push(update);
     }
-    assert!(
-        matches!(&updates[0], UiUpdate::HistorySnapshot { kind, sample: Some(_), .. } if kind == "activity")
-    );
-    assert!(matches!(&updates[1], UiUpdate::HistorySnapshot { kind, sample: None, .. } if kind == "queries"));
-    assert!(matches!(&updates[2], UiUpdate::AlertHistory(events) if events == &vec![recent.clone()]));
-
-    let mut app = on_alerts();
-    press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Char('J'));
+    assert!(matches!(&updates[0], UiUpdate::Moment(answer) if answer.at == Some(at)));
+    assert!(matches!(&updates[1], UiUpdate::AlertHistory(events) if events == &vec![recent.clone()]));
     for update in updates {
         app.update(update);
     }
     assert_eq!(app.sessions().len(), 3);
-    assert!(app.dashboard.alerts.history().iter().any(|e| **e == recent));
+    // The Alerts tab shows what was active then: the one that had fired, not today's.
+    let active: Vec<&str> = app.dashboard.alerts.active.values().map(|a| a.event.rule.as_str()).collect();
+    assert_eq!(active, ["pg.blocked_sessions"]);
 }

@@ -240,7 +240,7 @@ fn old_activity_is_marked_stale() {
     let mut app = activity();
     let fresh = crate::ui::tests::render::screen_text(&app, 120, 30);
     assert!(!fresh.contains("STALE"));
-    app.time.now_ms += 120_000;
+    app.time.tick(app.time.now_ms + 120_000);
     let stale = crate::ui::tests::render::screen_text(&app, 120, 30);
     assert!(stale.contains("STALE: sample 2m02s old"), "{stale}");
 }
@@ -296,7 +296,7 @@ fn a_down_target_shows_its_last_figures_as_stale() {
         body: SampleBody::Status(status),
     }];
     app.update(crate::ui::UiUpdate::Round(std::sync::Arc::new(round)));
-    app.time.now_ms = now + 2 * 3_600_000;
+    app.time.tick(now + 2 * 3_600_000);
     let screen = super::render::screen_text(&app, 160, 40);
     let row = screen.lines().find(|l| l.starts_with("│prod-pg")).unwrap_or_default();
     // The instance was read 2 s before the fixture's now: 3d03h59m58s.

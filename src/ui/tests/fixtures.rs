@@ -298,7 +298,7 @@ pub fn app_with(theme: Theme) -> App {
     for update in updates() {
         app.update(update);
     }
-    app.time.now_ms = NOW;
+    app.time.tick(NOW);
     app
 }
 

@@ -294,7 +294,7 @@ pub fn app_on(tab: Tab, sampler_on: bool) -> App {
     for update in fixtures::updates().into_iter().chain(updates(sampler_on)) {
         app.update(update);
     }
-    app.time.now_ms = NOW;
+    app.time.tick(NOW);
     app.apply(crate::ui::action::Action::GoTab(tab));
     app
 }

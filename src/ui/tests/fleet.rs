@@ -108,7 +108,7 @@ pub fn fleet_app() -> App {
         alert("pg-002", "pg.autovacuum", Severity::Low),
     ]));
     app.popups.alerts.clear();
-    app.time.now_ms = NOW;
+    app.time.tick(NOW);
     app.apply(Action::GoTab(Tab::Overview));
     app
 }

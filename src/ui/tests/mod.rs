@@ -12,3 +12,4 @@ mod hostile;
 mod redis;
 mod render;
 mod schema;
+mod travel;

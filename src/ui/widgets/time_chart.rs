@@ -16,9 +16,12 @@ pub struct TimeChart<'a> {
     pub title: String,
     /// (legend name, series); the legend is hidden for a single unnamed series.
     pub series: Vec<(String, &'a Series)>,
+    /// The right end of the time axis: now, or a little after the instant shown when paused.
     pub now_ms: i64,
     pub window_ms: i64,
     pub format_value: fn(f64) -> String,
+    /// Paused: the instant on screen, drawn as a vertical line.
+    pub cursor_ms: Option<i64>,
 }
 
 impl TimeChart<'_> {
@@ -60,9 +63,25 @@ impl TimeChart<'_> {
             }
         }
         let window_s = self.window_ms as f64 / 1000.0;
+        let cursor = self.cursor_ms.map(|at| {
+            let x = ((at - self.now_ms) as f64 / 1000.0).clamp(-window_s, 0.0);
+            [(x, 0.0), (x, top)]
+        });
+        if let Some(line) = &cursor {
+            let dataset = Dataset::default()
+                .data(line)
+                .graph_type(GraphType::Line)
+                .marker(Marker::Braille)
+                .style(theme.warn());
+            datasets.push(dataset);
+        }
+        let right = match self.cursor_ms {
+            Some(_) => super::super::format::clock(self.now_ms),
+            None => "now".into(),
+        };
         let x_axis = Axis::default()
             .bounds([-window_s, 0.0])
-            .labels([format!("-{}", super::super::format::window(self.window_ms)), "now".into()])
+            .labels([format!("-{}", super::super::format::window(self.window_ms)), right])
             .style(theme.muted());
         let y_axis = Axis::default()
             .bounds([0.0, top])
