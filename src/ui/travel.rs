@@ -3,9 +3,9 @@
 //! it as from the live one), read off the UI task and swapped in when it arrives; the
 //! live board keeps taking rounds behind it.
 
-use super::dashboard::Dashboard;
+use super::dashboard::{Dashboard, SCHEMA_CHANGES_CAP};
 use crate::model::{AlertEvent, TargetId, Timestamp};
-use crate::store::{Moment, Toward};
+use crate::store::{Depth, Moment, Store, StoreError, Toward};
 
 /// How far an alert's history is read back to know which alerts were active at an instant.
 pub const ALERT_LOOKBACK_MS: i64 = 7 * 24 * 3_600_000;
@@ -75,4 +75,78 @@ pub fn chart_end(at: Timestamp, window_ms: i64, wall_ms: i64) -> i64 {
 pub fn distance(at_ms: i64, wall_ms: i64) -> String {
     let ago = u64::try_from(wall_ms.saturating_sub(at_ms)).unwrap_or(0);
     format!("{} ago", super::format::duration_ms(ago))
+}
+
+/// Reads everything the screen shows at a past instant; always answers, so the screen
+/// can say what went wrong instead of waiting for ever. Runs off the UI task.
+pub async fn read(store: &Store, request: &MomentRequest) -> MomentAnswer {
+    match read_moment(store, request).await {
+        Ok(answer) => answer,
+        Err(e) => MomentAnswer {
+            id: request.id,
+            at: None,
+            moments: Vec::new(),
+            series: Vec::new(),
+            alerts: Vec::new(),
+            chart_end_ms: request.at.millis(),
+            problem: Some(format!("cannot read the history: {e}")),
+        },
+    }
+}
+
+async fn read_moment(store: &Store, request: &MomentRequest) -> Result<MomentAnswer, StoreError> {
+    // A typed time or a minute's move stays where it was asked for (each kind shows its
+    // newest reading at or before it); only a step lands on a round.
+    let at = match request.toward {
+        Some(Toward::AtOrBefore) => {
+            store.round_near(&request.focus, request.at, Toward::AtOrBefore).await?.map(|_| request.at)
+        }
+        Some(toward) => store.round_near(&request.focus, request.at, toward).await?,
+        None => Some(request.at),
+    };
+    let Some(at) = at else {
+        return Ok(MomentAnswer {
+            id: request.id,
+            at: None,
+            moments: Vec::new(),
+            series: Vec::new(),
+            alerts: Vec::new(),
+            chart_end_ms: request.at.millis(),
+            problem: None,
+        });
+    };
+    let chart_end_ms = chart_end(at, request.window_ms, request.wall_ms);
+    let (from, to) = (Timestamp(at.millis() - request.window_ms), Timestamp(chart_end_ms));
+    let mut moments = Vec::with_capacity(request.others.len() + 1);
+    let mut series = Vec::new();
+    let focus = store.moment(&request.focus, at, Depth::Full, SCHEMA_CHANGES_CAP).await?;
+    moments.push((request.focus.clone(), focus));
+    for metric in &request.charted {
+        let by_key = read_series(store, &request.focus, metric, from, to).await?;
+        series.push((request.focus.clone(), (*metric).to_owned(), by_key));
+    }
+    for (target, headline) in &request.others {
+        moments.push((target.clone(), store.moment(target, at, Depth::Overview, 0).await?));
+        let by_key = read_series(store, target, headline, from, Timestamp(at.millis())).await?;
+        series.push((target.clone(), (*headline).to_owned(), by_key));
+    }
+    let mut alerts =
+        store.alert_history(None, Timestamp(at.millis() - ALERT_LOOKBACK_MS), at, ALERT_EVENTS).await?;
+    alerts.reverse();
+    Ok(MomentAnswer { id: request.id, at: Some(at), moments, series, alerts, chart_end_ms, problem: None })
+}
+
+/// A metric's keyed series, or its instance-wide one when it has no keys.
+async fn read_series(
+    store: &Store,
+    target: &TargetId,
+    metric: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<(String, Vec<(Timestamp, f64)>)>, StoreError> {
+    let by_key = store.series_by_key(target, metric, from, to).await?;
+    if !by_key.is_empty() {
+        return Ok(by_key);
+    }
+    Ok(vec![(String::new(), store.series(target, metric, None, from, to).await?)])
 }

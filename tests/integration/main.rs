@@ -41,4 +41,5 @@ mod schema_lock_live;
 mod secrets;
 mod support;
 mod tds_mock;
+mod time_travel_live;
 mod tui_e2e;
