@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return Ok(check_templates(dir.as_deref()));
         }
         Some(Command::Encrypt { value }) => return Ok(crate::encrypt::run(value.as_deref())),
+        Some(Command::Replay { file }) => return runtime()?.block_on(crate::replay::run(file)),
         Some(Command::Agent { config, check_config: check, foreground }) => {
             let (path, source) = agent::config_path(config.as_deref(), |v| std::env::var_os(v));
             if *check {

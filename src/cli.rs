@@ -106,6 +106,13 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
         interval: Option<u64>,
     },
+    /// Open a history file (for instance one copied from an agent host) in the terminal UI,
+    /// paused at its newest moment: every view at any recorded instant, no server contacted.
+    Replay {
+        /// The history file (`[history] path` of the program that recorded it).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
     /// Run every collection tier once and print the health check report (five areas,
     /// published scoring). Exit code 1 when any area has a Critical finding.
     Health {

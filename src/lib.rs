@@ -37,6 +37,7 @@ pub mod pipeline;
 pub mod prometheus;
 #[cfg(test)]
 mod proptests;
+pub mod replay;
 pub mod sanitize;
 pub mod snapshot;
 pub mod store;

@@ -60,6 +60,11 @@ pub async fn start(
         }
         RunMode::Once | RunMode::OnceWithDeltas { .. } => None,
     };
+    // So that `logstag replay` can show the file's targets with their engines.
+    let infos = cfg.targets.iter().map(TargetConfig::info).collect();
+    if let Err(e) = store.remember_targets(infos).await {
+        tracing::warn!("cannot note the targets in the history: {e}");
+    }
     let mut collectors = Vec::new();
     let mut schema_refresh = std::collections::BTreeMap::new();
     let mut retry_now = std::collections::BTreeMap::new();

@@ -36,6 +36,7 @@ pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
         bell: cfg.alerts.bell,
         schema_refresh: running.schema_refresh.clone(),
         retry_now: running.retry_now.clone(),
+        replay_end: None,
     };
     let result = ui::run(ctx).await;
     signals.abort();

@@ -14,6 +14,7 @@ mod outbox;
 mod record;
 mod retention;
 mod schema_changes;
+mod targets;
 mod writer;
 
 #[cfg(test)]
@@ -247,6 +248,16 @@ impl Store {
     ) -> Result<Option<Timestamp>, StoreError> {
         let target = target.0.clone();
         self.call(|reply| Command::RoundNear { target, at, toward, reply }).await
+    }
+
+    /// Notes the monitored targets (engine, endpoint, tags) in the file, for `replay`.
+    pub async fn remember_targets(&self, targets: Vec<crate::model::TargetInfo>) -> Result<(), StoreError> {
+        self.call(|reply| Command::RememberTargets(targets, reply)).await
+    }
+
+    /// Every target the file holds data of, by name.
+    pub async fn recorded_targets(&self) -> Result<Vec<crate::model::TargetInfo>, StoreError> {
+        self.call(Command::RecordedTargets).await
     }
 
     /// The oldest and newest snapshot instants of the whole file, if any.

@@ -7,6 +7,7 @@ use super::files::HistoryLock;
 use super::outbox::{self, Outbox, OutboxBatch, OutboxBounds, OutboxStats};
 use super::{
     PruneStats, StoreError, StoreStats, alerts, history, migrate, moment, record, retention, schema_changes,
+    targets,
 };
 use crate::model::{AlertEvent, QueryStat, Sample, SchemaChange, SchemaSnapshot, Timestamp};
 use crate::telemetry::Telemetry;
@@ -85,6 +86,8 @@ pub enum Command {
         reply: Reply<Option<Timestamp>>,
     },
     RecordedRange(Reply<Option<(Timestamp, Timestamp)>>),
+    RememberTargets(Vec<crate::model::TargetInfo>, Reply<()>),
+    RecordedTargets(Reply<Vec<crate::model::TargetInfo>>),
     Prune {
         now: Timestamp,
         reply: Reply<PruneStats>,
@@ -218,6 +221,12 @@ impl Writer {
             }
             Command::RecordedRange(reply) => {
                 let _ = reply.send(moment::recorded_range(&self.conn));
+            }
+            Command::RememberTargets(targets, reply) => {
+                let _ = reply.send(targets::remember(&self.conn, &targets, Timestamp::now()));
+            }
+            Command::RecordedTargets(reply) => {
+                let _ = reply.send(targets::recorded(&self.conn));
             }
             Command::Series { target, metric, key, from, to, reply } => {
                 let _ = reply.send(history::series(&self.conn, &target, &metric, &key, from, to));

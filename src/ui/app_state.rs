@@ -82,6 +82,9 @@ pub struct TimeView {
     pub travel: Option<super::travel::Travel>,
     /// The `t` prompt's text while it is open.
     pub input: Option<String>,
+    /// `logstag replay`: the newest recorded instant, where "live" takes the screen, as
+    /// there is no live data.
+    pub replay_end: Option<crate::model::Timestamp>,
 }
 
 impl TimeView {
@@ -94,6 +97,7 @@ impl TimeView {
             loaded_window_ms: Vec::new(),
             travel: None,
             input: None,
+            replay_end: None,
         }
     }
 

@@ -25,10 +25,7 @@ impl App {
         let paused_at = self.time.travel.as_ref().map(|t| t.at);
         let effect = match (action, paused_at) {
             (Action::TogglePause, None) => self.pause(),
-            (Action::TogglePause | Action::BackToLive, Some(_)) => {
-                self.back_to_live();
-                None
-            }
+            (Action::TogglePause | Action::BackToLive, Some(_)) => self.back_to_live(),
             (Action::BackToLive, None) => None,
             (Action::StepBack, Some(at)) => self.travel_to(at, Some(Toward::Before)),
             (Action::StepForward, Some(at)) => self.travel_to(at, Some(Toward::After)),
@@ -83,8 +80,12 @@ impl App {
         None
     }
 
-    fn back_to_live(&mut self) {
-        let Some(travel) = self.time.travel.take() else { return };
+    /// Live data again; replaying a file, its newest moment.
+    fn back_to_live(&mut self) -> Option<Effect> {
+        if let Some(end) = self.time.replay_end {
+            return self.travel_to(end, None);
+        }
+        let travel = self.time.travel.take()?;
         self.dashboard = travel.live;
         // The live board may hold another target's charts: reload this one's.
         if self.dashboard.refocus(self.target)
@@ -94,14 +95,21 @@ impl App {
         }
         self.time.now_ms = self.time.wall_ms;
         self.invalidate();
+        None
+    }
+
+    /// Replaying a file, opens it at `end`, its newest recorded moment.
+    pub fn start_replay(&mut self, end: Timestamp) -> Option<Effect> {
+        self.time.replay_end = Some(end);
+        self.travel_to(end, None)
     }
 
     /// A minute later, or live again when that is past the newest round.
     fn minute_forward(&mut self, at: Timestamp) -> Option<Effect> {
         let target = at.millis() + MINUTE_MS;
-        if target >= self.time.wall_ms {
-            self.back_to_live();
-            return None;
+        let end = self.time.replay_end.map_or(self.time.wall_ms, Timestamp::millis);
+        if target >= end {
+            return self.back_to_live();
         }
         self.travel_to(Timestamp(target), Some(Toward::AtOrBefore))
     }
@@ -109,13 +117,9 @@ impl App {
     fn accept_time(&mut self) -> Option<Effect> {
         let text = self.time.input.take().unwrap_or_default();
         match parse(&text, self.time.wall_ms) {
-            Ok(Typed::Now) => {
-                self.back_to_live();
-                None
-            }
-            Ok(Typed::At(ms)) if ms >= self.time.wall_ms => {
-                self.back_to_live();
-                None
+            Ok(Typed::Now) => self.back_to_live(),
+            Ok(Typed::At(ms)) if ms >= self.time.replay_end.map_or(self.time.wall_ms, Timestamp::millis) => {
+                self.back_to_live()
             }
             Ok(Typed::At(ms)) => self.travel_to(Timestamp(ms), Some(Toward::AtOrBefore)),
             Err(why) => {

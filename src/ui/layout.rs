@@ -79,8 +79,9 @@ fn render_header(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(travel) = &app.time.travel {
         let at = travel.at.millis();
         let loading = if travel.waiting.is_some() { " · reading…" } else { "" };
+        let mode = if app.time.replay_end.is_some() { "REPLAY" } else { "PAUSED" };
         let banner = format!(
-            " PAUSED {} UTC · {}{loading} ",
+            " {mode} {} UTC · {}{loading} ",
             format::date_time(at),
             super::travel::distance(at, app.time.wall_ms)
         );

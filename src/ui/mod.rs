@@ -86,6 +86,8 @@ pub struct UiContext {
     pub schema_refresh: std::collections::BTreeMap<crate::model::TargetId, watch::Sender<u64>>,
     /// Per target: the scheduler's "retry now" signal.
     pub retry_now: std::collections::BTreeMap<crate::model::TargetId, watch::Sender<u64>>,
+    /// `logstag replay`: the file's newest instant, where the screen opens (no live data).
+    pub replay_end: Option<Timestamp>,
 }
 
 /// NO_COLOR (https://no-color.org): set and non-empty disables colours.
@@ -138,8 +140,13 @@ async fn event_loop(
     let mut clock_tick = tokio::time::interval(Duration::from_secs(1));
     clock_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let (mut data_dirty, mut updates_open) = (false, true);
-    let startup =
-        app.history_requests().into_iter().chain(app.headline_requests()).chain([Effect::LoadAlertHistory]);
+    let replay = ctx.replay_end.and_then(|end| app.start_replay(end));
+    let startup = app
+        .history_requests()
+        .into_iter()
+        .chain(app.headline_requests())
+        .chain([Effect::LoadAlertHistory])
+        .chain(replay);
     for effect in startup {
         perform(effect, terminal, ctx, &history_tx)?;
     }

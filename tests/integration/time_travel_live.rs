@@ -18,10 +18,16 @@ use std::time::Duration;
 
 /// Run this many times in one statement interval, and never again.
 const CALLS: u64 = 7;
-const MARKER: &str = "tt_marker_7";
+
+/// What names this recording's table and statement: tests share one server.
+fn marker(name: &str) -> String {
+    format!("tt_{}", name.replace('-', "_"))
+}
 
 pub struct Recorded {
     pub target: logstag::model::TargetInfo,
+    /// The table the chain is on and the statement run `CALLS` times reads.
+    pub marker: String,
     /// An instant while the chain held and the statement ran (whole second).
     pub during: Timestamp,
     /// An instant after both ended.
@@ -42,7 +48,7 @@ pub async fn record_incident(cluster: &TestCluster, path: &Path, name: &str) -> 
     let info = target.info();
     let id = target.id();
     cfg.targets.push(target);
-    let table = format!("tt_{}", name.replace('-', "_"));
+    let table = marker(name);
     let setup = cluster.client("app").await;
     setup
         .batch_execute(&format!(
@@ -65,7 +71,8 @@ pub async fn record_incident(cluster: &TestCluster, path: &Path, name: &str) -> 
     };
     tokio::time::sleep(Duration::from_millis(2500)).await;
     // N calls in one go, so that one statement reading holds them all.
-    let burst: String = (0..CALLS).map(|_| format!("SELECT 1 AS {MARKER};")).collect();
+    // Its own table gives it its own statement id (aliases do not: they are not jumbled).
+    let burst: String = (0..CALLS).map(|_| format!("SELECT count(*) AS tt_count FROM {table};")).collect();
     let client = cluster.client("app").await;
     client.simple_query(&burst).await.unwrap();
     tokio::time::sleep(Duration::from_millis(3000)).await;
@@ -80,7 +87,7 @@ pub async fn record_incident(cluster: &TestCluster, path: &Path, name: &str) -> 
     let mut at = Timestamp::now();
     while let Some(sample) = store.snapshot_at(&id, "queries", at).await.unwrap() {
         let SampleBody::Queries(q) = &sample.body else { break };
-        if q.stats.iter().any(|s| s.text.contains(MARKER)) {
+        if q.stats.iter().any(|s| s.text.contains(&format!("FROM {table}"))) {
             reading = Some(sample.taken_at);
         }
         at = Timestamp(sample.taken_at.millis() - 1);
@@ -89,7 +96,7 @@ pub async fn record_incident(cluster: &TestCluster, path: &Path, name: &str) -> 
     // A whole second, as typed at the `t` prompt; readings are 2 s apart, so the one
     // before lies before it.
     let during = Timestamp((reading.millis() - 1).div_euclid(1000) * 1000);
-    Recorded { target: info, during, after }
+    Recorded { target: info, marker: table, during, after }
 }
 
 /// The app at `at`, as the `t` prompt takes the user there, with the answer read from
@@ -113,12 +120,17 @@ pub async fn app_at(store: &Store, target: &logstag::model::TargetInfo, at: Time
     app
 }
 
-pub fn blocked_pairs(app: &App) -> Vec<(i64, Vec<i64>)> {
-    app.sessions().iter().filter(|s| !s.blocked_by.is_empty()).map(|s| (s.id, s.blocked_by.clone())).collect()
+/// Sessions waiting on this recording's table, with whom they wait for.
+pub fn blocked_pairs(app: &App, marker: &str) -> Vec<(i64, Vec<i64>)> {
+    app.sessions()
+        .iter()
+        .filter(|s| !s.blocked_by.is_empty() && s.query.contains(marker))
+        .map(|s| (s.id, s.blocked_by.clone()))
+        .collect()
 }
 
-pub fn marker_calls(app: &App) -> Option<u64> {
-    app.query_stats().iter().find(|q| q.text.contains(MARKER)).map(|q| q.calls)
+pub fn marker_calls(app: &App, marker: &str) -> Option<u64> {
+    app.query_stats().iter().find(|q| q.text.contains(&format!("tt_count FROM {marker}"))).map(|q| q.calls)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -132,13 +144,87 @@ async fn paused_at_the_incident_the_chain_and_the_calls_show_and_after_it_neithe
     let during = app_at(&store, &recorded.target, recorded.during).await;
     assert!(during.time.paused());
     assert_eq!(during.time.travel.as_ref().map(|t| t.at), Some(recorded.during));
-    let chain = blocked_pairs(&during);
+    let chain = blocked_pairs(&during, &recorded.marker);
     assert_eq!(chain.len(), 1, "one session waits for the holder: {chain:?}");
     let holder = chain[0].1[0];
     assert!(during.sessions().iter().any(|s| s.id == holder), "the holder is on screen too");
-    assert_eq!(marker_calls(&during), Some(CALLS));
+    assert_eq!(marker_calls(&during, &recorded.marker), Some(CALLS));
 
     let after = app_at(&store, &recorded.target, recorded.after).await;
-    assert!(blocked_pairs(&after).is_empty(), "{:?}", after.sessions());
-    assert_eq!(marker_calls(&after), None);
+    assert!(blocked_pairs(&after, &recorded.marker).is_empty(), "{:?}", after.sessions());
+    assert_eq!(marker_calls(&after, &recorded.marker), None);
+}
+
+/// The copied file through `logstag replay` in a terminal, in a network namespace with no
+/// network at all (`unshare -n`): the incident is there, every view is read from the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replay_shows_the_incident_from_a_copied_file_without_a_network() {
+    use crate::support::terminal::Terminal;
+    let cluster = TestCluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agent-history.sqlite3");
+    let recorded = record_incident(cluster, &path, "replayed").await;
+    // Copied as an operator would copy it from the agent's host, its WAL folded in.
+    let flushed = Store::open(&path, Duration::from_secs(3600)).unwrap();
+    flushed.flush().await.unwrap();
+    drop(flushed);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let copy = dir.path().join("copy.sqlite3");
+    std::fs::copy(&path, &copy).unwrap();
+    let copy = copy.to_string_lossy().to_string();
+
+    let isolated =
+        std::process::Command::new("unshare").args(["-n", "true"]).status().is_ok_and(|s| s.success());
+    let wrapper: &[&str] = if isolated { &["unshare", "-n"] } else { &[] };
+    if !isolated {
+        eprintln!("note: unshare -n is not allowed here; replay runs with the network present");
+    }
+    let patience = Duration::from_secs(40);
+    let mut term = Terminal::spawn_wrapped(wrapper, &["replay", &copy], &[("NO_COLOR", "")], 140, 30);
+    let screen = term.wait_for("REPLAY", patience);
+    assert!(screen.contains(&recorded.target.id.0), "{screen}");
+    term.send("t");
+    term.send(&date_time(recorded.during.millis()));
+    term.send("\r");
+    let waiter = format!("UPDATE {} SET n = n + 10", recorded.marker);
+    let screen = term.wait_for(&waiter, patience);
+    assert!(screen.contains(&format!("REPLAY {} UTC", date_time(recorded.during.millis()))), "{screen}");
+    let line = screen.lines().find(|l| l.contains(&waiter)).unwrap_or_default();
+    assert!(line.contains("waiting") && line.contains("Lock:transactionid"), "{screen}");
+    term.send("b");
+    term.wait_for("Blocking chains", patience);
+    term.send("3");
+    term.wait_for(&format!("tt_count FROM {}", recorded.marker), patience);
+    // A round later, and back to the file's newest moment: the chain is over.
+    term.send("\x1b[C");
+    term.send("L");
+    term.send("2");
+    let newest = term.wait_for("REPLAY", patience);
+    let deadline = std::time::Instant::now() + patience;
+    while term.screen().contains(&waiter) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!term.screen().contains(&waiter), "the chain is over at the newest moment:\n{newest}");
+    term.send("q");
+    assert_eq!(term.wait_exit(patience), Some(true), "replay did not quit on q:\n{}", term.screen());
+}
+
+#[test]
+fn replay_of_a_missing_or_foreign_file_says_so_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.sqlite3");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_logstag"))
+        .args(["replay", &missing.to_string_lossy()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such history file"));
+    let empty = dir.path().join("empty.sqlite3");
+    std::fs::write(&empty, b"").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_logstag"))
+        .args(["replay", &empty.to_string_lossy()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no recorded rounds"), "{out:?}");
 }

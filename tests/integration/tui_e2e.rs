@@ -173,3 +173,40 @@ fn fleet_of_unreachable_targets_filter_group_and_jump() {
     term.send("q");
     assert_eq!(term.wait_exit(PATIENCE), Some(true), "screen at exit:\n{}", term.screen());
 }
+
+/// Time travel in the live program: Space pauses, ← steps back a round, `t` jumps to a
+/// typed time, L returns to live; collection goes on meanwhile.
+#[test]
+fn pause_step_jump_to_a_time_and_back_to_live() {
+    let cluster = TestCluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let mut term = start(cluster, &dir.path().join("h.sqlite3"), 140, 30);
+    term.wait_for("[UP]", PATIENCE);
+    // A few one-second rounds to move through.
+    std::thread::sleep(Duration::from_secs(5));
+    term.send(" ");
+    let paused = term.wait_for("PAUSED", PATIENCE);
+    let banner = |screen: &str| {
+        screen.lines().next().and_then(|l| l.split("PAUSED ").nth(1)).map(|rest| rest[..19].to_owned())
+    };
+    let first = banner(&paused).expect("a paused instant in the header");
+    term.send("\x1b[D");
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while banner(&term.screen()).as_deref() == Some(first.as_str()) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let stepped = banner(&term.screen()).expect("still paused");
+    assert!(stepped < first, "← went back: {stepped} after {first}");
+    term.send("t");
+    term.wait_for("go to time (UTC)", PATIENCE);
+    term.send("-3s\r");
+    term.wait_for("PAUSED", PATIENCE);
+    term.send("L");
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while term.screen().contains("PAUSED") && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!term.screen().contains("PAUSED"), "{}", term.screen());
+    term.send("q");
+    assert_eq!(term.wait_exit(PATIENCE), Some(true));
+}

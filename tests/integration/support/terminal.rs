@@ -19,10 +19,26 @@ pub struct Terminal {
 impl Terminal {
     /// Starts `logstag args…` in a `cols`×`rows` terminal with extra environment variables.
     pub fn spawn(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Terminal {
+        Self::spawn_wrapped(&[], args, env, cols, rows)
+    }
+
+    /// `spawn` under a wrapper command, e.g. `unshare -n` (no network).
+    pub fn spawn_wrapped(
+        wrapper: &[&str],
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+    ) -> Terminal {
         let pty = native_pty_system()
             .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
             .expect("open pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_logstag"));
+        let logstag = env!("CARGO_BIN_EXE_logstag");
+        let mut cmd = CommandBuilder::new(wrapper.first().copied().unwrap_or(logstag));
+        if !wrapper.is_empty() {
+            cmd.args(&wrapper[1..]);
+            cmd.arg(logstag);
+        }
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         for (k, v) in env {
