@@ -45,7 +45,7 @@ use writer::{Command, Reply};
 
 pub use codec::sizes as snapshot_sizes;
 pub use migrate::LATEST as SCHEMA_VERSION;
-pub use moment::{Depth, Moment, Toward};
+pub use moment::{Depth, FleetMember, Moment, Toward};
 pub use outbox::{OutboxBatch, OutboxBounds, OutboxStats};
 
 #[derive(Debug, thiserror::Error)]
@@ -237,6 +237,18 @@ impl Store {
     ) -> Result<Moment, StoreError> {
         let target = target.0.clone();
         self.call(|reply| Command::Moment { target, at, depth, changes_limit, reply }).await
+    }
+
+    /// Every target of `targets` (name, headline metric) at `at` as the Overview lists it:
+    /// status and figures (`Depth::Overview`), and the headline's points over `[from, at]`.
+    /// One command for the whole fleet, so a hundred targets cost one trip to the writer.
+    pub async fn fleet_at(
+        &self,
+        targets: Vec<(String, String)>,
+        at: Timestamp,
+        from: Timestamp,
+    ) -> Result<Vec<moment::FleetMember>, StoreError> {
+        self.call(|reply| Command::Fleet { targets, at, from, reply }).await
     }
 
     /// The instant of `target`'s collection round nearest `at` in the direction asked.

@@ -91,6 +91,30 @@ fn queries_covering(conn: &Connection, target: &str, at: Timestamp) -> Result<Op
     snapshot_at(conn, target, "queries", next.map_or(at, Timestamp))
 }
 
+/// One target of a fleet at an instant: its Overview-depth moment and its headline trend
+/// (key → points).
+pub type FleetMember = (Moment, Vec<(String, super::writer::Points)>);
+
+/// The rest of a fleet at `at`, in one pass on the writer thread: each target's Overview
+/// depth and its `headline` series over `[from, at]` (keyed series, else the instance-wide one).
+pub fn fleet(
+    conn: &Connection,
+    targets: &[(String, String)],
+    at: Timestamp,
+    from: Timestamp,
+) -> Result<Vec<FleetMember>, StoreError> {
+    let mut out = Vec::with_capacity(targets.len());
+    for (target, headline) in targets {
+        let found = moment(conn, target, at, Depth::Overview, 0)?;
+        let mut trend = super::history::series_by_key(conn, target, headline, from, at)?;
+        if trend.is_empty() {
+            trend = vec![(String::new(), super::history::series(conn, target, headline, "", from, at)?)];
+        }
+        out.push((found, trend));
+    }
+    Ok(out)
+}
+
 /// Each series' newest point within `METRIC_HORIZON_MS` before `at`, as one body dated by
 /// the newest of them.
 fn metrics_at(conn: &Connection, target: &str, at: Timestamp) -> Result<Option<Sample>, StoreError> {

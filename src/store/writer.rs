@@ -86,6 +86,12 @@ pub enum Command {
         reply: Reply<Option<Timestamp>>,
     },
     RecordedRange(Reply<Option<(Timestamp, Timestamp)>>),
+    Fleet {
+        targets: Vec<(String, String)>,
+        at: Timestamp,
+        from: Timestamp,
+        reply: Reply<Vec<moment::FleetMember>>,
+    },
     RememberTargets(Vec<crate::model::TargetInfo>, Reply<()>),
     RecordedTargets(Reply<Vec<crate::model::TargetInfo>>),
     Prune {
@@ -218,6 +224,9 @@ impl Writer {
             }
             Command::RoundNear { target, at, toward, reply } => {
                 let _ = reply.send(moment::round_near(&self.conn, &target, at, toward));
+            }
+            Command::Fleet { targets, at, from, reply } => {
+                let _ = reply.send(moment::fleet(&self.conn, &targets, at, from));
             }
             Command::RecordedRange(reply) => {
                 let _ = reply.send(moment::recorded_range(&self.conn));

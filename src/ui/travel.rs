@@ -125,10 +125,11 @@ async fn read_moment(store: &Store, request: &MomentRequest) -> Result<MomentAns
         let by_key = read_series(store, &request.focus, metric, from, to).await?;
         series.push((request.focus.clone(), (*metric).to_owned(), by_key));
     }
-    for (target, headline) in &request.others {
-        moments.push((target.clone(), store.moment(target, at, Depth::Overview, 0).await?));
-        let by_key = read_series(store, target, headline, from, Timestamp(at.millis())).await?;
-        series.push((target.clone(), (*headline).to_owned(), by_key));
+    let others = request.others.iter().map(|(t, headline)| (t.0.clone(), (*headline).to_owned())).collect();
+    let fleet = store.fleet_at(others, at, from).await?;
+    for ((target, headline), (moment, trend)) in request.others.iter().zip(fleet) {
+        moments.push((target.clone(), moment));
+        series.push((target.clone(), (*headline).to_owned(), trend));
     }
     let mut alerts =
         store.alert_history(None, Timestamp(at.millis() - ALERT_LOOKBACK_MS), at, ALERT_EVENTS).await?;
