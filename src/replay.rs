@@ -1,6 +1,7 @@
 //! `logstag replay FILE`: a history file in the terminal UI, paused at its newest moment.
 //! No collector starts and no server is contacted: everything on screen is read from
-//! the file, so a DBA can study an incident on a copy taken from the agent's host.
+//! the file, so a DBA can study an incident on a copy taken from the agent's host (or on
+//! the agent's own file, which is copied consistently first and never written).
 
 use crate::config::Config;
 use crate::store::Store;
@@ -20,9 +21,18 @@ pub async fn run(path: &Path) -> anyhow::Result<ExitCode> {
         eprintln!("{shown}: no such history file");
         return Ok(ExitCode::from(1));
     }
-    let owned = path.to_path_buf();
-    // Opening may migrate an older file (blocking I/O): off the runtime's workers.
-    let opened = tokio::task::spawn_blocking(move || Store::open(&owned, KEEP_EVERYTHING)).await?;
+    // The file itself is never written: a private copy is (migrated if older), and goes
+    // when the replay ends. Copying and opening are blocking I/O: off the runtime's workers.
+    let scratch = match Scratch::create() {
+        Ok(scratch) => scratch,
+        Err(e) => {
+            eprintln!("cannot make a private copy of {shown}: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let (owned, copy) = (path.to_path_buf(), scratch.0.join("history.sqlite3"));
+    let opened =
+        tokio::task::spawn_blocking(move || Store::open_copy(&owned, &copy, KEEP_EVERYTHING)).await?;
     let store = match opened {
         Ok(store) => store,
         Err(e) => {
@@ -54,5 +64,31 @@ pub async fn run(path: &Path) -> anyhow::Result<ExitCode> {
         retry_now: Default::default(),
         replay_end: Some(newest),
     };
-    ui::run(ctx).await.map(|()| ExitCode::SUCCESS)
+    let result = ui::run(ctx).await.map(|()| ExitCode::SUCCESS);
+    drop(scratch);
+    result
+}
+
+/// A private directory (0700: the history holds statement texts) for the copy, removed
+/// when the replay ends, however it ends.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn create() -> std::io::Result<Scratch> {
+        use std::os::unix::fs::DirBuilderExt;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let dir = std::env::temp_dir().join(format!("logstag-replay-{}-{nanos}", std::process::id()));
+        std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
+        Ok(Scratch(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Err(e) = std::fs::remove_dir_all(&self.0) {
+            tracing::debug!("removing {}: {e}", self.0.display());
+        }
+    }
 }

@@ -117,6 +117,21 @@ impl Store {
         Self::start(conn, retention).map_err(open_err).map(|(store, _)| store)
     }
 
+    /// A private copy of the history file at `source`, taken consistently (its WAL
+    /// included, even while an agent writes it) into `into` and opened there: `replay`
+    /// never changes, locks or migrates the file it was given. Blocking I/O.
+    pub fn open_copy(source: &Path, into: &Path, retention: Duration) -> Result<Store, StoreError> {
+        let open_err = |message: String| StoreError::Open { path: source.display().to_string(), message };
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(source, flags).map_err(|e| open_err(e.to_string()))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| open_err(e.to_string()))?;
+        migrate::check_version(&conn).map_err(|e| open_err(e.to_string()))?;
+        let target = into.to_str().ok_or_else(|| open_err(format!("{} is not UTF-8", into.display())))?;
+        conn.execute("VACUUM INTO ?1", [target]).map_err(|e| open_err(format!("cannot copy it: {e}")))?;
+        drop(conn);
+        Self::open(into, retention)
+    }
+
     /// `open`, also returning the writer thread, which ends once every clone is dropped.
     /// A file that is not a database, or is damaged, is moved aside and a fresh one
     /// started (logged once); a file another process writes is refused, naming its pid.

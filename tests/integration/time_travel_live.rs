@@ -171,6 +171,8 @@ async fn replay_shows_the_incident_from_a_copied_file_without_a_network() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let copy = dir.path().join("copy.sqlite3");
     std::fs::copy(&path, &copy).unwrap();
+    let untouched = std::fs::read(&copy).unwrap();
+    let copied = copy.clone();
     let copy = copy.to_string_lossy().to_string();
 
     let isolated =
@@ -207,6 +209,7 @@ async fn replay_shows_the_incident_from_a_copied_file_without_a_network() {
     assert!(!term.screen().contains(&waiter), "the chain is over at the newest moment:\n{newest}");
     term.send("q");
     assert_eq!(term.wait_exit(patience), Some(true), "replay did not quit on q:\n{}", term.screen());
+    assert!(std::fs::read(&copied).unwrap() == untouched, "replay never writes the file it is given");
 }
 
 #[test]
