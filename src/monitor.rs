@@ -100,7 +100,8 @@ pub async fn start(
     board.keep_top_statements(cfg.prometheus.top_statements);
     let outputs = pipeline::Outputs { store: store.clone(), alerts, ui, notify, board: Some(board.clone()) };
     let pipeline = tokio::spawn(pipeline::run(samples_rx, outputs));
-    let pruner = tokio::spawn(prune_loop(store, cfg.history.prune_interval, shutdown_rx));
+    let pruner =
+        tokio::spawn(prune_loop(store, cfg.history.prune_interval, cfg.history.max_bytes, shutdown_rx));
     Running { shutdown, collectors, pipeline, pruner, schema_refresh, retry_now, board, telemetry, forward }
 }
 
@@ -160,13 +161,18 @@ impl Running {
     }
 }
 
-async fn prune_loop(store: Store, every: Duration, mut shutdown: watch::Receiver<bool>) {
+async fn prune_loop(
+    store: Store,
+    every: Duration,
+    max_bytes: Option<u64>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let mut tick = tokio::time::interval(every.max(Duration::from_secs(1)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         tokio::select! {
             _ = tick.tick() => {
-                match store.prune(Timestamp::now()).await {
+                match store.prune_within(Timestamp::now(), max_bytes).await {
                     Ok(stats) => tracing::debug!(?stats, "pruned history"),
                     Err(e) => tracing::warn!("history pruning failed: {e}"),
                 }

@@ -136,6 +136,7 @@ pub(crate) struct RawHistory {
     pub path: Value<String>,
     pub retention_hours: Value<i64>,
     pub prune_interval: Value<i64>,
+    pub max_mb: Value<i64>,
 }
 
 #[derive(Deserialize, Default)]

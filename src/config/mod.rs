@@ -194,6 +194,7 @@ impl Default for HistoryConfig {
             path: None,
             retention: Duration::from_secs(24 * 3600),
             prune_interval: Duration::from_secs(5 * 60),
+            max_bytes: Some(DEFAULT_HISTORY_MB << 20),
         }
     }
 }
@@ -322,6 +323,9 @@ impl Default for Intervals {
     }
 }
 
+/// `[history] max_mb` when the file does not say: a day of a small fleet fits, a disk never fills.
+pub const DEFAULT_HISTORY_MB: u64 = 1024;
+
 /// `[history]`: the local SQLite history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryConfig {
@@ -329,6 +333,8 @@ pub struct HistoryConfig {
     pub path: Option<PathBuf>,
     pub retention: Duration,
     pub prune_interval: Duration,
+    /// Size the file is pruned down to, oldest first (`max_mb`); None: age alone.
+    pub max_bytes: Option<u64>,
 }
 
 /// `[ui]`: the terminal UI.

@@ -25,6 +25,7 @@ const TOO_BIG: &[(&str, &str, &str, &str)] = &[
     ("agent", "log_retention_hours", "9223372036854775807", "1 to 8760"),
     ("history", "retention_hours", "9223372036854775807", "1 to 8760"),
     ("history", "prune_interval", "9223372036854775807", "1 to 86400"),
+    ("history", "max_mb", "-1", "0 to 1048576"),
     ("ui", "refresh_interval", "9223372036854775807", "1 to 3600"),
     ("ui", "chart_window", "9223372036854775807", "1 to 604800"),
     ("collect", "connect_timeout", "9223372036854775807", "1 to 300"),

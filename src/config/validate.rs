@@ -148,6 +148,12 @@ fn history(raw: &RawHistory, sink: &mut Sink<'_>) -> HistoryConfig {
             .unwrap_or(d.retention),
         prune_interval: seconds(&raw.prune_interval, "history.prune_interval", 1..=86_400, 1, sink)
             .unwrap_or(d.prune_interval),
+        max_bytes: match raw.max_mb.as_ref().and_then(|v| whole(v, "history.max_mb", 0..=1 << 20, "MB", sink))
+        {
+            Some(0) => None,
+            Some(mb) => Some(mb.saturating_mul(1 << 20)),
+            None => d.max_bytes,
+        },
     }
 }
 

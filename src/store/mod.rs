@@ -81,6 +81,18 @@ pub struct PruneStats {
     pub schema_changes: u64,
 }
 
+impl std::ops::AddAssign for PruneStats {
+    fn add_assign(&mut self, other: PruneStats) {
+        self.points += other.points;
+        self.snapshots += other.snapshots;
+        self.query_stats += other.query_stats;
+        self.series += other.series;
+        self.query_texts += other.query_texts;
+        self.alert_events += other.alert_events;
+        self.schema_changes += other.schema_changes;
+    }
+}
+
 /// Size of the history file, for status lines and `--once` reports.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StoreStats {
@@ -326,7 +338,17 @@ impl Store {
 
     /// Deletes what is older than the retention, measured from `now`.
     pub async fn prune(&self, now: Timestamp) -> Result<PruneStats, StoreError> {
-        self.call(|reply| Command::Prune { now, reply }).await
+        self.call(|reply| Command::Prune { now, max_bytes: None, reply }).await
+    }
+
+    /// `prune`, then the oldest data until the file holds at most `max_bytes`
+    /// (`[history] max_mb`; the newest schema inventory of each target always stays).
+    pub async fn prune_within(
+        &self,
+        now: Timestamp,
+        max_bytes: Option<u64>,
+    ) -> Result<PruneStats, StoreError> {
+        self.call(|reply| Command::Prune { now, max_bytes, reply }).await
     }
 
     /// Turns on the forwarding outbox: from now on every recorded sample is also queued

@@ -90,6 +90,33 @@ fn vacuum(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Steps the size cap cuts the recorded span into: each prunes the oldest twentieth more.
+const SIZE_STEPS: i64 = 20;
+
+/// After the age cut: while the file holds more than `max_bytes`, the oldest data goes, a
+/// twentieth of the recorded span at a time (never the newest schema inventory, which
+/// `prune` keeps whatever its age). Returns what went, summed.
+pub fn prune_to_size(conn: &Connection, max_bytes: u64) -> Result<PruneStats, StoreError> {
+    let mut total = PruneStats::default();
+    let range: (Option<i64>, Option<i64>) =
+        conn.query_row("SELECT min(at), max(at) FROM snapshots", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (Some(oldest), Some(newest)) = range else { return Ok(total) };
+    let step = ((newest - oldest) / SIZE_STEPS).max(1);
+    let mut cutoff = oldest;
+    while used_bytes(conn)? > max_bytes && cutoff < newest {
+        cutoff = cutoff.saturating_add(step).min(newest);
+        total += prune(conn, Timestamp(cutoff))?;
+    }
+    Ok(total)
+}
+
+/// Pages in use, in bytes: what the file holds once free pages are handed back.
+fn used_bytes(conn: &Connection) -> Result<u64, StoreError> {
+    let pragma = |name: &str| conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0));
+    let used = (pragma("page_count")? - pragma("freelist_count")?).max(0) * pragma("page_size")?;
+    Ok(u64::try_from(used).unwrap_or(0))
+}
+
 fn repeat(mut batch: impl FnMut() -> rusqlite::Result<usize>) -> Result<u64, StoreError> {
     let mut total = 0;
     loop {

@@ -96,6 +96,7 @@ pub enum Command {
     RecordedTargets(Reply<Vec<crate::model::TargetInfo>>),
     Prune {
         now: Timestamp,
+        max_bytes: Option<u64>,
         reply: Reply<PruneStats>,
     },
     Flush(Reply<()>),
@@ -249,8 +250,13 @@ impl Writer {
             Command::QueryHistory { target, query_id, from, to, reply } => {
                 let _ = reply.send(history::query_history(&self.conn, &target, &query_id, from, to));
             }
-            Command::Prune { now, reply } => {
-                let result = retention::prune(&self.conn, now.minus(self.retention));
+            Command::Prune { now, max_bytes, reply } => {
+                let result = retention::prune(&self.conn, now.minus(self.retention)).and_then(|mut stats| {
+                    if let Some(max) = max_bytes {
+                        stats += retention::prune_to_size(&self.conn, max)?;
+                    }
+                    Ok(stats)
+                });
                 self.caches.clear();
                 self.recover_if_damaged(&result);
                 let _ = reply.send(result);
