@@ -4,6 +4,7 @@
 
 mod alerts;
 mod codec;
+mod compare;
 mod counters;
 mod files;
 mod history;
@@ -44,6 +45,7 @@ use tokio::sync::oneshot;
 use writer::{Command, Reply};
 
 pub use codec::sizes as snapshot_sizes;
+pub use compare::{StatementChange, WindowFigures};
 pub use migrate::LATEST as SCHEMA_VERSION;
 pub use moment::{Depth, FleetMember, Moment, Toward};
 pub use outbox::{OutboxBatch, OutboxBounds, OutboxStats};
@@ -276,6 +278,18 @@ impl Store {
         from: Timestamp,
     ) -> Result<Vec<moment::FleetMember>, StoreError> {
         self.call(|reply| Command::Fleet { targets, at, from, reply }).await
+    }
+
+    /// The statements of two windows `(from, to]` side by side, ranked by the total time
+    /// gained from `before` to `now` (see `compare.rs`).
+    pub async fn compare_statements(
+        &self,
+        target: &TargetId,
+        now: (Timestamp, Timestamp),
+        before: (Timestamp, Timestamp),
+    ) -> Result<Vec<StatementChange>, StoreError> {
+        let target = target.0.clone();
+        self.call(|reply| Command::Compare { target, now, before, reply }).await
     }
 
     /// The instant of `target`'s collection round nearest `at` in the direction asked.

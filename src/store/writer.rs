@@ -86,6 +86,12 @@ pub enum Command {
         reply: Reply<Option<Timestamp>>,
     },
     RecordedRange(Reply<Option<(Timestamp, Timestamp)>>),
+    Compare {
+        target: String,
+        now: (Timestamp, Timestamp),
+        before: (Timestamp, Timestamp),
+        reply: Reply<Vec<super::StatementChange>>,
+    },
     Fleet {
         targets: Vec<(String, String)>,
         at: Timestamp,
@@ -228,6 +234,9 @@ impl Writer {
             }
             Command::Fleet { targets, at, from, reply } => {
                 let _ = reply.send(moment::fleet(&self.conn, &targets, at, from));
+            }
+            Command::Compare { target, now, before, reply } => {
+                let _ = reply.send(super::compare::compare(&self.conn, &target, now, before));
             }
             Command::RecordedRange(reply) => {
                 let _ = reply.send(moment::recorded_range(&self.conn));

@@ -28,6 +28,8 @@ pub enum Action {
     ToggleIdle,
     /// Show or hide Logstag's own monitoring statements in Queries.
     ToggleOwn,
+    /// Queries: off → compared with the window before → with a day earlier → off.
+    CycleCompare,
     ToggleBlocking,
     Copy,
     CopyCancel,
@@ -106,6 +108,8 @@ pub enum Effect {
     ClearScreen,
     /// Past alert events for the Alerts tab's history section.
     LoadAlertHistory,
+    /// Two windows of statements side by side (Queries, `w`).
+    LoadComparison(Box<super::compare::CompareRequest>),
     /// Everything the screen shows at a past instant (time travel).
     LoadMoment(Box<super::travel::MomentRequest>),
 }

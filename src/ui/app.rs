@@ -89,6 +89,7 @@ impl App {
         match update {
             UiUpdate::Alerts(events) => self.alerts_arrived(events),
             UiUpdate::Moment(answer) => self.moment_arrived(*answer),
+            UiUpdate::Comparison { id, result } => self.comparison_arrived(id, result),
             // Asked for by the detail popup on screen, whichever board it shows.
             query @ UiUpdate::QueryHistory { .. } => self.dashboard.apply(query),
             other => self.live_board().apply(other),
@@ -122,22 +123,25 @@ impl App {
     /// Asks for store history the charts of the current target do not have yet (while
     /// paused: the past instant, read again for a new target or window).
     pub fn history_requests(&mut self) -> Vec<Effect> {
+        let mut effects = self.compare_requests(false);
         if self.time.paused() {
-            return self.travel_requests();
+            effects.extend(self.travel_requests());
+            return effects;
         }
         let window_ms = self.window_ms();
         let Some((target, metrics)) =
             self.current().map(|t| (t.info.id.clone(), super::dashboard::charted(t.engine)))
         else {
-            return Vec::new();
+            return effects;
         };
         self.time.loaded_window_ms.resize(self.dashboard.targets.len(), 0);
         match self.time.loaded_window_ms.get_mut(self.target) {
             Some(loaded) if *loaded < window_ms => {
                 *loaded = window_ms;
-                vec![Effect::LoadSeries { target, window_ms, metrics }]
+                effects.push(Effect::LoadSeries { target, window_ms, metrics });
+                effects
             }
-            _ => Vec::new(),
+            _ => effects,
         }
     }
 
@@ -177,8 +181,13 @@ impl App {
             }
             Action::ToggleOwn => {
                 self.views.queries.show_own = !self.views.queries.show_own;
+                let show_own = self.views.queries.show_own;
+                if let Some(c) = self.views.compare.as_mut() {
+                    c.refresh(show_own);
+                }
                 self.invalidate();
             }
+            Action::CycleCompare => effects.extend(self.cycle_compare()),
             Action::ToggleIdle => {
                 self.views.activity.hide_idle = !self.views.activity.hide_idle;
                 self.invalidate();
@@ -336,7 +345,10 @@ impl App {
                 let len = self.views.activity.row_count();
                 self.views.activity.list.apply(action, len);
             }
-            (None, Tab::Queries) => self.views.queries.list.apply(action, self.views.queries.rows.len()),
+            (None, Tab::Queries) => match self.views.compare.as_mut() {
+                Some(c) => c.list.apply(action, c.rows.len()),
+                None => self.views.queries.list.apply(action, self.views.queries.rows.len()),
+            },
             (None, Tab::Schema) => self.views.schema.navigate(action),
             (None, Tab::Alerts) => self.views.alerts_list.apply(action, self.dashboard.alerts.active.len()),
             (None, Tab::Health) => {
@@ -364,6 +376,8 @@ impl App {
                 }
             }
             Tab::Queries if self.views.slow_log.slowlog_mode => self.open_slow_entry(),
+            // Compared rows are sums over windows, not one interval's statement.
+            Tab::Queries if self.views.compare.is_some() => {}
             Tab::Queries => {
                 let selected = self.views.queries.selected(self.query_stats()).map(|q| q.id.clone());
                 if let (Some(id), Some(target)) = (selected, self.current().map(|t| t.info.id.clone())) {

@@ -64,6 +64,9 @@ impl App {
         if self.tab == Tab::Queries && presentation.slow_log {
             contexts.push(Context::SlowLog);
         }
+        if self.tab == Tab::Queries && !self.views.slow_log.slowlog_mode {
+            contexts.push(Context::Compare);
+        }
         if self.tab == Tab::Schema {
             contexts.push(match presentation.schema_view {
                 SchemaView::Keyspace => Context::Keyspace,

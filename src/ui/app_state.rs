@@ -53,6 +53,9 @@ pub struct Views {
     pub alerts_list: ListState,
     /// Selected check of the Health tab's report.
     pub health_list: ListState,
+    /// Queries compared across two windows (`w`); None: the latest interval.
+    pub compare: Option<super::compare::Comparison>,
+    pub compare_requests: u64,
     /// (rows version, target, history shown) the lists were last sorted for.
     pub(super) seen_version: Option<(u64, usize, bool)>,
 }

@@ -2,6 +2,7 @@
 //! through a channel as `UiUpdate`s, so the UI loop never awaits the disk.
 
 use super::UiUpdate;
+use super::compare::CompareRequest;
 use super::travel::MomentRequest;
 use crate::model::{TargetId, Timestamp};
 
@@ -63,6 +64,15 @@ pub async fn load_alerts(store: Store, tx: mpsc::Sender<UiUpdate>) {
         }
         Err(e) => tracing::warn!("alert history: {e}"),
     }
+}
+
+/// Two windows of statements side by side (see `compare.rs`).
+pub async fn load_comparison(store: Store, tx: mpsc::Sender<UiUpdate>, request: CompareRequest) {
+    let result = store
+        .compare_statements(&request.target, request.windows.now, request.windows.before)
+        .await
+        .map_err(|e| format!("cannot read the history: {e}"));
+    let _ = tx.send(UiUpdate::Comparison { id: request.id, result }).await;
 }
 
 /// Everything the screen shows at a past instant (see `travel.rs`).

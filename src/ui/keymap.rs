@@ -32,6 +32,8 @@ pub enum Context {
     HistoryView,
     /// The `t` prompt is open: typed keys are the time.
     TimeInput,
+    /// The Queries tab's statements (not a slow log): windows can be compared.
+    Compare,
     /// The Health tab's check list.
     Health,
     /// The Schema tab's tree and changes list.
@@ -65,6 +67,7 @@ impl Context {
             Context::AlertPopup => "Alert popup",
             Context::HistoryView => "Paused (time travel)",
             Context::TimeInput => "Go to a time",
+            Context::Compare => "Queries",
             Context::Health => "Health",
             Context::Schema => "Schema",
             Context::SlowLog => "Slow log",
@@ -158,8 +161,8 @@ const fn bind(
 }
 
 use Context::{
-    Activity, ActivityWithoutTree, AlertDetail, AlertPopup, Alerts, Detail, Filter, Global, Health, Help,
-    HistoryView, Jump, Keyspace, List, Overview, Schema, SessionDetail, SlowLog, Statements, Table,
+    Activity, ActivityWithoutTree, AlertDetail, AlertPopup, Alerts, Compare, Detail, Filter, Global, Health,
+    Help, HistoryView, Jump, Keyspace, List, Overview, Schema, SessionDetail, SlowLog, Statements, Table,
     TimeInput,
 };
 
@@ -278,6 +281,13 @@ pub const BINDINGS: &[Binding] = &[
     bind(Global, ch('R'), Action::RetryNow, "retry the selected target now (when it is down)", ""),
     bind(Schema, ch('r'), Action::RefreshSchema, "refresh the schema now (runs the schema tier)", "refresh"),
     bind(Statements, ch('o'), Action::ToggleOwn, "show/hide Logstag's own statements", "own"),
+    bind(
+        Compare,
+        ch('w'),
+        Action::CycleCompare,
+        "compare the chart window with the one before / a day earlier / off",
+        "compare",
+    ),
     bind(SlowLog, ch('s'), Action::ToggleSlowLog, "slow-log entries / per-command statistics", "slow log"),
     bind(Keyspace, ch('r'), Action::RefreshSchema, "run the big-key sampler now (schema tier)", "sample"),
 ];

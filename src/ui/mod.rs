@@ -6,6 +6,7 @@ pub mod action;
 pub mod alerts;
 pub mod app;
 mod app_alerts;
+mod app_compare;
 mod app_contexts;
 mod app_copy;
 mod app_overview;
@@ -15,6 +16,7 @@ pub mod app_state;
 mod app_travel;
 pub mod bench;
 pub mod clipboard;
+pub mod compare;
 pub mod dashboard;
 pub mod format;
 pub mod forwarding;
@@ -61,6 +63,8 @@ pub enum UiUpdate {
     AlertHistory(Vec<AlertEvent>),
     /// The screen's past instant, read from the store (time travel).
     Moment(Box<travel::MomentAnswer>),
+    /// Two windows of statements side by side (Queries, `w`), for request `id`.
+    Comparison { id: u64, result: Result<Vec<crate::store::StatementChange>, String> },
     /// What the forwarder to the central backend is doing (only when `api_base_url` is set).
     Forwarding(crate::forward::ForwardStatus),
 }
@@ -274,6 +278,9 @@ fn perform(
         }
         Effect::LoadAlertHistory => {
             tokio::spawn(history::load_alerts(store.clone(), history_tx.clone()));
+        }
+        Effect::LoadComparison(request) => {
+            tokio::spawn(history::load_comparison(store.clone(), history_tx.clone(), *request));
         }
         Effect::LoadMoment(request) => {
             tokio::spawn(history::load_moment(store.clone(), history_tx.clone(), *request));

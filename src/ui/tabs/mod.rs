@@ -8,6 +8,7 @@ mod keyspace;
 pub mod overview;
 mod overview_charts;
 pub mod queries;
+mod queries_compare;
 pub mod schema;
 mod schema_detail;
 mod slowlog;

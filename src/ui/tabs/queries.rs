@@ -19,6 +19,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         super::slowlog::render(frame, area, app);
         return;
     }
+    if let Some(comparison) = &app.views.compare {
+        super::queries_compare::render(frame, area, app, comparison);
+        return;
+    }
     let Some((_, snapshot)) = app.queries_data() else {
         if let Some(target) = app.current() {
             frame.render_widget(

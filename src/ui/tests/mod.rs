@@ -3,6 +3,7 @@
 
 mod alerts;
 mod behaviour;
+mod compare;
 mod fixtures;
 mod fixtures_redis;
 mod fixtures_schema;
