@@ -231,3 +231,39 @@ fn replay_of_a_missing_or_foreign_file_says_so_and_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no recorded rounds"), "{out:?}");
 }
+
+/// The recorded incident that ships with the project (`examples/incident.sqlite3`, made by
+/// `tools/record-incident.sh` from a real PostgreSQL) opens with this build, migrated if
+/// an older one wrote it, and tells its story: the chain and its alerts at 17:28:50 UTC,
+/// nothing of it at the end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shipped_incident_opens_and_tells_its_story() {
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/incident.sqlite3");
+    let before = std::fs::read(&shipped).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_copy(
+        &shipped,
+        &dir.path().join("copy.sqlite3"),
+        Duration::from_secs(3600 * 24 * 365 * 50),
+    )
+    .unwrap();
+    let targets = store.recorded_targets().await.unwrap();
+    assert_eq!(targets.len(), 1);
+    assert_eq!((targets[0].id.0.as_str(), targets[0].engine.as_str()), ("shop-db", "PostgreSQL"));
+    let (_, end) = store.recorded_range().await.unwrap().unwrap();
+
+    // 2026-12-06 17:28:50 UTC: three sessions wait behind an idle transaction on `stock`.
+    let chain = app_at(&store, &targets[0], Timestamp(1_796_578_130_000)).await;
+    assert_eq!(blocked_pairs(&chain, "UPDATE stock").len(), 3, "{:?}", chain.sessions());
+    let active: Vec<&str> = chain.dashboard.alerts.active.values().map(|a| a.event.rule.as_str()).collect();
+    assert!(
+        active.contains(&"pg.blocked_sessions") && active.contains(&"pg.blocking_chain_depth"),
+        "{active:?}"
+    );
+    assert!(chain.current().is_some_and(|t| t.health_report.is_some()));
+
+    let over = app_at(&store, &targets[0], end).await;
+    assert!(blocked_pairs(&over, "UPDATE stock").is_empty());
+    assert!(over.dashboard.alerts.active.is_empty(), "{:?}", over.dashboard.alerts.active.keys());
+    assert!(std::fs::read(&shipped).unwrap() == before, "the shipped file is never written");
+}
