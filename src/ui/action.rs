@@ -30,6 +30,8 @@ pub enum Action {
     ToggleOwn,
     /// Queries: off → compared with the window before → with a day earlier → off.
     CycleCompare,
+    /// Overview charts: draw the same window a day earlier under them, or stop.
+    ToggleDayOverlay,
     ToggleBlocking,
     Copy,
     CopyCancel,
@@ -108,6 +110,8 @@ pub enum Effect {
     ClearScreen,
     /// Past alert events for the Alerts tab's history section.
     LoadAlertHistory,
+    /// The charts' window a day earlier (Overview, `d`).
+    LoadOverlay(Box<super::overlay::OverlayRequest>),
     /// Two windows of statements side by side (Queries, `w`).
     LoadComparison(Box<super::compare::CompareRequest>),
     /// Everything the screen shows at a past instant (time travel).

@@ -90,6 +90,7 @@ impl App {
             UiUpdate::Alerts(events) => self.alerts_arrived(events),
             UiUpdate::Moment(answer) => self.moment_arrived(*answer),
             UiUpdate::Comparison { id, result } => self.comparison_arrived(id, result),
+            UiUpdate::Overlay { id, series } => self.overlay_arrived(id, series),
             // Asked for by the detail popup on screen, whichever board it shows.
             query @ UiUpdate::QueryHistory { .. } => self.dashboard.apply(query),
             other => self.live_board().apply(other),
@@ -124,6 +125,7 @@ impl App {
     /// paused: the past instant, read again for a new target or window).
     pub fn history_requests(&mut self) -> Vec<Effect> {
         let mut effects = self.compare_requests(false);
+        effects.extend(self.overlay_requests());
         if self.time.paused() {
             effects.extend(self.travel_requests());
             return effects;
@@ -188,6 +190,7 @@ impl App {
                 self.invalidate();
             }
             Action::CycleCompare => effects.extend(self.cycle_compare()),
+            Action::ToggleDayOverlay => effects.extend(self.toggle_day_overlay()),
             Action::ToggleIdle => {
                 self.views.activity.hide_idle = !self.views.activity.hide_idle;
                 self.invalidate();

@@ -1,5 +1,6 @@
-//! The App's window comparison in Queries (`w`, see `compare.rs`): which windows, when to
-//! read them again, and the answer.
+//! The App's comparisons with another time: statements of two windows in Queries (`w`,
+//! see `compare.rs`) and the Overview charts over the same window a day earlier (`d`, see
+//! `overlay.rs`): which windows, when to read them again, and the answers.
 
 use super::action::Effect;
 use super::app::App;
@@ -73,5 +74,50 @@ impl App {
         let Some(c) = self.views.compare.as_mut().filter(|c| c.request == id) else { return };
         c.changes = Some(result);
         c.refresh(show_own);
+    }
+}
+
+impl App {
+    /// `d`: the Overview charts with the same window a day earlier under them, or not.
+    pub(super) fn toggle_day_overlay(&mut self) -> Vec<Effect> {
+        if self.views.overlay.take().is_some() {
+            return Vec::new();
+        }
+        self.views.overlay = Some(super::overlay::DayOverlay::default());
+        self.overlay_requests()
+    }
+
+    /// A new read when the charts' target, end or window moved (see `DayOverlay::stale`).
+    pub(super) fn overlay_requests(&mut self) -> Vec<Effect> {
+        let (end_ms, window_ms) = (self.time.chart_axis().0, self.window_ms());
+        let Some((target, metrics)) =
+            self.current().map(|t| (t.info.id.clone(), super::dashboard::charted(t.engine)))
+        else {
+            return Vec::new();
+        };
+        let Some(overlay) = self.views.overlay.as_mut().filter(|o| o.stale(&target, end_ms, window_ms))
+        else {
+            return Vec::new();
+        };
+        overlay.request += 1;
+        overlay.target = Some(target.clone());
+        overlay.end_ms = end_ms;
+        overlay.window_ms = window_ms;
+        overlay.series.clear();
+        let id = overlay.request;
+        vec![Effect::LoadOverlay(Box::new(super::overlay::OverlayRequest {
+            id,
+            target,
+            end_ms,
+            window_ms,
+            metrics,
+        }))]
+    }
+
+    pub(super) fn overlay_arrived(&mut self, id: u64, series: super::overlay::DayEarlier) {
+        let Some(overlay) = self.views.overlay.as_mut().filter(|o| o.request == id) else { return };
+        for (metric, key, points) in series {
+            overlay.series.entry((metric, key)).or_default().merge(&points);
+        }
     }
 }

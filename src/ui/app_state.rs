@@ -53,6 +53,8 @@ pub struct Views {
     pub alerts_list: ListState,
     /// Selected check of the Health tab's report.
     pub health_list: ListState,
+    /// The Overview charts' window a day earlier (`d`); None: off.
+    pub overlay: Option<super::overlay::DayOverlay>,
     /// Queries compared across two windows (`w`); None: the latest interval.
     pub compare: Option<super::compare::Comparison>,
     pub compare_requests: u64,

@@ -300,7 +300,7 @@ impl Dashboard {
             UiUpdate::AlertHistory(events) => self.alerts.set_stored(events),
             UiUpdate::ActiveAlerts(active) => self.alerts.refresh(active),
             // The past is a board of its own, built by the App (`app_travel.rs`).
-            UiUpdate::Moment(_) | UiUpdate::Comparison { .. } => {}
+            UiUpdate::Moment(_) | UiUpdate::Comparison { .. } | UiUpdate::Overlay { .. } => {}
             UiUpdate::Forwarding(status) => self.forwarding = Some(status),
         }
     }

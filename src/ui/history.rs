@@ -3,6 +3,7 @@
 
 use super::UiUpdate;
 use super::compare::CompareRequest;
+use super::overlay::OverlayRequest;
 use super::travel::MomentRequest;
 use crate::model::{TargetId, Timestamp};
 
@@ -64,6 +65,23 @@ pub async fn load_alerts(store: Store, tx: mpsc::Sender<UiUpdate>) {
         }
         Err(e) => tracing::warn!("alert history: {e}"),
     }
+}
+
+/// The charts' window a day earlier (see `overlay.rs`); an unreadable metric is left out.
+pub async fn load_overlay(store: Store, tx: mpsc::Sender<UiUpdate>, request: OverlayRequest) {
+    let (from, to) = request.range();
+    let mut series = Vec::new();
+    for metric in &request.metrics {
+        match super::travel::read_series(&store, &request.target, metric, from, to).await {
+            Ok(by_key) => {
+                for (key, points) in by_key {
+                    series.push(((*metric).to_owned(), key, super::overlay::shifted(&points)));
+                }
+            }
+            Err(e) => tracing::warn!("a day earlier of {metric} for {}: {e}", request.target),
+        }
+    }
+    let _ = tx.send(UiUpdate::Overlay { id: request.id, series }).await;
 }
 
 /// Two windows of statements side by side (see `compare.rs`).

@@ -274,6 +274,13 @@ pub const BINDINGS: &[Binding] = &[
     bind(Overview, ch('/'), Action::StartFilter, "filter targets (name, engine, tag, status)", "filter"),
     bind(Overview, ch('s'), Action::ToggleTargetOrder, "worst first / by name", "sort"),
     bind(Overview, ch('b'), Action::CycleGrouping, "group by: none / engine / first tag", "group"),
+    bind(
+        Overview,
+        ch('d'),
+        Action::ToggleDayOverlay,
+        "charts: overlay the same window a day earlier",
+        "day before",
+    ),
     bind(Jump, key(KeyCode::Enter), Action::JumpAccept, "select the best match", "go"),
     bind(Jump, key(KeyCode::Esc), Action::JumpCancel, "cancel", "cancel"),
     bind(Jump, key(KeyCode::Backspace), Action::JumpBackspace, "delete character", ""),

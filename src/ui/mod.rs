@@ -23,6 +23,7 @@ pub mod forwarding;
 mod history;
 pub mod keymap;
 pub mod layout;
+pub mod overlay;
 pub mod popups;
 pub mod series;
 pub mod tabs;
@@ -63,6 +64,9 @@ pub enum UiUpdate {
     AlertHistory(Vec<AlertEvent>),
     /// The screen's past instant, read from the store (time travel).
     Moment(Box<travel::MomentAnswer>),
+    /// The charts' window a day earlier, shifted a day later (`d`), for request `id`:
+    /// (metric, key, points).
+    Overlay { id: u64, series: overlay::DayEarlier },
     /// Two windows of statements side by side (Queries, `w`), for request `id`.
     Comparison { id: u64, result: Result<Vec<crate::store::StatementChange>, String> },
     /// What the forwarder to the central backend is doing (only when `api_base_url` is set).
@@ -278,6 +282,9 @@ fn perform(
         }
         Effect::LoadAlertHistory => {
             tokio::spawn(history::load_alerts(store.clone(), history_tx.clone()));
+        }
+        Effect::LoadOverlay(request) => {
+            tokio::spawn(history::load_overlay(store.clone(), history_tx.clone(), *request));
         }
         Effect::LoadComparison(request) => {
             tokio::spawn(history::load_comparison(store.clone(), history_tx.clone(), *request));

@@ -138,7 +138,7 @@ async fn read_moment(store: &Store, request: &MomentRequest) -> Result<MomentAns
 }
 
 /// A metric's keyed series, or its instance-wide one when it has no keys.
-async fn read_series(
+pub(super) async fn read_series(
     store: &Store,
     target: &TargetId,
     metric: &str,

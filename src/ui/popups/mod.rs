@@ -62,6 +62,7 @@ fn render_query_chart(frame: &mut Frame, area: Rect, app: &App, id: &str) {
         window_ms: (app.time.now_ms - oldest).max(app.window_ms()),
         format_value: super::format::millis_f,
         cursor_ms: None,
+        overlay: Vec::new(),
     }
     .render(frame, area, &app.theme);
 }

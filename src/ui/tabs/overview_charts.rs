@@ -30,12 +30,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             ChartSeries::Single => single(target, spec.metric),
             ChartSeries::Keyed(order) => ordered(target, spec.metric, order),
         };
+        let overlay: Vec<&Series> = app.views.overlay.as_ref().map_or_else(Vec::new, |o| {
+            o.series.iter().filter(|((m, _), s)| m == spec.metric && !s.is_empty()).map(|(_, s)| s).collect()
+        });
         let format_value: fn(f64) -> String = match spec.unit {
             Unit::Count => |v| format!("{v:.0}"),
             Unit::Percent => |v| format!("{:.0}%", v.min(100.0)),
             Unit::Bytes => |v| format::bytes(v as u64),
         };
-        chart(app, spec.title, series, format_value).render(frame, area, &app.theme);
+        TimeChart { overlay, ..chart(app, spec.title, series, format_value) }.render(frame, area, &app.theme);
     }
 }
 
@@ -95,6 +98,7 @@ fn chart<'a>(
         window_ms: app.window_ms(),
         format_value,
         cursor_ms: app.time.chart_axis().1,
+        overlay: Vec::new(),
     }
 }
 

@@ -88,3 +88,48 @@ fn paused_the_windows_end_at_the_instant_on_screen() {
         assert_eq!(c.windows.now.1, Timestamp(travel_at));
     }
 }
+
+/// `d` on the Overview: the charts' window a day earlier is read (from the store, through
+/// the loader), moved a day later and drawn under the lines; `d` again stops it.
+#[tokio::test]
+async fn d_draws_the_same_window_a_day_earlier_under_the_charts() {
+    use crate::model::{Metric, Sample, SampleBody, Tier};
+    use crate::store::Store;
+    let mut app = app();
+    app.apply(Action::GoTab(Tab::Overview));
+    let effects = app.apply(Action::ToggleDayOverlay);
+    let Some(Effect::LoadOverlay(request)) = effects.iter().find(|e| matches!(e, Effect::LoadOverlay(_)))
+    else {
+        panic!("no overlay asked for: {effects:?}");
+    };
+    assert_eq!((request.end_ms, request.window_ms), (NOW, 900_000));
+    assert!(request.metrics.contains(&crate::model::metric::TPS));
+
+    let store = Store::open_in_memory(std::time::Duration::from_secs(3 * 86_400)).unwrap();
+    let day = crate::ui::overlay::DAY_MS;
+    let earlier: Vec<Sample> = (0..10)
+        .map(|i| Sample {
+            target: TargetId("prod-pg".into()),
+            tier: Tier::High,
+            taken_at: Timestamp(NOW - day - i * 60_000),
+            body: SampleBody::Metrics(vec![Metric::new(crate::model::metric::TPS, 9_000.0)]),
+        })
+        .collect();
+    store.record(earlier).await.unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+    crate::ui::history::load_overlay(store, tx, (**request).clone()).await;
+    let update = rx.recv().await.unwrap();
+    let UiUpdate::Overlay { series, .. } = &update else { panic!("{update:?}") };
+    let tps = series.iter().find(|(m, _, _)| m == crate::model::metric::TPS).unwrap();
+    assert_eq!(tps.2.len(), 10);
+    assert!(
+        tps.2.iter().all(|(at, v)| *at > NOW - 900_000 - 1 && *at <= NOW && *v == 9_000.0),
+        "moved a day later"
+    );
+    app.update(update);
+    let text = screen_text(&app, 160, 50);
+    assert!(text.contains("a day earlier"), "{text}");
+    assert!(text.contains("9900"), "the day-earlier figures set the scale: {text}");
+    assert!(app.apply(Action::ToggleDayOverlay).is_empty());
+    assert!(!screen_text(&app, 160, 50).contains("a day earlier"));
+}

@@ -22,6 +22,9 @@ pub struct TimeChart<'a> {
     pub format_value: fn(f64) -> String,
     /// Paused: the instant on screen, drawn as a vertical line.
     pub cursor_ms: Option<i64>,
+    /// The same window a day earlier (already moved a day later), drawn dotted and muted
+    /// under the lines; empty when off.
+    pub overlay: Vec<&'a Series>,
 }
 
 impl TimeChart<'_> {
@@ -31,6 +34,9 @@ impl TimeChart<'_> {
         for (index, (name, _)) in self.series.iter().enumerate().filter(|(_, (name, _))| !name.is_empty()) {
             title.push(Span::styled("━", theme.series(index)));
             title.push(Span::styled(format!("{name} "), theme.text()));
+        }
+        if !self.overlay.is_empty() {
+            title.push(Span::styled("┄a day earlier ", theme.muted()));
         }
         let block = Block::bordered().title(Line::from(title)).border_style(theme.border(false));
         let inner = block.inner(area);
@@ -48,10 +54,26 @@ impl TimeChart<'_> {
             frame.render_widget(Paragraph::new(message).style(theme.muted()).block(block), area);
             return;
         }
-        let max =
-            runs.iter().flat_map(|(_, _, segs)| segs.iter().flatten()).map(|p| p.1).fold(0.0_f64, f64::max);
+        let earlier: Vec<Vec<(f64, f64)>> =
+            self.overlay.iter().flat_map(|s| s.segments(from_ms, self.now_ms, max_points)).collect();
+        let max = runs
+            .iter()
+            .flat_map(|(_, _, segs)| segs.iter().flatten())
+            .chain(earlier.iter().flatten())
+            .map(|p| p.1)
+            .fold(0.0_f64, f64::max);
         let top = if max > 0.0 { max * 1.1 } else { 1.0 };
         let mut datasets = Vec::new();
+        // Under the current lines: drawn first.
+        for segment in &earlier {
+            datasets.push(
+                Dataset::default()
+                    .data(segment)
+                    .graph_type(GraphType::Scatter)
+                    .marker(Marker::Dot)
+                    .style(theme.muted()),
+            );
+        }
         for (_, index, segments) in &runs {
             for segment in segments {
                 let dataset = Dataset::default()
