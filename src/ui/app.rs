@@ -379,8 +379,6 @@ impl App {
                 }
             }
             Tab::Queries if self.views.slow_log.slowlog_mode => self.open_slow_entry(),
-            // Compared rows are sums over windows, not one interval's statement.
-            Tab::Queries if self.views.compare.is_some() => {}
             Tab::Queries => {
                 let selected = self.views.queries.selected(self.query_stats()).map(|q| q.id.clone());
                 if let (Some(id), Some(target)) = (selected, self.current().map(|t| t.info.id.clone())) {

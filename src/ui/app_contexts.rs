@@ -82,7 +82,10 @@ impl App {
         if self.tab == Tab::Overview {
             contexts.push(Context::Overview);
         }
-        if self.tab.has_table() {
+        // Compared rows are sums over two windows: no filter, sort, detail or copy of one
+        // interval's statement applies to them.
+        let comparing = self.tab == Tab::Queries && self.views.compare.is_some();
+        if self.tab.has_table() && !comparing {
             contexts.push(Context::Table);
         }
         if self.tab.has_list() {
