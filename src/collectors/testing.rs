@@ -39,3 +39,34 @@ pub async fn failed_connect<C: Collector>(mut c: C, tier: Tier) -> String {
 pub fn value(m: &[Metric], name: &str, key: &str) -> Option<f64> {
     m.iter().find(|m| m.name == name && m.key == key).map(|m| m.value)
 }
+
+/// Lower-case words of a SQL statement, for the engines' read-only checks: the parts
+/// between each (opening, closing) quote pair left out (a doubled closer, `''` or `]]`,
+/// stays inside), words made of the characters `word_char` accepts.
+pub fn sql_words(sql: &str, quotes: &[(char, char)], word_char: fn(char) -> bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut close: Option<char> = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if let Some(q) = close {
+            if c == q && chars.next_if_eq(&q).is_none() {
+                close = None;
+            }
+            continue;
+        }
+        if let Some(&(_, closer)) = quotes.iter().find(|(open, _)| *open == c) {
+            close = Some(closer);
+        } else if word_char(c) {
+            word.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if !word.is_empty() {
+            out.push(std::mem::take(&mut word));
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}

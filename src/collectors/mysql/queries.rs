@@ -208,30 +208,9 @@ pub const FORBIDDEN: &[&str] = &[
 /// Lower-case words of a statement, string literals and quoted names left out.
 #[cfg(test)]
 pub fn words(sql: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut word = String::new();
-    let mut quote: Option<char> = None;
-    for c in sql.chars() {
-        if let Some(q) = quote {
-            if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        if c == '\'' || c == '`' || c == '"' {
-            quote = Some(c);
-        } else if c.is_ascii_alphanumeric() || c == '_' {
-            word.push(c.to_ascii_lowercase());
-            continue;
-        }
-        if !word.is_empty() {
-            out.push(std::mem::take(&mut word));
-        }
-    }
-    if !word.is_empty() {
-        out.push(word);
-    }
-    out
+    crate::collectors::testing::sql_words(sql, &[('\'', '\''), ('`', '`'), ('"', '"')], |c| {
+        c.is_ascii_alphanumeric() || c == '_'
+    })
 }
 
 /// What a statement may start with.

@@ -59,34 +59,9 @@ pub const FORBIDDEN: &[&str] = &[
 /// (doubled quotes inside them included).
 #[cfg(test)]
 pub fn words(sql: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut word = String::new();
-    let mut close: Option<char> = None;
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if let Some(q) = close {
-            if c == q && chars.next_if_eq(&q).is_none() {
-                close = None;
-            }
-            continue;
-        }
-        match c {
-            '\'' => close = Some('\''),
-            '"' => close = Some('"'),
-            c if c.is_ascii_alphanumeric() || "_$#".contains(c) => {
-                word.push(c.to_ascii_lowercase());
-                continue;
-            }
-            _ => {}
-        }
-        if !word.is_empty() {
-            out.push(std::mem::take(&mut word));
-        }
-    }
-    if !word.is_empty() {
-        out.push(word);
-    }
-    out
+    crate::collectors::testing::sql_words(sql, &[('\'', '\''), ('"', '"')], |c| {
+        c.is_ascii_alphanumeric() || "_$#".contains(c)
+    })
 }
 
 /// Whether a statement is one read: starts with SELECT or WITH, holds no `;` outside
