@@ -131,3 +131,7 @@ fn repeat(mut batch: impl FnMut() -> rusqlite::Result<usize>) -> Result<u64, Sto
 fn count(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
+
+#[cfg(test)]
+#[path = "retention_tests.rs"]
+mod tests;

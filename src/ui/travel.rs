@@ -66,6 +66,21 @@ pub struct MomentAnswer {
     pub problem: Option<String>,
 }
 
+impl MomentAnswer {
+    /// No instant that way (`problem` None), or none readable: the screen stays put.
+    fn nothing(request: &MomentRequest, problem: Option<String>) -> MomentAnswer {
+        MomentAnswer {
+            id: request.id,
+            at: None,
+            moments: Vec::new(),
+            series: Vec::new(),
+            alerts: Vec::new(),
+            chart_end_ms: request.at.millis(),
+            problem,
+        }
+    }
+}
+
 /// Where the charts end for an instant: a fifth of the window after it, never past now.
 pub fn chart_end(at: Timestamp, window_ms: i64, wall_ms: i64) -> i64 {
     at.millis().saturating_add(window_ms / 5).min(wall_ms).max(at.millis())
@@ -82,15 +97,7 @@ pub fn distance(at_ms: i64, wall_ms: i64) -> String {
 pub async fn read(store: &Store, request: &MomentRequest) -> MomentAnswer {
     match read_moment(store, request).await {
         Ok(answer) => answer,
-        Err(e) => MomentAnswer {
-            id: request.id,
-            at: None,
-            moments: Vec::new(),
-            series: Vec::new(),
-            alerts: Vec::new(),
-            chart_end_ms: request.at.millis(),
-            problem: Some(format!("cannot read the history: {e}")),
-        },
+        Err(e) => MomentAnswer::nothing(request, Some(format!("cannot read the history: {e}"))),
     }
 }
 
@@ -105,15 +112,7 @@ async fn read_moment(store: &Store, request: &MomentRequest) -> Result<MomentAns
         None => Some(request.at),
     };
     let Some(at) = at else {
-        return Ok(MomentAnswer {
-            id: request.id,
-            at: None,
-            moments: Vec::new(),
-            series: Vec::new(),
-            alerts: Vec::new(),
-            chart_end_ms: request.at.millis(),
-            problem: None,
-        });
+        return Ok(MomentAnswer::nothing(request, None));
     };
     let chart_end_ms = chart_end(at, request.window_ms, request.wall_ms);
     let (from, to) = (Timestamp(at.millis() - request.window_ms), Timestamp(chart_end_ms));
