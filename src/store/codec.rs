@@ -2,7 +2,6 @@
 //! kilobytes of repetitive JSON, which deflate shrinks several times over.
 
 use super::StoreError;
-use crate::model::SampleBody;
 use flate2::Compression;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
@@ -65,12 +64,16 @@ impl Encoder {
     }
 }
 
-pub fn decode(encoding: i64, bytes: &[u8]) -> Result<SampleBody, StoreError> {
-    decode_as(encoding, bytes)
+/// Raw deflate of bytes already encoded (a keyframe of `chain.rs`), appended to `out`.
+pub fn deflate(json: &[u8], out: &mut Vec<u8>) -> Result<(), StoreError> {
+    let mut enc = DeflateEncoder::new(std::mem::take(out), Compression::new(LEVEL));
+    enc.write_all(json).map_err(|e| StoreError::Sqlite(format!("cannot compress snapshot: {e}")))?;
+    *out = enc.finish().map_err(|e| StoreError::Sqlite(format!("cannot compress snapshot: {e}")))?;
+    Ok(())
 }
 
-/// `decode` for any type `Encoder` wrote (the outbox keeps whole samples).
-pub fn decode_as<T: DeserializeOwned>(encoding: i64, bytes: &[u8]) -> Result<T, StoreError> {
+/// The bytes `deflate` compressed.
+pub fn inflate(encoding: i64, bytes: &[u8]) -> Result<Vec<u8>, StoreError> {
     if encoding != DEFLATE_JSON {
         return Err(StoreError::Sqlite(format!("unknown snapshot encoding {encoding}")));
     }
@@ -78,11 +81,17 @@ pub fn decode_as<T: DeserializeOwned>(encoding: i64, bytes: &[u8]) -> Result<T, 
     DeflateDecoder::new(bytes)
         .read_to_end(&mut json)
         .map_err(|e| StoreError::Sqlite(format!("corrupt snapshot body: {e}")))?;
+    Ok(json)
+}
+
+/// `decode` for any type `Encoder` wrote (the outbox keeps whole samples).
+pub fn decode_as<T: DeserializeOwned>(encoding: i64, bytes: &[u8]) -> Result<T, StoreError> {
+    let json = inflate(encoding, bytes)?;
     serde_json::from_slice(&json).map_err(|e| StoreError::Sqlite(format!("undecodable snapshot body: {e}")))
 }
 
 /// JSON size and compressed size of one body, for cost reports.
-pub fn sizes(body: &SampleBody) -> Result<(usize, usize), StoreError> {
+pub fn sizes(body: &crate::model::SampleBody) -> Result<(usize, usize), StoreError> {
     let json = serde_json::to_vec(body).map_err(|e| StoreError::Sqlite(e.to_string()))?;
     let mut enc = DeflateEncoder::new(Vec::new(), Compression::new(LEVEL));
     enc.write_all(&json).map_err(|e| StoreError::Sqlite(e.to_string()))?;

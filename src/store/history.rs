@@ -1,11 +1,11 @@
 //! Reads for scroll-back: chart series, snapshots, statement history.
 
 use super::StoreError;
-use super::codec;
+use super::chain;
 use super::counters::{Names, to_sql_error};
 use super::writer::Points;
 use crate::model::{Counters, QueryStat, Sample, SampleBody, TargetId, Tier, Timestamp};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, Row, params};
 
 pub fn series(
     conn: &Connection,
@@ -59,27 +59,37 @@ pub fn snapshot_at(
     kind: &str,
     at: Timestamp,
 ) -> Result<Option<Sample>, StoreError> {
-    let found = conn
+    // The newest keyframe at or before the instant, then every frame after it up to there.
+    let keyframe: Option<i64> = conn
         .prepare_cached(
-            "SELECT at, tier, encoding, body FROM snapshots
-             WHERE target = ?1 AND kind = ?2 AND at <= ?3 ORDER BY at DESC LIMIT 1",
+            "SELECT max(at) FROM snapshots WHERE target = ?1 AND kind = ?2 AND at <= ?3 AND encoding <> ?4",
         )?
-        .query_row(params![target, kind, at.0], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, Vec<u8>>(3)?))
-        })
-        .optional()?;
-    let Some((taken_at, tier, encoding, bytes)) = found else {
+        .query_row(params![target, kind, at.0, chain::ZSTD_DELTA], |r| r.get(0))?;
+    let Some(keyframe) = keyframe else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, tier, encoding, body FROM snapshots
+         WHERE target = ?1 AND kind = ?2 AND at BETWEEN ?3 AND ?4 ORDER BY at",
+    )?;
+    let mut rows = stmt.query(params![target, kind, keyframe, at.0])?;
+    let (mut frames, mut tier) = (Vec::new(), String::new());
+    while let Some(r) = rows.next()? {
+        frames.push(chain::Frame { at: r.get(0)?, encoding: r.get(2)?, bytes: r.get(3)? });
+        tier = r.get(1)?;
+    }
+    let Some(taken_at) = frames.last().map(|f| Timestamp(f.at)) else {
         return Ok(None);
     };
     let tier = Tier::ALL
         .into_iter()
         .find(|t| t.name() == tier)
         .ok_or_else(|| StoreError::Sqlite(format!("unknown tier {tier:?} in snapshot")))?;
-    let mut body = codec::decode(encoding, &bytes)?;
+    let mut body = chain::decode(&frames)?;
     if let SampleBody::Queries(snap) = &mut body {
-        snap.stats = stats_at(conn, target, Timestamp(taken_at))?;
+        snap.stats = stats_at(conn, target, taken_at)?;
     }
-    Ok(Some(Sample { target: TargetId(target.to_owned()), tier, taken_at: Timestamp(taken_at), body }))
+    Ok(Some(Sample { target: TargetId(target.to_owned()), tier, taken_at, body }))
 }
 
 /// Columns read by `stat_from_row`, starting at index 1 (index 0 is `at`).

@@ -2,7 +2,9 @@
 //! cheap-clone async handle; every call is a command sent to that thread, so neither
 //! the collectors nor the UI ever touch the disk themselves.
 
+mod ages;
 mod alerts;
+mod chain;
 mod codec;
 mod compare;
 mod counters;

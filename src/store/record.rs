@@ -2,7 +2,7 @@
 //! rows, everything else a compressed snapshot. One transaction per round.
 
 use super::StoreError;
-use super::codec::{DEFLATE_JSON, Encoder};
+use super::codec::Encoder;
 use super::outbox::Outbox;
 use super::writer::{Caches, cache_key};
 use crate::model::{QueryStat, Sample, SampleBody, Tier, Timestamp};
@@ -49,11 +49,11 @@ pub fn record_round(
                     let text_id = text_id(&tx, caches, target, stat)?;
                     insert_stat(&tx, caches, text_id, taken_at, pos, stat)?;
                 }
-                insert_snapshot(&tx, encoder, target, tier, taken_at, &SampleBody::Queries(snap))?;
+                insert_snapshot(&tx, caches, target, tier, taken_at, &SampleBody::Queries(snap))?;
             }
             // Rows, not a snapshot: the Changes tab filters and counts them by window.
             SampleBody::SchemaChanges(changes) => super::schema_changes::insert(&tx, target, &changes)?,
-            other => insert_snapshot(&tx, encoder, target, tier, taken_at, &other)?,
+            other => insert_snapshot(&tx, caches, target, tier, taken_at, &other)?,
         }
     }
     let dropped = match outbox.as_deref_mut() {
@@ -158,18 +158,18 @@ fn insert_stat(
 
 fn insert_snapshot(
     conn: &Connection,
-    encoder: &mut Encoder,
+    caches: &mut Caches,
     target: &str,
     tier: Tier,
     at: Timestamp,
     body: &SampleBody,
 ) -> Result<(), StoreError> {
-    encoder.encode(body, |bytes| {
+    caches.chains.encode(target, at.0, body, |encoding, bytes| {
         conn.prepare_cached(
             "INSERT OR REPLACE INTO snapshots (target, kind, at, tier, encoding, body)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
-        .execute(params![target, body.kind(), at.0, tier.name(), DEFLATE_JSON, bytes])?;
+        .execute(params![target, body.kind(), at.0, tier.name(), encoding, bytes])?;
         Ok(())
     })
 }

@@ -1,6 +1,7 @@
 //! Age-based retention. Deletes run in bounded batches, each its own short transaction,
 //! so a prune after a long pause never blocks collection rounds for seconds.
 
+use super::chain;
 use super::{PruneStats, StoreError};
 use crate::model::Timestamp;
 use rusqlite::{Connection, params};
@@ -30,13 +31,22 @@ pub fn prune(conn: &Connection, cutoff: Timestamp) -> Result<PruneStats, StoreEr
 
     // The newest schema snapshot of each target survives any age: change detection
     // after a restart compares against it (schema rounds may be days apart or stopped).
+    // A chain that straddles the cutoff stays whole from its keyframe: its delta frames
+    // inside the window cannot be read without it (chain.rs), so the window is kept
+    // entire at the price of at most one keyframe span more.
     let mut delete_snapshots = conn.prepare_cached(
-        "DELETE FROM snapshots WHERE id IN (SELECT id FROM snapshots WHERE at < ?1
-             AND id NOT IN (SELECT k.id FROM snapshots k WHERE k.kind = 'schema' AND k.at =
+        "WITH keyframes AS (SELECT target, kind, max(at) AS keyframe FROM snapshots
+                            WHERE at <= ?1 AND encoding <> ?3 GROUP BY target, kind),
+              chains AS (SELECT * FROM keyframes k WHERE ?3 = (SELECT n.encoding FROM snapshots n
+                             WHERE n.target = k.target AND n.kind = k.kind AND n.at >= ?1 ORDER BY n.at LIMIT 1))
+         DELETE FROM snapshots WHERE id IN (SELECT s.id FROM snapshots s
+             LEFT JOIN chains c ON c.target = s.target AND c.kind = s.kind
+             WHERE s.at < ?1 AND s.at < coalesce(c.keyframe, ?1)
+             AND s.id NOT IN (SELECT k.id FROM snapshots k WHERE k.kind = 'schema' AND k.at =
                  (SELECT max(m.at) FROM snapshots m WHERE m.target = k.target AND m.kind = 'schema'))
-             ORDER BY at LIMIT ?2)",
+             ORDER BY s.at LIMIT ?2)",
     )?;
-    stats.snapshots = repeat(|| delete_snapshots.execute(params![cutoff.0, BATCH]))?;
+    stats.snapshots = repeat(|| delete_snapshots.execute(params![cutoff.0, BATCH, chain::ZSTD_DELTA]))?;
 
     let mut delete_stats = conn.prepare_cached(
         "DELETE FROM query_stats WHERE (text_id, at) IN

@@ -141,6 +141,8 @@ pub struct Caches {
     pub scratch: String,
     /// Reused for each statement's encoded counters.
     pub blob: Vec<u8>,
+    /// The last snapshot body per target and kind, which the next one is a delta of.
+    pub chains: super::chain::Chains,
 }
 
 impl Caches {
@@ -149,6 +151,7 @@ impl Caches {
         self.series.clear();
         self.texts.clear();
         self.counter_names.clear();
+        self.chains.clear();
     }
 }
 

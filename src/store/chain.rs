@@ -1,0 +1,199 @@
+//! Snapshot bodies as chains: a keyframe (the whole body, deflated: encoding 1), then
+//! delta frames (encoding 2) that hold only what changed since the previous body of the
+//! same target and kind.
+//!
+//! A delta frame is zstd with the previous body's stored JSON as its dictionary, so whatever
+//! repeats (idle sessions, unchanged settings, statement texts still running) costs a few
+//! bytes of reference; `ages.rs` makes idle sessions repeat exactly. Measured on the
+//! storage bench's day (`cargo bench --bench time_travel`): an Activity round of 100
+//! sessions takes about a quarter of its deflated size. Layout of a delta frame: the
+//! previous body's `at` as 8 little-endian bytes, the CRC-32 of its stored JSON as 4, then
+//! the zstd frame. Reading an instant
+//! decodes from the newest keyframe at or before it, at most `KEYFRAME_EVERY` frames.
+//!
+//! A chain is only ever continued by the writer that began it, from what it holds in
+//! memory; after a restart, a rolled-back round or an out-of-order instant the next body
+//! is a keyframe. A frame whose base is not the row before it is a broken chain: an
+//! error, never a wrong picture.
+
+use super::StoreError;
+use super::ages::{self, Starts};
+use super::codec::deflate;
+use super::codec::{DEFLATE_JSON, inflate};
+use crate::model::SampleBody;
+use std::collections::HashMap;
+use zstd::zstd_safe::{CCtx, DCtx};
+
+/// Value of `snapshots.encoding` for a delta frame.
+pub const ZSTD_DELTA: i64 = 2;
+
+/// A keyframe at least every this many bodies (15 minutes of 10 s rounds): bounds the
+/// frames one read decodes.
+pub const KEYFRAME_EVERY: u32 = 90;
+
+/// And at least this often: bounds what pruning a keyframe takes with it (its deltas, which
+/// retention deletes) for kinds read every 10 minutes as for those read every second.
+pub const KEYFRAME_SPAN_MS: i64 = 15 * 60_000;
+
+/// Kinds always written whole: retention keeps the newest schema inventory however old
+/// (`retention.rs`), and it must stay readable without the rows before it.
+const KEYFRAMES_ONLY: [&str; 1] = ["schema"];
+
+/// zstd's default level: the best size for the time here (level 1 was 20% larger,
+/// level 9 not measurably smaller and 3x slower).
+const LEVEL: i32 = 3;
+
+/// No stored body comes near this; a frame that claims more is corrupt or hostile.
+const MAX_BODY: u64 = 256 << 20;
+
+/// The previous body of one target and kind, as the next delta frame's prefix.
+struct Link {
+    at: i64,
+    keyframe_at: i64,
+    stored: Vec<u8>,
+    starts: Starts,
+    since_keyframe: u32,
+}
+
+/// The writer's side: the last body written per (target, kind).
+#[derive(Default)]
+pub struct Chains {
+    links: HashMap<(String, &'static str), Link>,
+    cctx: Option<CCtx<'static>>,
+    out: Vec<u8>,
+    frame: Vec<u8>,
+}
+
+impl Chains {
+    /// Forgets every chain: the next body of each is a keyframe.
+    pub fn clear(&mut self) {
+        self.links.clear();
+    }
+
+    /// Encodes `body` taken at `at` and hands (encoding, bytes) to `use_bytes`.
+    pub fn encode<T>(
+        &mut self,
+        target: &str,
+        at: i64,
+        body: &SampleBody,
+        use_bytes: impl FnOnce(i64, &[u8]) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let kind = body.kind();
+        let key = (target.to_owned(), kind);
+        let previous = self.links.remove(&key);
+        // An instant before the chain's end is written whole and leaves the chain as it
+        // was. The chain's own end again replaces that row: the chain restarts from it.
+        let (previous, keep) = match previous {
+            Some(link) if link.at > at => (None, Some(link)),
+            Some(link) if link.at == at || KEYFRAMES_ONLY.contains(&kind) => (None, None),
+            other => (other, None),
+        };
+        let mut value = serde_json::to_value(body).map_err(|e| encode_error(&e))?;
+        let clock = ages::clock_for(&value, at, previous.as_ref().map_or(&Starts::new(), |l| &l.starts));
+        let starts = ages::to_instants(&mut value, clock);
+        let stored = serde_json::to_vec(&value).map_err(|e| encode_error(&e))?;
+        let (encoding, since_keyframe, keyframe_at) = match previous {
+            Some(link)
+                if link.since_keyframe + 1 < KEYFRAME_EVERY
+                    && at.saturating_sub(link.keyframe_at) < KEYFRAME_SPAN_MS =>
+            {
+                self.delta(&link, &stored)?;
+                (ZSTD_DELTA, link.since_keyframe + 1, link.keyframe_at)
+            }
+            _ => {
+                self.out.clear();
+                deflate(&stored, &mut self.out)?;
+                (DEFLATE_JSON, 0, at)
+            }
+        };
+        let result = use_bytes(encoding, &self.out);
+        match keep {
+            Some(link) => {
+                self.links.insert(key, link);
+            }
+            None if result.is_ok() => {
+                self.links.insert(key, Link { at, keyframe_at, stored, starts, since_keyframe });
+            }
+            None => {}
+        }
+        result
+    }
+
+    fn delta(&mut self, base: &Link, stored: &[u8]) -> Result<(), StoreError> {
+        let cctx = self.cctx.get_or_insert_with(CCtx::create);
+        self.out.clear();
+        self.out.extend_from_slice(&base.at.to_le_bytes());
+        self.out.extend_from_slice(&crc32fast::hash(&base.stored).to_le_bytes());
+        self.frame.clear();
+        self.frame.reserve(zstd::zstd_safe::compress_bound(stored.len()));
+        // The previous body as a raw-content dictionary: zstd's "patch from" mode.
+        if let Err(code) = cctx.compress_using_dict(&mut self.frame, stored, &base.stored, LEVEL) {
+            // A failed frame may leave the context in an undefined state: a fresh one next time.
+            self.cctx = None;
+            return Err(zstd_error(code));
+        }
+        self.out.extend_from_slice(&self.frame);
+        Ok(())
+    }
+}
+
+fn encode_error(e: &serde_json::Error) -> StoreError {
+    StoreError::Sqlite(format!("cannot encode snapshot: {e}"))
+}
+
+fn zstd_error(code: usize) -> StoreError {
+    StoreError::Sqlite(format!("zstd: {}", zstd::zstd_safe::get_error_name(code)))
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Sqlite(format!("corrupt snapshot chain: {what}"))
+}
+
+/// One stored row of a chain, oldest first.
+pub struct Frame {
+    pub at: i64,
+    pub encoding: i64,
+    pub bytes: Vec<u8>,
+}
+
+/// The body the last of `frames` stands for. The first must be a keyframe and each
+/// delta's base the frame before it.
+pub fn decode(frames: &[Frame]) -> Result<SampleBody, StoreError> {
+    let (first, deltas) = frames.split_first().ok_or_else(|| corrupt("no frames"))?;
+    if first.encoding == ZSTD_DELTA {
+        return Err(corrupt("the chain's keyframe is gone"));
+    }
+    let mut stored = inflate(first.encoding, &first.bytes)?;
+    let mut previous_at = first.at;
+    let mut dctx = DCtx::create();
+    for frame in deltas {
+        if frame.encoding != ZSTD_DELTA {
+            return Err(corrupt("a keyframe inside a chain"));
+        }
+        let (base, rest) = frame.bytes.split_first_chunk::<8>().ok_or_else(|| corrupt("short frame"))?;
+        let (fingerprint, zstd_frame) =
+            rest.split_first_chunk::<4>().ok_or_else(|| corrupt("short frame"))?;
+        if i64::from_le_bytes(*base) != previous_at
+            || u32::from_le_bytes(*fingerprint) != crc32fast::hash(&stored)
+        {
+            return Err(corrupt("a frame's base is not the body before it"));
+        }
+        let size = zstd::zstd_safe::get_frame_content_size(zstd_frame)
+            .ok()
+            .flatten()
+            .filter(|&n| n <= MAX_BODY)
+            .ok_or_else(|| corrupt("frame size unknown or too large"))?;
+        let mut next = Vec::with_capacity(usize::try_from(size).map_err(|_| corrupt("frame too large"))?);
+        dctx.decompress_using_dict(&mut next, zstd_frame, &stored).map_err(zstd_error)?;
+        stored = next;
+        previous_at = frame.at;
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(&stored)
+        .map_err(|e| StoreError::Sqlite(format!("undecodable snapshot body: {e}")))?;
+    ages::to_ages(&mut value).map_err(|e| corrupt(&e))?;
+    serde_json::from_value(value).map_err(|e| StoreError::Sqlite(format!("undecodable snapshot body: {e}")))
+}
+
+#[cfg(test)]
+#[path = "chain_tests.rs"]
+mod tests;
