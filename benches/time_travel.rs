@@ -51,11 +51,12 @@ fn breakdown(path: &std::path::Path) {
     for row in rows {
         let (kind, encoding, count, bytes) = row.unwrap();
         println!(
-            "  snapshots {kind:<12} encoding {encoding}: {count:>7} rows, bodies {:>6.1} MB",
-            bytes as f64 / 1e6
+            "  snapshots {kind:<12} encoding {encoding}: {count:>7} rows, bodies {:>7.2} MB, {:>6.0} B each",
+            bytes as f64 / 1e6,
+            bytes as f64 / count as f64
         );
     }
-    for table in ["points", "query_stats", "query_texts"] {
+    for table in ["points", "query_texts"] {
         let count: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
         println!("  {table}: {count} rows");
     }

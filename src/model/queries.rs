@@ -56,10 +56,13 @@ struct StoredQueryStat {
     id: String,
     database: String,
     user: String,
+    /// The history keeps texts apart, once per statement (store/history.rs fills them in).
+    #[serde(default)]
     text: String,
     calls: u64,
-    total_time_ms: f64,
-    mean_time_ms: f64,
+    /// JSON has no NaN: serde_json writes it as null.
+    total_time_ms: Option<f64>,
+    mean_time_ms: Option<f64>,
     min_time_ms: Option<f64>,
     max_time_ms: Option<f64>,
     rows: u64,
@@ -81,8 +84,8 @@ impl From<StoredQueryStat> for QueryStat {
             user: s.user,
             text: s.text,
             calls: s.calls,
-            total_time_ms: s.total_time_ms,
-            mean_time_ms: s.mean_time_ms,
+            total_time_ms: s.total_time_ms.unwrap_or(f64::NAN),
+            mean_time_ms: s.mean_time_ms.unwrap_or(f64::NAN),
             min_time_ms: s.min_time_ms,
             max_time_ms: s.max_time_ms,
             rows: s.rows,

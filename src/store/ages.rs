@@ -58,7 +58,7 @@ pub fn to_instants(body: &mut Value, clock: i64) -> Starts {
         for (age_key, from_key) in AGES {
             let from = session.get(age_key).and_then(Value::as_i64).and_then(|age| clock.checked_sub(age));
             if let Some(from) = from {
-                session.remove(age_key);
+                session.shift_remove(age_key);
                 session.insert(from_key.into(), from.into());
                 if age_key == "backend_ms"
                     && let Some(id) = session.get("id").and_then(Value::as_i64)
@@ -77,7 +77,7 @@ pub fn to_instants(body: &mut Value, clock: i64) -> Starts {
 /// The inverse of `to_instants`; a body without a clock (written before version 7, or not
 /// an Activity body) is returned as it is.
 pub fn to_ages(body: &mut Value) -> Result<(), String> {
-    let Some(clock) = body.as_object_mut().and_then(|o| o.remove(CLOCK)) else {
+    let Some(clock) = body.as_object_mut().and_then(|o| o.shift_remove(CLOCK)) else {
         return Ok(());
     };
     let clock = clock.as_i64().ok_or("the clock of a stored Activity body is not an integer")?;
@@ -89,7 +89,7 @@ pub fn to_ages(body: &mut Value) -> Result<(), String> {
 
 fn restore(session: &mut Map<String, Value>, clock: i64) -> Result<(), String> {
     for (age_key, from_key) in AGES {
-        if let Some(from) = session.remove(from_key) {
+        if let Some(from) = session.shift_remove(from_key) {
             let age = from
                 .as_i64()
                 .and_then(|from| clock.checked_sub(from))

@@ -136,55 +136,78 @@ fn hostile_frames_are_errors() {
     }
 }
 
-/// A file written before version 7 holds whole bodies with ages; after the migration they
-/// read as they were, and the chains written next sit beside them.
+/// A version-6 file as that build left it: the DDL of versions 1–6, activity bodies with
+/// ages, statement readings as `query_stats` rows beside a `queries` body without them.
+fn write_version_6_file(path: &std::path::Path, activity_body: &SampleBody) {
+    let mut c = Connection::open(path).unwrap();
+    let tx = c.transaction().unwrap();
+    for ddl in [
+        include_str!("schema.sql"),
+        include_str!("schema_v2.sql"),
+        include_str!("schema_v3.sql"),
+        include_str!("schema_v4.sql"),
+    ] {
+        tx.execute_batch(ddl).unwrap();
+    }
+    crate::store::migrate_v5::fold_counters(&tx).unwrap();
+    tx.execute_batch(include_str!("schema_v6.sql")).unwrap();
+    tx.pragma_update(None, "user_version", 6).unwrap();
+    let packed = |body: &SampleBody| {
+        let mut bytes = Vec::new();
+        crate::store::codec::deflate(&serde_json::to_vec(body).unwrap(), &mut bytes).unwrap();
+        bytes
+    };
+    let SampleBody::Queries(mut bare) = queries(Vec::new()) else { unreachable!() };
+    bare.stats.clear();
+    for (kind, body) in [("activity", packed(activity_body)), ("queries", packed(&SampleBody::Queries(bare)))]
+    {
+        tx.execute(
+            "INSERT INTO snapshots (target, kind, at, tier, encoding, body) VALUES ('prod', ?1, 30000, 'high', 1, ?2)",
+            rusqlite::params![kind, body],
+        )
+        .unwrap();
+    }
+    tx.execute(
+        "INSERT INTO query_texts (id, target, query_id, db_name, user_name, text) VALUES (7, 'prod', 'q1', 'app', 'web', 'SELECT 1')",
+        [],
+    )
+    .unwrap();
+    tx.execute(
+        "INSERT INTO query_stats (text_id, at, pos, calls, total_time_ms, mean_time_ms, min_time_ms, max_time_ms, rows, counters)
+         VALUES (7, 30000, 0, 4, 10.0, 2.5, NULL, 9.0, 4, NULL)",
+        [],
+    )
+    .unwrap();
+    tx.commit().unwrap();
+}
+
+/// A file written before version 7 holds whole bodies with ages and statement readings
+/// as rows; after the migration they read as they were, and the chains written next sit
+/// beside them.
 #[tokio::test]
 async fn a_version_6_file_is_migrated_and_reads_as_it_was() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("h.db");
-    drop(Store::open(&path, DAY).unwrap());
     let old = pool(3, 0);
-    {
-        let c = Connection::open(&path).unwrap();
-        let mut bytes = Vec::new();
-        crate::store::codec::deflate(&serde_json::to_vec(&old).unwrap(), &mut bytes).unwrap();
-        c.execute(
-            "INSERT INTO snapshots (target, kind, at, tier, encoding, body) VALUES ('prod', 'activity', 30000, 'high', 1, ?1)",
-            [bytes],
-        )
-        .unwrap();
-        c.pragma_update(None, "user_version", 6).unwrap();
-    }
+    write_version_6_file(&path, &old);
     let store = Store::open(&path, DAY).unwrap();
     let version: i64 =
         Connection::open(&path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(version, crate::store::migrate::LATEST);
     assert_eq!(store.snapshot_at(&t(), "activity", Timestamp(35_000)).await.unwrap().unwrap().body, old);
+    let Some(SampleBody::Queries(snap)) =
+        store.snapshot_at(&t(), "queries", Timestamp(35_000)).await.unwrap().map(|s| s.body)
+    else {
+        panic!("no statements after the migration")
+    };
+    let q1 = &snap.stats[0];
+    assert_eq!((q1.id.as_str(), q1.text.as_str(), q1.calls, q1.total_time_ms), ("q1", "SELECT 1", 4, 10.0));
+    assert_eq!((q1.min_time_ms, q1.max_time_ms), (None, Some(9.0)));
     let new = pool(4, 9);
     store.record(vec![sample(Tier::High, 40_000, new.clone())]).await.unwrap();
     store.record(vec![sample(Tier::High, 50_000, pool(5, 3))]).await.unwrap();
     assert_eq!(store.snapshot_at(&t(), "activity", Timestamp(45_000)).await.unwrap().unwrap().body, new);
     assert_eq!(store.snapshot_at(&t(), "activity", Timestamp(35_000)).await.unwrap().unwrap().body, old);
-}
-
-/// Rounds that arrive late, or twice, never leave a delta on the wrong base.
-#[tokio::test]
-async fn late_and_repeated_instants_keep_every_read_right() {
-    let store = Store::open_in_memory(DAY).unwrap();
-    let at = |r: i64| Timestamp(r * 10_000);
-    for r in [0, 1, 2] {
-        store.record(vec![sample(Tier::High, at(r).0, pool(r, 0))]).await.unwrap();
-    }
-    // Late: between 1 and 2. Again: round 2 with other content. Then the chain goes on.
-    store.record(vec![sample(Tier::High, 15_000, pool(7, 1))]).await.unwrap();
-    store.record(vec![sample(Tier::High, at(2).0, pool(8, 2))]).await.unwrap();
-    store.record(vec![sample(Tier::High, at(3).0, pool(3, 0))]).await.unwrap();
-    let read = |instant: i64| {
-        let store = &store;
-        async move { store.snapshot_at(&t(), "activity", Timestamp(instant)).await.unwrap().unwrap().body }
-    };
-    assert_eq!(read(10_000).await, pool(1, 0));
-    assert_eq!(read(15_000).await, pool(7, 1));
-    assert_eq!(read(20_000).await, pool(8, 2));
-    assert_eq!(read(30_000).await, pool(3, 0));
+    let history = store.query_history(&t(), "q1", Timestamp(0), Timestamp(60_000)).await.unwrap();
+    assert_eq!(history.len(), 1);
 }

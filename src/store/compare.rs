@@ -2,9 +2,10 @@
 //! minutes" and the 15 before, or the same 15 minutes a day earlier.
 
 use super::StoreError;
-use super::counters::Names;
-use crate::model::{OWN_STATEMENT, Timestamp};
-use rusqlite::{Connection, params};
+use super::history::{bodies_between, fill_texts};
+use crate::model::{QueryStat, SampleBody, Timestamp};
+use rusqlite::Connection;
+use std::collections::HashMap;
 
 /// A statement's figures summed over one window.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -58,35 +59,36 @@ pub fn compare(
     now: (Timestamp, Timestamp),
     before: (Timestamp, Timestamp),
 ) -> Result<Vec<StatementChange>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT t.query_id, t.db_name, t.user_name, t.text,
-                sum(CASE WHEN s.at > ?2 AND s.at <= ?3 THEN s.calls ELSE 0 END),
-                sum(CASE WHEN s.at > ?2 AND s.at <= ?3 THEN coalesce(s.total_time_ms, 0) ELSE 0 END),
-                sum(CASE WHEN s.at > ?4 AND s.at <= ?5 THEN s.calls ELSE 0 END),
-                sum(CASE WHEN s.at > ?4 AND s.at <= ?5 THEN coalesce(s.total_time_ms, 0) ELSE 0 END),
-                max(s.counters)
-         FROM query_stats s JOIN query_texts t ON t.id = s.text_id
-         WHERE t.target = ?1 AND ((s.at > ?2 AND s.at <= ?3) OR (s.at > ?4 AND s.at <= ?5))
-         GROUP BY s.text_id",
-    )?;
-    let names = Names::load(conn)?;
-    let count = |v: i64| u64::try_from(v).unwrap_or(0);
-    let rows = stmt.query_map(params![target, now.0.0, now.1.0, before.0.0, before.1.0], |r| {
-        let own = match r.get_ref(8)?.as_blob_or_null()? {
-            Some(bytes) => names.decode(bytes).is_ok_and(|c| c.get(OWN_STATEMENT).is_some_and(|v| v > 0.0)),
-            None => false,
-        };
-        Ok(StatementChange {
-            id: r.get(0)?,
-            database: r.get(1)?,
-            user: r.get(2)?,
-            text: r.get(3)?,
-            now: WindowFigures { calls: count(r.get(4)?), total_ms: r.get(5)? },
-            before: WindowFigures { calls: count(r.get(6)?), total_ms: r.get(7)? },
-            own,
-        })
-    })?;
-    let mut changes: Vec<StatementChange> = rows.collect::<Result<_, _>>()?;
+    let mut by_id: HashMap<String, StatementChange> = HashMap::new();
+    for (window, is_now) in [(now, true), (before, false)] {
+        let (from, to) = (Timestamp(window.0.0.saturating_add(1)), window.1);
+        for (_, body) in bodies_between(conn, target, "queries", from, to)? {
+            let SampleBody::Queries(snap) = body else { continue };
+            for stat in snap.stats {
+                let change = by_id.entry(stat.id.clone()).or_insert_with(|| StatementChange {
+                    id: stat.id.clone(),
+                    database: stat.database.clone(),
+                    user: stat.user.clone(),
+                    text: String::new(),
+                    now: WindowFigures::default(),
+                    before: WindowFigures::default(),
+                    own: false,
+                });
+                let figures = if is_now { &mut change.now } else { &mut change.before };
+                figures.calls = figures.calls.saturating_add(stat.calls);
+                // A NaN reading (JSON null) counts as nothing, not as a poisoned sum.
+                figures.total_ms += if stat.total_time_ms.is_finite() { stat.total_time_ms } else { 0.0 };
+                change.own |= stat.is_own();
+            }
+        }
+    }
+    let mut changes: Vec<StatementChange> = by_id.into_values().collect();
+    let mut texts: Vec<QueryStat> =
+        changes.iter().map(|c| QueryStat { id: c.id.clone(), ..QueryStat::default() }).collect();
+    fill_texts(conn, target, &mut texts)?;
+    for (change, text) in changes.iter_mut().zip(texts) {
+        change.text = text.text;
+    }
     changes.sort_by(|a, b| b.total_delta_ms().total_cmp(&a.total_delta_ms()).then_with(|| a.id.cmp(&b.id)));
     Ok(changes)
 }

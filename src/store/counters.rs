@@ -1,5 +1,6 @@
-//! Engine counters in `query_stats.counters`: one BLOB of (name id, value) pairs, names
-//! kept once in `counter_names`.
+//! Engine counters as schema versions 5 and 6 kept them in `query_stats.counters` (version
+//! 7 moved readings into their `queries` body; `migrate_v7.rs` reads these): one BLOB of
+//! (name id, value) pairs, names kept once in `counter_names`.
 //!
 //! Why not JSON text: names would repeat in every row. Ten counters of a PostgreSQL
 //! statement are ~220 bytes as a JSON object and ~25 bytes here, about what the ten

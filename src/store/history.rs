@@ -2,10 +2,9 @@
 
 use super::StoreError;
 use super::chain;
-use super::counters::{Names, to_sql_error};
 use super::writer::Points;
-use crate::model::{Counters, QueryStat, Sample, SampleBody, TargetId, Tier, Timestamp};
-use rusqlite::{Connection, Row, params};
+use crate::model::{QueryStat, Sample, SampleBody, TargetId, Tier, Timestamp};
+use rusqlite::{Connection, OptionalExtension, params};
 
 pub fn series(
     conn: &Connection,
@@ -59,25 +58,7 @@ pub fn snapshot_at(
     kind: &str,
     at: Timestamp,
 ) -> Result<Option<Sample>, StoreError> {
-    // The newest keyframe at or before the instant, then every frame after it up to there.
-    let keyframe: Option<i64> = conn
-        .prepare_cached(
-            "SELECT max(at) FROM snapshots WHERE target = ?1 AND kind = ?2 AND at <= ?3 AND encoding <> ?4",
-        )?
-        .query_row(params![target, kind, at.0, chain::ZSTD_DELTA], |r| r.get(0))?;
-    let Some(keyframe) = keyframe else {
-        return Ok(None);
-    };
-    let mut stmt = conn.prepare_cached(
-        "SELECT at, tier, encoding, body FROM snapshots
-         WHERE target = ?1 AND kind = ?2 AND at BETWEEN ?3 AND ?4 ORDER BY at",
-    )?;
-    let mut rows = stmt.query(params![target, kind, keyframe, at.0])?;
-    let (mut frames, mut tier) = (Vec::new(), String::new());
-    while let Some(r) = rows.next()? {
-        frames.push(chain::Frame { at: r.get(0)?, encoding: r.get(2)?, bytes: r.get(3)? });
-        tier = r.get(1)?;
-    }
+    let (frames, tier) = frames(conn, target, kind, at, at)?;
     let Some(taken_at) = frames.last().map(|f| Timestamp(f.at)) else {
         return Ok(None);
     };
@@ -87,31 +68,75 @@ pub fn snapshot_at(
         .ok_or_else(|| StoreError::Sqlite(format!("unknown tier {tier:?} in snapshot")))?;
     let mut body = chain::decode(&frames)?;
     if let SampleBody::Queries(snap) = &mut body {
-        snap.stats = stats_at(conn, target, taken_at)?;
+        fill_texts(conn, target, &mut snap.stats)?;
     }
     Ok(Some(Sample { target: TargetId(target.to_owned()), tier, taken_at, body }))
 }
 
-/// Columns read by `stat_from_row`, starting at index 1 (index 0 is `at`).
-macro_rules! stat_columns {
-    () => {
-        "s.at, t.query_id, t.db_name, t.user_name, t.text, s.calls, s.total_time_ms, s.mean_time_ms,
-         s.min_time_ms, s.max_time_ms, s.rows, s.counters"
-    };
+/// The stored frames that every body of `kind` in `[from, to]` is decoded from: the
+/// newest keyframe at or before `from`, and every frame after it up to `to`; and the
+/// tier of the last.
+fn frames(
+    conn: &Connection,
+    target: &str,
+    kind: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<(Vec<chain::Frame>, String), StoreError> {
+    let keyframe: Option<i64> = conn
+        .prepare_cached(
+            "SELECT max(at) FROM snapshots WHERE target = ?1 AND kind = ?2 AND at <= ?3 AND encoding <> ?4",
+        )?
+        .query_row(params![target, kind, from.0, chain::ZSTD_DELTA], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, tier, encoding, body FROM snapshots
+         WHERE target = ?1 AND kind = ?2 AND at BETWEEN ?3 AND ?4 ORDER BY at",
+    )?;
+    let mut rows = stmt.query(params![target, kind, keyframe.unwrap_or(from.0), to.0])?;
+    let (mut frames, mut tier) = (Vec::new(), String::new());
+    while let Some(r) = rows.next()? {
+        let encoding: i64 = r.get(2)?;
+        // Deltas before the first keyframe (none at or before `from`) cannot be read.
+        if frames.is_empty() && encoding == chain::ZSTD_DELTA {
+            continue;
+        }
+        frames.push(chain::Frame { at: r.get(0)?, encoding, bytes: r.get(3)? });
+        tier = r.get(1)?;
+    }
+    Ok((frames, tier))
 }
 
-fn stats_at(conn: &Connection, target: &str, at: Timestamp) -> Result<Vec<QueryStat>, StoreError> {
-    let mut stmt = conn.prepare_cached(concat!(
-        "SELECT ",
-        stat_columns!(),
-        " FROM query_stats s JOIN query_texts t ON t.id = s.text_id
-          WHERE s.at = ?2 AND t.target = ?1 ORDER BY s.pos"
-    ))?;
-    let names = Names::load(conn)?;
-    let rows = stmt.query_map(params![target, at.0], |r| stat_from_row(r, &names))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+/// Every body of `kind` taken in `[from, to]`, oldest first.
+pub fn bodies_between(
+    conn: &Connection,
+    target: &str,
+    kind: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<(Timestamp, SampleBody)>, StoreError> {
+    let (frames, _) = frames(conn, target, kind, from, to)?;
+    let mut out = Vec::new();
+    if !frames.is_empty() {
+        chain::decode_each(&frames, from.0, |at, body| out.push((Timestamp(at), body)))?;
+    }
+    Ok(out)
 }
 
+/// Statement texts are kept once per statement in `query_texts`, not in every reading.
+pub fn fill_texts<'a>(
+    conn: &Connection,
+    target: &str,
+    stats: impl IntoIterator<Item = &'a mut QueryStat>,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT text FROM query_texts WHERE target = ?1 AND query_id = ?2")?;
+    for stat in stats.into_iter().filter(|s| s.text.is_empty()) {
+        // A text pruned or never written reads as empty, not as an error.
+        stat.text = stmt.query_row(params![target, stat.id], |r| r.get(0)).optional()?.unwrap_or_default();
+    }
+    Ok(())
+}
+
+/// One statement's readings in `[from, to]`.
 pub fn query_history(
     conn: &Connection,
     target: &str,
@@ -119,44 +144,14 @@ pub fn query_history(
     from: Timestamp,
     to: Timestamp,
 ) -> Result<Vec<(Timestamp, QueryStat)>, StoreError> {
-    let mut stmt = conn.prepare_cached(concat!(
-        "SELECT ",
-        stat_columns!(),
-        " FROM query_texts t JOIN query_stats s ON s.text_id = t.id
-          WHERE t.target = ?1 AND t.query_id = ?2 AND s.at BETWEEN ?3 AND ?4 ORDER BY s.at"
-    ))?;
-    let names = Names::load(conn)?;
-    let rows = stmt.query_map(params![target, query_id, from.0, to.0], |r| {
-        Ok((Timestamp(r.get(0)?), stat_from_row(r, &names)?))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-fn count(r: &Row<'_>, i: usize) -> rusqlite::Result<u64> {
-    Ok(u64::try_from(r.get::<_, i64>(i)?).unwrap_or(0))
-}
-
-/// NULL is how SQLite stored a NaN.
-fn real(r: &Row<'_>, i: usize) -> rusqlite::Result<f64> {
-    Ok(r.get::<_, Option<f64>>(i)?.unwrap_or(f64::NAN))
-}
-
-fn stat_from_row(r: &Row<'_>, names: &Names) -> rusqlite::Result<QueryStat> {
-    let counters = match r.get_ref(11)?.as_blob_or_null()? {
-        Some(bytes) => names.decode(bytes).map_err(|e| to_sql_error(11, e))?,
-        None => Counters::default(),
-    };
-    Ok(QueryStat {
-        id: r.get(1)?,
-        database: r.get(2)?,
-        user: r.get(3)?,
-        text: r.get(4)?,
-        calls: count(r, 5)?,
-        total_time_ms: real(r, 6)?,
-        mean_time_ms: real(r, 7)?,
-        min_time_ms: r.get(8)?,
-        max_time_ms: r.get(9)?,
-        rows: count(r, 10)?,
-        counters,
-    })
+    let mut out = Vec::new();
+    for (at, body) in bodies_between(conn, target, "queries", from, to)? {
+        if let SampleBody::Queries(snap) = body
+            && let Some(stat) = snap.stats.into_iter().find(|s| s.id == query_id)
+        {
+            out.push((at, stat));
+        }
+    }
+    fill_texts(conn, target, out.iter_mut().map(|(_, s)| s))?;
+    Ok(out)
 }

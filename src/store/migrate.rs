@@ -16,7 +16,7 @@ const MIGRATIONS: &[Step] = &[
     Step::Sql(include_str!("schema_v4.sql")),
     Step::Rust(super::migrate_v5::fold_counters),
     Step::Sql(include_str!("schema_v6.sql")),
-    Step::Sql(include_str!("schema_v7.sql")),
+    Step::Rust(super::migrate_v7::fold_statements),
 ];
 
 /// The schema version this build writes.

@@ -8,10 +8,12 @@ mod chain;
 mod codec;
 mod compare;
 mod counters;
+mod derived;
 mod files;
 mod history;
 mod migrate;
 mod migrate_v5;
+mod migrate_v7;
 mod moment;
 mod outbox;
 mod past;
@@ -77,10 +79,9 @@ impl From<rusqlite::Error> for StoreError {
 pub struct PruneStats {
     pub points: u64,
     pub snapshots: u64,
-    pub query_stats: u64,
     /// Series left without points.
     pub series: u64,
-    /// Statement texts left without statistics.
+    /// Statement texts no kept reading names.
     pub query_texts: u64,
     pub alert_events: u64,
     pub schema_changes: u64,
@@ -90,7 +91,6 @@ impl std::ops::AddAssign for PruneStats {
     fn add_assign(&mut self, other: PruneStats) {
         self.points += other.points;
         self.snapshots += other.snapshots;
-        self.query_stats += other.query_stats;
         self.series += other.series;
         self.query_texts += other.query_texts;
         self.alert_events += other.alert_events;

@@ -43,11 +43,12 @@ pub fn record_round(
                     insert.execute(params![id, taken_at.0, m.value])?;
                 }
             }
+            // Texts once per statement in query_texts; the readings in the body, where the
+            // chain keeps what repeats from the previous reading once.
             SampleBody::Queries(mut snap) => {
-                let stats = std::mem::take(&mut snap.stats);
-                for (pos, stat) in stats.iter().enumerate() {
-                    let text_id = text_id(&tx, caches, target, stat)?;
-                    insert_stat(&tx, caches, text_id, taken_at, pos, stat)?;
+                for stat in &mut snap.stats {
+                    keep_text(&tx, caches, target, stat, taken_at)?;
+                    stat.text.clear();
                 }
                 insert_snapshot(&tx, caches, target, tier, taken_at, &SampleBody::Queries(snap))?;
             }
@@ -92,68 +93,52 @@ fn series_id(
     Ok(id)
 }
 
-/// Writes the statement text only when it is new or changed since this writer last saw it.
-fn text_id(
+/// How stale `query_texts.seen_at` may get before a reading refreshes it: retention keeps
+/// texts seen within its window plus twice this (texts are pruned by it, not by reference).
+pub const TEXT_SEEN_REFRESH_MS: i64 = 3_600_000;
+
+/// Writes the statement text only when it is new or changed since this writer last saw
+/// it, and marks it seen (at most once per `TEXT_SEEN_REFRESH_MS`).
+fn keep_text(
     conn: &Connection,
     caches: &mut Caches,
     target: &str,
     stat: &QueryStat,
-) -> Result<i64, StoreError> {
+    at: Timestamp,
+) -> Result<(), StoreError> {
     let mut h = DefaultHasher::new();
     (&stat.text, &stat.database, &stat.user).hash(&mut h);
     let hash = h.finish();
-    if let Some(&(id, known)) = caches.texts.get(cache_key(&mut caches.scratch, [target, &stat.id, ""]))
+    if let Some(&mut (id, known, ref mut seen)) =
+        caches.texts.get_mut(cache_key(&mut caches.scratch, [target, &stat.id, ""]))
         && known == hash
     {
-        return Ok(id);
+        if at.0.saturating_sub(*seen) >= TEXT_SEEN_REFRESH_MS {
+            conn.prepare_cached("UPDATE query_texts SET seen_at = max(seen_at, ?2) WHERE id = ?1")?
+                .execute(params![id, at.0])?;
+            *seen = at.0;
+        }
+        return Ok(());
     }
-    let id = conn
+    let id: i64 = conn
         .prepare_cached(
-            "INSERT INTO query_texts (target, query_id, db_name, user_name, text) VALUES (?1, ?2, ?3, ?4, ?5)
+            "INSERT INTO query_texts (target, query_id, db_name, user_name, text, seen_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (target, query_id) DO UPDATE
-             SET db_name = excluded.db_name, user_name = excluded.user_name, text = excluded.text
+             SET db_name = excluded.db_name, user_name = excluded.user_name, text = excluded.text,
+                 seen_at = max(seen_at, excluded.seen_at)
              RETURNING id",
         )?
-        .query_row(params![target, stat.id, stat.database, stat.user, stat.text], |r| r.get(0))?;
+        .query_row(params![target, stat.id, stat.database, stat.user, stat.text, at.0], |r| r.get(0))?;
     let cache_key = cache_key(&mut caches.scratch, [target, &stat.id, ""]).to_owned();
-    caches.texts.insert(cache_key, (id, hash));
-    Ok(id)
+    caches.texts.insert(cache_key, (id, hash, at.0));
+    Ok(())
 }
 
 /// Counters are deltas and never near i64::MAX; saturating keeps a freak value from
 /// failing the whole round.
 pub fn to_sql_int(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-fn insert_stat(
-    conn: &Connection,
-    caches: &mut Caches,
-    text_id: i64,
-    at: Timestamp,
-    pos: usize,
-    s: &QueryStat,
-) -> Result<(), StoreError> {
-    let Caches { counter_names, blob, .. } = caches;
-    super::counters::encode(conn, counter_names, &s.counters, blob)?;
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO query_stats (text_id, at, pos, calls, total_time_ms, mean_time_ms,
-             min_time_ms, max_time_ms, rows, counters)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![
-        text_id,
-        at.0,
-        to_sql_int(pos as u64),
-        to_sql_int(s.calls),
-        s.total_time_ms,
-        s.mean_time_ms,
-        s.min_time_ms,
-        s.max_time_ms,
-        to_sql_int(s.rows),
-        (!blob.is_empty()).then_some(blob.as_slice()),
-    ])?;
-    Ok(())
 }
 
 fn insert_snapshot(

@@ -2,6 +2,7 @@
 //! so a prune after a long pause never blocks collection rounds for seconds.
 
 use super::chain;
+use super::record::TEXT_SEEN_REFRESH_MS;
 use super::{PruneStats, StoreError};
 use crate::model::Timestamp;
 use rusqlite::{Connection, params};
@@ -48,12 +49,6 @@ pub fn prune(conn: &Connection, cutoff: Timestamp) -> Result<PruneStats, StoreEr
     )?;
     stats.snapshots = repeat(|| delete_snapshots.execute(params![cutoff.0, BATCH, chain::ZSTD_DELTA]))?;
 
-    let mut delete_stats = conn.prepare_cached(
-        "DELETE FROM query_stats WHERE (text_id, at) IN
-             (SELECT text_id, at FROM query_stats WHERE at < ?1 ORDER BY at LIMIT ?2)",
-    )?;
-    stats.query_stats = repeat(|| delete_stats.execute(params![cutoff.0, BATCH]))?;
-
     let mut delete_alerts = conn.prepare_cached(
         "DELETE FROM alert_events WHERE id IN (SELECT id FROM alert_events WHERE at < ?1 ORDER BY at LIMIT ?2)",
     )?;
@@ -69,11 +64,11 @@ pub fn prune(conn: &Connection, cutoff: Timestamp) -> Result<PruneStats, StoreEr
         "DELETE FROM series WHERE NOT EXISTS (SELECT 1 FROM points WHERE points.series_id = series.id)",
         [],
     )?);
-    stats.query_texts = count(conn.execute(
-        "DELETE FROM query_texts
-         WHERE NOT EXISTS (SELECT 1 FROM query_stats WHERE query_stats.text_id = query_texts.id)",
-        [],
-    )?);
+    // Readings name their statements by id; a text goes once no reading within the kept
+    // window (and the chains it keeps whole, at most a keyframe span) can have named it.
+    let texts_cutoff = cutoff.0 - chain::KEYFRAME_SPAN_MS - 2 * TEXT_SEEN_REFRESH_MS;
+    stats.query_texts =
+        count(conn.execute("DELETE FROM query_texts WHERE seen_at < ?1", params![texts_cutoff])?);
 
     vacuum(conn)?;
     Ok(stats)

@@ -73,7 +73,6 @@ async fn texts_are_stored_once_and_follow_changes() {
     changed.text = "SELECT 2".into();
     store.record(vec![sample(Tier::Medium, 6, queries(vec![changed.clone()]))]).await.unwrap();
     assert_eq!(count(&path, "query_texts"), 2);
-    assert_eq!(count(&path, "query_stats"), 11);
     let hist = store.query_history(&t(), "q1", Timestamp(6), Timestamp(6)).await.unwrap();
     assert_eq!(hist, vec![(Timestamp(6), changed)]);
 }
@@ -91,7 +90,7 @@ async fn a_failing_sample_rolls_back_the_whole_round_and_the_writer_recovers() {
     .unwrap();
     let err = store.record(round(1_000)).await.unwrap_err();
     assert!(err.to_string().contains("simulated failure"), "{err}");
-    for table in ["points", "series", "snapshots", "query_stats", "query_texts"] {
+    for table in ["points", "series", "snapshots", "query_texts"] {
         assert_eq!(count(&path, table), 0, "{table} kept part of a failed round");
     }
     side.execute_batch("DROP TRIGGER fail").unwrap();
@@ -137,9 +136,9 @@ async fn prune_keeps_the_window_and_drops_orphans() {
             // Only the statement snapshot at `old - 5`: the bodies at `old` are the
             // keyframes of the chains that the window's first round continues (chain.rs).
             snapshots: 1,
-            query_stats: 3,
             series: 1,
-            query_texts: 1,
+            // Texts are kept by when they were last seen, with a margin (record.rs).
+            query_texts: 0,
             alert_events: 0,
             schema_changes: 0
         }
@@ -148,12 +147,14 @@ async fn prune_keeps_the_window_and_drops_orphans() {
     assert_eq!(count(&path, "snapshots"), 9);
     let first = store.snapshot_at(&t(), "activity", Timestamp(keep)).await.unwrap().unwrap();
     assert_eq!(first.body, activity(3));
-    assert_eq!(count(&path, "query_stats"), 4);
     assert_eq!(count(&path, "series"), 3);
-    assert_eq!(count(&path, "query_texts"), 2);
+    assert_eq!(count(&path, "query_texts"), 3);
     let tps = store.series(&t(), "tps", None, Timestamp(0), Timestamp(now)).await.unwrap();
     assert_eq!(tps, vec![(Timestamp(keep), keep as f64), (Timestamp(now), now as f64)]);
     assert_eq!(store.prune(Timestamp(now)).await.unwrap(), PruneStats::default());
+    let margin = super::chain::KEYFRAME_SPAN_MS + 2 * super::record::TEXT_SEEN_REFRESH_MS;
+    assert_eq!(store.prune(Timestamp(now + margin)).await.unwrap().query_texts, 1, "the text of `gone`");
+    assert_eq!(count(&path, "query_texts"), 2);
     // Caches were cleared with the orphans: recording the dropped series again works.
     store
         .record(vec![sample(Tier::High, now + 1, SampleBody::Metrics(vec![Metric::new("gone", 2.0)]))])

@@ -134,13 +134,10 @@ pub enum Command {
 #[derive(Default)]
 pub struct Caches {
     pub series: HashMap<String, i64>,
-    /// Statement → (query_texts.id, hash of text/database/user) to skip unchanged texts.
-    pub texts: HashMap<String, (i64, u64)>,
-    /// Engine counter name → counter_names.id.
-    pub counter_names: HashMap<String, i64>,
+    /// Statement → (query_texts.id, hash of text/database/user, seen_at written) to skip
+    /// unchanged texts.
+    pub texts: HashMap<String, (i64, u64, i64)>,
     pub scratch: String,
-    /// Reused for each statement's encoded counters.
-    pub blob: Vec<u8>,
     /// The last snapshot body per target and kind, which the next one is a delta of.
     pub chains: super::chain::Chains,
 }
@@ -150,7 +147,6 @@ impl Caches {
     pub fn clear(&mut self) {
         self.series.clear();
         self.texts.clear();
-        self.counter_names.clear();
         self.chains.clear();
     }
 }
