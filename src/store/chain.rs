@@ -72,6 +72,11 @@ impl Chains {
         self.links.clear();
     }
 
+    /// Keeps the chains for which `exists(target, kind, at of their last body)`.
+    pub fn retain(&mut self, mut exists: impl FnMut(&str, &str, i64) -> bool) {
+        self.links.retain(|(target, kind), link| exists(target, kind, link.at));
+    }
+
     /// Encodes `body` taken at `at` and hands (encoding, bytes) to `use_bytes`.
     pub fn encode<T>(
         &mut self,

@@ -211,3 +211,46 @@ async fn a_version_6_file_is_migrated_and_reads_as_it_was() {
     let history = store.query_history(&t(), "q1", Timestamp(0), Timestamp(60_000)).await.unwrap();
     assert_eq!(history.len(), 1);
 }
+
+/// A prune leaves the chains going (no keyframe after each), unless it took their last body.
+#[tokio::test]
+async fn a_prune_keeps_chains_going_unless_it_took_their_end() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("h.db");
+    let store = Store::open(&path, DAY).unwrap();
+    record_pool(&store, 3).await;
+    store.prune(Timestamp(DAY.as_millis() as i64)).await.unwrap();
+    store.record(vec![sample(Tier::High, 30_000, pool(3, 0))]).await.unwrap();
+    // Everything older than a day past round 3 goes, the chain's end included.
+    store.prune(Timestamp(DAY.as_millis() as i64 + 40_000)).await.unwrap();
+    store.record(vec![sample(Tier::High, 50_000, pool(5, 0))]).await.unwrap();
+    store.flush().await.unwrap();
+    let encodings: Vec<(i64, i64)> = frames(&path).iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(encodings, [(50_000, 1)]);
+    drop(store);
+    let store = Store::open(&path, DAY).unwrap();
+    record_pool(&store, 3).await;
+    store.prune(Timestamp(DAY.as_millis() as i64)).await.unwrap();
+    store.record(vec![sample(Tier::High, 30_000, pool(3, 0))]).await.unwrap();
+    store.flush().await.unwrap();
+    let encodings: Vec<i64> = frames(&path).iter().map(|f| f.1).collect();
+    assert_eq!(encodings, [1, 2, 2, 2, 1], "round 3 continues the chain; 50 s began its own");
+}
+
+/// Rounds that arrive late, or twice, never leave a delta on the wrong base.
+#[tokio::test]
+async fn late_and_repeated_instants_keep_every_read_right() {
+    let store = Store::open_in_memory(DAY).unwrap();
+    for r in [0, 1, 2] {
+        store.record(vec![sample(Tier::High, r * 10_000, pool(r, 0))]).await.unwrap();
+    }
+    // Late: between 1 and 2. Again: round 2 with other content. Then the chain goes on.
+    store.record(vec![sample(Tier::High, 15_000, pool(7, 1))]).await.unwrap();
+    store.record(vec![sample(Tier::High, 20_000, pool(8, 2))]).await.unwrap();
+    store.record(vec![sample(Tier::High, 30_000, pool(3, 0))]).await.unwrap();
+    for (at, want) in [(10_000, pool(1, 0)), (15_000, pool(7, 1)), (20_000, pool(8, 2)), (30_000, pool(3, 0))]
+    {
+        let read = store.snapshot_at(&t(), "activity", Timestamp(at)).await.unwrap().unwrap();
+        assert_eq!(read.body, want, "at {at}");
+    }
+}

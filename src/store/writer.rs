@@ -145,9 +145,13 @@ pub struct Caches {
 impl Caches {
     /// Ids may name rows that a rollback or a prune removed; forgetting them is always safe.
     pub fn clear(&mut self) {
+        self.forget_ids();
+        self.chains.clear();
+    }
+
+    pub fn forget_ids(&mut self) {
         self.series.clear();
         self.texts.clear();
-        self.chains.clear();
     }
 }
 
@@ -265,7 +269,15 @@ impl Writer {
                     }
                     Ok(stats)
                 });
-                self.caches.clear();
+                // Chains go on across a prune (a keyframe after each would triple their
+                // cost), unless their last body went with it.
+                self.caches.forget_ids();
+                let conn = &self.conn;
+                self.caches.chains.retain(|target, kind, at| {
+                    conn.prepare_cached("SELECT 1 FROM snapshots WHERE target = ?1 AND kind = ?2 AND at = ?3")
+                        .and_then(|mut s| s.exists(rusqlite::params![target, kind, at]))
+                        .unwrap_or(false)
+                });
                 self.recover_if_damaged(&result);
                 let _ = reply.send(result);
             }
