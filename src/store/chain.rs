@@ -23,8 +23,7 @@ use super::codec::{DEFLATE_JSON, inflate};
 use super::derived;
 use crate::model::SampleBody;
 use std::collections::HashMap;
-use std::sync::Arc;
-use zstd::zstd_safe::{CCtx, CParameter, DCtx};
+use zstd::zstd_safe::{CCtx, DCtx};
 
 /// Value of `snapshots.encoding` for a delta frame.
 pub const ZSTD_DELTA: i64 = 2;
@@ -46,11 +45,6 @@ const KEYFRAMES_ONLY: [&str; 1] = ["schema"];
 /// previous body, the dictionary, much further); level 12 took seconds.
 const LEVEL: i32 = 9;
 
-/// Level 9 sizes its match tables for the whole window (2 MB of them for 100 sessions,
-/// the TUI's RSS +2.5 MB at the anchor bench); 2^16 entries each find the same matches
-/// in bodies this repetitive. Measured on the bench's day: see `LEVEL`.
-const HASH_LOG: u32 = 16;
-
 /// No stored body comes near this; a frame that claims more is corrupt or hostile.
 const MAX_BODY: u64 = 256 << 20;
 
@@ -58,7 +52,7 @@ const MAX_BODY: u64 = 256 << 20;
 struct Link {
     at: i64,
     keyframe_at: i64,
-    stored: Arc<Vec<u8>>,
+    stored: Vec<u8>,
     starts: Starts,
     since_keyframe: u32,
 }
@@ -126,8 +120,7 @@ impl Chains {
                 self.links.insert(key, link);
             }
             None if result.is_ok() => {
-                self.links
-                    .insert(key, Link { at, keyframe_at, stored: Arc::new(stored), starts, since_keyframe });
+                self.links.insert(key, Link { at, keyframe_at, stored, starts, since_keyframe });
             }
             None => {}
         }
@@ -141,21 +134,8 @@ impl Chains {
         self.out.extend_from_slice(&crc32fast::hash(&base.stored).to_le_bytes());
         self.frame.clear();
         self.frame.reserve(zstd::zstd_safe::compress_bound(stored.len()));
-        // The previous body as the prefix the frame refers to: zstd's "patch from" mode.
-        // The window spans prefix and body; the match tables stay small (see HASH_LOG).
-        let span = (base.stored.len() + stored.len()).max(1 << 10);
-        let window = span.next_power_of_two().trailing_zeros().clamp(10, 27);
-        let written = [
-            CParameter::CompressionLevel(LEVEL),
-            CParameter::WindowLog(window),
-            CParameter::HashLog(HASH_LOG.min(window)),
-            CParameter::ChainLog(HASH_LOG.min(window)),
-        ]
-        .into_iter()
-        .try_for_each(|p| cctx.set_parameter(p).map(drop))
-        .and_then(|()| cctx.set_prefix(Arc::clone(&base.stored)).map(drop))
-        .and_then(|()| cctx.compress2(&mut self.frame, stored).map(drop));
-        if let Err(code) = written {
+        // The previous body as a raw-content dictionary: zstd's "patch from" mode.
+        if let Err(code) = cctx.compress_using_dict(&mut self.frame, stored, &base.stored, LEVEL) {
             // A failed frame may leave the context in an undefined state: a fresh one next time.
             self.cctx = None;
             return Err(zstd_error(code));
