@@ -57,7 +57,9 @@ async fn batches_arrive_gzipped_with_headers_schema_and_no_secrets() {
         "literals are replaced before leaving the host"
     );
 
-    // Registration went out too, with identities and never a secret.
+    // Registration went out too, with identities and never a secret. The heartbeat task
+    // sends it on its own schedule: under load it can arrive after the batches.
+    receiver.wait_for_on("/register", "the registration", Duration::from_secs(10), |r| !r.is_empty()).await;
     let register = receiver.requests("/register");
     assert!(!register.is_empty(), "no registration");
     let reg = register[0].json();

@@ -130,8 +130,19 @@ impl Receiver {
 
     /// Waits until `done` holds for the recorded `/metrics` requests.
     pub async fn wait_for(&self, what: &str, timeout: Duration, done: impl Fn(&[Request]) -> bool) {
+        self.wait_for_on("/metrics", what, timeout, done).await;
+    }
+
+    /// Waits until `done` holds for the recorded requests to `path`.
+    pub async fn wait_for_on(
+        &self,
+        path: &str,
+        what: &str,
+        timeout: Duration,
+        done: impl Fn(&[Request]) -> bool,
+    ) {
         let start = Instant::now();
-        while !done(&self.requests("/metrics")) {
+        while !done(&self.requests(path)) {
             assert!(start.elapsed() < timeout, "timed out waiting for {what}");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
