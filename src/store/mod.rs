@@ -54,6 +54,7 @@ pub use compare::{StatementChange, WindowFigures};
 pub use migrate::LATEST as SCHEMA_VERSION;
 pub use moment::{Depth, FleetMember, Moment, Toward};
 pub use outbox::{OutboxBatch, OutboxBounds, OutboxStats};
+pub use retention::PruneStats;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -71,30 +72,6 @@ pub enum StoreError {
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         if is_damage(&e) { StoreError::Damaged(e.to_string()) } else { StoreError::Sqlite(e.to_string()) }
-    }
-}
-
-/// What a prune removed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PruneStats {
-    pub points: u64,
-    pub snapshots: u64,
-    /// Series left without points.
-    pub series: u64,
-    /// Statement texts no kept reading names.
-    pub query_texts: u64,
-    pub alert_events: u64,
-    pub schema_changes: u64,
-}
-
-impl std::ops::AddAssign for PruneStats {
-    fn add_assign(&mut self, other: PruneStats) {
-        self.points += other.points;
-        self.snapshots += other.snapshots;
-        self.series += other.series;
-        self.query_texts += other.query_texts;
-        self.alert_events += other.alert_events;
-        self.schema_changes += other.schema_changes;
     }
 }
 

@@ -1,11 +1,35 @@
 //! Age-based retention. Deletes run in bounded batches, each its own short transaction,
 //! so a prune after a long pause never blocks collection rounds for seconds.
 
+use super::StoreError;
 use super::chain;
 use super::record::TEXT_SEEN_REFRESH_MS;
-use super::{PruneStats, StoreError};
 use crate::model::Timestamp;
 use rusqlite::{Connection, params};
+
+/// What a prune removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PruneStats {
+    pub points: u64,
+    pub snapshots: u64,
+    /// Series left without points.
+    pub series: u64,
+    /// Statement texts no kept reading names.
+    pub query_texts: u64,
+    pub alert_events: u64,
+    pub schema_changes: u64,
+}
+
+impl std::ops::AddAssign for PruneStats {
+    fn add_assign(&mut self, other: PruneStats) {
+        self.points += other.points;
+        self.snapshots += other.snapshots;
+        self.series += other.series;
+        self.query_texts += other.query_texts;
+        self.alert_events += other.alert_events;
+        self.schema_changes += other.schema_changes;
+    }
+}
 
 /// Rows per DELETE statement (one autocommit each).
 const BATCH: i64 = 5_000;
