@@ -1,6 +1,7 @@
 //! `logstag agent` as a child process: a config file in a temp dir, stderr captured to
 //! a file, helpers that wait for log lines, and SIGTERM. Drop kills a child left running.
 
+pub use super::ports::free_port;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -11,10 +12,6 @@ pub struct Agent {
     pub dir: TempDir,
     /// Where the child's stderr goes.
     pub stderr: PathBuf,
-}
-
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 impl Agent {

@@ -12,10 +12,10 @@
 //! shell kills it once the test process has vanished, so a crashed or killed test run
 //! leaves no mariadbd behind.
 
+use super::ports::free_port;
 use logstag::config::{Intervals, Secret, TargetConfig, TlsConfig, TlsMode};
 use logstag::model::EngineKind;
 use std::io::{BufRead, BufReader, Read};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -89,11 +89,6 @@ impl Root {
             .output()
             .expect("run the mariadb client (is mariadb-client installed?)")
     }
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().expect("local addr").port()
 }
 
 /// The OS user the tests run as: it owns the data directory and is the socket-authenticated

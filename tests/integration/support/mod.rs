@@ -6,6 +6,7 @@ pub mod mariadb;
 pub mod mongo_wire;
 pub mod openmetrics;
 pub mod pg_bin;
+pub mod ports;
 pub mod postgres;
 pub mod receiver;
 pub mod redis;

@@ -11,8 +11,8 @@
 //! (`pg_versions.rs`) uses. Replicas come from `replica.rs`.
 
 use super::pg_bin::{bin_dir, client_program, major_of, pg_bin};
+use super::ports::free_port;
 use logstag::config::{Intervals, Secret, TargetConfig, TlsConfig, TlsMode};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Mutex, OnceLock};
@@ -36,11 +36,6 @@ pub struct TestCluster {
 pub(super) fn as_root() -> bool {
     // SAFETY: getuid has no preconditions and cannot fail.
     unsafe { libc::getuid() == 0 }
-}
-
-pub(super) fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().expect("local addr").port()
 }
 
 impl TestCluster {

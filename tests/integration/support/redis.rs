@@ -5,9 +5,10 @@
 //! `Server` picks the product: Debian's Redis 7 (the default) or Valkey 8 fetched by
 //! `.ci/test-servers.sh` (built without TLS, so TLS tests stay Redis-only).
 
+use super::ports::free_port;
 use logstag::config::{Intervals, Secret, TargetConfig, TlsConfig, TlsMode};
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -60,11 +61,6 @@ pub struct TestRedis {
     pub port: u16,
     pub password: Option<String>,
     tls: bool,
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().expect("local addr").port()
 }
 
 impl TestRedis {

@@ -8,7 +8,8 @@
 //! real standby streaming WAL from the primary.
 
 use super::pg_bin::{client_program, major_of};
-use super::postgres::{TestCluster, as_root, free_port};
+use super::ports::free_port;
+use super::postgres::{TestCluster, as_root};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
