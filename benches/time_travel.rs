@@ -35,7 +35,7 @@ fn print(label: &str, mut times: Vec<Duration>) {
     );
 }
 
-/// Where the bytes go: the bodies by kind, and rows of each table.
+/// Where the bytes go: the bodies by kind, the rows of the other tables, the pages of each.
 fn breakdown(path: &std::path::Path) {
     let conn = rusqlite::Connection::open(path).unwrap();
     let mut kinds = conn
@@ -56,9 +56,23 @@ fn breakdown(path: &std::path::Path) {
             bytes as f64 / count as f64
         );
     }
-    for table in ["points", "query_texts"] {
-        let count: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
-        println!("  {table}: {count} rows");
+    let points: (i64, i64) = conn
+        .query_row("SELECT count(*), coalesce(sum(points), 0) FROM point_blocks", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    println!("  point_blocks: {} rows holding {} points", points.0, points.1);
+    let texts: i64 = conn.query_row("SELECT count(*) FROM query_texts", [], |r| r.get(0)).unwrap();
+    println!("  query_texts: {texts} rows");
+    // Pages per table and index, where the SQLite build has the dbstat table.
+    if let Ok(mut pages) =
+        conn.prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 6")
+    {
+        let sizes = pages.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).unwrap();
+        for size in sizes {
+            let (name, bytes) = size.unwrap();
+            println!("  pages of {name}: {:.2} MB", bytes as f64 / 1e6);
+        }
     }
 }
 
@@ -132,7 +146,8 @@ fn main() {
             let answer =
                 read(&store, &request(1_000 + u64::try_from(id).unwrap(), at, Some(Toward::Before))).await;
             steps.push(began.elapsed());
-            at = answer.at.unwrap().millis();
+            let Some(stepped) = answer.at else { break };
+            at = stepped.millis();
         }
         print("one step back (round_near + the screen)", steps);
         // A fleet of 100: the other 99 read at the Overview's depth (status, figures,

@@ -2,6 +2,8 @@
 
 use super::StoreError;
 use super::chain;
+use super::codec;
+use super::figures;
 use super::writer::Points;
 use crate::model::{QueryStat, Sample, SampleBody, TargetId, Tier, Timestamp};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -14,19 +16,18 @@ pub fn series(
     from: Timestamp,
     to: Timestamp,
 ) -> Result<Points, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.at, p.value FROM points p
-         WHERE p.series_id = (SELECT id FROM series WHERE target = ?1 AND metric = ?2 AND key = ?3)
-           AND p.at BETWEEN ?4 AND ?5
-         ORDER BY p.at",
-    )?;
-    let rows = stmt.query_map(params![target, metric, key, from.0, to.0], |r| {
-        Ok((Timestamp(r.get(0)?), r.get::<_, f64>(1)?))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let id: Option<i64> = conn
+        .prepare_cached("SELECT id FROM series WHERE target = ?1 AND metric = ?2 AND key = ?3")?
+        .query_row(params![target, metric, key], |r| r.get(0))
+        .optional()?;
+    match id {
+        Some(id) => figures::points_between(conn, id, from, to),
+        None => Ok(Vec::new()),
+    }
 }
 
-/// Every non-empty key of `metric`, keys in order, points oldest first.
+/// Every non-empty key of `metric` with points in `[from, to]`, keys in order, points
+/// oldest first.
 pub fn series_by_key(
     conn: &Connection,
     target: &str,
@@ -34,19 +35,17 @@ pub fn series_by_key(
     from: Timestamp,
     to: Timestamp,
 ) -> Result<Vec<(String, Points)>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT s.key, p.at, p.value FROM series s JOIN points p ON p.series_id = s.id
-         WHERE s.target = ?1 AND s.metric = ?2 AND s.key <> '' AND p.at BETWEEN ?3 AND ?4
-         ORDER BY s.key, p.at",
-    )?;
-    let mut rows = stmt.query(params![target, metric, from.0, to.0])?;
-    let mut out: Vec<(String, Points)> = Vec::new();
-    while let Some(r) = rows.next()? {
-        let key: String = r.get(0)?;
-        let point = (Timestamp(r.get(1)?), r.get::<_, f64>(2)?);
-        match out.last_mut() {
-            Some((k, points)) if *k == key => points.push(point),
-            _ => out.push((key, vec![point])),
+    let keys: Vec<(i64, String)> = conn
+        .prepare_cached(
+            "SELECT id, key FROM series WHERE target = ?1 AND metric = ?2 AND key <> '' ORDER BY key",
+        )?
+        .query_map(params![target, metric], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(keys.len());
+    for (id, key) in keys {
+        let points = figures::points_between(conn, id, from, to)?;
+        if !points.is_empty() {
+            out.push((key, points));
         }
     }
     Ok(out)
@@ -122,7 +121,8 @@ pub fn bodies_between(
     Ok(out)
 }
 
-/// Statement texts are kept once per statement in `query_texts`, not in every reading.
+/// Statement texts are kept once per statement in `query_texts`, not in every reading:
+/// as text, or deflated (a blob) where that is smaller (record.rs).
 pub fn fill_texts<'a>(
     conn: &Connection,
     target: &str,
@@ -131,7 +131,15 @@ pub fn fill_texts<'a>(
     let mut stmt = conn.prepare_cached("SELECT text FROM query_texts WHERE target = ?1 AND query_id = ?2")?;
     for stat in stats.into_iter().filter(|s| s.text.is_empty()) {
         // A text pruned or never written reads as empty, not as an error.
-        stat.text = stmt.query_row(params![target, stat.id], |r| r.get(0)).optional()?.unwrap_or_default();
+        let stored: Option<rusqlite::types::Value> =
+            stmt.query_row(params![target, stat.id], |r| r.get(0)).optional()?;
+        stat.text = match stored {
+            Some(rusqlite::types::Value::Text(text)) => text,
+            Some(rusqlite::types::Value::Blob(packed)) => {
+                String::from_utf8_lossy(&codec::inflate(codec::DEFLATE_JSON, &packed)?).into_owned()
+            }
+            _ => String::new(),
+        };
     }
     Ok(())
 }

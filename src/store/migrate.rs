@@ -17,6 +17,7 @@ const MIGRATIONS: &[Step] = &[
     Step::Rust(super::migrate_v5::fold_counters),
     Step::Sql(include_str!("schema_v6.sql")),
     Step::Rust(super::migrate_v7::fold_statements),
+    Step::Rust(super::migrate_v8::pack_points),
 ];
 
 /// The schema version this build writes.
@@ -49,11 +50,17 @@ pub fn check_version(conn: &Connection) -> Result<i64, MigrateError> {
 }
 
 pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
+    migrate_to(conn, LATEST)
+}
+
+/// Up to `version` only (tests build files as an older Logstag left them).
+pub(super) fn migrate_to(conn: &mut Connection, version: i64) -> Result<(), MigrateError> {
     let found = check_version(conn)?;
     if found == 0 {
         ensure_incremental_vacuum(conn)?;
     }
-    for (from, step) in MIGRATIONS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
+    let (skip, upto) = (usize::try_from(found).unwrap_or(0), usize::try_from(version).unwrap_or(0));
+    for (from, step) in MIGRATIONS.iter().enumerate().take(upto).skip(skip) {
         let tx = conn.transaction()?;
         match step {
             Step::Sql(ddl) => tx.execute_batch(ddl)?,
@@ -101,7 +108,7 @@ mod tests {
         assert_eq!(av, 2);
         let x: i64 = c.query_row("SELECT x FROM legacy", [], |r| r.get(0)).unwrap();
         assert_eq!(x, 7);
-        let n: i64 = c.query_row("SELECT count(*) FROM points", [], |r| r.get(0)).unwrap();
+        let n: i64 = c.query_row("SELECT count(*) FROM point_blocks", [], |r| r.get(0)).unwrap();
         assert_eq!(n, 0);
         // A second run is a no-op.
         migrate(&mut c).unwrap();

@@ -4,16 +4,19 @@
 
 mod ages;
 mod alerts;
+mod blocks;
 mod chain;
 mod codec;
 mod compare;
 mod counters;
 mod derived;
+mod figures;
 mod files;
 mod history;
 mod migrate;
 mod migrate_v5;
 mod migrate_v7;
+mod migrate_v8;
 mod moment;
 mod outbox;
 mod past;

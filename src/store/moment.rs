@@ -118,22 +118,12 @@ pub fn fleet(
 /// Each series' newest point within `METRIC_HORIZON_MS` before `at`, as one body dated by
 /// the newest of them.
 fn metrics_at(conn: &Connection, target: &str, at: Timestamp) -> Result<Option<Sample>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "WITH newest AS (
-             SELECT s.id, s.metric, s.key,
-                    (SELECT max(at) FROM points WHERE series_id = s.id AND at BETWEEN ?2 AND ?3) AS at
-             FROM series s WHERE s.target = ?1)
-         SELECT n.metric, n.key, p.value, n.at FROM newest n JOIN points p ON p.series_id = n.id AND p.at = n.at",
-    )?;
-    let rows = stmt.query_map(params![target, at.0.saturating_sub(METRIC_HORIZON_MS), at.0], |r| {
-        Ok((Metric::keyed(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, r.get(2)?), r.get::<_, i64>(3)?))
-    })?;
+    let from = Timestamp(at.0.saturating_sub(METRIC_HORIZON_MS));
     let mut metrics = Vec::new();
     let mut newest = i64::MIN;
-    for row in rows {
-        let (metric, taken) = row?;
+    for (metric, key, taken, value) in super::figures::newest_each(conn, target, from, at)? {
         newest = newest.max(taken);
-        metrics.push(metric);
+        metrics.push(Metric::keyed(&metric, &key, value));
     }
     Ok((!metrics.is_empty()).then(|| Sample {
         target: TargetId(target.to_owned()),
@@ -142,14 +132,6 @@ fn metrics_at(conn: &Connection, target: &str, at: Timestamp) -> Result<Option<S
         body: SampleBody::Metrics(metrics),
     }))
 }
-
-/// One index seek per series of the target (a join would scan every point).
-const POINTS_AT_OR_BEFORE: &str =
-    "SELECT max((SELECT max(at) FROM points WHERE series_id = s.id AND at <= ?2))
-     FROM series s WHERE s.target = ?1";
-const POINTS_AT_OR_AFTER: &str =
-    "SELECT min((SELECT min(at) FROM points WHERE series_id = s.id AND at >= ?2))
-     FROM series s WHERE s.target = ?1";
 
 /// The instant of the round of `target` nearest `at` in the direction asked: the times
 /// of its session reads and of its metric points (every engine writes one or the other
@@ -160,31 +142,24 @@ pub fn round_near(
     at: Timestamp,
     toward: Toward,
 ) -> Result<Option<Timestamp>, StoreError> {
-    let (snapshot_sql, points_sql, bound) = match toward {
-        Toward::AtOrBefore => (
-            "SELECT max(at) FROM snapshots WHERE target = ?1 AND kind = 'activity' AND at <= ?2",
-            POINTS_AT_OR_BEFORE,
-            at.0,
-        ),
+    let (snapshot_sql, bound) = match toward {
+        Toward::AtOrBefore => {
+            ("SELECT max(at) FROM snapshots WHERE target = ?1 AND kind = 'activity' AND at <= ?2", at.0)
+        }
         Toward::Before => (
             "SELECT max(at) FROM snapshots WHERE target = ?1 AND kind = 'activity' AND at <= ?2",
-            POINTS_AT_OR_BEFORE,
             at.0.saturating_sub(1),
         ),
         Toward::After => (
             "SELECT min(at) FROM snapshots WHERE target = ?1 AND kind = 'activity' AND at >= ?2",
-            POINTS_AT_OR_AFTER,
             at.0.saturating_add(1),
         ),
     };
-    let read = |sql: &str| -> Result<Option<i64>, StoreError> {
-        Ok(conn.prepare_cached(sql)?.query_row(params![target, bound], |r| r.get(0))?)
-    };
-    let (a, b) = (read(snapshot_sql)?, read(points_sql)?);
-    let nearest = match toward {
-        Toward::After => a.into_iter().chain(b).min(),
-        _ => a.into_iter().chain(b).max(),
-    };
+    let later = matches!(toward, Toward::After);
+    let a: Option<i64> =
+        conn.prepare_cached(snapshot_sql)?.query_row(params![target, bound], |r| r.get(0))?;
+    let b = super::figures::nearest_instant(conn, target, bound, later)?;
+    let nearest = if later { a.into_iter().chain(b).min() } else { a.into_iter().chain(b).max() };
     Ok(nearest.map(Timestamp))
 }
 

@@ -1,5 +1,5 @@
-//! Writing one collection round: metrics become points, statement statistics become
-//! rows, everything else a compressed snapshot. One transaction per round.
+//! Writing one collection round: metrics become points of their series' blocks, statement
+//! readings a `queries` body, everything else a compressed snapshot. One transaction per round.
 
 use super::StoreError;
 use super::codec::Encoder;
@@ -31,16 +31,13 @@ pub fn record_round(
         let target = target.0.as_str();
         match body {
             SampleBody::Metrics(metrics) => {
-                let mut insert = tx.prepare_cached(
-                    "INSERT OR REPLACE INTO points (series_id, at, value) VALUES (?1, ?2, ?3)",
-                )?;
                 for m in &metrics {
                     // SQLite would turn NaN into NULL; a gap in the chart is the honest rendering.
                     if m.value.is_nan() {
                         continue;
                     }
                     let id = series_id(&tx, caches, target, &m.name, &m.key)?;
-                    insert.execute(params![id, taken_at.0, m.value])?;
+                    super::figures::keep(&tx, &mut caches.blocks, id, taken_at.0, m.value)?;
                 }
             }
             // Texts once per statement in query_texts; the readings in the body, where the
@@ -129,10 +126,25 @@ fn keep_text(
                  seen_at = max(seen_at, excluded.seen_at)
              RETURNING id",
         )?
-        .query_row(params![target, stat.id, stat.database, stat.user, stat.text, at.0], |r| r.get(0))?;
+        .query_row(
+            params![target, stat.id, stat.database, stat.user, packed_text(&stat.text)?, at.0],
+            |r| r.get(0),
+        )?;
     let cache_key = cache_key(&mut caches.scratch, [target, &stat.id, ""]).to_owned();
     caches.texts.insert(cache_key, (id, hash, at.0));
     Ok(())
+}
+
+/// A statement's text as stored: deflated where that is smaller (an ORM's text repeats
+/// its table and column names: a fourth of the size is usual), else as it is.
+fn packed_text(text: &str) -> Result<rusqlite::types::Value, StoreError> {
+    let mut packed = Vec::new();
+    super::codec::deflate(text.as_bytes(), &mut packed)?;
+    Ok(if packed.len() < text.len() {
+        rusqlite::types::Value::Blob(packed)
+    } else {
+        rusqlite::types::Value::Text(text.to_owned())
+    })
 }
 
 /// Counters are deltas and never near i64::MAX; saturating keeps a freak value from

@@ -38,21 +38,8 @@ const BATCH: i64 = 5_000;
 pub fn prune(conn: &Connection, cutoff: Timestamp) -> Result<PruneStats, StoreError> {
     // When the outbox exists: its unacked rows must never be deleted here, whatever
     // their age ("nothing lost"); only acked rows past retention may go.
-    let mut stats = PruneStats::default();
-
-    let series_ids: Vec<i64> = {
-        let mut stmt = conn.prepare_cached("SELECT id FROM series")?;
-        stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?
-    };
-    // Per series, so every batch is a range scan of the (series_id, at) key; a single
-    // `at < cutoff` over the whole table would rescan kept rows on every batch.
-    let mut delete_points = conn.prepare_cached(
-        "DELETE FROM points WHERE series_id = ?1 AND at < coalesce(
-             (SELECT at FROM points WHERE series_id = ?1 AND at < ?2 ORDER BY at LIMIT 1 OFFSET ?3), ?2)",
-    )?;
-    for id in series_ids {
-        stats.points += repeat(|| delete_points.execute(params![id, cutoff.0, BATCH]))?;
-    }
+    // Whole blocks of points, each series on its own (figures.rs).
+    let mut stats = PruneStats { points: super::figures::prune(conn, cutoff)?, ..PruneStats::default() };
 
     // The newest schema snapshot of each target survives any age: change detection
     // after a restart compares against it (schema rounds may be days apart or stopped).
@@ -85,7 +72,7 @@ pub fn prune(conn: &Connection, cutoff: Timestamp) -> Result<PruneStats, StoreEr
     stats.schema_changes = repeat(|| delete_changes.execute(params![cutoff.0, BATCH]))?;
 
     stats.series = count(conn.execute(
-        "DELETE FROM series WHERE NOT EXISTS (SELECT 1 FROM points WHERE points.series_id = series.id)",
+        "DELETE FROM series WHERE NOT EXISTS (SELECT 1 FROM point_blocks b WHERE b.series_id = series.id)",
         [],
     )?);
     // Readings name their statements by id; a text goes once no reading within the kept

@@ -18,6 +18,12 @@ fn count(path: &Path, table: &str) -> i64 {
     c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
 }
 
+/// Points kept, over every block.
+fn points(path: &Path) -> i64 {
+    let c = Connection::open(path).unwrap();
+    c.query_row("SELECT coalesce(sum(points), 0) FROM point_blocks", [], |r| r.get(0)).unwrap()
+}
+
 #[tokio::test]
 async fn round_trips_every_kind_exactly() {
     let dir = TempDir::new().unwrap();
@@ -77,6 +83,43 @@ async fn texts_are_stored_once_and_follow_changes() {
     assert_eq!(hist, vec![(Timestamp(6), changed)]);
 }
 
+/// A long ORM text is kept deflated and a short one as it is; both read back exactly.
+#[tokio::test]
+async fn long_texts_are_kept_deflated() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("h.db");
+    let store = Store::open(&path, DAY).unwrap();
+    let mut long = stat("orm", 1);
+    long.text = format!(
+        "SELECT {} FROM \"orders\" WHERE \"orders\".\"id\" = $1 -- ünïcode",
+        (0..30)
+            .map(|i| format!("\"orders\".\"column_{i}\" AS \"orders_column_{i}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let short = stat("q1", 1);
+    store.record(vec![sample(Tier::Medium, 1, queries(vec![long.clone(), short.clone()]))]).await.unwrap();
+    store.flush().await.unwrap();
+    let kinds: Vec<(String, String, i64)> = Connection::open(&path)
+        .unwrap()
+        .prepare(
+            "SELECT query_id, typeof(text), length(CAST(text AS BLOB)) FROM query_texts ORDER BY query_id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(kinds[0].0, "orm");
+    assert_eq!(kinds[0].1, "blob");
+    assert!(kinds[0].2 * 3 < long.text.len() as i64, "{} of {} bytes", kinds[0].2, long.text.len());
+    assert_eq!((kinds[1].0.as_str(), kinds[1].1.as_str()), ("q1", "text"));
+    for expected in [long, short] {
+        let read = store.query_history(&t(), &expected.id, Timestamp(1), Timestamp(1)).await.unwrap();
+        assert_eq!(read, vec![(Timestamp(1), expected)]);
+    }
+}
+
 #[tokio::test]
 async fn a_failing_sample_rolls_back_the_whole_round_and_the_writer_recovers() {
     let dir = TempDir::new().unwrap();
@@ -90,7 +133,7 @@ async fn a_failing_sample_rolls_back_the_whole_round_and_the_writer_recovers() {
     .unwrap();
     let err = store.record(round(1_000)).await.unwrap_err();
     assert!(err.to_string().contains("simulated failure"), "{err}");
-    for table in ["points", "series", "snapshots", "query_texts"] {
+    for table in ["point_blocks", "series", "snapshots", "query_texts"] {
         assert_eq!(count(&path, table), 0, "{table} kept part of a failed round");
     }
     side.execute_batch("DROP TRIGGER fail").unwrap();
@@ -99,7 +142,7 @@ async fn a_failing_sample_rolls_back_the_whole_round_and_the_writer_recovers() {
     let mut next = vec![sample(Tier::High, 2_000, SampleBody::Metrics(vec![Metric::new("first", 9.0)]))];
     next.extend(round(2_000));
     store.record(next).await.unwrap();
-    assert_eq!(count(&path, "points"), 4);
+    assert_eq!(points(&path), 4);
     assert_eq!(count(&path, "snapshots"), 3);
     let tps = store.series(&t(), "tps", None, Timestamp(0), Timestamp(5_000)).await.unwrap();
     assert_eq!(tps, vec![(Timestamp(2_000), 2_000.0)]);
@@ -132,7 +175,9 @@ async fn prune_keeps_the_window_and_drops_orphans() {
     assert_eq!(
         stats,
         PruneStats {
-            points: 4,
+            // Only the point of `gone`: the others at `old` share a block with the
+            // window's first round, and a block that straddles the cutoff stays whole.
+            points: 1,
             // Only the statement snapshot at `old - 5`: the bodies at `old` are the
             // keyframes of the chains that the window's first round continues (chain.rs).
             snapshots: 1,
@@ -143,14 +188,14 @@ async fn prune_keeps_the_window_and_drops_orphans() {
             schema_changes: 0
         }
     );
-    assert_eq!(count(&path, "points"), 6);
+    assert_eq!(points(&path), 9);
     assert_eq!(count(&path, "snapshots"), 9);
     let first = store.snapshot_at(&t(), "activity", Timestamp(keep)).await.unwrap().unwrap();
     assert_eq!(first.body, activity(3));
     assert_eq!(count(&path, "series"), 3);
     assert_eq!(count(&path, "query_texts"), 3);
     let tps = store.series(&t(), "tps", None, Timestamp(0), Timestamp(now)).await.unwrap();
-    assert_eq!(tps, vec![(Timestamp(keep), keep as f64), (Timestamp(now), now as f64)]);
+    assert_eq!(tps, [old, keep, now].map(|at| (Timestamp(at), at as f64)));
     assert_eq!(store.prune(Timestamp(now)).await.unwrap(), PruneStats::default());
     let margin = super::chain::KEYFRAME_SPAN_MS + 2 * super::record::TEXT_SEEN_REFRESH_MS;
     assert_eq!(store.prune(Timestamp(now + margin)).await.unwrap().query_texts, 1, "the text of `gone`");
@@ -178,12 +223,14 @@ async fn prune_batches_past_the_batch_size_and_returns_space() {
     let before = std::fs::metadata(&path).unwrap().len();
     assert_eq!(store.stats().await.unwrap().bytes, before);
     let stats = store.prune(Timestamp(11_000)).await.unwrap();
-    assert_eq!(stats.points, 10_000);
+    // Whole blocks of 120 points: the one holding 9,960..10,079 straddles the cutoff.
+    assert_eq!(stats.points, 9_960);
     assert_eq!(stats.snapshots, 300);
-    assert_eq!(count(&path, "points"), 2_000);
+    assert_eq!(points(&path), 2_040);
     store.flush().await.unwrap();
     let after = std::fs::metadata(&path).unwrap().len();
-    assert!(after < before / 2, "file did not shrink: {before} -> {after}");
+    // Most of what remains is one page per table and index.
+    assert!(after < before * 3 / 4, "file did not shrink: {before} -> {after}");
     let free: i64 =
         Connection::open(&path).unwrap().query_row("PRAGMA freelist_count", [], |r| r.get(0)).unwrap();
     assert_eq!(free, 0);

@@ -140,6 +140,8 @@ pub struct Caches {
     pub scratch: String,
     /// The last snapshot body per target and kind, which the next one is a delta of.
     pub chains: super::chain::Chains,
+    /// Each series' newest block of points, which the next point is appended to.
+    pub blocks: super::figures::OpenBlocks,
 }
 
 impl Caches {
@@ -152,6 +154,7 @@ impl Caches {
     pub fn forget_ids(&mut self) {
         self.series.clear();
         self.texts.clear();
+        self.blocks.clear();
     }
 }
 
