@@ -21,18 +21,24 @@ struct TargetReport<'a> {
     #[serde(flatten)]
     info: TargetInfo,
     status: Option<&'a TargetStatus>,
+    /// What the statement list holds: `totals_since_reset` on a single reading (its
+    /// `since` is the reset, null where the engine does not tell it), `deltas` with
+    /// `--interval` (its `since` is the first reading).
+    statement_statistics: &'static str,
     samples: Vec<&'a Sample>,
 }
 
 /// Exit code 1 when any target could not be reached, so scripts can tell. With
 /// `interval`, the medium tier reads twice that far apart and the statements printed are
-/// what ran in between (the first reading's baseline is left out).
+/// what ran in between (the first reading's baseline is left out); without it they are the
+/// totals since the engine's statistics were last reset.
 pub async fn print_json(cfg: &Config, interval: Option<Duration>) -> anyhow::Result<ExitCode> {
     crate::logging::to_stderr("warn");
     let mode = match interval {
         Some(after) => RunMode::OnceWithDeltas { after },
         None => RunMode::Once,
     };
+    let statement_statistics = if interval.is_some() { "deltas" } else { "totals_since_reset" };
     let samples = newest_statements_only(collect(cfg, mode).await?);
     let targets: Vec<TargetReport<'_>> = cfg
         .targets
@@ -55,7 +61,7 @@ pub async fn print_json(cfg: &Config, interval: Option<Duration>) -> anyhow::Res
             }) {
                 info.engine = product;
             }
-            TargetReport { info, status, samples: mine }
+            TargetReport { info, status, statement_statistics, samples: mine }
         })
         .collect();
     let any_down = targets.iter().any(|t| matches!(t.status, Some(TargetStatus::Down { .. }) | None));

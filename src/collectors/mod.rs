@@ -87,4 +87,10 @@ pub trait Collector: Send + 'static {
     /// Hands over the last stored schema inventory, so that the first schema round after
     /// a restart can report what changed meanwhile. Engines without a schema tier ignore it.
     fn seed_previous_schema(&mut self, _snapshot: SchemaSnapshot) {}
+
+    /// A single reading follows (`logstag snapshot` without `--interval`): its statement
+    /// statistics are the totals since the engine's counters were last reset, with `since`
+    /// at that reset when the engine tells it, instead of an empty baseline. Engines that
+    /// keep no statement statistics ignore it.
+    fn report_totals(&mut self) {}
 }

@@ -200,6 +200,9 @@ pub async fn run_once<C: Collector>(
     if let Some(previous) = h.previous_schema.take() {
         collector.seed_previous_schema(previous);
     }
+    if medium_again_after.is_none() {
+        collector.report_totals();
+    }
     let version = match timeout(h.connect_timeout, collector.ensure_connected()).await {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => {

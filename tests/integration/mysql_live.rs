@@ -202,6 +202,21 @@ async fn a_statement_run_n_times_shows_n_calls_in_the_digest_deltas() {
         "our own reads are left out: {:#?}",
         q.stats
     );
+    // A single reading (`logstag snapshot`): the totals since the digests began.
+    let mut once = connected(&server).await;
+    once.report_totals();
+    let totals = once.collect(Tier::Medium).await.unwrap();
+    let q = totals
+        .bodies
+        .iter()
+        .find_map(|b| if let SampleBody::Queries(q) = b { Some(q) } else { None })
+        .unwrap();
+    let counted = q
+        .stats
+        .iter()
+        .find(|s| s.text.contains("counted") && s.text.to_ascii_uppercase().starts_with("SELECT"));
+    assert_eq!(counted.map(|s| s.calls), Some(7), "{:#?}", q.stats);
+    assert_eq!(q.since, None, "performance_schema keeps no reset time");
     // Nothing ran since: the next interval has no calls of it.
     let quiet = c.collect(Tier::Medium).await.unwrap();
     let q = quiet

@@ -37,7 +37,7 @@ fn snapshot_prints_one_round_of_every_tier_as_json() {
 }
 
 /// `--interval`: the statement statistics read twice, and what ran in between printed;
-/// without it the one reading is a baseline and no statement is listed.
+/// without it the one reading's totals since the last reset, with that reset's time.
 #[test]
 fn snapshot_with_an_interval_lists_what_ran_in_between() {
     let cluster = TestCluster::shared();
@@ -98,13 +98,21 @@ fn snapshot_with_an_interval_lists_what_ran_in_between() {
         .iter()
         .filter(|q| q["text"].as_str().is_some_and(|t| t.contains("FROM pg_stat_statements(")));
     assert!(ours_read.clone().count() > 0 && ours_read.clone().all(own), "{statements:#?}");
-    let baseline = queries(&without);
-    let listed =
-        baseline.iter().flat_map(|q| q["body"]["data"]["stats"].as_array().cloned().unwrap_or_default());
-    assert!(
-        !listed.clone().any(|q| q["text"].as_str().is_some_and(|t| t.contains(marker))),
-        "no deltas from one reading"
-    );
+    assert_eq!(with_interval["targets"][0]["statement_statistics"], "deltas");
+    assert_eq!(without["targets"][0]["statement_statistics"], "totals_since_reset");
+    let totals = queries(&without);
+    assert_eq!(totals.len(), 1, "{totals:#?}");
+    // pg_stat_statements_info.stats_reset (PG 14+): the extension was created with the cluster.
+    let reset = totals[0]["body"]["data"]["since"].as_i64().expect("the reset time");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    assert!(reset > now - 24 * 3_600_000 && reset < now, "reset at {reset}, now {now}");
+    let listed = totals[0]["body"]["data"]["stats"].as_array().unwrap();
+    let total_calls = listed
+        .iter()
+        .find(|q| q["text"].as_str().is_some_and(|t| t.contains(marker)))
+        .map(|q| q["calls"].as_u64().unwrap())
+        .unwrap_or(0);
+    assert!(total_calls >= calls, "totals since the reset ({total_calls}) hold the interval's {calls} calls");
 }
 
 #[test]

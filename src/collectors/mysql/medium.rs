@@ -46,7 +46,7 @@ pub const STATEMENTS: &[&str] = &[
 
 #[derive(Debug)]
 pub struct MediumState {
-    digests: digest_deltas::DigestDeltas,
+    pub(super) digests: digest_deltas::DigestDeltas,
     texts: own_statements::DigestTexts,
     /// Medium rounds on this connection (sizes are read every tenth, from the first).
     round: u64,

@@ -139,6 +139,10 @@ impl Collector for MysqlCollector {
         &self.endpoint
     }
 
+    fn report_totals(&mut self) {
+        self.medium.digests.totals_on_baseline = true;
+    }
+
     async fn ensure_connected(&mut self) -> Result<String, CollectError> {
         if self.conn.is_none() {
             self.conn = Some(connect::connect(&self.target, &self.endpoint).await?);

@@ -20,7 +20,7 @@ const TEXT_CACHE_CAP: usize = 5_000;
 
 #[derive(Debug)]
 pub struct MediumState {
-    statements: StatementDeltas,
+    pub(super) statements: StatementDeltas,
     texts: TextCache,
     /// Previous checkpointer and I/O reads, for rates.
     pub(super) io: super::io::IoState,

@@ -266,6 +266,10 @@ impl Collector for PostgresCollector {
         &self.endpoint
     }
 
+    fn report_totals(&mut self) {
+        self.medium.statements.totals_on_baseline = true;
+    }
+
     async fn ensure_connected(&mut self) -> Result<String, CollectError> {
         if let Some(conn) = &self.conn {
             if !conn.is_closed() {

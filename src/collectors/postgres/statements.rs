@@ -97,6 +97,8 @@ pub struct StatementDeltas {
     read_at: Option<Timestamp>,
     previous: HashMap<StatementKey, Counters>,
     info: Option<StatementsInfo>,
+    /// The baseline read reports its totals (a single reading: `logstag snapshot`).
+    pub totals_on_baseline: bool,
 }
 
 impl StatementDeltas {
@@ -163,7 +165,16 @@ impl StatementDeltas {
             self.previous.shrink_to_fit();
         }
         let Some(then) = then else {
-            return Interval { tracked, ..Default::default() };
+            if !self.totals_on_baseline {
+                return Interval { tracked, ..Default::default() };
+            }
+            // Totals since the counters began: pg_stat_statements_info's reset (PG 14+),
+            // else unknown (the server's start or an older reset).
+            let reset = info.and_then(|i| i.stats_reset_ms).map(|ms| Timestamp(ms as i64));
+            let mut totals: Vec<(StatementKey, Counters)> =
+                self.previous.iter().filter(|(_, c)| c.calls > 0).map(|(k, c)| (*k, c.clone())).collect();
+            totals.sort_by(|a, b| b.1.total_time_ms.total_cmp(&a.1.total_time_ms).then(a.0.cmp(&b.0)));
+            return Interval { since: reset, deltas: totals, tracked, ..Default::default() };
         };
         deltas.sort_by(|a, b| b.1.total_time_ms.total_cmp(&a.1.total_time_ms).then(a.0.cmp(&b.0)));
         Interval {
@@ -295,6 +306,19 @@ mod tests {
         let got: Vec<(i64, u64)> = second.deltas.iter().map(|(k, c)| (k.queryid, c.calls)).collect();
         assert_eq!(got, vec![(1, 7), (3, 2)]);
         assert_eq!(second.deltas[0].1.total_time_ms, 7.0);
+    }
+
+    #[test]
+    fn a_single_reading_reports_the_totals_since_the_reset() {
+        let mut d = StatementDeltas { totals_on_baseline: true, ..Default::default() };
+        let rows = vec![(key(1), c(10, 5.0)), (key(2), c(3, 9.0)), (key(3), c(0, 0.0))];
+        let once = d.advance(Timestamp(1_000), rows.clone(), info(0, 1_700_000_000_000.0));
+        assert_eq!(once.since, Some(Timestamp(1_700_000_000_000)), "since the reset");
+        let got: Vec<(i64, u64)> = once.deltas.iter().map(|(k, c)| (k.queryid, c.calls)).collect();
+        assert_eq!(got, vec![(2, 3), (1, 10)], "costliest first, never-called left out");
+        // Before PG 14 the reset time is unknown.
+        let mut d = StatementDeltas { totals_on_baseline: true, ..Default::default() };
+        assert_eq!(d.advance(Timestamp(1_000), rows, None).since, None);
     }
 
     #[test]

@@ -167,11 +167,13 @@ pub struct DigestDeltas {
     /// Newest `LAST_SEEN` read so far (the server's clock, as it prints it).
     watermark: Option<String>,
     overflow_calls: u64,
+    /// The baseline read reports its totals (a single reading: `logstag snapshot`).
+    pub totals_on_baseline: bool,
 }
 
 impl DigestDeltas {
     pub fn clear(&mut self) {
-        *self = Self::default();
+        *self = Self { totals_on_baseline: self.totals_on_baseline, ..Self::default() };
     }
 
     /// Where the next read starts: None means read everything (the baseline).
@@ -195,7 +197,8 @@ impl DigestDeltas {
                 interval.reset_detected = true;
                 row.counters.clone()
             });
-            if !baseline && delta.calls > 0 {
+            // A baseline's totals: performance_schema keeps no reset time (`since` stays None).
+            if (!baseline || self.totals_on_baseline) && delta.calls > 0 {
                 interval.deltas.push((row.key.clone(), delta));
             }
             let known =

@@ -114,6 +114,17 @@ fn first_read_is_a_baseline_then_only_what_ran() {
 }
 
 #[test]
+fn a_single_reading_reports_the_totals() {
+    let mut d = DigestDeltas { totals_on_baseline: true, ..Default::default() };
+    d.clear(); // as a reconnect does: the wish stays
+    let once = d.advance(Timestamp(0), read(MARIADB));
+    assert_eq!(once.since, None, "performance_schema keeps no reset time");
+    assert_eq!(once.deltas.len(), 2);
+    assert!(once.deltas[0].1.total_time_ms >= once.deltas[1].1.total_time_ms, "most time first");
+    assert!(once.deltas.iter().all(|(_, c)| c.calls > 0));
+}
+
+#[test]
 fn unknown_digest_from_before_the_previous_read_waits_for_its_baseline() {
     let mut d = DigestDeltas::default();
     d.advance(Timestamp(0), rows(vec![row("a", 1, 1.0, "2024-05-01 09:00:00", "2024-05-01 10:00:00")]));
