@@ -284,6 +284,10 @@ pub async fn the_product_is_named_as_the_server_reports_it(kind: Server) {
     assert!(instance.version_full.starts_with(kind.version_prefix()), "{}", instance.version_full);
 
     let url = format!("redis://127.0.0.1:{}/0", server.port);
+    let mut app = redis::Client::open(url.as_str()).unwrap().get_connection().unwrap();
+    for _ in 0..5 {
+        redis::cmd("HSET").arg("cart").arg("item").arg("1").exec(&mut app).unwrap();
+    }
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_logstag"))
         .args(["snapshot", &url, "--format", "json"])
         .output()
@@ -293,4 +297,11 @@ pub async fn the_product_is_named_as_the_server_reports_it(kind: Server) {
         .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert_eq!(json["targets"][0]["engine"], kind.product(), "{stdout}");
+    // One reading: the command totals since the start (Redis keeps no reset time).
+    assert_eq!(json["targets"][0]["statement_statistics"], "totals_since_reset");
+    let samples = json["targets"][0]["samples"].as_array().unwrap();
+    let queries = samples.iter().find(|s| s["body"]["kind"] == "queries").expect("a statement list");
+    assert!(queries["body"]["data"]["since"].is_null(), "{queries:#}");
+    let hset = queries["body"]["data"]["stats"].as_array().unwrap().iter().find(|q| q["id"] == "cmd:hset");
+    assert_eq!(hset.map(|q| q["calls"].as_u64()), Some(Some(5)), "{queries:#}");
 }

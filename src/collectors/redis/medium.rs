@@ -54,6 +54,8 @@ pub struct MediumState {
     slowlog_read_at: Option<Instant>,
     /// Time of the newest spike seen per latency event; None before the first read.
     latency_seen: Option<BTreeMap<String, SpikeMark>>,
+    /// The baseline read reports the command totals (a single reading: `logstag snapshot`).
+    pub totals_on_baseline: bool,
 }
 
 #[derive(Debug)]
@@ -86,7 +88,19 @@ impl RedisCollector {
             let stats = info.commandstats();
             bodies.push(SampleBody::Counters(super::counters::command_counters(&stats)));
             let previous = self.medium.previous.take();
-            let (snapshot, command_metrics) = query_stats(previous.as_ref(), &stats, &mark, read_at);
+            // A single reading counts from zero: the totals since the start or CONFIG RESETSTAT
+            // (Redis keeps no time of it: `since` stays None).
+            let baseline = (previous.is_none() && self.medium.totals_on_baseline).then(|| Previous {
+                at: read_at,
+                taken,
+                stats: BTreeMap::new(),
+                mark: SentMark::default(),
+            });
+            let (mut snapshot, command_metrics) =
+                query_stats(previous.as_ref().or(baseline.as_ref()), &stats, &mark, read_at);
+            if baseline.is_some() {
+                snapshot.since = None;
+            }
             bodies.push(SampleBody::Queries(snapshot));
             metrics.extend(command_metrics);
             metrics.extend(latency_percentiles(info, &stats, previous.as_ref()));

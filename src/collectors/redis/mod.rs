@@ -187,6 +187,10 @@ impl Collector for RedisCollector {
         &self.endpoint
     }
 
+    fn report_totals(&mut self) {
+        self.medium.totals_on_baseline = true;
+    }
+
     async fn ensure_connected(&mut self) -> Result<String, CollectError> {
         if self.conn.is_some() {
             return Ok(self.short_version());
