@@ -84,7 +84,7 @@ async fn explain(
     let fail = |e: tokio_postgres::Error| failure(&e, target, statement);
     let tx = client.build_transaction().read_only(true).start().await.map_err(fail)?;
     let (lock_ms, statement_ms) = (millis(target.lock_timeout), millis(target.query_timeout));
-    tx.query(queries::PLAN_LIMITS, &[&lock_ms, &statement_ms]).await.map_err(fail)?;
+    tx.query(queries::PLAN_LIMITS, &[&lock_ms, &statement_ms, &true]).await.map_err(fail)?;
     if request.origin == PlanOrigin::Session {
         let size = activity_text_size(&tx).await.map_err(fail)?;
         if let Some(size) = size.filter(|&size| plan_text::is_cut(statement.text, size)) {
@@ -143,6 +143,14 @@ fn cut_text(size: i64) -> String {
         "the session's text is cut at track_activity_query_size ({size} bytes): a plan needs the whole \
          statement (raise the setting, or plan the statement from Queries)"
     )
+}
+
+/// Whether a statement of the statistics is one a plan sent (run by the monitoring role),
+/// so Queries hides it with Logstag's other statements.
+pub fn is_own_plan_statement(text: &str) -> bool {
+    text.starts_with(queries::EXPLAIN_JSON)
+        || text.starts_with(queries::EXPLAIN_GENERIC_JSON)
+        || matches!(text, "START TRANSACTION READ ONLY" | "ROLLBACK")
 }
 
 fn needs_literal_text(origin: PlanOrigin) -> String {
@@ -234,6 +242,15 @@ impl<'a> FromSql<'a> for JsonText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plans_own_statements_are_recognised_and_the_users_explain_is_not() {
+        assert!(is_own_plan_statement("EXPLAIN (FORMAT JSON) SELECT * FROM t WHERE id = $1"));
+        assert!(is_own_plan_statement("EXPLAIN (GENERIC_PLAN, FORMAT JSON) SELECT $1"));
+        assert!(is_own_plan_statement("START TRANSACTION READ ONLY") && is_own_plan_statement("ROLLBACK"));
+        assert!(!is_own_plan_statement("EXPLAIN (ANALYZE, FORMAT JSON) SELECT 1"));
+        assert!(!is_own_plan_statement("EXPLAIN SELECT 1") && !is_own_plan_statement("BEGIN"));
+    }
 
     #[test]
     fn needs_literal_text_says_why_and_what_would_help() {

@@ -217,10 +217,11 @@ pub const POSTURE_WRAPAROUND: &str = "\
 SELECT datname::text AS name, age(datfrozenxid)::int8 AS xid_age, mxid_age(datminmxid)::int8 AS mxid_age
 FROM pg_database";
 
-/// Plans on demand (`plan.rs`): the monitoring timeouts again, for this transaction only
-/// (`set_config(…, true)` is `SET LOCAL`), in ms. PG 8+.
+/// Plans on demand (`plan.rs`): the monitoring timeouts again, in ms, for this transaction
+/// only ($3 = true: `SET LOCAL`). A parameter rather than the literal `true`, so the text
+/// pg_stat_statements keeps has our words (`own.rs`). PG 8+.
 pub const PLAN_LIMITS: &str = "\
-SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)";
+SELECT set_config('lock_timeout', $1, $3), set_config('statement_timeout', $2, $3)";
 
 /// How much of a session's text pg_stat_activity keeps, bytes (`plan.rs`: a cut text
 /// is not planned). PG 8.4+.
