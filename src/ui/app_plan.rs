@@ -91,8 +91,7 @@ impl App {
                     text: q.text.clone(),
                     origin: PlanOrigin::Statement,
                 };
-                let short: String = q.id.chars().take(12).collect();
-                Some((request, format!("{} {short}", nouns.statement)))
+                Some((request, format!("{} {}", nouns.statement, q.id)))
             }
             _ => None,
         }

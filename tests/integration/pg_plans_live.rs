@@ -152,7 +152,7 @@ async fn a_locked_table_answers_with_the_lock_within_lock_timeout() {
         .err()
         .unwrap_or_default();
     let took = started.elapsed();
-    assert!(message.contains("a lock on orders (AccessExclusiveLock by PID"), "{message}");
+    assert!(message.contains("a lock on orders is in the way (AccessExclusiveLock held by PID"), "{message}");
     assert!(message.contains("not planned, so as not to queue behind it"), "{message}");
     assert!(took >= Duration::from_millis(900), "it waited for lock_timeout: {took:?}");
     assert!(took < Duration::from_secs(5), "it did not queue behind the lock: {took:?}");

@@ -190,32 +190,58 @@ fn failure(e: &tokio_postgres::Error, target: &TargetConfig, statement: &Stateme
     Failure::Refused(text)
 }
 
-/// lock_timeout expired: which tables named in the statement other sessions hold locked.
+/// lock_timeout expired: which tables named in the statement other sessions hold, or
+/// queue for, in a mode in the way.
 async fn locked(client: &Client, target: &TargetConfig, text: &str) -> String {
     let wait = secs(target.lock_timeout);
-    let lower = text.to_lowercase();
-    let holders: Vec<String> = match client.query(queries::LOCKED_RELATIONS, &[]).await {
-        Ok(rows) => rows
-            .iter()
-            .filter_map(|r| {
-                let name: String = r.try_get("name").ok()?;
-                let qualified: String = r.try_get("qualified").ok()?;
-                let mode: String = r.try_get("mode").ok()?;
-                let pid: i64 = r.try_get("pid").ok()?;
-                lower.contains(&name.to_lowercase()).then(|| format!("{qualified} ({mode} by PID {pid})"))
-            })
-            .collect(),
+    let rows = match client.query(queries::LOCKED_RELATIONS, &[]).await {
+        Ok(rows) => rows,
         Err(e) => {
             tracing::debug!("reading the locks after a plan's lock_timeout: {e}");
             Vec::new()
         }
     };
-    let what = match holders.as_slice() {
-        [] => "a lock on a table it uses is held by another session".to_owned(),
-        [one] => format!("a lock on {one} is held"),
-        many => format!("locks on {} are held", many.join(", ")),
+    let holders: Vec<LockHolder> = rows
+        .iter()
+        .filter_map(|r| {
+            Some(LockHolder {
+                name: r.try_get("name").ok()?,
+                qualified: r.try_get("qualified").ok()?,
+                mode: r.try_get("mode").ok()?,
+                granted: r.try_get("granted").ok()?,
+                pid: r.try_get("pid").ok()?,
+            })
+        })
+        .collect();
+    format!("{}: not planned, so as not to queue behind it (lock_timeout {wait})", in_the_way(&holders, text))
+}
+
+/// One lock of `LOCKED_RELATIONS`.
+#[derive(Clone)]
+struct LockHolder {
+    name: String,
+    qualified: String,
+    mode: String,
+    granted: bool,
+    pid: i64,
+}
+
+/// The locks on tables the text names, in words; the tables not named are left out.
+fn in_the_way(holders: &[LockHolder], text: &str) -> String {
+    let lower = text.to_lowercase();
+    let named: Vec<&LockHolder> = holders.iter().filter(|h| lower.contains(&h.name.to_lowercase())).collect();
+    let how = |h: &LockHolder| {
+        let state = if h.granted { "held" } else { "queued" };
+        format!("{} {state} by PID {}", h.mode, h.pid)
     };
-    format!("{what}: not planned, so as not to queue behind it (lock_timeout {wait})")
+    match named.as_slice() {
+        [] => "a lock on a table it uses is held by another session".to_owned(),
+        [one] => format!("a lock on {} is in the way ({})", one.qualified, how(one)),
+        many => {
+            let each: Vec<String> = many.iter().map(|h| format!("{}: {}", h.qualified, how(h))).collect();
+            format!("locks are in the way ({})", each.join("; "))
+        }
+    }
 }
 
 fn millis(d: Duration) -> String {
@@ -250,6 +276,32 @@ mod tests {
         assert!(is_own_plan_statement("START TRANSACTION READ ONLY") && is_own_plan_statement("ROLLBACK"));
         assert!(!is_own_plan_statement("EXPLAIN (ANALYZE, FORMAT JSON) SELECT 1"));
         assert!(!is_own_plan_statement("EXPLAIN SELECT 1") && !is_own_plan_statement("BEGIN"));
+    }
+
+    #[test]
+    fn locks_in_the_way_are_those_of_the_tables_the_text_names() {
+        let lock = |name: &str, mode: &str, granted: bool, pid: i64| LockHolder {
+            name: name.into(),
+            qualified: format!("shop.{name}"),
+            mode: mode.into(),
+            granted,
+            pid,
+        };
+        let text = "SELECT * FROM Orders o JOIN customers c ON c.id = o.customer_id";
+        assert_eq!(in_the_way(&[], text), "a lock on a table it uses is held by another session");
+        let other = [lock("invoices", "AccessExclusiveLock", true, 7)];
+        assert_eq!(in_the_way(&other, text), "a lock on a table it uses is held by another session");
+        let one = [lock("orders", "AccessExclusiveLock", false, 42), other[0].clone()];
+        assert_eq!(
+            in_the_way(&one, text),
+            "a lock on shop.orders is in the way (AccessExclusiveLock queued by PID 42)"
+        );
+        let two = [one[0].clone(), lock("customers", "ExclusiveLock", true, 9)];
+        assert_eq!(
+            in_the_way(&two, text),
+            "locks are in the way (shop.orders: AccessExclusiveLock queued by PID 42; \
+             shop.customers: ExclusiveLock held by PID 9)"
+        );
     }
 
     #[test]

@@ -229,17 +229,18 @@ pub const ACTIVITY_TEXT_SIZE: &str = "\
 SELECT setting::int8 AS size FROM pg_settings WHERE name = 'track_activity_query_size'";
 
 /// After a plan gave up waiting for a lock: the tables of this database other sessions
-/// hold in a mode that blocks reading or planning them. Names come from the catalog by
-/// oid, which takes no lock on the table. PG 8+.
+/// hold, or queue for, in a mode that blocks reading or planning them (a request queued
+/// ahead blocks as much as a granted one). Names come from the catalog by oid, which
+/// takes no lock on the table. PG 8+.
 pub const LOCKED_RELATIONS: &str = "\
-SELECT DISTINCT c.relname::text AS name, l.relation::regclass::text AS qualified, l.mode,
+SELECT DISTINCT c.relname::text AS name, l.relation::regclass::text AS qualified, l.mode, l.granted,
        l.pid::int8 AS pid
 FROM pg_locks l
 JOIN pg_class c ON c.oid = l.relation
-WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid()
+WHERE l.locktype = 'relation' AND l.pid <> pg_backend_pid()
   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
   AND l.mode IN ('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')
-ORDER BY 1, 4";
+ORDER BY 1, 4 DESC, 5";
 
 /// What a plan's text is put behind: the plan only, never ANALYZE (which would run the
 /// statement). GENERIC_PLAN (PG 16+) plans a text with `$n` placeholders.
