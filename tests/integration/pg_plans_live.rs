@@ -3,9 +3,9 @@
 //! before), nothing ever run (an INSERT stays un-inserted, a second statement is refused
 //! by the server), a lock answered within lock_timeout, a missing privilege named.
 
-use crate::support::postgres::TestCluster;
+use crate::support::postgres::{PWUSER_PASSWORD, TestCluster};
 use logstag::collectors::planner::Planner;
-use logstag::config::TargetConfig;
+use logstag::config::{Secret, TargetConfig, TlsMode};
 use logstag::model::{Plan, PlanNode, PlanOrigin, PlanRequest};
 use std::time::{Duration, Instant};
 
@@ -181,4 +181,24 @@ async fn a_role_without_select_is_told_so_and_a_cut_text_is_not_planned() {
     // The same length from the statement statistics is whole (their texts are not cut).
     let message = plan_of(&target, "plan_denied", &long, PlanOrigin::Statement).await;
     assert!(message.is_ok(), "{message:?}");
+}
+
+/// The plan's own connection has the target's settings: TLS verified against the
+/// target's CA, its user and password; a failure names the endpoint, never the password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_plan_connects_with_the_targets_tls_and_credentials() {
+    let cluster = TestCluster::start_tls_version(15);
+    let mut target = cluster.target_config("pwuser", "postgres");
+    target.password = Secret::new(PWUSER_PASSWORD);
+    target.tls.mode = TlsMode::VerifyFull;
+    let untrusted = plan_of(&target, "app", "SELECT 1", PlanOrigin::Session).await.err().unwrap_or_default();
+    assert!(untrusted.contains("TLS") && untrusted.contains("/app"), "{untrusted}");
+    target.tls.ca_file = Some(cluster.ca_cert());
+    let plan =
+        plan_of(&target, "app", "SELECT 1", PlanOrigin::Session).await.expect("a plan over verified TLS");
+    assert_eq!(plan.root.operator, "Result");
+    target.password = Secret::new("not-the-password-42");
+    let denied = plan_of(&target, "app", "SELECT 1", PlanOrigin::Session).await.err().unwrap_or_default();
+    assert!(denied.contains("password authentication failed for user \"pwuser\""), "{denied}");
+    assert!(!denied.contains("not-the-password-42") && !denied.contains(PWUSER_PASSWORD), "{denied}");
 }

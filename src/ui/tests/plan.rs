@@ -148,3 +148,15 @@ fn the_plan_popup_draws_at_every_size() {
         assert!(!screen.chars().any(|c| c != '\n' && crate::sanitize::is_unsafe(c)));
     }
 }
+
+#[test]
+fn a_replayed_file_has_no_server_to_plan_on() {
+    let mut app = app();
+    app.apply(Action::GoTab(Tab::Queries));
+    app.time.replay_end = Some(crate::model::Timestamp(super::fixtures::NOW));
+    press(&mut app, KeyCode::Enter);
+    let effects = press(&mut app, KeyCode::Char('e'));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::LoadPlan(_))), "{effects:?}");
+    let state = app.popups.plan.as_ref().map(|p| p.state.clone());
+    assert!(matches!(&state, Some(PlanState::Refused(m)) if m.contains("no server to plan on")), "{state:?}");
+}
