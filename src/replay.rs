@@ -63,6 +63,8 @@ pub async fn run(path: &Path) -> anyhow::Result<ExitCode> {
         schema_refresh: Default::default(),
         retry_now: Default::default(),
         replay_end: Some(newest),
+        // A recorded file has no server to plan on.
+        planners: Default::default(),
     };
     let result = ui::run(ctx).await.map(|()| ExitCode::SUCCESS);
     drop(scratch);

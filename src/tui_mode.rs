@@ -37,6 +37,7 @@ pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
         schema_refresh: running.schema_refresh.clone(),
         retry_now: running.retry_now.clone(),
         replay_end: None,
+        planners: crate::collectors::planner::Planner::of_all(&cfg.targets),
     };
     let result = ui::run(ctx).await;
     signals.abort();

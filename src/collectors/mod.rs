@@ -13,6 +13,7 @@ pub mod mssql;
 pub mod mysql;
 pub mod oracle;
 pub mod own_statements;
+pub mod planner;
 pub mod postgres;
 pub mod redis;
 pub mod registry;

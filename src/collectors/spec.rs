@@ -6,9 +6,13 @@ use super::registry::RunMode;
 use super::scheduler::SchedulerHandles;
 use crate::config::{OptionTable, TargetConfig, UrlRules};
 use crate::health::Check;
-use crate::model::{EngineKind, Session, present::Presentation};
+use crate::model::{EngineKind, Plan, PlanRequest, Session, present::Presentation};
 
 pub type SpawnFn = fn(&TargetConfig, RunMode, SchedulerHandles) -> tokio::task::JoinHandle<()>;
+
+/// Plans a statement on demand without running it, on a connection of its own; the
+/// answer is the plan or a one-line message for the user. Spawns its task, like `SpawnFn`.
+pub type PlanFn = fn(&TargetConfig, PlanRequest) -> tokio::task::JoinHandle<Result<Plan, String>>;
 
 /// Settles option defaults that depend on the run's other targets; returns lines to log.
 pub type FleetDefaultsFn = fn(&mut [TargetConfig]) -> Vec<String>;
@@ -47,6 +51,9 @@ pub struct EngineSpec {
     pub cancel: fn(&Session) -> String,
     pub terminate: fn(&Session) -> String,
     pub present: &'static Presentation,
+    /// Plans a session's or a statement's text on request (the detail popups' `e`);
+    /// `None` where the engine offers no plan on demand.
+    pub plan: Option<PlanFn>,
     /// Sees every target of the run before collectors start and may settle the options
     /// its own targets left unset from the others (PostgreSQL: several targets on one
     /// server each watch only their own database). Changes only this engine's targets.

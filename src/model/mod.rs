@@ -11,6 +11,7 @@ mod health;
 mod keyspace;
 mod latest;
 mod metrics;
+mod plan;
 pub mod present;
 mod queries;
 mod sample;
@@ -32,6 +33,7 @@ pub use health::{AreaScore, CheckResult, CheckStatus, HealthArea, HealthReport};
 pub use keyspace::{BigKey, KeyspaceDb, KeyspaceSnapshot, SamplerRun};
 pub use latest::Latest;
 pub use metrics::{Metric, metric};
+pub use plan::{FlatNode, Plan, PlanNode, PlanOrigin, PlanRequest};
 pub use queries::{OWN_STATEMENT, QueryStat, QueryStatsSnapshot, StatsAvailability};
 pub use sample::{PostureFact, Sample, SampleBody, Tier};
 pub use schema::{

@@ -85,6 +85,8 @@ pub enum Action {
     JumpBackspace,
     JumpAccept,
     JumpCancel,
+    /// A session's or statement's detail (or its plan): the plan of its text, asked now.
+    Plan,
 }
 
 /// What the UI loop must do outside the pure state: the only side effects there are.
@@ -116,4 +118,6 @@ pub enum Effect {
     LoadComparison(Box<super::compare::CompareRequest>),
     /// Everything the screen shows at a past instant (time travel).
     LoadMoment(Box<super::travel::MomentRequest>),
+    /// The plan of a statement, asked of the target's engine (`e` in a detail).
+    LoadPlan(Box<super::plan::PlanJob>),
 }

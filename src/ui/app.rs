@@ -91,6 +91,7 @@ impl App {
             UiUpdate::Moment(answer) => self.moment_arrived(*answer),
             UiUpdate::Comparison { id, result } => self.comparison_arrived(id, result),
             UiUpdate::Overlay { id, series } => self.overlay_arrived(id, series),
+            UiUpdate::Plan { id, result } => self.plan_arrived(id, result),
             // Asked for by the detail popup on screen, whichever board it shows.
             query @ UiUpdate::QueryHistory { .. } => self.dashboard.apply(query),
             other => self.live_board().apply(other),
@@ -228,6 +229,7 @@ impl App {
             Action::ToggleTargetOrder | Action::CycleGrouping => self.overview_action(action),
             Action::StartJump | Action::JumpInput(_) | Action::JumpBackspace => self.jump_action(action),
             Action::JumpAccept | Action::JumpCancel => self.jump_action(action),
+            Action::Plan => effects.extend(self.plan_action()),
         }
         // Rows follow the current target whatever moved, re-sorted or filtered them.
         self.refresh_overview();
@@ -268,7 +270,7 @@ impl App {
 
     /// Esc backs out one level: popup, then filter, then the blocking tree.
     fn back(&mut self) {
-        if self.popups.open.take().is_some() {
+        if self.close_plan() || self.popups.open.take().is_some() {
             return;
         }
         if self.tab == Tab::Schema && self.views.schema.detail_full {
@@ -335,12 +337,15 @@ impl App {
                     | Popup::Query { scroll, .. }
                     | Popup::SlowEntry { scroll, .. }
                     | Popup::Alert { scroll, .. }
-                    | Popup::HealthCheck { scroll, .. },
+                    | Popup::HealthCheck { scroll, .. }
+                    | Popup::Plan { scroll, .. },
                 ),
                 _,
             ) => {
                 *scroll = match action {
                     Action::Up => scroll.saturating_sub(1),
+                    Action::PageUp => scroll.saturating_sub(10),
+                    Action::PageDown => scroll.saturating_add(10),
                     _ => scroll.saturating_add(1),
                 };
             }

@@ -23,8 +23,12 @@ impl App {
         }
         let mut contexts = match &self.popups.open {
             Some(Popup::Help { .. }) => vec![Context::Help, Context::Global],
-            Some(Popup::Session { .. }) => vec![Context::SessionDetail, Context::Detail, Context::Global],
-            Some(Popup::Query { .. } | Popup::SlowEntry { .. } | Popup::HealthCheck { .. }) => {
+            Some(Popup::Session { .. }) => {
+                vec![Context::SessionDetail, Context::Plannable, Context::Detail, Context::Global]
+            }
+            Some(Popup::Query { .. }) => vec![Context::Plannable, Context::Detail, Context::Global],
+            Some(Popup::Plan { .. }) => vec![Context::PlanView, Context::Global],
+            Some(Popup::SlowEntry { .. } | Popup::HealthCheck { .. }) => {
                 vec![Context::Detail, Context::Global]
             }
             Some(Popup::Alert { .. }) => vec![Context::AlertDetail, Context::Detail, Context::Global],

@@ -26,6 +26,7 @@ impl App {
 
     pub(super) fn copy(&mut self, action: Action, effects: &mut Vec<Effect>) {
         let text = match (self.tab, action) {
+            _ if matches!(self.popups.open, Some(Popup::Plan { .. })) => self.plan_text(),
             (Tab::Queries, Action::Copy) if self.views.slow_log.slowlog_mode => self.slow_entry_text(),
             (Tab::Queries, Action::Copy) => self.focused_query().map(|q| q.text.clone()),
             (Tab::Activity, Action::Copy) => self.focused_session().map(|s| s.query.clone()),

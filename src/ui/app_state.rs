@@ -37,6 +37,12 @@ pub enum Popup {
         index: usize,
         scroll: u16,
     },
+    /// The plan of the session or statement whose detail is `back` (`Popups::plan`);
+    /// Esc returns there.
+    Plan {
+        scroll: u16,
+        back: Box<Popup>,
+    },
 }
 
 /// Each tab's lists: selection, scroll, sort, filter, and their cached row order.
@@ -71,6 +77,10 @@ pub struct Popups {
     pub alerts: VecDeque<AlertEvent>,
     /// A notification arrived since the UI loop last rang the bell.
     pub bell_pending: bool,
+    /// The plan asked for last (shown while `open` is `Popup::Plan`).
+    pub plan: Option<super::plan::PlanView>,
+    /// Plan requests so far: the id of the newest, so an older answer is dropped.
+    pub plan_requests: u64,
 }
 
 /// Which moment the screen shows and over what window the charts look back.

@@ -299,8 +299,11 @@ impl Dashboard {
             }
             UiUpdate::AlertHistory(events) => self.alerts.set_stored(events),
             UiUpdate::ActiveAlerts(active) => self.alerts.refresh(active),
-            // The past is a board of its own, built by the App (`app_travel.rs`).
-            UiUpdate::Moment(_) | UiUpdate::Comparison { .. } | UiUpdate::Overlay { .. } => {}
+            // Answers the App handles itself: the past board (`app_travel.rs`), comparisons, plans.
+            UiUpdate::Moment(_)
+            | UiUpdate::Comparison { .. }
+            | UiUpdate::Overlay { .. }
+            | UiUpdate::Plan { .. } => {}
             UiUpdate::Forwarding(status) => self.forwarding = Some(status),
         }
     }

@@ -23,6 +23,10 @@ pub enum Context {
     Detail,
     /// Session detail only: the statements that stop a backend.
     SessionDetail,
+    /// A session's or a statement's detail: its plan can be asked for.
+    Plannable,
+    /// The plan popup.
+    PlanView,
     /// The Alerts tab's active list.
     Alerts,
     AlertDetail,
@@ -62,6 +66,8 @@ impl Context {
             Context::Help => "Help",
             Context::Detail => "Detail",
             Context::SessionDetail => "Session detail",
+            Context::Plannable => "Session / statement detail",
+            Context::PlanView => "Plan",
             Context::Alerts => "Alerts",
             Context::AlertDetail => "Alert detail",
             Context::AlertPopup => "Alert popup",
@@ -162,8 +168,8 @@ const fn bind(
 
 use Context::{
     Activity, ActivityWithoutTree, AlertDetail, AlertPopup, Alerts, Compare, Detail, Filter, Global, Health,
-    Help, HistoryView, Jump, Keyspace, List, Overview, Schema, SessionDetail, SlowLog, Statements, Table,
-    TimeInput,
+    Help, HistoryView, Jump, Keyspace, List, Overview, PlanView, Plannable, Schema, SessionDetail, SlowLog,
+    Statements, Table, TimeInput,
 };
 
 pub const BINDINGS: &[Binding] = &[
@@ -234,6 +240,18 @@ pub const BINDINGS: &[Binding] = &[
         "copy the terminate statement ({terminate})",
         "copy terminate",
     ),
+    bind(Plannable, ch('e'), Action::Plan, "plan of its statement now (EXPLAIN, never run)", "plan"),
+    bind(PlanView, key(KeyCode::Esc), Action::Back, "back to the detail", "back"),
+    bind(PlanView, key(KeyCode::Enter), Action::Back, "back to the detail", ""),
+    bind(PlanView, ch('q'), Action::Back, "back to the detail", ""),
+    bind(PlanView, ch('j'), Action::Down, "scroll down", ""),
+    bind(PlanView, key(KeyCode::Down), Action::Down, "scroll down", ""),
+    bind(PlanView, ch('k'), Action::Up, "scroll up", ""),
+    bind(PlanView, key(KeyCode::Up), Action::Up, "scroll up", ""),
+    bind(PlanView, key(KeyCode::PageDown), Action::PageDown, "scroll a page down", ""),
+    bind(PlanView, key(KeyCode::PageUp), Action::PageUp, "scroll a page up", ""),
+    bind(PlanView, ch('e'), Action::Plan, "plan again", "plan again"),
+    bind(PlanView, ch('y'), Action::Copy, "copy the plan as text", "copy plan"),
     bind(AlertPopup, key(KeyCode::Esc), Action::DismissAlertPopup, "dismiss alert popup", "dismiss"),
     bind(Alerts, key(KeyCode::Enter), Action::Detail, "alert details", "detail"),
     bind(Alerts, ch('a'), Action::AckAlert, "acknowledge / unacknowledge (local)", "ack"),

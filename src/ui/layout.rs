@@ -208,6 +208,8 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
             Action::ToggleOwn => "show own",
             // An alert has no statement to copy; the Detail context's hint would mislead.
             Action::Copy if matches!(app.popups.open, Some(super::app::Popup::Alert { .. })) => continue,
+            // Engines without plans on demand say so in the detail; the footer keeps its room.
+            Action::Plan if app.current().is_none_or(|t| t.engine.plan.is_none()) => continue,
             _ => hint,
         };
         spans.push(Span::styled(format!("{key} "), theme.header()));

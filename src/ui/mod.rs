@@ -10,6 +10,7 @@ mod app_compare;
 mod app_contexts;
 mod app_copy;
 mod app_overview;
+mod app_plan;
 mod app_schema;
 mod app_slowlog;
 pub mod app_state;
@@ -24,6 +25,7 @@ mod history;
 pub mod keymap;
 pub mod layout;
 pub mod overlay;
+pub mod plan;
 pub mod popups;
 pub mod series;
 pub mod tabs;
@@ -71,6 +73,8 @@ pub enum UiUpdate {
     Comparison { id: u64, result: Result<Vec<crate::store::StatementChange>, String> },
     /// What the forwarder to the central backend is doing (only when `api_base_url` is set).
     Forwarding(crate::forward::ForwardStatus),
+    /// The plan asked for by request `id`, or why there is none.
+    Plan { id: u64, result: Result<crate::model::Plan, String> },
 }
 
 /// Everything the UI task needs. The UI owns its state; nothing else writes it.
@@ -96,6 +100,8 @@ pub struct UiContext {
     pub retry_now: std::collections::BTreeMap<crate::model::TargetId, watch::Sender<u64>>,
     /// `logstag replay`: the file's newest instant, where the screen opens (no live data).
     pub replay_end: Option<Timestamp>,
+    /// Per target whose engine plans statements on demand: the planner (holds its settings).
+    pub planners: std::collections::BTreeMap<TargetId, crate::collectors::planner::Planner>,
 }
 
 /// NO_COLOR (https://no-color.org): set and non-empty disables colours.
@@ -291,6 +297,10 @@ fn perform(
         }
         Effect::LoadMoment(request) => {
             tokio::spawn(history::load_moment(store.clone(), history_tx.clone(), *request));
+        }
+        Effect::LoadPlan(job) => {
+            let planner = ctx.planners.get(&job.target).cloned();
+            tokio::spawn(plan::load(planner, history_tx.clone(), *job));
         }
     }
     Ok(())

@@ -27,6 +27,7 @@ mod mysql_live;
 mod mysql_schema_live;
 mod oracle_client;
 mod pg_features_live;
+mod pg_plans_live;
 mod pg_scope_live;
 mod pg_versions;
 mod pipeline_live;

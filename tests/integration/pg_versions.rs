@@ -30,8 +30,8 @@ macro_rules! matrix {
 }
 
 use crate::{
-    health_live as health, pg_features_live as features, postgres_live as pg, schema_live as schema,
-    schema_lock_live as schema_lock,
+    health_live as health, pg_features_live as features, pg_plans_live as plans, postgres_live as pg,
+    schema_live as schema, schema_lock_live as schema_lock,
 };
 
 // Smoke set, every version: connect, sessions with a blocking pair, statement deltas,
@@ -60,3 +60,6 @@ matrix!(
     main
 );
 matrix!(streaming_replica = features::streaming_replica_shows_lag_slots_and_receiver, main);
+
+// Plans of normalised statements: GENERIC_PLAN came with 16, so both sides of it.
+matrix!(@tests generic_plans plans::normalised_statement_gets_a_generic_plan_from_16: pg12 12, pg15 15, pg16 16, pg18 18);

@@ -34,6 +34,7 @@ pub static SPEC: EngineSpec = EngineSpec {
     cancel: |s| format!("db.killOp({})", s.id),
     terminate: |s| format!("db.killOp({})", s.id),
     present: &super::present::PRESENTATION,
+    plan: None,
     fleet_defaults: None,
 };
 

@@ -33,6 +33,7 @@ pub static SPEC: EngineSpec = EngineSpec {
     cancel: |s| format!("KILL {};", s.id),
     terminate: |s| format!("KILL {};", s.id),
     present: &super::present::PRESENTATION,
+    plan: None,
     fleet_defaults: None,
 };
 

@@ -35,6 +35,7 @@ pub static SPEC: EngineSpec = EngineSpec {
     cancel: |s| format!("ALTER SYSTEM CANCEL SQL '{}';", super::present::sid_serial(s)),
     terminate: |s| format!("ALTER SYSTEM KILL SESSION '{}' IMMEDIATE;", super::present::sid_serial(s)),
     present: &super::present::PRESENTATION,
+    plan: None,
     fleet_defaults: None,
 };
 

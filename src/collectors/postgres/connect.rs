@@ -244,6 +244,11 @@ impl Conn {
         self.client.is_closed()
     }
 
+    /// The driver's client, for work that needs a transaction of its own (plans).
+    pub fn client_mut(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
     /// Runs a monitoring query, preparing it on first use on this connection.
     /// Outer error: the connection is gone. Inner error: this query failed.
     pub async fn query(

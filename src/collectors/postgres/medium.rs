@@ -189,7 +189,9 @@ impl PostgresCollector {
             let user = Self::name_of(&self.role_names, Some(key.userid));
             let database = Self::name_of(&self.database_names, Some(key.dbid));
             let mut stat = query_stat(key, delta, text, user, database);
-            if self.medium.own.is_ours(key.queryid, &stat.text) {
+            let own_plan =
+                stat.user == self.target.username && super::plan::is_own_plan_statement(&stat.text);
+            if own_plan || self.medium.own.is_ours(key.queryid, &stat.text) {
                 stat.mark_own();
             }
             stats.push(stat);

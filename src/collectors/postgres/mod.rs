@@ -9,6 +9,8 @@
 //! - `io.rs`: checkpointer and I/O counters (pg_stat_io, per-backend I/O) by version.
 //! - `schema.rs`, `schema_queries.rs`, `schema_parse.rs`: the schema tier (per-database
 //!   connections); change detection against the previous snapshot is `collectors::schema_diff`.
+//! - `plan.rs`, `plan_text.rs`, `plan_json.rs`: plans on demand (EXPLAIN, never ANALYZE) on
+//!   a connection of their own, the texts that may be planned, the JSON → plan tree.
 
 mod alert_templates;
 mod connect;
@@ -19,6 +21,9 @@ pub mod io;
 mod medium;
 mod own;
 pub mod parse;
+pub mod plan;
+pub mod plan_json;
+pub mod plan_text;
 pub mod posture;
 mod present;
 pub mod queries;

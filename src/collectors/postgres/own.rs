@@ -36,6 +36,8 @@ mod tests {
         assert!(verdicts.is_ours(1, ""), "a verdict is kept by id");
         assert!(!verdicts.is_ours(2, "SELECT * FROM orders WHERE customer_id = $1"));
         assert!(!verdicts.is_ours(3, "SELECT $1"), "short statements must match exactly");
+        // The plans' timeouts, as the extension keeps them (names and `true` become $n).
+        assert!(verdicts.is_ours(5, "SELECT set_config($4, $1, $3), set_config($5, $2, $3)"));
         assert!(!verdicts.is_ours(4, ""), "no text: not ours, asked again");
     }
 }

@@ -217,6 +217,36 @@ pub const POSTURE_WRAPAROUND: &str = "\
 SELECT datname::text AS name, age(datfrozenxid)::int8 AS xid_age, mxid_age(datminmxid)::int8 AS mxid_age
 FROM pg_database";
 
+/// Plans on demand (`plan.rs`): the monitoring timeouts again, in ms, for this transaction
+/// only ($3 = true: `SET LOCAL`). A parameter rather than the literal `true`, so the text
+/// pg_stat_statements keeps has our words (`own.rs`). PG 8+.
+pub const PLAN_LIMITS: &str = "\
+SELECT set_config('lock_timeout', $1, $3), set_config('statement_timeout', $2, $3)";
+
+/// How much of a session's text pg_stat_activity keeps, bytes (`plan.rs`: a cut text
+/// is not planned). PG 8.4+.
+pub const ACTIVITY_TEXT_SIZE: &str = "\
+SELECT setting::int8 AS size FROM pg_settings WHERE name = 'track_activity_query_size'";
+
+/// After a plan gave up waiting for a lock: the tables of this database other sessions
+/// hold, or queue for, in a mode that blocks reading or planning them (a request queued
+/// ahead blocks as much as a granted one). Names come from the catalog by oid, which
+/// takes no lock on the table. PG 8+.
+pub const LOCKED_RELATIONS: &str = "\
+SELECT DISTINCT c.relname::text AS name, l.relation::regclass::text AS qualified, l.mode, l.granted,
+       l.pid::int8 AS pid
+FROM pg_locks l
+JOIN pg_class c ON c.oid = l.relation
+WHERE l.locktype = 'relation' AND l.pid <> pg_backend_pid()
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND l.mode IN ('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')
+ORDER BY 1, 4 DESC, 5";
+
+/// What a plan's text is put behind: the plan only, never ANALYZE (which would run the
+/// statement). GENERIC_PLAN (PG 16+) plans a text with `$n` placeholders.
+pub const EXPLAIN_JSON: &str = "EXPLAIN (FORMAT JSON) ";
+pub const EXPLAIN_GENERIC_JSON: &str = "EXPLAIN (GENERIC_PLAN, FORMAT JSON) ";
+
 /// Every query, for the read-only scan below and for documentation.
 pub const ALL: &[&str] = &[
     INSTANCE,
@@ -248,6 +278,9 @@ pub const ALL: &[&str] = &[
     POSTURE_HBA,
     POSTURE_PUBLIC_SCHEMA,
     POSTURE_WRAPAROUND,
+    PLAN_LIMITS,
+    ACTIVITY_TEXT_SIZE,
+    LOCKED_RELATIONS,
 ];
 
 /// The activity query for a server version (`server_version_num`).
@@ -288,6 +321,14 @@ mod tests {
             for word in words(sql) {
                 assert!(!FORBIDDEN.contains(&word.as_str()), "forbidden word {word} in:\n{sql}");
             }
+        }
+    }
+
+    #[test]
+    fn plans_never_analyze() {
+        for prefix in [EXPLAIN_JSON, EXPLAIN_GENERIC_JSON] {
+            assert!(prefix.starts_with("EXPLAIN (") && prefix.ends_with(") "), "{prefix}");
+            assert!(!words(prefix).any(|w| w == "ANALYZE" || w == "ANALYSE"), "{prefix}");
         }
     }
 

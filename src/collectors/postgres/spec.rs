@@ -38,6 +38,7 @@ pub static SPEC: EngineSpec = EngineSpec {
     cancel: |s| format!("SELECT pg_cancel_backend({});", s.id),
     terminate: |s| format!("SELECT pg_terminate_backend({});", s.id),
     present: &super::present::PRESENTATION,
+    plan: Some(super::plan::spawn),
     fleet_defaults: Some(super::scope::fleet_defaults),
 };
 

@@ -37,6 +37,7 @@ const REDIS_BASE: EngineSpec = EngineSpec {
     cancel: |s| format!("CLIENT UNBLOCK {}", s.id),
     terminate: |s| format!("CLIENT KILL ID {}", s.id),
     present: &super::present::PRESENTATION,
+    plan: None,
     fleet_defaults: None,
 };
 

@@ -50,7 +50,10 @@ pub fn session_lines(app: &App, id: i64) -> Vec<Line<'static>> {
     let Some(s) = app.sessions().iter().find(|s| s.id == id) else {
         return vec![Line::from(Span::styled((presentation.session_gone)(id), app.theme.warn()))];
     };
-    render_lines(app, (presentation.session_detail)(s, app.sessions()))
+    let mut lines = render_lines(app, (presentation.session_detail)(s, app.sessions()));
+    lines.push(Line::from(""));
+    lines.push(plan_hint(app));
+    lines
 }
 
 pub fn query_lines(app: &App, id: &str) -> Vec<Line<'static>> {
@@ -61,9 +64,23 @@ pub fn query_lines(app: &App, id: &str) -> Vec<Line<'static>> {
             theme.warn(),
         ))];
     };
+    // The statement's lines end with a blank line already.
     let mut lines = render_lines(app, (app.presentation().statement_detail)(q));
+    lines.push(plan_hint(app));
+    lines.push(Line::from(""));
     lines.extend(history_lines(app, q));
     lines
+}
+
+/// Where the plan is: `e` where the engine plans on demand, else which engines do.
+fn plan_hint(app: &App) -> Line<'static> {
+    let text = match app.current() {
+        Some(t) if t.engine.plan.is_some() => {
+            "e: its plan now (EXPLAIN without ANALYZE: nothing is run)".to_owned()
+        }
+        _ => format!("Plans on demand are offered for {}.", crate::collectors::planner::engines_with_plans()),
+    };
+    Line::from(Span::styled(text, app.theme.muted()))
 }
 
 /// The loaded history of statement `id` on the current target, if it has arrived.

@@ -67,6 +67,8 @@ pub fn help_contexts(app: &App) -> Vec<Context> {
     if contexts.contains(&Context::Table) {
         contexts.push(Context::Filter);
         contexts.push(Context::Detail);
+        contexts.push(Context::Plannable);
+        contexts.push(Context::PlanView);
     }
     if contexts.contains(&Context::Schema) || contexts.contains(&Context::Overview) {
         contexts.push(Context::Filter);

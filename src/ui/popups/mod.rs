@@ -3,6 +3,7 @@
 pub mod alert;
 pub mod detail;
 pub mod help;
+pub mod plan;
 pub mod slow_entry;
 
 use super::app::App;
@@ -30,6 +31,9 @@ pub fn render(frame: &mut Frame, body: Rect, app: &App) {
         Some(Popup::SlowEntry { id, scroll }) => {
             let lines = slow_entry::slow_entry_lines(app, *id);
             show(frame, body, &app.theme, " Slow-log entry ", lines, *scroll, 0);
+        }
+        Some(Popup::Plan { scroll, .. }) => {
+            show(frame, body, &app.theme, " Plan ", plan::lines(app), *scroll, 0);
         }
         Some(Popup::Session { id, scroll }) => {
             let title = app.presentation().session_title;

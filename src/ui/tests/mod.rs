@@ -10,6 +10,7 @@ mod fixtures_schema;
 mod fleet;
 mod health;
 mod hostile;
+mod plan;
 mod redis;
 mod render;
 mod schema;
