@@ -198,6 +198,21 @@ async fn medium_on_a_primary_gives_top_deltas_profiler_rows_lag_and_the_oplog_wi
     assert_all_allowed(&server);
 }
 
+/// `logstag snapshot` without `--interval`: the one `top` reading lists the totals since
+/// the server started, beside the profiler's rows.
+#[tokio::test]
+async fn a_single_reading_lists_top_totals() {
+    let server = MongoServer::start(Setup::version("7.0.14").replica_set("rs-shop", true));
+    script_medium_primary(&server);
+    let mut c = collector(&server, "shop");
+    c.report_totals();
+    let once = c.collect(Tier::Medium).await.unwrap();
+    assert!(once.problems.is_empty(), "{:?}", once.problems);
+    let orders =
+        queries(&once).stats.iter().find(|q| q.id == "shop.orders").map(|q| (q.calls, q.total_time_ms));
+    assert_eq!(orders, Some((1000, 5_000.0)), "{:#?}", queries(&once).stats);
+}
+
 #[tokio::test]
 async fn medium_on_a_standalone_and_on_a_mongos_reads_what_each_has() {
     let standalone = MongoServer::start(Setup::version("6.0.20"));

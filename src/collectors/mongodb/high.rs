@@ -134,7 +134,10 @@ impl MongoCollector {
             bodies.push(SampleBody::Activity(ActivitySnapshot { sessions, locks: Vec::new() }));
         }
 
-        bodies.push(SampleBody::Instance(instance(status.as_ref(), &facts, operations_seen)));
+        let instance = instance(status.as_ref(), &facts, operations_seen);
+        // `top` counts since this start: a single reading's totals are dated by it.
+        self.medium.started_at = instance.started_at_ms.map(crate::model::Timestamp);
+        bodies.push(SampleBody::Instance(instance));
         bodies.push(SampleBody::Metrics(metrics));
         Ok(Collected { bodies, problems })
     }

@@ -42,6 +42,10 @@ add the shards' members as targets to see their collections";
 #[derive(Debug, Default)]
 pub struct MediumState {
     top: Option<top::Baseline>,
+    /// The baseline read reports the totals (a single reading: `logstag snapshot`).
+    pub totals_on_baseline: bool,
+    /// The server's start, from the high tier (what `top` counts from).
+    pub started_at: Option<Timestamp>,
     profiler: profiler::Watermarks,
     profiler_read_at: Option<Timestamp>,
     elections: replication::Elections,
@@ -142,7 +146,11 @@ impl MongoCollector {
         let at = Timestamp::now();
         match self.command_raw("admin", top::command()).await? {
             Ok(reply) => {
-                let interval = top::advance(&mut self.medium.top, at, top::parse(&reply));
+                let interval = if self.medium.top.is_none() && self.medium.totals_on_baseline {
+                    top::totals(&mut self.medium.top, at, top::parse(&reply), self.medium.started_at)
+                } else {
+                    top::advance(&mut self.medium.top, at, top::parse(&reply))
+                };
                 let (snapshot, rates) = top::snapshot(&interval);
                 metrics.extend(rates);
                 Ok(snapshot)

@@ -157,6 +157,10 @@ impl Collector for MongoCollector {
         &self.endpoint
     }
 
+    fn report_totals(&mut self) {
+        self.medium.totals_on_baseline = true;
+    }
+
     async fn ensure_connected(&mut self) -> Result<String, CollectError> {
         if self.conn.is_none() {
             self.conn = Some(connect::connect(&self.target, &self.endpoint).await?);

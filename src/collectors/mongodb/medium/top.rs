@@ -157,6 +157,24 @@ pub fn advance(
     interval
 }
 
+/// A single reading: everything since the server started (`top` is never reset), which
+/// becomes the baseline. No rates: there is no interval.
+pub fn totals(
+    baseline: &mut Option<Baseline>,
+    at: Timestamp,
+    current: BTreeMap<String, NsUsage>,
+    started: Option<Timestamp>,
+) -> Interval {
+    let deltas = current
+        .iter()
+        .filter(|(_, u)| u.all().any(|u| u.count > 0))
+        .map(|(ns, u)| (ns.clone(), *u))
+        .collect();
+    let interval = Interval { since: started, tracked: current.len() as u64, deltas, ..Interval::default() };
+    *baseline = Some(Baseline { at, usage: current });
+    interval
+}
+
 fn ms(u: &Usage) -> f64 {
     u.micros as f64 / 1000.0
 }

@@ -35,6 +35,21 @@ fn the_first_read_is_only_a_baseline() {
 }
 
 #[test]
+fn a_single_reading_reports_the_totals_since_the_start() {
+    let mut baseline = None;
+    let started = Timestamp(T0.0 - 86_400_000);
+    let interval = totals(&mut baseline, T0, read("medium_top_first.json"), Some(started));
+    assert_eq!(interval.since, Some(started));
+    let (snapshot, metrics) = snapshot(&interval);
+    assert!(metrics.is_empty(), "no interval, no rates");
+    let orders = snapshot.stats.iter().find(|s| s.id == "shop.orders").expect("shop.orders listed");
+    assert_eq!((orders.calls, orders.total_time_ms), (1000, 5_000.0));
+    assert!(snapshot.stats.windows(2).all(|w| w[0].total_time_ms >= w[1].total_time_ms), "most time first");
+    // And it is the baseline of a next reading.
+    assert!(baseline.is_some_and(|b: Baseline| b.at == T0));
+}
+
+#[test]
 fn deltas_between_two_reads_are_mongotop_rows() {
     let mut baseline = None;
     advance(&mut baseline, T0, read("medium_top_first.json"));
