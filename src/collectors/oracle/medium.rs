@@ -17,8 +17,11 @@ pub struct MediumState {
 }
 
 impl MediumState {
+    /// Forgets the baselines; a single reading's wish for totals stays.
     pub fn forget(&mut self) {
+        let totals = self.workload.totals_on_baseline();
         *self = Self::default();
+        self.workload.report_totals(totals);
     }
 }
 

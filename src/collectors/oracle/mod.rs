@@ -179,6 +179,10 @@ impl Collector for OracleCollector {
         &self.endpoint
     }
 
+    fn report_totals(&mut self) {
+        self.medium.workload.report_totals(true);
+    }
+
     async fn ensure_connected(&mut self) -> Result<String, CollectError> {
         if self.server.is_none() {
             let settings = self.settings.clone();

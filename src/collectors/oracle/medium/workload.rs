@@ -55,6 +55,17 @@ pub struct WorkloadState {
     infos: Infos,
 }
 
+impl WorkloadState {
+    /// The first read of the statements reports their totals (`logstag snapshot`).
+    pub fn report_totals(&mut self, yes: bool) {
+        self.sql.totals_on_baseline = yes;
+    }
+
+    pub fn totals_on_baseline(&self) -> bool {
+        self.sql.totals_on_baseline
+    }
+}
+
 /// Replaces the previous read with `current` and gives what `rates` makes of the two
 /// (the seconds between them measured on our clock). A refused read leaves the previous
 /// one in place: the next rate then covers the longer interval, still per second.

@@ -72,6 +72,9 @@ pub struct SqlDeltas {
     /// The server's clock at the previous read (`top_sql::TOP_SQL_SINCE`'s bind).
     server_then: Option<String>,
     reads: u64,
+    /// The first read reports each cursor's totals since it was loaded (a single reading:
+    /// `logstag snapshot`); Oracle keeps no reset time (`since` stays None).
+    pub totals_on_baseline: bool,
 }
 
 impl SqlDeltas {
@@ -102,10 +105,10 @@ impl SqlDeltas {
                             loads: row.loads,
                         });
                     }
-                    None
+                    (first && self.totals_on_baseline).then_some(row.totals)
                 }
             };
-            if let Some(mut d) = delta.filter(|d| d.moved() && !first) {
+            if let Some(mut d) = delta.filter(|d| d.moved() && (!first || self.totals_on_baseline)) {
                 d.0[PLANS] = 1.0;
                 by_sql.entry(key.0.clone()).or_default().add(&d);
             }

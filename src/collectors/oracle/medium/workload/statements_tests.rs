@@ -27,6 +27,25 @@ fn second_round() -> (QueryStatsSnapshot, Timestamp) {
     (snapshot(interval, tracked, &mut infos), now)
 }
 
+/// `logstag snapshot` without `--interval`: the first read lists each cursor's totals since
+/// it was loaded (no reset time: `since` stays None).
+#[test]
+fn a_single_reading_lists_the_cursors_totals() {
+    let mut d = SqlDeltas::default();
+    d.totals_on_baseline = true;
+    let read = top_sql::parse(&from_batch(include_str!("../../fixtures/workload_top_sql_19c_1.tsv")));
+    let tracked = read.candidates;
+    let mut infos = infos();
+    let mut interval = d.advance(Timestamp(1_800_000_000_000), read);
+    interval.settle(|id| infos.first_load(id));
+    let s = snapshot(interval, tracked, &mut infos);
+    assert_eq!(s.since, None);
+    // v$sqlstats' figures as they stand: 100,000 executions in 50 s elapsed.
+    let order = s.stats.iter().find(|q| q.id == "7h2kq9xw1fz3d").expect("the order lookup");
+    assert_eq!((order.calls, order.total_time_ms, order.rows), (100_000, 50_000.0, 100_000));
+    assert!(order.text.starts_with("SELECT o.order_id"));
+}
+
 #[test]
 fn rows_carry_sql_id_schema_text_and_counters_in_their_units() {
     let (s, _) = second_round();
