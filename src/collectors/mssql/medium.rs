@@ -65,6 +65,11 @@ pub struct MediumState {
 }
 
 impl MediumState {
+    /// The first reads report their totals (`logstag snapshot` without `--interval`).
+    pub fn report_totals(&mut self) {
+        self.statements.report_totals();
+    }
+
     /// Baselines do not survive a reconnect; texts and the latest deadlock do.
     pub fn forget(&mut self) {
         self.statements.forget();

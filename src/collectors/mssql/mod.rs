@@ -126,6 +126,10 @@ impl Collector for MssqlCollector {
         &self.endpoint
     }
 
+    fn report_totals(&mut self) {
+        self.medium.report_totals();
+    }
+
     async fn ensure_connected(&mut self) -> Result<String, CollectError> {
         if self.conn.is_none() {
             self.conn = Some(connect::connect(&self.target, &self.endpoint).await?);

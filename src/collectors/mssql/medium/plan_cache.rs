@@ -161,11 +161,14 @@ pub struct PlanCacheDeltas {
     watermark: Option<(String, f64)>,
     previous_at: Option<Timestamp>,
     reads: u64,
+    /// The first read reports each hash's totals since its plans were cached (a single
+    /// reading: `logstag snapshot`).
+    pub totals_on_baseline: bool,
 }
 
 impl PlanCacheDeltas {
     pub fn clear(&mut self) {
-        *self = Self::default();
+        *self = Self { totals_on_baseline: self.totals_on_baseline, ..Self::default() };
     }
 
     pub fn watermark(&self) -> Option<&str> {
@@ -195,9 +198,11 @@ impl PlanCacheDeltas {
                         all_new.then(|| row.totals.clone())
                     }
                 },
-                None => (!first && all_new).then(|| row.totals.clone()),
+                None => {
+                    ((!first && all_new) || (first && self.totals_on_baseline)).then(|| row.totals.clone())
+                }
             };
-            if let Some(totals) = delta.filter(|d| d.executions > 0 && !first) {
+            if let Some(totals) = delta.filter(|d| d.executions > 0 && (!first || self.totals_on_baseline)) {
                 let mut s = StatementInterval { totals, plans: row.plans, ..Default::default() };
                 s.extremes(row.min_us, row.max_us);
                 out.statements.push((row.hash.clone(), s));

@@ -48,6 +48,23 @@ fn rows_by_hash() {
 }
 
 #[test]
+fn a_single_reading_lists_each_hashs_totals() {
+    let mut d = PlanCacheDeltas::default();
+    d.totals_on_baseline = true;
+    d.clear(); // as a reconnect does: the wish stays
+    let once = d.advance(Timestamp(0), read(BASELINE));
+    assert_eq!(once.since, None);
+    let baseline = read(BASELINE);
+    let ran: Vec<&HashRow> = baseline.rows.iter().filter(|r| r.totals.executions > 0).collect();
+    assert_eq!(once.statements.len(), ran.len(), "every hash that ran, whole");
+    for (hash, s) in &once.statements {
+        let row = ran.iter().find(|r| &r.hash == hash).unwrap();
+        assert_eq!(s.totals.executions, row.totals.executions);
+    }
+    assert!(once.statements.windows(2).all(|w| w[0].1.totals.duration_us >= w[1].1.totals.duration_us));
+}
+
+#[test]
 fn baseline_then_growth_new_hashes_and_lost_plans() {
     let mut d = PlanCacheDeltas::default();
     let first = d.advance(Timestamp(0), read(BASELINE));

@@ -42,6 +42,8 @@ pub struct Baseline {
     watermark: Option<(String, f64)>,
     previous_at: Option<Timestamp>,
     capped: bool,
+    /// The first read reports what Query Store holds (a single reading: `logstag snapshot`).
+    totals_on_baseline: bool,
 }
 
 impl Baseline {
@@ -85,7 +87,7 @@ impl Baseline {
                     out.reset_detected = true;
                     Some(row.totals.clone())
                 }),
-                None if first => None,
+                None if first => self.totals_on_baseline.then(|| row.totals.clone()),
                 None => {
                     let older = match (server_seconds(&row.first_execution), watermark_s) {
                         (Some(f), Some(w)) => f <= w - MARGIN_S,
@@ -120,7 +122,7 @@ impl Baseline {
         if let Some(then) = self.previous_at.replace(now) {
             out.since = Some(then);
         }
-        if first {
+        if first && !self.totals_on_baseline {
             return out;
         }
         out.statements = by_query
@@ -153,6 +155,8 @@ impl Baseline {
 #[derive(Debug, Default)]
 pub struct QueryStoreDeltas {
     databases: HashMap<String, Baseline>,
+    /// Each database's first read reports its totals (`logstag snapshot`).
+    pub totals_on_baseline: bool,
 }
 
 impl QueryStoreDeltas {
@@ -161,7 +165,10 @@ impl QueryStoreDeltas {
     }
 
     pub fn database(&mut self, name: &str) -> &mut Baseline {
-        self.databases.entry(name.to_owned()).or_default()
+        let totals_on_baseline = self.totals_on_baseline;
+        self.databases
+            .entry(name.to_owned())
+            .or_insert_with(|| Baseline { totals_on_baseline, ..Baseline::default() })
     }
 
     pub fn watermark(&self, name: &str) -> Option<&str> {

@@ -31,6 +31,19 @@ const END_11: &str = "2024-05-01 11:00:00.000000";
 const END_12: &str = "2024-05-01 12:00:00.000000";
 
 #[test]
+fn a_single_reading_lists_what_query_store_holds() {
+    let mut deltas = QueryStoreDeltas { totals_on_baseline: true, ..QueryStoreDeltas::default() };
+    let once = deltas.database("shop").advance(Timestamp(0), read(BASELINE));
+    assert_eq!(once.since, None);
+    let executions: u64 = read(BASELINE).rows.iter().map(|r| r.totals.executions).sum();
+    assert!(executions > 0);
+    assert_eq!(once.statements.iter().map(|(_, s)| s.totals.executions).sum::<u64>(), executions);
+    // And the next read is a delta again.
+    let next = deltas.database("shop").advance(Timestamp(60_000), read(NEXT));
+    assert_eq!(next.since, Some(Timestamp(0)));
+}
+
+#[test]
 fn baseline_then_the_growth_of_the_open_interval() {
     let mut b = Baseline::default();
     assert_eq!(b.watermark(), None);

@@ -62,6 +62,12 @@ impl Default for StatementsState {
 }
 
 impl StatementsState {
+    /// The first reads report their totals (`logstag snapshot` without `--interval`).
+    pub fn report_totals(&mut self) {
+        self.query_store.totals_on_baseline = true;
+        self.plan_cache.totals_on_baseline = true;
+    }
+
     /// Baselines do not survive a reconnect; texts and what was told do.
     pub fn forget(&mut self) {
         self.query_store.clear();
