@@ -49,8 +49,7 @@ fn rows_by_hash() {
 
 #[test]
 fn a_single_reading_lists_each_hashs_totals() {
-    let mut d = PlanCacheDeltas::default();
-    d.totals_on_baseline = true;
+    let mut d = PlanCacheDeltas { totals_on_baseline: true, ..PlanCacheDeltas::default() };
     d.clear(); // as a reconnect does: the wish stays
     let once = d.advance(Timestamp(0), read(BASELINE));
     assert_eq!(once.since, None);
