@@ -42,6 +42,8 @@ mod outbox_tests;
 mod schema_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod text_tests;
 
 use crate::model::{AlertEvent, QueryStat, Sample, SchemaChange, SchemaSnapshot, TargetId, Timestamp};
 use rusqlite::{Connection, MAIN_DB};
