@@ -1,4 +1,7 @@
+use super::replication::persistence_ok;
 use super::*;
+use crate::collectors::redis::parse::replies::Role;
+use crate::model::ServerRole;
 use std::time::Duration;
 
 const REDIS: &str = include_str!("fixtures/info_redis_7.txt");
