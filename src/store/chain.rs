@@ -20,6 +20,7 @@ use super::StoreError;
 use super::ages::{self, Starts};
 use super::codec::deflate;
 use super::codec::{DEFLATE_JSON, inflate};
+use super::columns;
 use super::derived;
 use crate::model::SampleBody;
 use std::collections::HashMap;
@@ -100,6 +101,7 @@ impl Chains {
         let clock = ages::clock_for(&value, at, previous.as_ref().map_or(&Starts::new(), |l| &l.starts));
         let starts = ages::to_instants(&mut value, clock);
         derived::leave_out(&mut value);
+        columns::to_columns(&mut value);
         let stored = serde_json::to_vec(&value).map_err(|e| encode_error(&e))?;
         let (encoding, since_keyframe, keyframe_at) = match previous {
             Some(link)
@@ -227,6 +229,7 @@ fn parse(stored: &[u8]) -> Result<SampleBody, StoreError> {
     let mut value: serde_json::Value = serde_json::from_slice(stored)
         .map_err(|e| StoreError::Sqlite(format!("undecodable snapshot body: {e}")))?;
     ages::to_ages(&mut value).map_err(|e| corrupt(&e))?;
+    columns::to_rows(&mut value).map_err(|e| corrupt(&e))?;
     derived::restore(&mut value);
     serde_json::from_value(value).map_err(|e| StoreError::Sqlite(format!("undecodable snapshot body: {e}")))
 }

@@ -7,6 +7,7 @@ mod alerts;
 mod blocks;
 mod chain;
 mod codec;
+mod columns;
 mod compare;
 mod counters;
 mod derived;
