@@ -40,7 +40,7 @@ fn breakdown(path: &std::path::Path) {
     let conn = rusqlite::Connection::open(path).unwrap();
     let mut kinds = conn
         .prepare(
-            "SELECT kind, encoding, count(*), sum(length(body)) FROM snapshots GROUP BY 1, 2 ORDER BY 4 DESC",
+            "SELECT kind, encoding, count(*), sum(length(body)) FROM snapshots_named GROUP BY 1, 2 ORDER BY 4 DESC",
         )
         .unwrap();
     let rows = kinds

@@ -43,7 +43,7 @@ async fn record_pool(store: &Store, rounds: i64) -> Vec<SampleBody> {
 fn frames(path: &std::path::Path) -> Vec<(i64, i64, usize)> {
     let c = Connection::open(path).unwrap();
     let mut stmt = c
-        .prepare("SELECT at, encoding, length(body) FROM snapshots WHERE kind = 'activity' ORDER BY at")
+        .prepare("SELECT at, encoding, length(body) FROM snapshots_named WHERE kind = 'activity' ORDER BY at")
         .unwrap();
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as usize)))
         .unwrap()

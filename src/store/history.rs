@@ -4,8 +4,9 @@ use super::StoreError;
 use super::chain;
 use super::codec;
 use super::figures;
+use super::sources;
 use super::writer::Points;
-use crate::model::{QueryStat, Sample, SampleBody, TargetId, Tier, Timestamp};
+use crate::model::{QueryStat, Sample, SampleBody, TargetId, Timestamp};
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub fn series(
@@ -61,10 +62,7 @@ pub fn snapshot_at(
     let Some(taken_at) = frames.last().map(|f| Timestamp(f.at)) else {
         return Ok(None);
     };
-    let tier = Tier::ALL
-        .into_iter()
-        .find(|t| t.name() == tier)
-        .ok_or_else(|| StoreError::Sqlite(format!("unknown tier {tier:?} in snapshot")))?;
+    let tier = sources::tier_of(tier)?;
     let mut body = chain::decode(&frames)?;
     if let SampleBody::Queries(snap) = &mut body {
         fill_texts(conn, target, &mut snap.stats)?;
@@ -74,25 +72,27 @@ pub fn snapshot_at(
 
 /// The stored frames that every body of `kind` in `[from, to]` is decoded from: the
 /// newest keyframe at or before `from`, and every frame after it up to `to`; and the
-/// tier of the last.
+/// tier of the last (as stored, `sources::tier_code`).
 fn frames(
     conn: &Connection,
     target: &str,
     kind: &str,
     from: Timestamp,
     to: Timestamp,
-) -> Result<(Vec<chain::Frame>, String), StoreError> {
+) -> Result<(Vec<chain::Frame>, i64), StoreError> {
+    let source: Option<i64> = conn
+        .prepare_cached("SELECT id FROM snapshot_sources WHERE target = ?1 AND kind = ?2")?
+        .query_row(params![target, kind], |r| r.get(0))
+        .optional()?;
+    let Some(source) = source else { return Ok((Vec::new(), 0)) };
     let keyframe: Option<i64> = conn
-        .prepare_cached(
-            "SELECT max(at) FROM snapshots WHERE target = ?1 AND kind = ?2 AND at <= ?3 AND encoding <> ?4",
-        )?
-        .query_row(params![target, kind, from.0, chain::ZSTD_DELTA], |r| r.get(0))?;
+        .prepare_cached("SELECT max(at) FROM snapshots WHERE source = ?1 AND at <= ?2 AND encoding <> ?3")?
+        .query_row(params![source, from.0, chain::ZSTD_DELTA], |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(
-        "SELECT at, tier, encoding, body FROM snapshots
-         WHERE target = ?1 AND kind = ?2 AND at BETWEEN ?3 AND ?4 ORDER BY at",
+        "SELECT at, tier, encoding, body FROM snapshots WHERE source = ?1 AND at BETWEEN ?2 AND ?3 ORDER BY at",
     )?;
-    let mut rows = stmt.query(params![target, kind, keyframe.unwrap_or(from.0), to.0])?;
-    let (mut frames, mut tier) = (Vec::new(), String::new());
+    let mut rows = stmt.query(params![source, keyframe.unwrap_or(from.0), to.0])?;
+    let (mut frames, mut tier) = (Vec::new(), 0);
     while let Some(r) = rows.next()? {
         let encoding: i64 = r.get(2)?;
         // Deltas before the first keyframe (none at or before `from`) cannot be read.

@@ -18,6 +18,7 @@ const MIGRATIONS: &[Step] = &[
     Step::Sql(include_str!("schema_v6.sql")),
     Step::Rust(super::migrate_v7::fold_statements),
     Step::Rust(super::migrate_v8::pack_points),
+    Step::Sql(include_str!("schema_v9.sql")),
 ];
 
 /// The schema version this build writes.

@@ -24,6 +24,7 @@ mod past;
 mod record;
 mod retention;
 mod schema_changes;
+mod sources;
 mod targets;
 mod writer;
 
@@ -37,6 +38,8 @@ mod damage_tests;
 mod fixtures;
 #[cfg(test)]
 mod migrate_v5_tests;
+#[cfg(test)]
+mod migrate_v9_tests;
 #[cfg(test)]
 mod outbox_tests;
 #[cfg(test)]

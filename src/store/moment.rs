@@ -83,7 +83,8 @@ pub fn moment(
 fn queries_covering(conn: &Connection, target: &str, at: Timestamp) -> Result<Option<Sample>, StoreError> {
     let next: Option<i64> = conn
         .prepare_cached(
-            "SELECT at FROM snapshots WHERE target = ?1 AND kind = 'queries' AND at > ?2 AND at <= ?3
+            "SELECT at FROM snapshots WHERE at > ?2 AND at <= ?3
+             AND source = (SELECT id FROM snapshot_sources WHERE target = ?1 AND kind = 'queries')
              ORDER BY at LIMIT 1",
         )?
         .query_row(params![target, at.0, at.0.saturating_add(QUERIES_AHEAD_MS)], |r| r.get(0))
@@ -142,18 +143,14 @@ pub fn round_near(
     at: Timestamp,
     toward: Toward,
 ) -> Result<Option<Timestamp>, StoreError> {
+    const BEFORE: &str = "SELECT max(at) FROM snapshots WHERE at <= ?2
+         AND source = (SELECT id FROM snapshot_sources WHERE target = ?1 AND kind = 'activity')";
+    const AFTER: &str = "SELECT min(at) FROM snapshots WHERE at >= ?2
+         AND source = (SELECT id FROM snapshot_sources WHERE target = ?1 AND kind = 'activity')";
     let (snapshot_sql, bound) = match toward {
-        Toward::AtOrBefore => {
-            ("SELECT max(at) FROM snapshots WHERE target = ?1 AND kind = 'activity' AND at <= ?2", at.0)
-        }
-        Toward::Before => (
-            "SELECT max(at) FROM snapshots WHERE target = ?1 AND kind = 'activity' AND at <= ?2",
-            at.0.saturating_sub(1),
-        ),
-        Toward::After => (
-            "SELECT min(at) FROM snapshots WHERE target = ?1 AND kind = 'activity' AND at >= ?2",
-            at.0.saturating_add(1),
-        ),
+        Toward::AtOrBefore => (BEFORE, at.0),
+        Toward::Before => (BEFORE, at.0.saturating_sub(1)),
+        Toward::After => (AFTER, at.0.saturating_add(1)),
     };
     let later = matches!(toward, Toward::After);
     let a: Option<i64> =
@@ -161,14 +158,6 @@ pub fn round_near(
     let b = super::figures::nearest_instant(conn, target, bound, later)?;
     let nearest = if later { a.into_iter().chain(b).min() } else { a.into_iter().chain(b).max() };
     Ok(nearest.map(Timestamp))
-}
-
-/// The oldest and newest instants anything of any target was recorded: the range time
-/// travel can move in, and where `replay` opens.
-pub fn recorded_range(conn: &Connection) -> Result<Option<(Timestamp, Timestamp)>, StoreError> {
-    let (from, to): (Option<i64>, Option<i64>) =
-        conn.query_row("SELECT min(at), max(at) FROM snapshots", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(from.zip(to).map(|(f, t)| (Timestamp(f), Timestamp(t))))
 }
 
 #[cfg(test)]

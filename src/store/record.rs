@@ -161,12 +161,12 @@ fn insert_snapshot(
     at: Timestamp,
     body: &SampleBody,
 ) -> Result<(), StoreError> {
+    let source = super::sources::source_id(conn, caches, target, body.kind())?;
     caches.chains.encode(target, at.0, body, |encoding, bytes| {
         conn.prepare_cached(
-            "INSERT OR REPLACE INTO snapshots (target, kind, at, tier, encoding, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT OR REPLACE INTO snapshots (source, at, tier, encoding, body) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
-        .execute(params![target, body.kind(), at.0, tier.name(), encoding, bytes])?;
+        .execute(params![source, at.0, super::sources::tier_code(tier), encoding, bytes])?;
         Ok(())
     })
 }

@@ -41,24 +41,7 @@ pub fn prune(conn: &Connection, cutoff: Timestamp) -> Result<PruneStats, StoreEr
     // Whole blocks of points, each series on its own (figures.rs).
     let mut stats = PruneStats { points: super::figures::prune(conn, cutoff)?, ..PruneStats::default() };
 
-    // The newest schema snapshot of each target survives any age: change detection
-    // after a restart compares against it (schema rounds may be days apart or stopped).
-    // A chain that straddles the cutoff stays whole from its keyframe: its delta frames
-    // inside the window cannot be read without it (chain.rs), so the window is kept
-    // entire at the price of at most one keyframe span more.
-    let mut delete_snapshots = conn.prepare_cached(
-        "WITH keyframes AS (SELECT target, kind, max(at) AS keyframe FROM snapshots
-                            WHERE at <= ?1 AND encoding <> ?3 GROUP BY target, kind),
-              chains AS (SELECT * FROM keyframes k WHERE ?3 = (SELECT n.encoding FROM snapshots n
-                             WHERE n.target = k.target AND n.kind = k.kind AND n.at >= ?1 ORDER BY n.at LIMIT 1))
-         DELETE FROM snapshots WHERE id IN (SELECT s.id FROM snapshots s
-             LEFT JOIN chains c ON c.target = s.target AND c.kind = s.kind
-             WHERE s.at < ?1 AND s.at < coalesce(c.keyframe, ?1)
-             AND s.id NOT IN (SELECT k.id FROM snapshots k WHERE k.kind = 'schema' AND k.at =
-                 (SELECT max(m.at) FROM snapshots m WHERE m.target = k.target AND m.kind = 'schema'))
-             ORDER BY s.at LIMIT ?2)",
-    )?;
-    stats.snapshots = repeat(|| delete_snapshots.execute(params![cutoff.0, BATCH, chain::ZSTD_DELTA]))?;
+    stats.snapshots = prune_snapshots(conn, cutoff)?;
 
     let mut delete_alerts = conn.prepare_cached(
         "DELETE FROM alert_events WHERE id IN (SELECT id FROM alert_events WHERE at < ?1 ORDER BY at LIMIT ?2)",
@@ -71,6 +54,7 @@ pub fn prune(conn: &Connection, cutoff: Timestamp) -> Result<PruneStats, StoreEr
     )?;
     stats.schema_changes = repeat(|| delete_changes.execute(params![cutoff.0, BATCH]))?;
 
+    super::sources::forget_empty(conn)?;
     stats.series = count(conn.execute(
         "DELETE FROM series WHERE NOT EXISTS (SELECT 1 FROM point_blocks b WHERE b.series_id = series.id)",
         [],
@@ -83,6 +67,41 @@ pub fn prune(conn: &Connection, cutoff: Timestamp) -> Result<PruneStats, StoreEr
 
     vacuum(conn)?;
     Ok(stats)
+}
+
+/// Each source's rows before the cutoff, in batches. The newest schema snapshot of each
+/// target survives any age: change detection after a restart compares against it (schema
+/// rounds may be days apart or stopped). A chain that straddles the cutoff stays whole
+/// from its keyframe: its delta frames inside the window cannot be read without it
+/// (chain.rs), so the window is kept entire at the price of at most one keyframe span more.
+fn prune_snapshots(conn: &Connection, cutoff: Timestamp) -> Result<u64, StoreError> {
+    let mut straddling_keyframe = conn.prepare_cached(
+        "SELECT (SELECT encoding FROM snapshots WHERE source = ?1 AND at >= ?2 ORDER BY at LIMIT 1),
+                (SELECT max(at) FROM snapshots WHERE source = ?1 AND at <= ?2 AND encoding <> ?3),
+                (SELECT max(at) FROM snapshots WHERE source = ?1)",
+    )?;
+    let mut delete = conn.prepare_cached(
+        "DELETE FROM snapshots WHERE id IN
+             (SELECT id FROM snapshots WHERE source = ?1 AND at < ?2 ORDER BY at LIMIT ?3)",
+    )?;
+    let mut deleted = 0;
+    for (source, kind) in super::sources::all(conn)? {
+        let (next, keyframe, newest): (Option<i64>, Option<i64>, Option<i64>) = straddling_keyframe
+            .query_row(params![source, cutoff.0, chain::ZSTD_DELTA], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        let mut keep_from = match (next, keyframe) {
+            (Some(chain::ZSTD_DELTA), Some(keyframe)) => keyframe.min(cutoff.0),
+            _ => cutoff.0,
+        };
+        if kind == "schema"
+            && let Some(newest) = newest
+        {
+            keep_from = keep_from.min(newest);
+        }
+        deleted += repeat(|| delete.execute(params![source, keep_from, BATCH]))?;
+    }
+    Ok(deleted)
 }
 
 /// Gives freed pages back to the file system (auto_vacuum = INCREMENTAL), a bounded
@@ -114,9 +133,9 @@ const SIZE_STEPS: i64 = 20;
 /// `prune` keeps whatever its age). Returns what went, summed.
 pub fn prune_to_size(conn: &Connection, max_bytes: u64) -> Result<PruneStats, StoreError> {
     let mut total = PruneStats::default();
-    let range: (Option<i64>, Option<i64>) =
-        conn.query_row("SELECT min(at), max(at) FROM snapshots", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let (Some(oldest), Some(newest)) = range else { return Ok(total) };
+    let Some((Timestamp(oldest), Timestamp(newest))) = super::sources::recorded_range(conn)? else {
+        return Ok(total);
+    };
     let step = ((newest - oldest) / SIZE_STEPS).max(1);
     let mut cutoff = oldest;
     while used_bytes(conn)? > max_bytes && cutoff < newest {

@@ -38,8 +38,37 @@ async fn the_size_cap_prunes_oldest_first_and_keeps_the_newest_schema() {
     assert_eq!(newest.taken_at, Timestamp(4_000_000));
     let oldest_kept: i64 = Connection::open(&path)
         .unwrap()
-        .query_row("SELECT min(at) FROM snapshots WHERE kind = 'activity'", [], |r| r.get(0))
+        .query_row("SELECT min(at) FROM snapshots_named WHERE kind = 'activity'", [], |r| r.get(0))
         .unwrap();
     assert!(oldest_kept > 1_000_000, "the oldest went first: {oldest_kept}");
     assert!(store.latest_schema(&t()).await.unwrap().is_some(), "the newest inventory stays");
+}
+
+/// A target whose every round aged out is no longer listed; recording it again after the
+/// prune works (the writer forgot the source id the prune removed).
+#[tokio::test]
+async fn a_target_pruned_whole_is_forgotten_and_can_come_back() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("h.db");
+    let store = Store::open(&path, DAY).unwrap();
+    let other = TargetId("other".into());
+    let mut old = sample(Tier::High, 1_000, activity(3));
+    old.target = other.clone();
+    store.record(vec![old, sample(Tier::High, 500_000, activity(3))]).await.unwrap();
+    let names =
+        |targets: Vec<crate::model::TargetInfo>| targets.into_iter().map(|t| t.id.0).collect::<Vec<_>>();
+    assert_eq!(names(store.recorded_targets().await.unwrap()), ["other", "prod"]);
+    let stats = store.prune_within(Timestamp(100_000 + DAY.as_millis() as i64), None).await.unwrap();
+    assert_eq!(stats.snapshots, 1, "{stats:?}");
+    assert_eq!(names(store.recorded_targets().await.unwrap()), ["prod"]);
+    let sources: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM snapshot_sources", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(sources, 1);
+    let mut back = sample(Tier::High, 600_000, activity(4));
+    back.target = other.clone();
+    store.record(vec![back.clone()]).await.unwrap();
+    let read = store.snapshot_at(&other, "activity", Timestamp(600_000)).await.unwrap().unwrap();
+    assert_eq!(read.body, back.body);
 }

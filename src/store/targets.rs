@@ -35,7 +35,7 @@ pub fn recorded(conn: &Connection) -> Result<Vec<TargetInfo>, StoreError> {
         })?
         .collect::<Result<_, _>>()?;
     let names: Vec<String> = conn
-        .prepare("SELECT DISTINCT target FROM series UNION SELECT DISTINCT target FROM snapshots ORDER BY 1")?
+        .prepare("SELECT DISTINCT target FROM series UNION SELECT DISTINCT target FROM snapshot_sources ORDER BY 1")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for name in names {

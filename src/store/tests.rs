@@ -71,13 +71,14 @@ async fn a_failing_sample_rolls_back_the_whole_round_and_the_writer_recovers() {
     let store = Store::open(&path, DAY).unwrap();
     let side = Connection::open(&path).unwrap();
     side.execute_batch(
-        "CREATE TRIGGER fail BEFORE INSERT ON snapshots WHEN NEW.kind = 'status'
+        "CREATE TRIGGER fail BEFORE INSERT ON snapshots
+         WHEN NEW.source IN (SELECT id FROM snapshot_sources WHERE kind = 'status')
          BEGIN SELECT RAISE(ABORT, 'simulated failure'); END;",
     )
     .unwrap();
     let err = store.record(round(1_000)).await.unwrap_err();
     assert!(err.to_string().contains("simulated failure"), "{err}");
-    for table in ["point_blocks", "series", "snapshots", "query_texts"] {
+    for table in ["point_blocks", "series", "snapshots", "snapshot_sources", "query_texts"] {
         assert_eq!(count(&path, table), 0, "{table} kept part of a failed round");
     }
     side.execute_batch("DROP TRIGGER fail").unwrap();
@@ -173,8 +174,8 @@ async fn prune_batches_past_the_batch_size_and_returns_space() {
     assert_eq!(points(&path), 2_040);
     store.flush().await.unwrap();
     let after = std::fs::metadata(&path).unwrap().len();
-    // Most of what remains is one page per table and index.
-    assert!(after < before * 3 / 4, "file did not shrink: {before} -> {after}");
+    // What remains is about one page per table and index: the freed pages went back.
+    assert!(after <= before * 3 / 4, "file did not shrink: {before} -> {after}");
     let free: i64 =
         Connection::open(&path).unwrap().query_row("PRAGMA freelist_count", [], |r| r.get(0)).unwrap();
     assert_eq!(free, 0);

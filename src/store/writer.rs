@@ -134,6 +134,8 @@ pub enum Command {
 #[derive(Default)]
 pub struct Caches {
     pub series: HashMap<String, i64>,
+    /// (target, kind) → snapshot_sources.id.
+    pub sources: HashMap<String, i64>,
     /// Statement → (query_texts.id, hash of text/database/user, seen_at written) to skip
     /// unchanged texts.
     pub texts: HashMap<String, (i64, u64, i64)>,
@@ -153,6 +155,7 @@ impl Caches {
 
     pub fn forget_ids(&mut self) {
         self.series.clear();
+        self.sources.clear();
         self.texts.clear();
         self.blocks.clear();
     }
@@ -245,7 +248,7 @@ impl Writer {
                 let _ = reply.send(super::compare::compare(&self.conn, &target, now, before));
             }
             Command::RecordedRange(reply) => {
-                let _ = reply.send(moment::recorded_range(&self.conn));
+                let _ = reply.send(super::sources::recorded_range(&self.conn));
             }
             Command::RememberTargets(targets, reply) => {
                 let _ = reply.send(targets::remember(&self.conn, &targets, Timestamp::now()));
@@ -277,9 +280,12 @@ impl Writer {
                 self.caches.forget_ids();
                 let conn = &self.conn;
                 self.caches.chains.retain(|target, kind, at| {
-                    conn.prepare_cached("SELECT 1 FROM snapshots WHERE target = ?1 AND kind = ?2 AND at = ?3")
-                        .and_then(|mut s| s.exists(rusqlite::params![target, kind, at]))
-                        .unwrap_or(false)
+                    conn.prepare_cached(
+                        "SELECT 1 FROM snapshots WHERE at = ?3
+                         AND source = (SELECT id FROM snapshot_sources WHERE target = ?1 AND kind = ?2)",
+                    )
+                    .and_then(|mut s| s.exists(rusqlite::params![target, kind, at]))
+                    .unwrap_or(false)
                 });
                 self.recover_if_damaged(&result);
                 let _ = reply.send(result);
