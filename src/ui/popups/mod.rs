@@ -33,7 +33,14 @@ pub fn render(frame: &mut Frame, body: Rect, app: &App) {
             show(frame, body, &app.theme, " Slow-log entry ", lines, *scroll, 0);
         }
         Some(Popup::Plan { scroll, .. }) => {
-            show(frame, body, &app.theme, " Plan ", plan::lines(app), *scroll, 0);
+            // Esc goes back to the detail the plan was asked from, not out of both.
+            let text = Text {
+                title: " Plan ",
+                lines: plan::lines(app),
+                scroll: *scroll,
+                hint: " Esc back · j/k scroll ",
+            };
+            show_text(frame, body, &app.theme, text, 0);
         }
         Some(Popup::Session { id, scroll }) => {
             let title = app.presentation().session_title;
@@ -71,8 +78,8 @@ fn render_query_chart(frame: &mut Frame, area: Rect, app: &App, id: &str) {
     .render(frame, area, &app.theme);
 }
 
-/// Draws a scrollable text popup; the last `reserved` rows inside it are left free
-/// (returned) for a chart.
+/// Draws a scrollable text popup that Esc closes; the last `reserved` rows inside it are
+/// left free (returned) for a chart.
 fn show(
     frame: &mut Frame,
     body: Rect,
@@ -82,10 +89,24 @@ fn show(
     scroll: u16,
     reserved: u16,
 ) -> Rect {
+    let text = Text { title, lines, scroll, hint: " Esc closes · j/k scroll " };
+    show_text(frame, body, theme, text, reserved)
+}
+
+/// A popup's text, and the keys named on its bottom border.
+struct Text<'a> {
+    title: &'a str,
+    lines: Vec<Line<'a>>,
+    scroll: u16,
+    hint: &'a str,
+}
+
+fn show_text(frame: &mut Frame, body: Rect, theme: &Theme, text: Text<'_>, reserved: u16) -> Rect {
+    let Text { title, lines, scroll, hint } = text;
     let area = centred(body, 92, 90);
     let block = Block::bordered()
         .title(Span::styled(title.to_owned(), theme.title()))
-        .title_bottom(Span::styled(" Esc closes · j/k scroll ", theme.muted()))
+        .title_bottom(Span::styled(hint.to_owned(), theme.muted()))
         .border_style(theme.border(true));
     let inner = block.inner(area);
     frame.render_widget(Clear, area);

@@ -65,6 +65,7 @@ fn e_in_a_session_detail_plans_its_text_in_its_database_and_esc_goes_back() {
     assert!(screen.contains("├─ Nested Loop  cost=0.29..250.00 rows=3000 width=8"), "{screen}");
     assert!(screen.contains("Index Cond: (id = o.customer_id)"), "{screen}");
     assert!(screen.contains("back") && screen.contains("copy plan"), "footer: {screen}");
+    assert!(screen.contains("Esc back · j/k scroll") && !screen.contains("Esc closes"), "border: {screen}");
 
     let copied = press(&mut app, KeyCode::Char('y'));
     assert!(
