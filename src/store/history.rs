@@ -17,14 +17,30 @@ pub fn series(
     from: Timestamp,
     to: Timestamp,
 ) -> Result<Points, StoreError> {
-    let id: Option<i64> = conn
-        .prepare_cached("SELECT id FROM series WHERE target = ?1 AND metric = ?2 AND key = ?3")?
-        .query_row(params![target, metric, key], |r| r.get(0))
-        .optional()?;
-    match id {
+    match series_id(conn, target, metric, key)? {
         Some(id) => figures::points_between(conn, id, from, to),
         None => Ok(Vec::new()),
     }
+}
+
+pub fn series_id(
+    conn: &Connection,
+    target: &str,
+    metric: &str,
+    key: &str,
+) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM series WHERE target = ?1 AND metric = ?2 AND key = ?3")?
+        .query_row(params![target, metric, key], |r| r.get(0))
+        .optional()?)
+}
+
+/// The snapshot source of (target, kind), if anything of it was recorded.
+pub fn source_id(conn: &Connection, target: &str, kind: &str) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM snapshot_sources WHERE target = ?1 AND kind = ?2")?
+        .query_row(params![target, kind], |r| r.get(0))
+        .optional()?)
 }
 
 /// Every non-empty key of `metric` with points in `[from, to]`, keys in order, points
@@ -80,11 +96,7 @@ fn frames(
     from: Timestamp,
     to: Timestamp,
 ) -> Result<(Vec<chain::Frame>, i64), StoreError> {
-    let source: Option<i64> = conn
-        .prepare_cached("SELECT id FROM snapshot_sources WHERE target = ?1 AND kind = ?2")?
-        .query_row(params![target, kind], |r| r.get(0))
-        .optional()?;
-    let Some(source) = source else { return Ok((Vec::new(), 0)) };
+    let Some(source) = source_id(conn, target, kind)? else { return Ok((Vec::new(), 0)) };
     let keyframe: Option<i64> = conn
         .prepare_cached("SELECT max(at) FROM snapshots WHERE source = ?1 AND at <= ?2 AND encoding <> ?3")?
         .query_row(params![source, from.0, chain::ZSTD_DELTA], |r| r.get(0))?;

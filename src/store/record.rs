@@ -4,9 +4,9 @@
 use super::StoreError;
 use super::codec::Encoder;
 use super::outbox::Outbox;
-use super::writer::{Caches, cache_key};
+use super::writer::{Caches, cache_key, name_id};
 use crate::model::{QueryStat, Sample, SampleBody, Tier, Timestamp};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 pub fn record_round(
@@ -72,22 +72,14 @@ fn series_id(
     metric: &str,
     key: &str,
 ) -> Result<i64, StoreError> {
-    if let Some(&id) = caches.series.get(cache_key(&mut caches.scratch, [target, metric, key])) {
-        return Ok(id);
-    }
-    let found = conn
-        .prepare_cached("SELECT id FROM series WHERE target = ?1 AND metric = ?2 AND key = ?3")?
-        .query_row(params![target, metric, key], |r| r.get(0))
-        .optional()?;
-    let id = match found {
-        Some(id) => id,
-        None => conn
-            .prepare_cached("INSERT INTO series (target, metric, key) VALUES (?1, ?2, ?3) RETURNING id")?
-            .query_row(params![target, metric, key], |r| r.get(0))?,
-    };
-    let cache_key = cache_key(&mut caches.scratch, [target, metric, key]).to_owned();
-    caches.series.insert(cache_key, id);
-    Ok(id)
+    name_id(&mut caches.series, &mut caches.scratch, [target, metric, key], || {
+        match super::history::series_id(conn, target, metric, key)? {
+            Some(id) => Ok(id),
+            None => Ok(conn
+                .prepare_cached("INSERT INTO series (target, metric, key) VALUES (?1, ?2, ?3) RETURNING id")?
+                .query_row(params![target, metric, key], |r| r.get(0))?),
+        }
+    })
 }
 
 /// How stale `query_texts.seen_at` may get before a reading refreshes it: retention keeps

@@ -2,9 +2,9 @@
 //! as a number (schema_v9.sql). Reads name the source by a subquery on (target, kind).
 
 use super::StoreError;
-use super::writer::{Caches, cache_key};
+use super::writer::{Caches, name_id};
 use crate::model::{Tier, Timestamp};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 /// The number a tier is stored as. Never renumber: files keep them.
 pub fn tier_code(tier: Tier) -> i64 {
@@ -30,22 +30,14 @@ pub fn source_id(
     target: &str,
     kind: &str,
 ) -> Result<i64, StoreError> {
-    if let Some(&id) = caches.sources.get(cache_key(&mut caches.scratch, [target, kind, ""])) {
-        return Ok(id);
-    }
-    let found = conn
-        .prepare_cached("SELECT id FROM snapshot_sources WHERE target = ?1 AND kind = ?2")?
-        .query_row(params![target, kind], |r| r.get(0))
-        .optional()?;
-    let id = match found {
-        Some(id) => id,
-        None => conn
+    name_id(&mut caches.sources, &mut caches.scratch, [target, kind, ""], || match super::history::source_id(
+        conn, target, kind,
+    )? {
+        Some(id) => Ok(id),
+        None => Ok(conn
             .prepare_cached("INSERT INTO snapshot_sources (target, kind) VALUES (?1, ?2) RETURNING id")?
-            .query_row(params![target, kind], |r| r.get(0))?,
-    };
-    let cache_key = cache_key(&mut caches.scratch, [target, kind, ""]).to_owned();
-    caches.sources.insert(cache_key, id);
-    Ok(id)
+            .query_row(params![target, kind], |r| r.get(0))?),
+    })
 }
 
 /// Every source: (id, kind).

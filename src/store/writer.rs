@@ -173,6 +173,22 @@ pub fn cache_key<'a>(scratch: &'a mut String, parts: [&str; 3]) -> &'a str {
     scratch
 }
 
+/// The id of a name row (a series, a snapshot source) from `ids`, else from
+/// `find_or_make`, which is then remembered.
+pub fn name_id(
+    ids: &mut HashMap<String, i64>,
+    scratch: &mut String,
+    parts: [&str; 3],
+    find_or_make: impl FnOnce() -> Result<i64, StoreError>,
+) -> Result<i64, StoreError> {
+    if let Some(&id) = ids.get(cache_key(scratch, parts)) {
+        return Ok(id);
+    }
+    let id = find_or_make()?;
+    ids.insert(cache_key(scratch, parts).to_owned(), id);
+    Ok(id)
+}
+
 pub struct Writer {
     pub conn: Connection,
     pub caches: Caches,
