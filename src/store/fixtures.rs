@@ -47,6 +47,21 @@ pub fn activity(n: i64) -> SampleBody {
     })
 }
 
+/// 100 sessions whose statements all change every round (eight figures each that no
+/// compressor predicts): rounds that cost what they would in production, where a delta of
+/// an unchanged round takes a few bytes.
+pub fn busy_activity(round: i64) -> SampleBody {
+    let mut body = activity(100);
+    if let SampleBody::Activity(snapshot) = &mut body {
+        for (i, session) in snapshot.sessions.iter_mut().enumerate() {
+            let figure = |k: i64| (round * 7_919 + i as i64 * 31 + k) * 104_729 % 1_000_003;
+            let figures: Vec<String> = (0..8).map(|k| figure(k).to_string()).collect();
+            session.query = format!("SELECT {}", figures.join(", "));
+        }
+    }
+    body
+}
+
 pub fn stat(id: &str, calls: u64) -> QueryStat {
     QueryStat {
         id: id.into(),

@@ -17,15 +17,7 @@ async fn the_size_cap_prunes_oldest_first_and_keeps_the_newest_schema() {
     let schema = SampleBody::Schema(SchemaSnapshot::default());
     store.record(vec![sample(Tier::Schema, 1_000, schema)]).await.unwrap();
     for at in 1..=400 {
-        // Statements that change every round: rounds that cost what they would in production,
-        // not the few bytes a delta of an unchanged round takes.
-        let mut body = activity(100);
-        if let SampleBody::Activity(snapshot) = &mut body {
-            for (i, session) in snapshot.sessions.iter_mut().enumerate() {
-                session.query = format!("SELECT {}", (at * 7_919 + i as i64) * 104_729 % 1_000_003);
-            }
-        }
-        store.record(vec![sample(Tier::High, at * 10_000, body)]).await.unwrap();
+        store.record(vec![sample(Tier::High, at * 10_000, busy_activity(at))]).await.unwrap();
     }
     let full = store.stats().await.unwrap().bytes;
     let now = Timestamp(401 * 10_000);
