@@ -104,11 +104,16 @@ impl App {
         self.travel_to(end, None)
     }
 
+    /// The newest moment there is: now, or replaying a file, its end. Typed times count
+    /// from it (`-90s` in a replay is 90 s before the recording ends, not before the clock).
+    pub(super) fn newest_ms(&self) -> i64 {
+        self.time.replay_end.map_or(self.time.wall_ms, Timestamp::millis)
+    }
+
     /// A minute later, or live again when that is past the newest round.
     fn minute_forward(&mut self, at: Timestamp) -> Option<Effect> {
         let target = at.millis() + MINUTE_MS;
-        let end = self.time.replay_end.map_or(self.time.wall_ms, Timestamp::millis);
-        if target >= end {
+        if target >= self.newest_ms() {
             return self.back_to_live();
         }
         self.travel_to(Timestamp(target), Some(Toward::AtOrBefore))
@@ -116,11 +121,9 @@ impl App {
 
     fn accept_time(&mut self) -> Option<Effect> {
         let text = self.time.input.take().unwrap_or_default();
-        match parse(&text, self.time.wall_ms) {
+        match parse(&text, self.newest_ms()) {
             Ok(Typed::Now) => self.back_to_live(),
-            Ok(Typed::At(ms)) if ms >= self.time.replay_end.map_or(self.time.wall_ms, Timestamp::millis) => {
-                self.back_to_live()
-            }
+            Ok(Typed::At(ms)) if ms >= self.newest_ms() => self.back_to_live(),
             Ok(Typed::At(ms)) => self.travel_to(Timestamp(ms), Some(Toward::AtOrBefore)),
             Err(why) => {
                 self.notice = Some(why);

@@ -281,7 +281,7 @@ fn time_prompt<'a>(app: &App, text: &'a str) -> Line<'a> {
         Span::styled(text, theme.text()),
         Span::styled("█", theme.text()),
     ];
-    match super::travel_time::parse(text, app.time.wall_ms) {
+    match super::travel_time::parse(text, app.newest_ms()) {
         Ok(super::travel_time::Typed::Now) => spans.push(Span::styled(" → live", theme.title())),
         Ok(super::travel_time::Typed::At(ms)) => {
             spans.push(Span::styled(format!(" → {}", format::date_time(ms)), theme.title()));

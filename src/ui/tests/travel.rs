@@ -199,3 +199,26 @@ fn an_answer_rebuilds_every_tab_as_it_was() {
         }
     }
 }
+
+/// Replaying a file, "now" is where the recording ends: `-90s` is 90 s before its end and
+/// a clock time is on the recording's day, whatever the wall clock says; the prompt's
+/// preview shows the same instant.
+#[test]
+fn typed_times_in_a_replay_count_from_the_recordings_end() {
+    let mut app = app();
+    let end = NOW - 3 * 86_400_000 - 3_600_000;
+    let _ = app.start_replay(Timestamp(end));
+    press(&mut app, KeyCode::Char('t'));
+    for c in "-90s".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let preview = screen_text(&app, 100, 30);
+    assert!(preview.contains(&format!("→ {}", crate::ui::format::date_time(end - 90_000))), "{preview}");
+    let r = request(&press(&mut app, KeyCode::Enter));
+    assert_eq!(r.at, Timestamp(end - 90_000));
+    // The end is 03:40 UTC; 03:10 typed is that day's, not three days later.
+    let r = request(&typed(&mut app, "03:10"));
+    assert_eq!(r.at, Timestamp(end - 30 * 60_000));
+    assert!(typed(&mut app, "now").len() == 1, "now in a replay is its end, still paused");
+    assert!(app.time.paused());
+}
