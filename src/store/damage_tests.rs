@@ -1,6 +1,7 @@
 //! Damaged, shared and readable-by-others history files.
 
-use super::writer::{Caches, Writer};
+use super::caches::Caches;
+use super::writer::Writer;
 use super::*;
 use std::os::unix::fs::PermissionsExt;
 use tempfile::TempDir;

@@ -5,6 +5,7 @@
 mod ages;
 mod alerts;
 mod blocks;
+mod caches;
 mod chain;
 mod codec;
 mod columns;

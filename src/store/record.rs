@@ -2,9 +2,9 @@
 //! readings a `queries` body, everything else a compressed snapshot. One transaction per round.
 
 use super::StoreError;
+use super::caches::{Caches, cache_key, name_id};
 use super::codec::Encoder;
 use super::outbox::Outbox;
-use super::writer::{Caches, cache_key, name_id};
 use crate::model::{QueryStat, Sample, SampleBody, Tier, Timestamp};
 use rusqlite::{Connection, TransactionBehavior, params};
 use std::hash::{DefaultHasher, Hash, Hasher};

@@ -2,7 +2,7 @@
 //! as a number (schema_v9.sql). Reads name the source by a subquery on (target, kind).
 
 use super::StoreError;
-use super::writer::{Caches, name_id};
+use super::caches::{Caches, name_id};
 use crate::model::{Tier, Timestamp};
 use rusqlite::{Connection, params};
 
