@@ -4,7 +4,7 @@
 use super::Secret;
 use super::error::Sink;
 use super::file::RawFile;
-use super::validate::{expand_home, flag};
+use super::values::{expand_home, flag};
 use crate::model::Severity;
 use std::collections::BTreeMap;
 use std::path::PathBuf;

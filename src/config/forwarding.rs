@@ -3,7 +3,7 @@
 
 use super::error::Sink;
 use super::file::{RawAgent, RawForwarding, Value};
-use super::validate::{expand_home, flag, whole};
+use super::values::{expand_home, flag, whole};
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::time::Duration;

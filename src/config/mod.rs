@@ -32,6 +32,7 @@ mod target;
 mod tests;
 mod url;
 mod validate;
+mod values;
 
 pub use alerts::{AlertOverrides, AlertsConfig};
 pub use encrypted::{DecryptError, decrypt, encrypt, is_encrypted};
