@@ -73,12 +73,11 @@ fn series_id(
     key: &str,
 ) -> Result<i64, StoreError> {
     name_id(&mut caches.series, &mut caches.scratch, [target, metric, key], || {
-        match super::history::series_id(conn, target, metric, key)? {
-            Some(id) => Ok(id),
-            None => Ok(conn
-                .prepare_cached("INSERT INTO series (target, metric, key) VALUES (?1, ?2, ?3) RETURNING id")?
-                .query_row(params![target, metric, key], |r| r.get(0))?),
+        if let Some(id) = super::history::series_id(conn, target, metric, key)? {
+            return Ok(id);
         }
+        let insert = "INSERT INTO series (target, metric, key) VALUES (?1, ?2, ?3) RETURNING id";
+        Ok(conn.prepare_cached(insert)?.query_row(params![target, metric, key], |r| r.get(0))?)
     })
 }
 

@@ -1,5 +1,5 @@
 //! Who a snapshot row is of: its `snapshot_sources` id (a target and a kind) and its tier
-//! as a number (schema_v9.sql). Reads name the source by a subquery on (target, kind).
+//! as a number (schema_v9.sql). Reads find the source by (target, kind) first.
 
 use super::StoreError;
 use super::caches::{Caches, name_id};
@@ -30,13 +30,12 @@ pub fn source_id(
     target: &str,
     kind: &str,
 ) -> Result<i64, StoreError> {
-    name_id(&mut caches.sources, &mut caches.scratch, [target, kind, ""], || match super::history::source_id(
-        conn, target, kind,
-    )? {
-        Some(id) => Ok(id),
-        None => Ok(conn
-            .prepare_cached("INSERT INTO snapshot_sources (target, kind) VALUES (?1, ?2) RETURNING id")?
-            .query_row(params![target, kind], |r| r.get(0))?),
+    name_id(&mut caches.sources, &mut caches.scratch, [target, kind, ""], || {
+        if let Some(id) = super::history::source_id(conn, target, kind)? {
+            return Ok(id);
+        }
+        let insert = "INSERT INTO snapshot_sources (target, kind) VALUES (?1, ?2) RETURNING id";
+        Ok(conn.prepare_cached(insert)?.query_row(params![target, kind], |r| r.get(0))?)
     })
 }
 
